@@ -1,0 +1,28 @@
+package dev.paygate.contracts.command;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.paygate.contracts.Topics;
+
+/**
+ * Commands for payment-service, on {@link Topics#PAYMENT_COMMANDS}. The JSON property {@code type}
+ * carries a logical name; Java class names never appear on the wire.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = CreateSession.class, name = "session.create"),
+        @JsonSubTypes.Type(value = ExpireSession.class, name = "session.expire")
+})
+public sealed interface PaymentCommand permits CreateSession, ExpireSession {
+
+    String TOPIC = Topics.PAYMENT_COMMANDS;
+
+    /** Unique per command: the inbox key and the request/reply correlation id. */
+    String commandId();
+
+    /** The merchant on whose behalf the command runs; resources of other merchants are invisible to it. */
+    String merchantId();
+
+    /** The Kafka key: the session id for session commands, the payment id for payment commands. */
+    String key();
+}

@@ -1,0 +1,126 @@
+package dev.paygate.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paygate.contracts.command.CommandReply;
+import dev.paygate.contracts.command.CreateSession;
+import dev.paygate.contracts.command.ExpireSession;
+import dev.paygate.contracts.command.PaymentCommand;
+import dev.paygate.contracts.event.CloudEventsKafka;
+import dev.paygate.contracts.event.EventType;
+import dev.paygate.contracts.event.StateChange;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.contracts.resource.Address;
+import dev.paygate.contracts.resource.CustomerDetails;
+import dev.paygate.contracts.resource.Session;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Every message type survives a JSON round trip, with logical type names on the wire. */
+class MessageJsonRoundTripTest {
+
+    private final JsonMapper json = PaygateJson.wire();
+
+    static final Instant T0 = Instant.parse("2024-03-29T05:33:26Z");
+
+    static Session session() {
+        return new Session(Ids.SESSION.next(), 20000, T0, "EUR", CustomerDetails.EMPTY, T0.plusSeconds(1200),
+                "https://mybestmerchantreturnurl.com/failure", "EN", "4002", Map.of(),
+                new Session.PaymentData("automatic"), "unpaid", "expired",
+                "https://mybestmerchantreturnurl.com/success", null, 2);
+    }
+
+    @Test
+    void createSessionCommand() {
+        PaymentCommand command = new CreateSession(Ids.COMMAND.next(), Ids.MERCHANT.next(), Ids.SESSION.next(), 20000,
+                "EUR", new CustomerDetails(new Address("Test city", "CY", "l1", null, "1234", null),
+                "test@example.com", "TEST CARDHOLDER", "+449998887766"),
+                T0, "https://x.test/f", "https://x.test/s", "EN", "4002", Map.of("order", "42"), "manual");
+
+        String wire = json.writeValueAsString(command);
+
+        assertThat(json.readTree(wire).get("type").asString()).isEqualTo("session.create");
+        assertThat(wire).doesNotContain("dev.paygate");
+        assertThat(json.readValue(wire, PaymentCommand.class)).isEqualTo(command);
+    }
+
+    @Test
+    void expireSessionCommand() {
+        PaymentCommand command = new ExpireSession(Ids.COMMAND.next(), Ids.MERCHANT.next(), Ids.SESSION.next());
+
+        String wire = json.writeValueAsString(command);
+
+        assertThat(json.readTree(wire).get("type").asString()).isEqualTo("session.expire");
+        assertThat(json.readValue(wire, PaymentCommand.class)).isEqualTo(command);
+    }
+
+    @Test
+    void unknownCommandTypeIsRefused() {
+        assertThatThrownBy(() -> json.readValue("{\"type\":\"session.explode\",\"commandId\":\"x\"}", PaymentCommand.class))
+                .hasMessageContaining("session.explode");
+    }
+
+    @Test
+    void commandReplies() {
+        JsonNode resource = json.valueToTree(session());
+        CommandReply ok = CommandReply.ok(Ids.COMMAND.next(), resource);
+        CommandReply problem = CommandReply.problem(Ids.COMMAND.next(), 409, ProblemCodes.SESSION_INVALID_STATUS,
+                "Session is expired", null);
+
+        // a tree read back may hold an int where the original held a long: compare what goes on the wire
+        String okWire = json.writeValueAsString(ok);
+        CommandReply okBack = json.readValue(okWire, CommandReply.class);
+        assertThat(json.writeValueAsString(okBack)).isEqualTo(okWire);
+        assertThat(json.treeToValue(okBack.resource(), Session.class)).isEqualTo(json.treeToValue(resource, Session.class));
+        assertThat(json.readValue(json.writeValueAsString(problem), CommandReply.class)).isEqualTo(problem);
+        assertThat(json.writeValueAsString(problem)).doesNotContain("resource");
+    }
+
+    @Test
+    void sessionResourceHasTheSeedShape() {
+        Session session = session();
+
+        String wire = json.writeValueAsString(session);
+        JsonNode tree = json.readTree(wire);
+
+        assertThat(json.readValue(wire, Session.class)).isEqualTo(session);
+        assertThat(tree.get("created").asString()).isEqualTo("2024-03-29T05:33:26Z");
+        assertThat(tree.get("expiresAt").asString()).isEqualTo("2024-03-29T05:53:26Z");
+        assertThat(tree.get("customerDetails").isEmpty()).isTrue();
+        assertThat(tree.get("paymentData").get("captureMethod").asString()).isEqualTo("automatic");
+        assertThat(tree.has("paymentId")).isFalse();
+        assertThat(tree.propertyNames()).startsWith("id", "amount", "created", "currency", "customerDetails");
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void stateChangeThroughCloudEventsBinaryMode(EventType type) {
+        Session session = session();
+        StateChange change = new StateChange(Ids.EVENT.next(), type, "/paygate/payment-service", T0,
+                session.id(), Ids.MERCHANT.next(), session.id(), json.writeValueAsString(session));
+
+        ProducerRecord<String, byte[]> produced = CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, change);
+        ConsumerRecord<String, byte[]> consumed = new ConsumerRecord<>(produced.topic(), 0, 0L, 0L,
+                TimestampType.CREATE_TIME, 0, 0, produced.key(), produced.value(), produced.headers(),
+                java.util.Optional.empty());
+
+        assertThat(CloudEventsKafka.fromRecord(consumed)).isEqualTo(change);
+        assertThat(CloudEventsKafka.headers(change)).containsEntry("ce_type", type.wireName())
+                .containsEntry("ce_id", change.id())
+                .containsEntry("ce_subject", session.id())
+                .containsEntry("ce_specversion", "1.0")
+                .containsEntry("ce_merchantid", change.merchantId())
+                .containsEntry("content-type", "application/json")
+                .containsKey("ce_time")
+                .containsKey("ce_source");
+    }
+}
