@@ -1,0 +1,88 @@
+package dev.paygate.support.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Derives Spring's R2DBC, Flyway and Kafka settings from the few Paygate ones, so that each service (and
+ * {@code docker-compose.yml}) sets a JDBC URL, a user, a password and a schema once:
+ * {@code paygate.db.url} (JDBC form), {@code paygate.db.user}, {@code paygate.db.password},
+ * {@code paygate.db.schema}. Anything set explicitly under {@code spring.*} still wins.
+ */
+public class PaygateEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+    static final String SOURCE = "paygateDerivedDefaults";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("spring.kafka.bootstrap-servers", "${PAYGATE_KAFKA_BOOTSTRAP:localhost:9092}");
+        defaults.put("spring.kafka.producer.key-serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        defaults.put("spring.kafka.producer.value-serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        defaults.put("spring.kafka.producer.acks", "all");
+        defaults.put("spring.kafka.producer.properties.enable.idempotence", "true");
+        defaults.put("spring.kafka.producer.properties.linger.ms", "2");
+        defaults.put("spring.kafka.consumer.key-deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        defaults.put("spring.kafka.consumer.value-deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        defaults.put("spring.kafka.consumer.auto-offset-reset", "earliest");
+        defaults.put("spring.kafka.consumer.enable-auto-commit", "false");
+        defaults.put("spring.kafka.consumer.properties.allow.auto.create.topics", "false");
+        defaults.put("spring.kafka.consumer.properties.isolation.level", "read_committed");
+        defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
+        defaults.put("management.endpoint.health.probes.enabled", "true");
+        defaults.put("management.endpoint.health.show-details", "always");
+
+        // Placeholders resolve when read, so values that arrive after this runs (test property sources,
+        // command-line arguments) are honoured; only the R2DBC URL needs computing, see DerivedSource.
+        defaults.put("spring.r2dbc.url", "derived from paygate.db.url");
+        defaults.put("spring.r2dbc.username", "${paygate.db.user:paygate}");
+        defaults.put("spring.r2dbc.password", "${paygate.db.password:paygate}");
+        defaults.put("spring.r2dbc.pool.initial-size", "2");
+        defaults.put("spring.r2dbc.pool.max-size", "${paygate.db.pool-size:20}");
+        defaults.put("spring.flyway.url", "${paygate.db.url}");
+        defaults.put("spring.flyway.user", "${paygate.db.user:paygate}");
+        defaults.put("spring.flyway.password", "${paygate.db.password:paygate}");
+        defaults.put("spring.flyway.schemas", "${paygate.db.schema}");
+        defaults.put("spring.flyway.default-schema", "${paygate.db.schema}");
+        defaults.put("spring.flyway.create-schemas", "true");
+        defaults.put("spring.flyway.locations", "${paygate.db.migrations:classpath:db/support,classpath:db/${paygate.db.schema}}");
+        env.getPropertySources().addLast(new DerivedSource(defaults, env));
+    }
+
+    /** The defaults, with {@code spring.r2dbc.url} computed on each read from {@code paygate.db.*}. */
+    private static final class DerivedSource extends MapPropertySource {
+
+        private final ConfigurableEnvironment env;
+
+        DerivedSource(Map<String, Object> defaults, ConfigurableEnvironment env) {
+            super(SOURCE, defaults);
+            this.env = env;
+        }
+
+        @Override
+        public Object getProperty(String name) {
+            if ("spring.r2dbc.url".equals(name)) {
+                String url = env.getProperty("paygate.db.url");
+                String schema = env.getProperty("paygate.db.schema");
+                return url == null || schema == null ? null : r2dbcUrl(url, schema);
+            }
+            return super.getProperty(name);
+        }
+    }
+
+    /** {@code jdbc:postgresql://h:p/db?x} → {@code r2dbc:postgresql://h:p/db?schema=s}. */
+    static String r2dbcUrl(String jdbcUrl, String schema) {
+        String url = jdbcUrl(jdbcUrl);
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        return "r2dbc:" + base.substring("jdbc:".length()) + "?schema=" + schema;
+    }
+
+    static String jdbcUrl(String url) {
+        return url.startsWith("jdbc:") ? url : "jdbc:" + url;
+    }
+}

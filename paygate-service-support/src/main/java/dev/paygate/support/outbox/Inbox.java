@@ -1,0 +1,28 @@
+package dev.paygate.support.outbox;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * Insert-first deduplication of consumed messages: the primary key {@code (consumer, message_id)} makes a
+ * second insert of the same message a no-op, so a redelivered command is recognised as done. Use it inside
+ * the transaction that applies the message.
+ */
+public class Inbox {
+
+    private final DatabaseClient db;
+
+    public Inbox(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Emits {@code true} if this is the first time {@code consumer} sees {@code messageId}. */
+    public Mono<Boolean> firstDelivery(String consumer, String messageId) {
+        return db.sql("INSERT INTO inbox (consumer, message_id) VALUES (:consumer, :id) ON CONFLICT DO NOTHING")
+                .bind("consumer", consumer)
+                .bind("id", messageId)
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1L);
+    }
+}

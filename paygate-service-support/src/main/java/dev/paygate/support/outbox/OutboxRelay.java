@@ -1,0 +1,175 @@
+package dev.paygate.support.outbox;
+
+import dev.paygate.contracts.json.PaygateJson;
+import io.r2dbc.postgresql.codec.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * Publishes the outbox to Kafka, in id order, at least once.
+ *
+ * <p>Latency: a service calls {@link #wakeUp()} right after it commits outbox rows, so the relay publishes
+ * at once; the poll interval is only the fallback for rows written by another instance or before a restart.
+ * Rows stay in the table until Kafka has acknowledged them, so a crash between send and mark republishes
+ * (consumers deduplicate by message id), and a restart picks up whatever was left.
+ *
+ * <p>Order: one relay per outbox publishes at a time (a transaction-scoped advisory lock), and rows are
+ * sent in id order, so messages for one key keep the order in which their transactions committed.
+ */
+public class OutboxRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
+    };
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final int batchSize;
+    private final Duration pollInterval;
+    private final Duration sendTimeout;
+    private volatile Sinks.Many<Boolean> wakeups = Sinks.many().unicast().onBackpressureBuffer();
+    private volatile Disposable loop;
+
+    public OutboxRelay(DatabaseClient db, TransactionalOperator tx, KafkaTemplate<String, byte[]> kafka,
+                       int batchSize, Duration pollInterval, Duration sendTimeout) {
+        this.db = db;
+        this.tx = tx;
+        this.kafka = kafka;
+        this.batchSize = batchSize;
+        this.pollInterval = pollInterval;
+        this.sendTimeout = sendTimeout;
+    }
+
+    /** Ask the relay to publish now; cheap, and coalesced with other wake-ups. */
+    public synchronized void wakeUp() {
+        wakeups.tryEmitNext(Boolean.TRUE);
+    }
+
+    /** Publishes everything that is waiting; emits how many records were sent. */
+    public Mono<Integer> drain() {
+        return publishBatch()
+                .expand(sent -> sent == batchSize ? publishBatch() : Mono.empty())
+                .reduce(0, Integer::sum);
+    }
+
+    private Mono<Integer> publishBatch() {
+        Mono<Integer> batch = db.sql("SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox')) AS locked")
+                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
+                .one()
+                .flatMap(locked -> locked ? publishLocked() : Mono.just(0));
+        return tx.transactional(batch);
+    }
+
+    private Mono<Integer> publishLocked() {
+        return db.sql("""
+                        SELECT id, topic, message_key, headers, payload FROM outbox
+                        WHERE published_at IS NULL ORDER BY id LIMIT :limit""")
+                .bind("limit", batchSize)
+                .map(row -> new Pending(
+                        row.get("id", Long.class),
+                        row.get("topic", String.class),
+                        row.get("message_key", String.class),
+                        row.get("headers", Json.class).asString(),
+                        row.get("payload", String.class)))
+                .all()
+                .collectList()
+                .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : send(rows).then(markPublished(rows)));
+    }
+
+    private Mono<Void> send(List<Pending> rows) {
+        // KafkaTemplate.send may block on metadata: keep it off the R2DBC event loop. Records are handed to
+        // the producer in id order; the producer (idempotent) keeps that order per partition.
+        return Mono.fromCallable(() -> {
+                    List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
+                    for (Pending row : rows) {
+                        acks.add(kafka.send(row.toRecord()));
+                    }
+                    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(Mono::fromFuture)
+                .timeout(sendTimeout)
+                .then();
+    }
+
+    private Mono<Integer> markPublished(List<Pending> rows) {
+        Long[] ids = rows.stream().map(Pending::id).toArray(Long[]::new);
+        return db.sql("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)")
+                .bind("ids", ids)
+                .fetch()
+                .rowsUpdated()
+                .thenReturn(rows.size());
+    }
+
+    /** Removes rows published longer ago than {@code retention}; emits how many. */
+    public Mono<Long> purgePublished(Duration retention) {
+        return db.sql("DELETE FROM outbox WHERE published_at < now() - make_interval(secs => :secs)")
+                .bind("secs", (double) retention.toSeconds())
+                .fetch()
+                .rowsUpdated();
+    }
+
+    @Override
+    public synchronized void start() {
+        wakeups = Sinks.many().unicast().onBackpressureBuffer(); // a unicast sink takes one subscriber
+        // one drain at start picks up whatever was left before a restart
+        loop = Flux.merge(Flux.just(Boolean.TRUE), wakeups.asFlux(), Flux.interval(pollInterval).map(tick -> Boolean.TRUE))
+                .onBackpressureLatest()
+                .concatMap(signal -> drain()
+                        .onErrorResume(e -> {
+                            // rows stay unpublished and are retried on the next signal: nothing is lost
+                            log.warn("outbox relay could not publish, will retry: {}", e.toString());
+                            return Mono.just(0);
+                        }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public synchronized void stop() {
+        Disposable current = loop;
+        if (current != null) {
+            current.dispose();
+        }
+        loop = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop != null && !loop.isDisposed();
+    }
+
+    @Override
+    public int getPhase() {
+        // start after the Kafka listener containers' default phase and stop before the producer goes
+        return Integer.MAX_VALUE - 100;
+    }
+
+    private record Pending(long id, String topic, String key, String headersJson, String payload) {
+
+        ProducerRecord<String, byte[]> toRecord() {
+            ProducerRecord<String, byte[]> record =
+                    new ProducerRecord<>(topic, key, payload.getBytes(StandardCharsets.UTF_8));
+            PaygateJson.wire().readValue(headersJson, HEADERS)
+                    .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+            return record;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.paygate.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.paygate.devinfra.DevInfrastructure;
+import dev.paygate.devinfra.Infrastructure;
+import dev.paygate.devinfra.TopicCreator;
+import dev.paygate.support.outbox.InboxProcessor;
+import dev.paygate.support.outbox.Outbox;
+import dev.paygate.support.outbox.OutboxMessage;
+import dev.paygate.support.outbox.OutboxRelay;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+/**
+ * The outbox on real PostgreSQL and Kafka. The fallback poll is set to an hour, so anything published
+ * within seconds was published because a commit woke the relay up.
+ */
+@SpringBootTest(classes = SupportTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class OutboxIT {
+
+    static final String TOPIC = "paygate.support-it.v1";
+    static final Infrastructure INFRA = DevInfrastructure.shared();
+    static final String DB_URL = INFRA.createDatabase("support_it_" + Long.toHexString(System.nanoTime()));
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TopicCreator.create(INFRA.kafkaBootstrap(), List.of(TOPIC), 3, Duration.ofSeconds(30));
+        registry.add("spring.kafka.bootstrap-servers", INFRA::kafkaBootstrap);
+        registry.add("paygate.db.url", () -> DB_URL);
+        registry.add("paygate.db.user", INFRA::dbUser);
+        registry.add("paygate.db.password", INFRA::dbPassword);
+        registry.add("paygate.db.schema", () -> "support");
+        registry.add("paygate.db.migrations", () -> "classpath:db/support");
+        registry.add("paygate.outbox.poll-interval", () -> "1h");
+        registry.add("paygate.outbox.batch-size", () -> "7");
+    }
+
+    @Autowired Outbox outbox;
+    @Autowired OutboxRelay relay;
+    @Autowired InboxProcessor inboxProcessor;
+    @Autowired TransactionalOperator tx;
+    @Autowired DatabaseClient db;
+
+    KafkaConsumer<String, byte[]> consumer;
+
+    @BeforeEach
+    void subscribe() {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "outbox-it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(TOPIC));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            consumer.poll(Duration.ofMillis(100));
+            return !consumer.assignment().isEmpty();
+        });
+    }
+
+    @AfterEach
+    void close() {
+        consumer.close();
+    }
+
+    static OutboxMessage message(String key, String payload) {
+        return new OutboxMessage("test", key, "test.happened", TOPIC, key,
+                Map.of("ce_id", payload, "content-type", "application/json"), "{\"n\":\"" + payload + "\"}");
+    }
+
+    List<ConsumerRecord<String, byte[]>> receive(int count, Duration within) {
+        List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
+        await().atMost(within).pollInterval(Duration.ofMillis(10)).until(() -> {
+            consumer.poll(Duration.ofMillis(50)).forEach(received::add);
+            return received.size() >= count;
+        });
+        return received;
+    }
+
+    @Test
+    void committedMessagesArePublishedPromptlyInOrderWithTheirHeaders() {
+        String key = "p_" + UUID.randomUUID();
+        List<OutboxMessage> messages = IntStream.range(0, 20).mapToObj(i -> message(key, key + "-" + i)).toList();
+
+        StepVerifier.create(tx.transactional(outbox.append(messages)).then(Mono.fromRunnable(relay::wakeUp)))
+                .verifyComplete();
+
+        // 20 rows in batches of 7: the relay keeps draining while batches are full
+        List<ConsumerRecord<String, byte[]>> received = receive(20, Duration.ofSeconds(10));
+        assertThat(received).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(messages.stream().map(OutboxMessage::payload).toList());
+        assertThat(received).allSatisfy(r -> {
+            assertThat(r.key()).isEqualTo(key);
+            assertThat(new String(r.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("application/json");
+        });
+        StepVerifier.create(db.sql("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
+                        .map(row -> row.get("n", Long.class)).one())
+                .expectNext(0L)
+                .verifyComplete();
+    }
+
+    @Test
+    void aRolledBackTransactionPublishesNothing() {
+        String key = "p_" + UUID.randomUUID();
+        Mono<Void> failing = outbox.append(message(key, "rolled-back"))
+                .then(Mono.error(new IllegalStateException("change failed")));
+
+        StepVerifier.create(tx.transactional(failing)).expectError(IllegalStateException.class).verify();
+        StepVerifier.create(tx.transactional(outbox.append(message(key, "committed")))
+                        .then(Mono.fromRunnable(relay::wakeUp)))
+                .verifyComplete();
+
+        List<ConsumerRecord<String, byte[]>> received = receive(1, Duration.ofSeconds(10));
+        assertThat(received).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("{\"n\":\"committed\"}");
+    }
+
+    @Test
+    void rowsWrittenWhileTheRelayIsDownArePublishedWhenItStarts() {
+        relay.stop();
+        String key = "p_" + UUID.randomUUID();
+        StepVerifier.create(tx.transactional(outbox.append(List.of(message(key, "a"), message(key, "b")))))
+                .verifyComplete();
+        assertThat(consumer.poll(Duration.ofMillis(500))).isEmpty();
+
+        relay.start();
+
+        assertThat(receive(2, Duration.ofSeconds(10)))
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("{\"n\":\"a\"}", "{\"n\":\"b\"}");
+    }
+
+    @Test
+    void aRedeliveredMessageIsAppliedOnceEvenWhenDeliveredConcurrently() {
+        String messageId = "cmd_" + UUID.randomUUID();
+        String key = "p_" + UUID.randomUUID();
+
+        Flux<Boolean> eightDeliveries = Flux.range(0, 8)
+                .flatMap(i -> inboxProcessor.applyOnce("outbox-it", messageId,
+                                () -> Mono.just(List.of(message(key, "applied"))))
+                        .subscribeOn(Schedulers.parallel()), 8);
+
+        StepVerifier.create(eightDeliveries.filter(applied -> applied).count())
+                .expectNext(1L)
+                .verifyComplete();
+        StepVerifier.create(db.sql("SELECT count(*) AS n FROM outbox WHERE message_key = :key")
+                        .bind("key", key).map(row -> row.get("n", Long.class)).one())
+                .expectNext(1L)
+                .verifyComplete();
+        assertThat(receive(1, Duration.ofSeconds(10))).hasSize(1);
+    }
+
+    @Test
+    void aFailedChangeLeavesNoInboxRowSoTheRedeliveryAppliesIt() {
+        String messageId = "cmd_" + UUID.randomUUID();
+        String key = "p_" + UUID.randomUUID();
+
+        StepVerifier.create(inboxProcessor.applyOnce("outbox-it", messageId,
+                        () -> Mono.error(new IllegalStateException("database hiccup"))))
+                .expectError(IllegalStateException.class)
+                .verify();
+        StepVerifier.create(inboxProcessor.applyOnce("outbox-it", messageId,
+                        () -> Mono.just(List.of(message(key, "second-try")))))
+                .expectNext(true)
+                .verifyComplete();
+    }
+}

@@ -1,0 +1,7 @@
+package dev.paygate.support;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class SupportTestApplication {
+}
