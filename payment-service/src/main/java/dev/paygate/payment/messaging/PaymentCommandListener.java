@@ -1,0 +1,63 @@
+package dev.paygate.payment.messaging;
+
+import dev.paygate.contracts.Topics;
+import dev.paygate.contracts.command.CreateSession;
+import dev.paygate.contracts.command.ExpireSession;
+import dev.paygate.contracts.command.PaymentCommand;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.payment.session.SessionCommands;
+import dev.paygate.support.config.PaygateProperties;
+import dev.paygate.support.outbox.InboxProcessor;
+import dev.paygate.support.outbox.OutboxMessage;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Consumes {@link Topics#PAYMENT_COMMANDS}. Each record is applied in its own transaction (inbox, change,
+ * outbox) before the next record of its partition is taken, so one session or payment is never worked on
+ * twice at once.
+ */
+@Component
+public class PaymentCommandListener {
+
+    private static final Logger log = LoggerFactory.getLogger(PaymentCommandListener.class);
+    static final String CONSUMER = "payment-service";
+
+    private final InboxProcessor inbox;
+    private final SessionCommands sessions;
+    private final PaygateProperties properties;
+
+    public PaymentCommandListener(InboxProcessor inbox, SessionCommands sessions, PaygateProperties properties) {
+        this.inbox = inbox;
+        this.sessions = sessions;
+        this.properties = properties;
+    }
+
+    @KafkaListener(id = "payment-commands", topics = Topics.PAYMENT_COMMANDS, groupId = CONSUMER,
+            concurrency = "${paygate.kafka.concurrency:3}")
+    public void onCommand(ConsumerRecord<String, byte[]> record) {
+        PaymentCommand command = PaygateJson.wire().readValue(record.value(), PaymentCommand.class);
+        // The listener thread is Kafka's own, not a reactive event loop: waiting here (bounded) is what keeps
+        // records of one partition strictly in order. A timeout fails the record, which is then retried.
+        Boolean applied = inbox.applyOnce(CONSUMER, command.commandId(), () -> apply(command))
+                .block(properties.getKafka().getCommandTimeout());
+        if (Boolean.FALSE.equals(applied)) {
+            log.info("command {} was applied before; redelivery ignored", command.commandId());
+        }
+    }
+
+    private Mono<List<OutboxMessage>> apply(PaymentCommand command) {
+        if (command instanceof CreateSession create) {
+            return sessions.create(create);
+        }
+        if (command instanceof ExpireSession expire) {
+            return sessions.expire(expire);
+        }
+        return Mono.error(new IllegalArgumentException("unhandled command " + command.getClass().getSimpleName()));
+    }
+}

@@ -1,0 +1,20 @@
+package dev.paygate.payment.session;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** {@code paygate.sessions.*} */
+@ConfigurationProperties("paygate.sessions")
+public class SessionProperties {
+
+    /** Lifetime of a session created without {@code expiresAt} (the seed shows 20 minutes). */
+    private Duration defaultLifetime = Duration.ofMinutes(20);
+
+    public Duration getDefaultLifetime() {
+        return defaultLifetime;
+    }
+
+    public void setDefaultLifetime(Duration defaultLifetime) {
+        this.defaultLifetime = defaultLifetime;
+    }
+}
