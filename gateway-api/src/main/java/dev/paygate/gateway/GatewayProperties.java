@@ -1,0 +1,86 @@
+package dev.paygate.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** {@code paygate.gateway.*} */
+@ConfigurationProperties("paygate.gateway")
+public class GatewayProperties {
+
+    private URI paymentUrl = URI.create("http://localhost:8081");
+    private URI refundUrl = URI.create("http://localhost:8082");
+    private URI webhookUrl = URI.create("http://localhost:8083");
+    /** How long a state change may take before the API answers 202 with the resource as last known. */
+    private Duration replyTimeout = Duration.ofSeconds(5);
+    /** When set, a demo merchant with this API key exists (the standalone launcher sets it). */
+    private String demoApiKey = "";
+    /** When set, the operator API under /admin is on and guarded by this token. */
+    private String adminToken = "";
+    private Duration sessionMinLifetime = Duration.ofMinutes(1);
+    private Duration sessionMaxLifetime = Duration.ofHours(24);
+
+    public URI getPaymentUrl() {
+        return paymentUrl;
+    }
+
+    public void setPaymentUrl(URI paymentUrl) {
+        this.paymentUrl = paymentUrl;
+    }
+
+    public URI getRefundUrl() {
+        return refundUrl;
+    }
+
+    public void setRefundUrl(URI refundUrl) {
+        this.refundUrl = refundUrl;
+    }
+
+    public URI getWebhookUrl() {
+        return webhookUrl;
+    }
+
+    public void setWebhookUrl(URI webhookUrl) {
+        this.webhookUrl = webhookUrl;
+    }
+
+    public Duration getReplyTimeout() {
+        return replyTimeout;
+    }
+
+    public void setReplyTimeout(Duration replyTimeout) {
+        this.replyTimeout = replyTimeout;
+    }
+
+    public String getDemoApiKey() {
+        return demoApiKey;
+    }
+
+    public void setDemoApiKey(String demoApiKey) {
+        this.demoApiKey = demoApiKey;
+    }
+
+    public String getAdminToken() {
+        return adminToken;
+    }
+
+    public void setAdminToken(String adminToken) {
+        this.adminToken = adminToken;
+    }
+
+    public Duration getSessionMinLifetime() {
+        return sessionMinLifetime;
+    }
+
+    public void setSessionMinLifetime(Duration sessionMinLifetime) {
+        this.sessionMinLifetime = sessionMinLifetime;
+    }
+
+    public Duration getSessionMaxLifetime() {
+        return sessionMaxLifetime;
+    }
+
+    public void setSessionMaxLifetime(Duration sessionMaxLifetime) {
+        this.sessionMaxLifetime = sessionMaxLifetime;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.paygate.gateway.admin;
+
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.ProblemCodes;
+import dev.paygate.gateway.GatewayProperties;
+import dev.paygate.gateway.auth.MerchantStore;
+import dev.paygate.gateway.error.ApiException;
+import dev.paygate.gateway.http.RequestBodies;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * The operator API (SPEC §6): merchants and their keys. Off (404) unless an admin token is configured;
+ * guarded by {@code X-Admin-Token}.
+ */
+@RestController
+public class AdminController {
+
+    public static final String TOKEN_HEADER = "X-Admin-Token";
+
+    private final MerchantStore merchants;
+    private final GatewayProperties properties;
+
+    public AdminController(MerchantStore merchants, GatewayProperties properties) {
+        this.merchants = merchants;
+        this.properties = properties;
+    }
+
+    record CreateMerchant(String name) {
+    }
+
+    @PostMapping("/admin/merchants")
+    public Mono<Map<String, String>> createMerchant(@RequestHeader(name = TOKEN_HEADER, required = false) String token,
+                                                    @RequestBody(required = false) String body) {
+        authorize(token);
+        CreateMerchant request = RequestBodies.parse(body, CreateMerchant.class);
+        if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
+            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "name must be 1 to 200 characters.", "name");
+        }
+        return merchants.createMerchant(Ids.MERCHANT.next(), request.name().strip())
+                .map(m -> Map.of("id", m.id(), "name", m.name()));
+    }
+
+    @PostMapping("/admin/merchants/{id}/api-keys")
+    public Mono<Map<String, String>> createKey(@RequestHeader(name = TOKEN_HEADER, required = false) String token,
+                                               @PathVariable String id) {
+        authorize(token);
+        String key = "sk_test_" + Ids.randomBase58(40);
+        return merchants.merchantExists(id)
+                .flatMap(exists -> exists ? merchants.addKey(id, key) : Mono.error(ApiException.notFound("merchant", id)))
+                .map(keyId -> Map.of("id", keyId, "key", key));
+    }
+
+    @DeleteMapping("/admin/api-keys/{id}")
+    public Mono<Map<String, Object>> revokeKey(@RequestHeader(name = TOKEN_HEADER, required = false) String token,
+                                               @PathVariable String id) {
+        authorize(token);
+        return merchants.revokeKey(id)
+                .flatMap(revoked -> revoked ? Mono.just(Map.<String, Object>of("id", id, "deleted", true))
+                        : Mono.error(ApiException.notFound("API key", id)));
+    }
+
+    private void authorize(String token) {
+        String expected = properties.getAdminToken();
+        if (expected == null || expected.isBlank()) {
+            throw new ApiException(HttpStatus.NOT_FOUND, ProblemCodes.RESOURCE_MISSING, "No such resource.", null);
+        }
+        if (token == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, ProblemCodes.ADMIN_TOKEN_INVALID,
+                    "A valid X-Admin-Token is required.", TOKEN_HEADER);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.paygate.gateway.command;
+
+import dev.paygate.contracts.Topics;
+import dev.paygate.contracts.command.CommandReply;
+import dev.paygate.contracts.command.PaymentCommand;
+import dev.paygate.contracts.json.PaygateJson;
+import java.time.Duration;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** Publishes commands keyed by their resource id and awaits their reply. */
+@Component
+public class CommandBus {
+
+    private final ReplyingKafkaTemplate<String, byte[], byte[]> template;
+
+    public CommandBus(ReplyingKafkaTemplate<String, byte[], byte[]> template) {
+        this.template = template;
+    }
+
+    /**
+     * Emits the command's reply, or {@link Outcome#unknown()} when none arrived within the reply timeout (the
+     * command still runs; its effect arrives by webhook). Fails if the command could not be published.
+     */
+    public Mono<Outcome> send(PaymentCommand command) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PAYMENT_COMMANDS, command.key(),
+                PaygateJson.wire().writeValueAsBytes(command));
+        record.headers().add(Topics.COMMAND_ID_HEADER, CommandConfiguration.utf8(command.commandId()));
+        // sendAndReceive may block on producer metadata: keep it off the event loop
+        return Mono.fromCallable(() -> template.sendAndReceive(record))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(future -> Mono.fromFuture(future.getSendFuture()).then(Mono.fromFuture(future)))
+                .map(reply -> Outcome.of(PaygateJson.wire().readValue(reply.value(), CommandReply.class)))
+                .onErrorResume(KafkaReplyTimeoutException.class, e -> Mono.just(Outcome.unknown()));
+    }
+
+    /** Waits until the reply consumer has its partitions, so no reply is missed; for readiness. */
+    public boolean awaitReplyAssignment(Duration timeout) throws InterruptedException {
+        return template.waitForAssignment(timeout);
+    }
+
+    /** A command's outcome; {@code reply} is null when it is not known in time. */
+    public record Outcome(CommandReply reply) {
+
+        static Outcome of(CommandReply reply) {
+            return new Outcome(reply);
+        }
+
+        static Outcome unknown() {
+            return new Outcome(null);
+        }
+
+        public boolean known() {
+            return reply != null;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.paygate.gateway.command;
+
+import dev.paygate.contracts.Topics;
+import dev.paygate.gateway.GatewayProperties;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.requestreply.CorrelationKey;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+
+/**
+ * Request/reply over Kafka. Every gateway instance reads the whole reply topic in a consumer group of its
+ * own, so instances never take each other's replies; a reply for another instance's command is ignored.
+ * The correlation id is the command id, which the services copy onto their reply.
+ */
+@Configuration
+public class CommandConfiguration {
+
+    @Bean
+    ConcurrentMessageListenerContainer<String, byte[]> replyContainer(
+            ConcurrentKafkaListenerContainerFactory<String, byte[]> factory) {
+        ConcurrentMessageListenerContainer<String, byte[]> container = factory.createContainer(Topics.COMMAND_REPLIES);
+        container.getContainerProperties().setGroupId("gateway-replies-" + UUID.randomUUID());
+        // only replies to commands sent from now on matter to this instance
+        container.getContainerProperties().getKafkaConsumerProperties()
+                .setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        container.setAutoStartup(false);
+        return container;
+    }
+
+    @Bean
+    ReplyingKafkaTemplate<String, byte[], byte[]> replyingTemplate(ProducerFactory<String, byte[]> producerFactory,
+            ConcurrentMessageListenerContainer<String, byte[]> replyContainer, GatewayProperties properties) {
+        ReplyingKafkaTemplate<String, byte[], byte[]> template = new ReplyingKafkaTemplate<>(producerFactory, replyContainer);
+        template.setSharedReplyTopic(true);
+        template.setDefaultReplyTimeout(properties.getReplyTimeout());
+        template.setCorrelationIdStrategy(record -> new CorrelationKey(
+                record.headers().lastHeader(Topics.COMMAND_ID_HEADER).value()));
+        return template;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.paygate.gateway.read;
+
+import dev.paygate.gateway.GatewayProperties;
+import dev.paygate.gateway.error.ApiException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+
+/** Reads sessions and payments from their owner, payment-service, over its internal API. */
+@Component
+public class PaymentServiceClient {
+
+    public static final String MERCHANT_HEADER = "X-Paygate-Merchant";
+
+    private final WebClient client;
+
+    public PaymentServiceClient(WebClient.Builder builder, GatewayProperties properties) {
+        this.client = builder.baseUrl(properties.getPaymentUrl().toString()).build();
+    }
+
+    /** The session as JSON, exactly as payment-service renders it; 404 when missing or another merchant's. */
+    public Mono<String> session(String id, String merchantId) {
+        return client.get().uri("/internal/sessions/{id}", id)
+                .header(MERCHANT_HEADER, merchantId)
+                .exchangeToMono(response -> {
+                    if (response.statusCode().is2xxSuccessful()) {
+                        return response.bodyToMono(String.class);
+                    }
+                    if (response.statusCode().value() == 404) {
+                        return response.releaseBody().then(Mono.error(ApiException.notFound("session", id)));
+                    }
+                    return response.releaseBody().then(Mono.error(unavailable()));
+                })
+                .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable());
+    }
+
+    private static ApiException unavailable() {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, dev.paygate.contracts.ProblemCodes.SERVICE_UNAVAILABLE,
+                "Sessions cannot be read right now; try again.", null);
+    }
+}

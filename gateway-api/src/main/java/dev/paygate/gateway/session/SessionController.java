@@ -1,0 +1,80 @@
+package dev.paygate.gateway.session;
+
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.command.ExpireSession;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.gateway.auth.ApiContext;
+import dev.paygate.gateway.command.CommandBus;
+import dev.paygate.gateway.command.Replies;
+import dev.paygate.gateway.error.ApiException;
+import dev.paygate.gateway.http.RequestBodies;
+import dev.paygate.gateway.read.PaymentServiceClient;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** Hosted payment sessions (SPEC §2.2): create, read, expire. */
+@RestController
+public class SessionController {
+
+    private final CommandBus commands;
+    private final PaymentServiceClient payments;
+    private final SessionRequestValidator validator;
+
+    public SessionController(CommandBus commands, PaymentServiceClient payments, SessionRequestValidator validator) {
+        this.commands = commands;
+        this.payments = payments;
+        this.validator = validator;
+    }
+
+    @PostMapping("/api2/sessions")
+    public Mono<ResponseEntity<String>> create(ApiContext api, @RequestBody(required = false) String body) {
+        CreateSessionRequest request = RequestBodies.parse(body, CreateSessionRequest.class);
+        // the gateway assigns the id, so the command is keyed from the start and a 202 can name it
+        String sessionId = Ids.SESSION.next();
+        var command = validator.toCommand(request, Ids.COMMAND.next(), api.merchantId(), sessionId);
+        return commands.send(command).flatMap(outcome -> outcome.known()
+                ? Mono.just(Replies.toResponse(outcome.reply()))
+                : payments.session(sessionId, api.merchantId())
+                        .onErrorResume(ApiException.class, e -> Mono.just(
+                                PaygateJson.wire().writeValueAsString(Map.of("id", sessionId))))
+                        .map(Replies::accepted));
+    }
+
+    @GetMapping("/api2/sessions/{id}")
+    public Mono<ResponseEntity<String>> get(ApiContext api, @PathVariable String id) {
+        requireSessionId(id);
+        return payments.session(id, api.merchantId())
+                .map(json -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json));
+    }
+
+    @PostMapping("/api2/sessions/{id}/expire")
+    public Mono<ResponseEntity<String>> expire(ApiContext api, @PathVariable String id,
+                                               @RequestBody(required = false) String body) {
+        requireSessionId(id);
+        if (body != null && !body.isBlank()) {
+            RequestBodies.parse(body, NoParameters.class);
+        }
+        return commands.send(new ExpireSession(Ids.COMMAND.next(), api.merchantId(), id))
+                .flatMap(outcome -> outcome.known()
+                        ? Mono.just(Replies.toResponse(outcome.reply()))
+                        : payments.session(id, api.merchantId()).map(Replies::accepted));
+    }
+
+    /** An id that can't be a session id is answered like a missing session, without asking anyone. */
+    private static void requireSessionId(String id) {
+        if (!Ids.SESSION.matches(id)) {
+            throw ApiException.notFound("session", id);
+        }
+    }
+
+    /** Expire takes no parameters: any field in a body is unknown. */
+    record NoParameters() {
+    }
+}

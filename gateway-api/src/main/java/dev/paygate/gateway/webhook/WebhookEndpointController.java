@@ -1,0 +1,53 @@
+package dev.paygate.gateway.webhook;
+
+import dev.paygate.contracts.ProblemCodes;
+import dev.paygate.gateway.GatewayProperties;
+import dev.paygate.gateway.auth.ApiContext;
+import dev.paygate.gateway.error.ApiException;
+import dev.paygate.gateway.read.PaymentServiceClient;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * Webhook endpoints are owned by webhook-dispatcher and managed by direct internal HTTP, never through Kafka:
+ * the signing secret appears only in this response, never on a topic or in a log (SPEC §6). The dispatcher
+ * validates; its answer, a refusal included, is passed on as it is.
+ */
+@RestController
+public class WebhookEndpointController {
+
+    private final WebClient dispatcher;
+
+    public WebhookEndpointController(WebClient.Builder builder, GatewayProperties properties) {
+        this.dispatcher = builder.baseUrl(properties.getWebhookUrl().toString()).build();
+    }
+
+    @PostMapping("/api2/webhook-endpoints")
+    public Mono<ResponseEntity<String>> create(ApiContext api, @RequestBody(required = false) String body) {
+        return dispatcher.post().uri("/internal/webhook-endpoints")
+                .header(PaymentServiceClient.MERCHANT_HEADER, api.merchantId())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body == null ? "" : body)
+                .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
+                        .map(answer -> {
+                            if (response.statusCode().is5xxServerError()) {
+                                throw unavailable();
+                            }
+                            return ResponseEntity.status(response.statusCode())
+                                    .contentType(response.headers().contentType().orElse(MediaType.APPLICATION_JSON))
+                                    .body(answer);
+                        }))
+                .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable());
+    }
+
+    private static ApiException unavailable() {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE,
+                "Webhook endpoints cannot be managed right now; try again.", null);
+    }
+}

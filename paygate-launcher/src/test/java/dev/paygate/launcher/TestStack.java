@@ -1,0 +1,72 @@
+package dev.paygate.launcher;
+
+import dev.paygate.devinfra.DevInfrastructure;
+import dev.paygate.devinfra.Infrastructure;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+/** One Paygate stack per test JVM, on its own fresh database, started on first use. */
+final class TestStack {
+
+    static final String DEMO_KEY = "sk_test_" + dev.paygate.contracts.Ids.randomBase58(32);
+    static final String ADMIN_TOKEN = "admin-" + dev.paygate.contracts.Ids.randomBase58(16);
+
+    private static PaygateStack stack;
+    private static String jdbcUrl;
+
+    private TestStack() {
+    }
+
+    static synchronized PaygateStack get() {
+        if (stack == null) {
+            Infrastructure infra = DevInfrastructure.shared();
+            jdbcUrl = infra.createDatabase("e2e_" + Long.toHexString(System.nanoTime()));
+            stack = PaygateStack.start(infra, new PaygateStack.Options(0, new int[] {0, 0, 0}, jdbcUrl, DEMO_KEY,
+                    ADMIN_TOKEN, true, List.of(
+                            "--paygate.webhooks.retry-schedule=0s,1s,2s",
+                            "--paygate.webhooks.poll-interval=200ms")));
+            try {
+                stack.awaitChainReady(Duration.ofMinutes(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        }
+        return stack;
+    }
+
+    static String gatewayUrl() {
+        return "http://localhost:" + get().gatewayPort();
+    }
+
+    /** A single number from the stack's database. */
+    static long count(String sql) {
+        Infrastructure infra = DevInfrastructure.shared();
+        get();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, infra.dbUser(), infra.dbPassword());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /**
+     * What a refused request must leave untouched: the sessions (their number and every version) and
+     * every state-change event written so far.
+     */
+    static String stateFingerprint() {
+        return count("SELECT count(*) FROM payment.sessions") + "/"
+                + count("SELECT coalesce(sum(version), 0) FROM payment.sessions") + "/"
+                + count("SELECT count(*) FROM payment.outbox WHERE aggregate_type <> 'reply'") + "/"
+                + count("SELECT count(*) FROM webhook.endpoints");
+    }
+}
