@@ -41,10 +41,7 @@ public class SessionController {
         var command = validator.toCommand(request, Ids.COMMAND.next(), api.merchantId(), sessionId);
         return commands.send(command).flatMap(outcome -> outcome.known()
                 ? Mono.just(Replies.toResponse(outcome.reply()))
-                : payments.session(sessionId, api.merchantId())
-                        .onErrorResume(ApiException.class, e -> Mono.just(
-                                PaygateJson.wire().writeValueAsString(Map.of("id", sessionId))))
-                        .map(Replies::accepted));
+                : lastKnown(sessionId, api.merchantId()));
     }
 
     @GetMapping("/api2/sessions/{id}")
@@ -64,7 +61,14 @@ public class SessionController {
         return commands.send(new ExpireSession(Ids.COMMAND.next(), api.merchantId(), id))
                 .flatMap(outcome -> outcome.known()
                         ? Mono.just(Replies.toResponse(outcome.reply()))
-                        : payments.session(id, api.merchantId()).map(Replies::accepted));
+                        : lastKnown(id, api.merchantId()));
+    }
+
+    /** 202 with the session as payment-service knows it now, or at least its id (SPEC §6). */
+    private Mono<ResponseEntity<String>> lastKnown(String id, String merchantId) {
+        return payments.session(id, merchantId)
+                .onErrorResume(ApiException.class, e -> Mono.just(PaygateJson.wire().writeValueAsString(Map.of("id", id))))
+                .map(Replies::accepted);
     }
 
     /** An id that can't be a session id is answered like a missing session, without asking anyone. */
