@@ -36,7 +36,11 @@ class ApiErrorsIT {
                 .get("id").asString();
     }
 
-    static <S extends WebTestClient.RequestHeadersSpec<?>> S asDemo(WebTestClient.RequestHeadersSpec<S> spec) {
+    static WebTestClient.RequestBodySpec asDemo(WebTestClient.RequestBodySpec spec) {
+        return spec.header("X-Api-Key", TestStack.DEMO_KEY).header("X-Version", "2023-10-31");
+    }
+
+    static WebTestClient.RequestHeadersSpec<?> asDemo(WebTestClient.RequestHeadersSpec<?> spec) {
         return spec.header("X-Api-Key", TestStack.DEMO_KEY).header("X-Version", "2023-10-31");
     }
 
@@ -110,6 +114,11 @@ class ApiErrorsIT {
                         .uri("/api2/sessions/{id}/expire", missingSession)), 404, "resource_missing", "id"),
                 Arguments.of("body over 64 KiB", (Request) () -> createSession(
                         "{\"amount\": 100, \"currency\": \"EUR\", \"merchantReferenceId\": \"" + "x".repeat(70_000) + "\"}"),
+                        413, "body_too_large", null),
+                Arguments.of("chunked body over 64 KiB", (Request) () -> asDemo(api.post().uri("/api2/sessions"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(reactor.core.publisher.Flux.just("{\"amount\": 100, \"currency\": \"EUR\", ",
+                                "\"merchantReferenceId\": \"" + "y".repeat(70_000) + "\"}"), String.class),
                         413, "body_too_large", null),
                 Arguments.of("webhook URL not http(s)", (Request) () -> asDemo(api.post().uri("/api2/webhook-endpoints"))
                         .contentType(MediaType.APPLICATION_JSON)

@@ -34,9 +34,11 @@ class DockerComposeTest {
         }
         Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
         List<String> built = new ArrayList<>();
-        services.forEach((name, service) -> {
+        for (Map.Entry<String, Map<String, Object>> entry : services.entrySet()) {
+            String name = entry.getKey();
+            Map<String, Object> service = entry.getValue();
             if (!service.containsKey("build")) {
-                return;
+                continue;
             }
             built.add(name);
             Map<String, Object> build = (Map<String, Object>) service.get("build");
@@ -49,7 +51,7 @@ class DockerComposeTest {
             environment.keySet().forEach(variable -> assertThat(readable)
                     .as("%s sets %s, which it must read", name, variable)
                     .containsAnyOf("${" + variable + ":", "${" + variable + "}", "\"" + variable + "\""));
-        });
+        }
         assertThat(built).containsExactlyInAnyOrder("gateway-api", "payment-service", "refund-service",
                 "webhook-dispatcher");
         assertThat(ROOT.resolve("Dockerfile")).exists();

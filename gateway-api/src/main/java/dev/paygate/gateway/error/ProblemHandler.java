@@ -60,6 +60,9 @@ public class ProblemHandler {
 
     @ExceptionHandler(ResponseStatusException.class)
     ResponseEntity<ProblemDetail> status(ResponseStatusException e) {
+        if (e.getStatusCode().value() == 413 || hasCause(e, DataBufferLimitException.class)) {
+            return tooLarge(null);
+        }
         if (e.getStatusCode().value() == 404) {
             return Problems.of(e.getStatusCode(), ProblemCodes.RESOURCE_MISSING, "No such resource.", null);
         }

@@ -4,6 +4,7 @@ import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.gateway.error.ApiException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -29,7 +30,8 @@ public final class RequestBodies {
         } catch (UnrecognizedPropertyException e) {
             String param = path(e);
             throw ApiException.badRequest(ProblemCodes.PARAMETER_UNKNOWN, "Unknown parameter: " + param + ".", param);
-        } catch (DatabindException e) {
+        } catch (DatabindException | InputCoercionException e) {
+            // InputCoercionException: a number beyond the target type, e.g. an amount beyond a long
             String param = path(e);
             if (param.isEmpty()) {
                 throw ApiException.badRequest(ProblemCodes.INVALID_JSON, "The body must be a JSON object.", null);
@@ -46,7 +48,7 @@ public final class RequestBodies {
     }
 
     /** {@code customerDetails.address.city}, {@code enabledEvents[0]} */
-    static String path(DatabindException e) {
+    static String path(JacksonException e) {
         StringBuilder path = new StringBuilder();
         for (JacksonException.Reference ref : e.getPath()) {
             if (ref.getPropertyName() != null) {
