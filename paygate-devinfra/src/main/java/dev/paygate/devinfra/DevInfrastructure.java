@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -34,8 +36,48 @@ public final class DevInfrastructure {
     public static final String DATABASE = "paygate";
 
     private static Infrastructure shared;
+    private static final Deque<Runnable> STOP_STEPS = new ArrayDeque<>();
+    private static boolean hookRegistered;
 
     private DevInfrastructure() {
+    }
+
+    /**
+     * Runs {@code step} at JVM exit before the embedded broker and database stop, so what uses them (the
+     * services) shuts down first and cleanly. Steps run in reverse order of registration.
+     */
+    public static synchronized void beforeShutdown(Runnable step) {
+        STOP_STEPS.push(step);
+        registerHook();
+    }
+
+    private static synchronized void onShutdown(Runnable infrastructureStop) {
+        STOP_STEPS.addLast(infrastructureStop);
+        registerHook();
+    }
+
+    private static void registerHook() {
+        if (!hookRegistered) {
+            hookRegistered = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(DevInfrastructure::runStopSteps, "paygate-infra-stop"));
+        }
+    }
+
+    private static void runStopSteps() {
+        while (true) {
+            Runnable step;
+            synchronized (DevInfrastructure.class) {
+                step = STOP_STEPS.poll();
+            }
+            if (step == null) {
+                return;
+            }
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                log.warn("a shutdown step failed", e);
+            }
+        }
     }
 
     /** The JVM's one broker and one database server, started on first use and stopped at JVM exit. */
@@ -96,7 +138,7 @@ public final class DevInfrastructure {
                         "group.initial.rebalance.delay.ms", "0",
                         "log.flush.interval.messages", Long.toString(Long.MAX_VALUE)));
         broker.afterPropertiesSet();
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "paygate-kafka-stop"));
+        onShutdown(broker::destroy);
         return broker.getBrokersAsString();
     }
 
@@ -123,13 +165,13 @@ public final class DevInfrastructure {
                     .setServerConfig("fsync", "on")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            onShutdown(() -> {
                 try {
                     postgres.close();
                 } catch (IOException e) {
                     log.warn("embedded PostgreSQL did not stop cleanly", e);
                 }
-            }, "paygate-postgres-stop"));
+            });
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
                  Statement statement = connection.createStatement()) {
                 try (ResultSet exists = statement.executeQuery(
@@ -139,7 +181,8 @@ public final class DevInfrastructure {
                     }
                 }
             }
-            return new Infrastructure(kafka, postgres.getJdbcUrl("postgres", DATABASE), "postgres", "postgres",
+            return new Infrastructure(kafka, "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE,
+                    "postgres", "postgres",
                     kafkaSource, "embedded");
         } catch (IOException | java.sql.SQLException e) {
             throw new IllegalStateException("cannot start embedded PostgreSQL", e);

@@ -34,11 +34,11 @@ public final class PaygateLauncher {
                 true,
                 List.of()));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        DevInfrastructure.beforeShutdown(() -> {
             stack.close();
             inbox.close();
             stopped.countDown();
-        }, "paygate-launcher-stop"));
+        });
 
         stack.awaitChainReady(Duration.ofMinutes(2));
         log.info("services: {}; webhook inbox: http://localhost:{}/inbox; Kafka {} ({}), PostgreSQL {} ({}); {} s",

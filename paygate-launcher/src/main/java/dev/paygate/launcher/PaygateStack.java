@@ -52,7 +52,9 @@ public final class PaygateStack implements AutoCloseable {
                 "--paygate.db.url=" + options.jdbcUrl(),
                 "--paygate.db.user=" + infra.dbUser(),
                 "--paygate.db.password=" + infra.dbPassword(),
-                "--spring.main.banner-mode=off"));
+                "--spring.main.banner-mode=off",
+                // whoever starts the stack closes it, before the infrastructure it runs on (see close())
+                "--spring.main.register-shutdown-hook=false"));
         common.addAll(options.extraArguments());
 
         ConfigurableApplicationContext payment = run(PaymentServiceApplication.builder(), common,

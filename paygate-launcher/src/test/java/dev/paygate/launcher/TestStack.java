@@ -36,7 +36,7 @@ final class TestStack {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+            DevInfrastructure.beforeShutdown(stack::close);
         }
         return stack;
     }
