@@ -7,6 +7,8 @@ import dev.paygate.support.outbox.Outbox;
 import dev.paygate.support.outbox.OutboxRelay;
 import io.r2dbc.spi.ConnectionFactory;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -53,14 +55,20 @@ public class PaygateSupportAutoConfiguration {
 
     /**
      * A failing message is retried with backoff, without end: on the money path a message is never skipped
-     * (lag shows it). Messages that can never succeed (undecodable) are not retried; the recoverer logs them.
+     * because a database or broker was briefly away (consumer lag shows the wait). A message that can never
+     * succeed — one that doesn't decode — is not retried: it is logged at ERROR with its coordinates and
+     * passed, so it cannot block its partition for ever.
      */
     @Bean
     @ConditionalOnMissingBean
     CommonErrorHandler paygateErrorHandler() {
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxInterval(30_000);
-        return new DefaultErrorHandler(backOff);
+        DefaultErrorHandler handler = new DefaultErrorHandler((record, e) -> LoggerFactory.getLogger(
+                PaygateSupportAutoConfiguration.class).error("undecodable message skipped: {}-{}@{} key={}: {}",
+                record.topic(), record.partition(), record.offset(), record.key(), e.toString()), backOff);
+        handler.addNotRetryableExceptions(JacksonException.class, UndecodableMessageException.class);
+        return handler;
     }
 
     @Bean

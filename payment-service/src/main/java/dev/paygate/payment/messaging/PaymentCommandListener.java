@@ -7,6 +7,7 @@ import dev.paygate.contracts.command.PaymentCommand;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.payment.session.SessionCommands;
 import dev.paygate.support.config.PaygateProperties;
+import dev.paygate.support.config.UndecodableMessageException;
 import dev.paygate.support.outbox.InboxProcessor;
 import dev.paygate.support.outbox.OutboxMessage;
 import java.util.List;
@@ -58,6 +59,6 @@ public class PaymentCommandListener {
         if (command instanceof ExpireSession expire) {
             return sessions.expire(expire);
         }
-        return Mono.error(new IllegalArgumentException("unhandled command " + command.getClass().getSimpleName()));
+        return Mono.error(new UndecodableMessageException("unhandled command " + command.getClass().getSimpleName()));
     }
 }
