@@ -1,0 +1,66 @@
+package dev.paygate.webhook;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** {@code paygate.webhooks.*}: how endpoints are accepted and how deliveries are sent and retried. */
+@ConfigurationProperties("paygate.webhooks")
+public class WebhookProperties {
+
+    /** Plain-http endpoint URLs are refused unless this is set (local receivers, tests). */
+    private boolean allowHttp = false;
+    /** One attempt must answer 2xx within this, body included; otherwise it counts as failed. */
+    private Duration timeout = Duration.ofSeconds(15);
+    /**
+     * Attempt n (0-based) waits {@code retrySchedule[n]} (±20 % jitter) after the previous one, the first after
+     * the event arrived; after the last attempt the delivery is {@code failed}. The size is the attempt count.
+     */
+    private List<Duration> retrySchedule = List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5),
+            Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10),
+            Duration.ofHours(10));
+    /** Fallback poll for due retries and for deliveries recorded by other instances; new events wake it at once. */
+    private Duration pollInterval = Duration.ofSeconds(1);
+    /** Attempts in flight at once, per instance. */
+    private int concurrency = 16;
+
+    public boolean isAllowHttp() {
+        return allowHttp;
+    }
+
+    public void setAllowHttp(boolean allowHttp) {
+        this.allowHttp = allowHttp;
+    }
+
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public List<Duration> getRetrySchedule() {
+        return retrySchedule;
+    }
+
+    public void setRetrySchedule(List<Duration> retrySchedule) {
+        this.retrySchedule = retrySchedule;
+    }
+
+    public Duration getPollInterval() {
+        return pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    public int getConcurrency() {
+        return concurrency;
+    }
+
+    public void setConcurrency(int concurrency) {
+        this.concurrency = concurrency;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.paygate.webhook.delivery;
+
+import java.time.Instant;
+
+/**
+ * What one attempt got back.
+ *
+ * @param statusCode   the HTTP status, or {@code null} when no answer came (timeout, connection error)
+ * @param error        why the attempt failed without an answer, else {@code null}
+ * @param responseBody the answer's body, cut to {@link WebhookSender#MAX_RESPONSE_BYTES}, or {@code null}
+ */
+public record AttemptResult(Instant attemptedAt, Integer statusCode, long latencyMs, String error,
+                            String responseBody) {
+
+    /** Only a 2xx counts: a redirect is not followed and is a failure, as the receiver did not take the event. */
+    public boolean succeeded() {
+        return statusCode != null && statusCode >= 200 && statusCode < 300;
+    }
+}

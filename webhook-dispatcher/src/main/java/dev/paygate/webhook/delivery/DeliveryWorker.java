@@ -1,0 +1,183 @@
+package dev.paygate.webhook.delivery;
+
+import dev.paygate.webhook.WebhookProperties;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Sends due deliveries, at most {@code concurrency} attempts at once per instance.
+ *
+ * <p>Claims are sized to the free attempt slots, so a claimed delivery is sent at once and its lease (timeout plus
+ * a margin) covers the whole attempt; a slow endpoint holds one slot, not a batch. New events wake the worker
+ * ({@link #wakeUp()}), and so does every finished attempt (a slot came free); the poll interval is the fallback for
+ * retries coming due and for deliveries recorded by another instance.
+ *
+ * <p>Every attempt is recorded before the delivery moves on. If recording fails (database down), the delivery
+ * stays pending under its lease and is attempted again when the lease ends: it is never dropped, and the receiver
+ * sees the same {@code webhook-id} again.
+ */
+@Component
+public class DeliveryWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+    /** Room beyond the send timeout for claiming, recording and a slow database. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+
+    private final DeliveryStore store;
+    private final WebhookSender sender;
+    private final RetrySchedule schedule;
+    private final TransactionalOperator tx;
+    private final int concurrency;
+    private final Duration pollInterval;
+    private final Duration lease;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile Sinks.Many<Boolean> wakeups = Sinks.many().unicast().onBackpressureBuffer();
+    private volatile Sinks.Many<ClaimedDelivery> claimed = Sinks.many().unicast().onBackpressureBuffer();
+    private volatile Disposable claiming;
+    private volatile Disposable sending;
+
+    public DeliveryWorker(DeliveryStore store, WebhookSender sender, RetrySchedule schedule, TransactionalOperator tx,
+                          WebhookProperties properties) {
+        if (properties.getConcurrency() < 1) {
+            throw new IllegalArgumentException("paygate.webhooks.concurrency must be at least 1");
+        }
+        this.store = store;
+        this.sender = sender;
+        this.schedule = schedule;
+        this.tx = tx;
+        this.concurrency = properties.getConcurrency();
+        this.pollInterval = properties.getPollInterval();
+        this.lease = properties.getTimeout().plus(LEASE_MARGIN);
+    }
+
+    /** Look for due deliveries now; cheap, and coalesced with other wake-ups. */
+    public synchronized void wakeUp() {
+        wakeups.tryEmitNext(Boolean.TRUE);
+    }
+
+    /** Claims as many due deliveries as there are free slots and hands them to the senders. */
+    private Mono<Long> claimDue() {
+        int free = concurrency - inFlight.get();
+        if (free <= 0) {
+            return Mono.just(0L);
+        }
+        return store.claimDue(free, lease)
+                .doOnNext(delivery -> {
+                    inFlight.incrementAndGet();
+                    if (claimed.tryEmitNext(delivery).isFailure()) {
+                        // stopping: the lease runs out and the delivery is claimed again, by us or another instance
+                        inFlight.decrementAndGet();
+                    }
+                })
+                .count();
+    }
+
+    private Mono<Void> attempt(ClaimedDelivery delivery) {
+        return sender.send(delivery)
+                .flatMap(result -> record(delivery, result))
+                .onErrorResume(e -> {
+                    log.warn("attempt of delivery {} could not be recorded; it is attempted again when its lease ends: {}",
+                            delivery.id(), e.toString());
+                    return Mono.empty();
+                })
+                .doFinally(signal -> {
+                    inFlight.decrementAndGet();
+                    wakeUp();
+                });
+    }
+
+    private Mono<Void> record(ClaimedDelivery delivery, AttemptResult result) {
+        int attemptsMade = delivery.attempts() + 1;
+        String status;
+        Duration retryIn = null;
+        if (result.succeeded()) {
+            status = "succeeded";
+        } else {
+            Optional<Duration> next = schedule.delayAfter(attemptsMade);
+            status = next.isPresent() ? "pending" : "failed";
+            retryIn = next.orElse(null);
+        }
+        Duration retryDelay = retryIn;
+        Mono<Boolean> recording = store.insertAttempt(delivery.id(), result)
+                .then(store.advance(delivery, status, result.statusCode(), retryDelay));
+        return tx.transactional(recording)
+                .doOnNext(advanced -> log(delivery, result, attemptsMade, status, retryDelay, advanced))
+                .then();
+    }
+
+    private static void log(ClaimedDelivery d, AttemptResult r, int attemptsMade, String status, Duration retryIn,
+                            boolean advanced) {
+        // endpoint ids only: a URL may carry credentials, and bodies and secrets stay out of logs
+        if (!advanced) {
+            log.info("delivery {} was attempted by another instance after our lease ran out; our attempt {} is recorded",
+                    d.id(), attemptsMade);
+        } else if ("failed".equals(status)) {
+            log.info("delivery {} of event {} to endpoint {} failed after {} attempts (last: {})", d.id(), d.eventId(),
+                    d.endpointId(), attemptsMade, r.statusCode() != null ? r.statusCode() : r.error());
+        } else if ("pending".equals(status)) {
+            log.debug("delivery {} to endpoint {}: attempt {} failed ({}), next in {}", d.id(), d.endpointId(),
+                    attemptsMade, r.statusCode() != null ? r.statusCode() : r.error(), retryIn);
+        } else {
+            log.debug("delivery {} to endpoint {} succeeded on attempt {}", d.id(), d.endpointId(), attemptsMade);
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        // unicast sinks take one subscriber each, so a restart needs new ones
+        wakeups = Sinks.many().unicast().onBackpressureBuffer();
+        claimed = Sinks.many().unicast().onBackpressureBuffer();
+        inFlight.set(0);
+        sending = claimed.asFlux()
+                .flatMap(this::attempt, concurrency)
+                .subscribe();
+        // one claim at start picks up whatever was due before a restart
+        claiming = Flux.merge(Flux.just(Boolean.TRUE), wakeups.asFlux(), Flux.interval(pollInterval).map(tick -> Boolean.TRUE))
+                .onBackpressureLatest()
+                // claims run on a scheduler of their own, not on the caller of wakeUp() (a Kafka listener thread,
+                // an event loop finishing an attempt), which only leaves a signal and returns
+                .publishOn(Schedulers.parallel(), 1)
+                .concatMap(signal -> claimDue()
+                        .onErrorResume(e -> {
+                            // nothing was claimed, or the claims' leases run out: the next signal tries again
+                            log.warn("could not claim due webhook deliveries, will retry: {}", e.toString());
+                            return Mono.just(0L);
+                        }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public synchronized void stop() {
+        // in-flight attempts are cancelled; their deliveries are attempted again when their leases end
+        for (Disposable d : new Disposable[] {claiming, sending}) {
+            if (d != null) {
+                d.dispose();
+            }
+        }
+        claiming = null;
+        sending = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        Disposable current = claiming;
+        return current != null && !current.isDisposed();
+    }
+
+    @Override
+    public int getPhase() {
+        // start after the Kafka listener containers' default phase, stop before them
+        return Integer.MAX_VALUE - 100;
+    }
+}

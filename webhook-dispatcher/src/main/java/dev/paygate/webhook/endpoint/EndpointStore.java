@@ -1,0 +1,84 @@
+package dev.paygate.webhook.endpoint;
+
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Endpoints in PostgreSQL, through R2DBC. Every lookup by id is scoped by merchant. */
+@Repository
+public class EndpointStore {
+
+    private static final String COLUMNS =
+            "id, merchant_id, url, description, enabled_events, secret, status, created_at, updated_at";
+
+    private final DatabaseClient db;
+
+    public EndpointStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<Void> insert(StoredEndpoint e) {
+        return db.sql("""
+                        INSERT INTO endpoints (%s)
+                        VALUES (:id, :merchantId, :url, :description, :enabledEvents, :secret, :status, :created, :updated)"""
+                        .formatted(COLUMNS))
+                .bind("id", e.id())
+                .bind("merchantId", e.merchantId())
+                .bind("url", e.url())
+                .bind("description", Parameter.fromOrEmpty(e.description(), String.class))
+                .bind("enabledEvents", e.enabledEvents().toArray(String[]::new))
+                .bind("secret", e.secret())
+                .bind("status", e.status())
+                .bind("created", utc(e.created()))
+                .bind("updated", utc(e.updated()))
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    public Mono<StoredEndpoint> find(String id, String merchantId) {
+        return db.sql("SELECT " + COLUMNS + " FROM endpoints WHERE id = :id AND merchant_id = :merchantId")
+                .bind("id", id)
+                .bind("merchantId", merchantId)
+                .map(EndpointStore::read)
+                .one();
+    }
+
+    /** Ids of the merchant's enabled endpoints that subscribe to {@code eventType}, by name or by {@code *}. */
+    public Flux<String> subscribedTo(String merchantId, String eventType) {
+        return db.sql("""
+                        SELECT id FROM endpoints
+                        WHERE merchant_id = :merchantId AND status = 'enabled'
+                          AND (:type = ANY (enabled_events) OR :all = ANY (enabled_events))
+                        ORDER BY id""")
+                .bind("merchantId", merchantId)
+                .bind("type", eventType)
+                .bind("all", EndpointRequests.ALL_EVENTS)
+                .map(row -> row.get("id", String.class))
+                .all();
+    }
+
+    private static StoredEndpoint read(Readable row) {
+        return new StoredEndpoint(
+                row.get("id", String.class),
+                row.get("merchant_id", String.class),
+                row.get("url", String.class),
+                row.get("description", String.class),
+                List.of(row.get("enabled_events", String[].class)),
+                row.get("secret", String.class),
+                row.get("status", String.class),
+                row.get("created_at", OffsetDateTime.class).toInstant(),
+                row.get("updated_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

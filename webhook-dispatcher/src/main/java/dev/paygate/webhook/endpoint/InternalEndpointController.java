@@ -1,0 +1,66 @@
+package dev.paygate.webhook.endpoint;
+
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.ProblemCodes;
+import dev.paygate.webhook.WebhookProperties;
+import dev.paygate.webhook.api.ApiProblem;
+import dev.paygate.webhook.signing.SigningSecrets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * Internal endpoint API for the gateway (never exposed publicly). Endpoints are managed by direct calls, never
+ * Kafka commands, so a signing secret appears only in the answer to create: never on a topic or in a log.
+ * Another merchant's endpoint answers 404, like a missing one.
+ */
+@RestController
+public class InternalEndpointController {
+
+    public static final String MERCHANT_HEADER = "X-Paygate-Merchant";
+
+    private final EndpointStore store;
+    private final EndpointRequests requests;
+    private final Clock clock;
+
+    public InternalEndpointController(EndpointStore store, WebhookProperties properties, Clock clock) {
+        this.store = store;
+        this.requests = new EndpointRequests(properties.isAllowHttp());
+        this.clock = clock;
+    }
+
+    /** The body is read as bytes and parsed strictly here, so every refusal names its field. */
+    @PostMapping("/internal/webhook-endpoints")
+    public Mono<EndpointView> create(@RequestHeader(MERCHANT_HEADER) String merchantId,
+                                     @RequestBody(required = false) byte[] body) {
+        requireMerchant(merchantId);
+        CreateEndpointRequest request = requests.parseCreate(body == null ? new byte[0] : body);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        StoredEndpoint endpoint = new StoredEndpoint(Ids.WEBHOOK_ENDPOINT.next(), merchantId, request.url(),
+                request.description(), request.enabledEvents(), SigningSecrets.generate(),
+                StoredEndpoint.STATUS_ENABLED, now, now);
+        return store.insert(endpoint).thenReturn(endpoint.toView(true));
+    }
+
+    @GetMapping("/internal/webhook-endpoints/{id}")
+    public Mono<EndpointView> get(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId) {
+        requireMerchant(merchantId);
+        return store.find(id, merchantId)
+                .map(endpoint -> endpoint.toView(false))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No such webhook endpoint: " + id)));
+    }
+
+    private static void requireMerchant(String merchantId) {
+        if (merchantId.isBlank()) {
+            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing header '" + MERCHANT_HEADER + "'.",
+                    MERCHANT_HEADER);
+        }
+    }
+}

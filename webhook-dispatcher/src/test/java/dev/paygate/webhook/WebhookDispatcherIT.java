@@ -1,0 +1,426 @@
+package dev.paygate.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+import com.standardwebhooks.Webhook;
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.Topics;
+import dev.paygate.contracts.event.CloudEventsKafka;
+import dev.paygate.contracts.event.EventType;
+import dev.paygate.contracts.event.StateChange;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.devinfra.DevInfrastructure;
+import dev.paygate.devinfra.Infrastructure;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.assertj.core.data.Offset;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The dispatcher end to end on real Kafka and PostgreSQL: endpoints made through the internal API, state changes
+ * produced to the real topics, webhooks received by a real HTTP server and verified with an independent Standard
+ * Webhooks library. Each test uses merchants of its own, so tests don't see each other's webhooks.
+ */
+@SpringBootTest(classes = WebhookDispatcherApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=webhook-dispatcher")
+class WebhookDispatcherIT {
+
+    static final Infrastructure INFRA = DevInfrastructure.shared();
+    static final String DB_URL = INFRA.createDatabase("webhook_it_" + Long.toHexString(System.nanoTime()));
+    static final Duration WITHIN = Duration.ofSeconds(30);
+    static final String MERCHANT = "X-Paygate-Merchant";
+
+    static WebhookReceiver receiver;
+    static KafkaProducer<String, byte[]> producer;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", INFRA::kafkaBootstrap);
+        registry.add("paygate.db.url", () -> DB_URL);
+        registry.add("paygate.db.user", INFRA::dbUser);
+        registry.add("paygate.db.password", INFRA::dbPassword);
+        registry.add("paygate.webhooks.allow-http", () -> "true");
+        registry.add("paygate.webhooks.retry-schedule", () -> "0s,1s,1s");
+        registry.add("paygate.webhooks.poll-interval", () -> "200ms");
+        registry.add("paygate.webhooks.timeout", () -> "3s");
+    }
+
+    @LocalServerPort int port;
+    WebTestClient api;
+
+    @BeforeAll
+    static void startReceiverAndProducer() throws IOException {
+        receiver = new WebhookReceiver();
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stop() {
+        producer.close();
+        receiver.close();
+    }
+
+    @BeforeEach
+    void client() {
+        api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(WITHIN).build();
+    }
+
+    // ---- delivery ----
+
+    @Test
+    void deliversOneSignedWebhookPerEventToEachSubscribedEndpointOfTheMerchantOnly() throws Exception {
+        String merchant = Ids.MERCHANT.next();
+        Endpoint subscribed = createEndpoint(merchant, "/orders", List.of("payment.canceled", "refund.updated"));
+        Endpoint otherType = createEndpoint(merchant, "/sessions-only", List.of("session.expired"));
+        Endpoint otherMerchant = createEndpoint(Ids.MERCHANT.next(), "/someone-else", List.of("*"));
+        String paymentId = Ids.PAYMENT.next();
+        StateChange canceled = change(EventType.PAYMENT_CANCELED, merchant, paymentId, paymentId,
+                "{\"id\":\"" + paymentId + "\",\"amount\":1000,\"status\":\"canceled\",\"version\":2}");
+
+        publish(Topics.PAYMENT_EVENTS, canceled);
+
+        await().atMost(WITHIN).until(() -> receiver.at("/orders").size() == 1);
+        WebhookReceiver.Received webhook = receiver.at("/orders").get(0);
+        assertThat(webhook.body()).isEqualTo("{\"id\":\"" + canceled.id() + "\",\"type\":\"payment.canceled\","
+                + "\"created\":\"" + canceled.time().truncatedTo(ChronoUnit.SECONDS) + "\",\"apiVersion\":\"2023-10-31\","
+                + "\"data\":{\"object\":" + canceled.data() + "}}");
+        assertThat(webhook.header("webhook-id")).isEqualTo(canceled.id());
+        assertThat(webhook.header("content-type")).isEqualTo("application/json");
+        assertThat(Long.parseLong(webhook.header("webhook-timestamp")))
+                .isCloseTo(Instant.now().getEpochSecond(), Offset.offset(60L));
+        assertVerifies(subscribed.secret(), webhook);
+
+        // the same event again (a redelivery or a duplicate), then a new one behind it on the same partition:
+        // once the new one has arrived, the duplicate has been consumed and must have made no delivery
+        StateChange later = change(EventType.PAYMENT_CANCELED, merchant, paymentId, paymentId,
+                "{\"id\":\"" + paymentId + "\",\"amount\":1000,\"status\":\"canceled\",\"version\":3}");
+        publish(Topics.PAYMENT_EVENTS, canceled);
+        publish(Topics.PAYMENT_EVENTS, later);
+        // refunds come on their own topic
+        String refundId = Ids.REFUND.next();
+        StateChange refund = change(EventType.REFUND_UPDATED, merchant, refundId, paymentId,
+                "{\"id\":\"" + refundId + "\",\"amount\":400,\"status\":\"succeeded\",\"version\":1}");
+        publish(Topics.REFUND_EVENTS, refund);
+
+        await().atMost(WITHIN).until(() -> receiver.at("/orders").size() >= 3);
+        assertThat(receiver.at("/orders")).extracting(r -> r.header("webhook-id"))
+                .containsExactlyInAnyOrder(canceled.id(), later.id(), refund.id());
+        assertThat(count("SELECT count(*) FROM deliveries WHERE event_id = ?", canceled.id())).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM deliveries WHERE endpoint_id IN (?, ?)", otherType.id(), otherMerchant.id()))
+                .isZero();
+        assertThat(receiver.at("/sessions-only")).isEmpty();
+        assertThat(receiver.at("/someone-else")).isEmpty();
+        await().atMost(WITHIN).until(() -> count(
+                "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'succeeded' AND attempts = 1",
+                subscribed.id()) == 3);
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedWithTheSameIdAndEveryAttemptIsRecorded() throws Exception {
+        String merchant = Ids.MERCHANT.next();
+        receiver.answer("/flaky", 500);
+        Endpoint endpoint = createEndpoint(merchant, "/flaky", List.of("*"));
+        String sessionId = Ids.SESSION.next();
+        StateChange expired = change(EventType.SESSION_EXPIRED, merchant, sessionId, sessionId,
+                "{\"id\":\"" + sessionId + "\",\"status\":\"expired\",\"version\":2}");
+
+        publish(Topics.PAYMENT_EVENTS, expired);
+
+        await().atMost(WITHIN).until(() -> count(
+                "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'succeeded'", endpoint.id()) == 1);
+        List<WebhookReceiver.Received> attempts = receiver.at("/flaky");
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts).extracting(r -> r.header("webhook-id")).containsOnly(expired.id());
+        assertThat(attempts).extracting(WebhookReceiver.Received::body).containsOnly(attempts.get(0).body());
+        assertVerifies(endpoint.secret(), attempts.get(1));
+        assertThat(rows("""
+                SELECT a.status_code, a.response_body, a.error, d.attempts, d.last_status_code
+                FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+                WHERE d.endpoint_id = ? ORDER BY a.attempted_at, a.id""", endpoint.id()))
+                .containsExactly(
+                        List.of(500, "status 500", "null", 2, 200),
+                        List.of(200, "ok", "null", 2, 200));
+    }
+
+    @Test
+    void aRedirectIsAFailureAndAfterTheLastAttemptTheDeliveryHasFailed() throws Exception {
+        String merchant = Ids.MERCHANT.next();
+        receiver.redirect("/moved", receiver.url("/moved-here"));
+        Endpoint endpoint = createEndpoint(merchant, "/moved", List.of("payment.succeeded"));
+        String paymentId = Ids.PAYMENT.next();
+
+        publish(Topics.PAYMENT_EVENTS, change(EventType.PAYMENT_SUCCEEDED, merchant, paymentId, paymentId,
+                "{\"id\":\"" + paymentId + "\",\"status\":\"succeeded\",\"version\":1}"));
+
+        await().atMost(WITHIN).until(() -> count(
+                "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'failed' AND attempts = 3",
+                endpoint.id()) == 1);
+        assertThat(receiver.at("/moved")).hasSize(3);
+        assertThat(receiver.at("/moved-here")).isEmpty();
+        assertThat(rows("""
+                SELECT a.status_code FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+                WHERE d.endpoint_id = ?""", endpoint.id()))
+                .containsExactly(List.of(302), List.of(302), List.of(302));
+    }
+
+    @Test
+    void anUnreachableEndpointGetsEveryAttemptRecordedWithItsError() throws Exception {
+        String merchant = Ids.MERCHANT.next();
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        String endpointId = createEndpoint(merchant, "http://127.0.0.1:" + closedPort + "/gone", List.of("*"), null).id();
+        String paymentId = Ids.PAYMENT.next();
+
+        publish(Topics.PAYMENT_EVENTS, change(EventType.PAYMENT_CREATED, merchant, paymentId, paymentId,
+                "{\"id\":\"" + paymentId + "\",\"version\":1}"));
+
+        await().atMost(WITHIN).until(() -> count(
+                "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'failed' AND attempts = 3",
+                endpointId) == 1);
+        assertThat(count("""
+                SELECT count(*) FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+                WHERE d.endpoint_id = ? AND a.status_code IS NULL AND a.error IS NOT NULL AND a.response_body IS NULL""",
+                endpointId)).isEqualTo(3);
+    }
+
+    @Test
+    void aDeadSlowEndpointTimesOutWithoutHoldingUpTheMerchantsOtherEndpoints() throws Exception {
+        String merchant = Ids.MERCHANT.next();
+        receiver.hang("/slow");
+        Endpoint slow = createEndpoint(merchant, "/slow", List.of("*"));
+        Endpoint fast = createEndpoint(merchant, "/fast", List.of("*"));
+        String paymentId = Ids.PAYMENT.next();
+
+        publish(Topics.PAYMENT_EVENTS, change(EventType.PAYMENT_REQUIRES_CAPTURE, merchant, paymentId, paymentId,
+                "{\"id\":\"" + paymentId + "\",\"status\":\"requiresCapture\",\"version\":1}"));
+
+        await().atMost(WITHIN).until(() -> receiver.at("/fast").size() == 1 && receiver.at("/slow").size() == 1);
+        // the slow attempt is still waiting for its answer: the fast one did not queue behind it
+        assertThat(count("SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND attempts = 0", slow.id())).isOne();
+        await().atMost(WITHIN).until(() -> count(
+                "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'succeeded'", fast.id()) == 1);
+
+        await().atMost(WITHIN).until(() -> count(
+                "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND attempts >= 1", slow.id()) == 1);
+        assertThat(rows("""
+                SELECT a.status_code, a.error, a.latency_ms >= 3000, d.status
+                FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+                WHERE d.endpoint_id = ? ORDER BY a.id LIMIT 1""", slow.id()))
+                .containsExactly(List.of("null", "no answer within 3000 ms", true, "pending"));
+    }
+
+    // ---- internal endpoint API ----
+
+    @Test
+    void createAnswersTheEndpointWithItsSecretOnceAndGetNeverShowsIt() {
+        String merchant = Ids.MERCHANT.next();
+        JsonNode created = json(api.post().uri("/internal/webhook-endpoints")
+                .header(MERCHANT, merchant)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"url\":\"https://hooks.example.com/paygate\",\"enabledEvents\":[\"refund.updated\"],"
+                        + "\"description\":\"refund desk\"}")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody(String.class).returnResult().getResponseBody());
+
+        assertThat(fieldNames(created)).containsExactly("id", "url", "enabledEvents", "description", "status", "created",
+                "secret");
+        assertThat(Ids.WEBHOOK_ENDPOINT.matches(created.get("id").asString())).isTrue();
+        assertThat(created.get("url").asString()).isEqualTo("https://hooks.example.com/paygate");
+        assertThat(created.get("enabledEvents").get(0).asString()).isEqualTo("refund.updated");
+        assertThat(created.get("description").asString()).isEqualTo("refund desk");
+        assertThat(created.get("status").asString()).isEqualTo("enabled");
+        assertThat(created.get("created").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(created.get("secret").asString()).matches("whsec_[A-Za-z0-9+/]{32}");
+
+        String id = created.get("id").asString();
+        JsonNode read = json(api.get().uri("/internal/webhook-endpoints/{id}", id)
+                .header(MERCHANT, merchant)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody());
+        assertThat(fieldNames(read)).containsExactly("id", "url", "enabledEvents", "description", "status", "created");
+        assertThat(read.get("created")).isEqualTo(created.get("created"));
+
+        api.get().uri("/internal/webhook-endpoints/{id}", id)
+                .header(MERCHANT, Ids.MERCHANT.next())
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("resource_missing")
+                .jsonPath("$.status").isEqualTo(404)
+                .jsonPath("$.type").isEqualTo("urn:paygate:problem:resource_missing")
+                .jsonPath("$.title").exists()
+                .jsonPath("$.detail").exists();
+    }
+
+    @Test
+    void anUnknownFieldIsRefusedNamingIt() {
+        expectProblem("{\"url\":\"https://example.com\",\"enabledEvents\":[\"*\"],\"metadata\":{}}",
+                "parameter_unknown", "metadata");
+    }
+
+    @Test
+    void anUnknownEventTypeIsRefused() {
+        expectProblem("{\"url\":\"https://example.com\",\"enabledEvents\":[\"payment.exploded\"]}",
+                "parameter_invalid", "enabledEvents");
+    }
+
+    @Test
+    void aBadUrlIsRefused() {
+        expectProblem("{\"url\":\"ftp://example.com/hook\",\"enabledEvents\":[\"*\"]}", "url_invalid", "url");
+    }
+
+    @Test
+    void aRequestWithoutMerchantIsRefused() {
+        api.post().uri("/internal/webhook-endpoints")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"url\":\"https://example.com\",\"enabledEvents\":[\"*\"]}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("parameter_missing")
+                .jsonPath("$.param").isEqualTo(MERCHANT);
+    }
+
+    @Test
+    void aWrongMethodIsAProblemToo() {
+        api.put().uri("/internal/webhook-endpoints")
+                .header(MERCHANT, Ids.MERCHANT.next())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{}")
+                .exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.code").isEqualTo("method_not_allowed");
+    }
+
+    // ---- helpers ----
+
+    record Endpoint(String id, String secret) {
+    }
+
+    Endpoint createEndpoint(String merchant, String path, List<String> events) {
+        return createEndpoint(merchant, receiver.url(path), events, null);
+    }
+
+    Endpoint createEndpoint(String merchant, String url, List<String> events, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("url", url);
+        body.put("enabledEvents", events);
+        if (description != null) {
+            body.put("description", description);
+        }
+        JsonNode created = json(api.post().uri("/internal/webhook-endpoints")
+                .header(MERCHANT, merchant)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(PaygateJson.wire().writeValueAsString(body))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody());
+        return new Endpoint(created.get("id").asString(), created.get("secret").asString());
+    }
+
+    void expectProblem(String body, String code, String param) {
+        api.post().uri("/internal/webhook-endpoints")
+                .header(MERCHANT, Ids.MERCHANT.next())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo(400)
+                .jsonPath("$.code").isEqualTo(code)
+                .jsonPath("$.param").isEqualTo(param)
+                .jsonPath("$.title").isEqualTo("Bad Request")
+                .jsonPath("$.detail").exists()
+                .jsonPath("$.type").isEqualTo("urn:paygate:problem:" + code);
+    }
+
+    static StateChange change(EventType type, String merchant, String subject, String key, String data) {
+        return new StateChange(Ids.EVENT.next(), type, "/paygate/webhook-it", Instant.now(), subject, merchant, key, data);
+    }
+
+    static void publish(String topic, StateChange change) throws Exception {
+        producer.send(CloudEventsKafka.toRecord(topic, change)).get();
+    }
+
+    static void assertVerifies(String secret, WebhookReceiver.Received webhook) {
+        assertThatCode(() -> new Webhook(secret).verify(webhook.body(), webhook.headers())).doesNotThrowAnyException();
+    }
+
+    static JsonNode json(String text) {
+        return PaygateJson.wire().readTree(text);
+    }
+
+    static List<String> fieldNames(JsonNode node) {
+        return List.copyOf(node.propertyNames());
+    }
+
+    static long count(String sql, Object... params) throws SQLException {
+        return ((Number) rows(sql, params).get(0).get(0)).longValue();
+    }
+
+    /** Reads the dispatcher's tables directly, as an operator would; {@code null} cells read as "null". */
+    static List<List<Object>> rows(String sql, Object... params) throws SQLException {
+        String url = DB_URL + (DB_URL.contains("?") ? "&" : "?") + "currentSchema=webhook";
+        try (Connection connection = DriverManager.getConnection(url, INFRA.dbUser(), INFRA.dbPassword());
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                int columns = result.getMetaData().getColumnCount();
+                while (result.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int c = 1; c <= columns; c++) {
+                        Object value = result.getObject(c);
+                        row.add(value == null ? "null" : value);
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+}
