@@ -45,6 +45,21 @@ public enum Ids {
         return id != null && pattern.matcher(id).matches();
     }
 
+    private static final String UPPER_ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    /** A secupay transaction id: {@code PCI_} and 30 upper-case letters and digits (SPEC §2.5). */
+    public static String transactionId() {
+        StringBuilder out = new StringBuilder("PCI_");
+        for (int i = 0; i < 30; i++) {
+            out.append(UPPER_ALPHANUMERIC.charAt(RANDOM.nextInt(UPPER_ALPHANUMERIC.length())));
+        }
+        return out.toString();
+    }
+
+    public static boolean isTransactionId(String id) {
+        return id != null && id.matches("PCI_[A-Z0-9]{30}");
+    }
+
     /** {@code n} base58 characters from a secure random source (each chosen without modulo bias). */
     public static String randomBase58(int n) {
         StringBuilder out = new StringBuilder(n);

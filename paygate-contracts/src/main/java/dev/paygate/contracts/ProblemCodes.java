@@ -16,6 +16,12 @@ public final class ProblemCodes {
     public static final String URL_INVALID = "url_invalid";
     public static final String RESOURCE_MISSING = "resource_missing";
     public static final String SESSION_INVALID_STATUS = "session_invalid_status";
+    public static final String PAYMENT_INVALID_STATUS = "payment_invalid_status";
+    public static final String CARD_DECLINED = "card_declined";
+    public static final String AUTHENTICATION_FAILED = "authentication_failed";
+    public static final String AUTHENTICATION_REQUIRED = "authentication_required";
+    public static final String CARD_INVALID = "card_invalid";
+    public static final String ACQUIRER_UNAVAILABLE = "acquirer_unavailable";
     public static final String BODY_TOO_LARGE = "body_too_large";
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
     public static final String METHOD_NOT_ALLOWED = "method_not_allowed";

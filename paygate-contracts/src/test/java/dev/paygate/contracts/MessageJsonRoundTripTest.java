@@ -3,7 +3,14 @@ package dev.paygate.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paygate.contracts.command.CancelPayment;
+import dev.paygate.contracts.command.CapturePayment;
+import dev.paygate.contracts.command.CardDetails;
 import dev.paygate.contracts.command.CommandReply;
+import dev.paygate.contracts.command.CompleteThreeDs;
+import dev.paygate.contracts.command.ConfirmPayment;
+import dev.paygate.contracts.command.CreatePayment;
+import dev.paygate.contracts.command.PaySession;
 import dev.paygate.contracts.command.CreateSession;
 import dev.paygate.contracts.command.ExpireSession;
 import dev.paygate.contracts.command.PaymentCommand;
@@ -13,6 +20,7 @@ import dev.paygate.contracts.event.StateChange;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.Address;
 import dev.paygate.contracts.resource.CustomerDetails;
+import dev.paygate.contracts.resource.Payment;
 import dev.paygate.contracts.resource.Session;
 import java.time.Instant;
 import java.util.Map;
@@ -61,6 +69,56 @@ class MessageJsonRoundTripTest {
 
         assertThat(json.readTree(wire).get("type").asString()).isEqualTo("session.expire");
         assertThat(json.readValue(wire, PaymentCommand.class)).isEqualTo(command);
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> paymentCommands() {
+        CardDetails card = new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "TEST CARDHOLDER");
+        String m = Ids.MERCHANT.next();
+        String p = Ids.PAYMENT.next();
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("payment.create", new CreatePayment(Ids.COMMAND.next(), m, p,
+                        Ids.transactionId(), 10000, "EUR", "manual", true, card, CustomerDetails.EMPTY, "d", "123",
+                        Map.of("k", "v"), "https://x.test/", Payment.PaymentMethodOptions.DEFAULT,
+                        new Payment.SetupFutureUsage("unscheduled"))),
+                org.junit.jupiter.params.provider.Arguments.of("payment.confirm", new ConfirmPayment(Ids.COMMAND.next(), m, p, card)),
+                org.junit.jupiter.params.provider.Arguments.of("payment.capture", new CapturePayment(Ids.COMMAND.next(), m, p, 500L)),
+                org.junit.jupiter.params.provider.Arguments.of("payment.cancel", new CancelPayment(Ids.COMMAND.next(), m, p, "duplicate")),
+                org.junit.jupiter.params.provider.Arguments.of("payment.complete3ds", new CompleteThreeDs(Ids.COMMAND.next(), m, p, true)),
+                org.junit.jupiter.params.provider.Arguments.of("session.pay", new PaySession(Ids.COMMAND.next(), m,
+                        Ids.SESSION.next(), p, Ids.transactionId(), card)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("paymentCommands")
+    void paymentCommandsRoundTripWithTheirLogicalName(String type, PaymentCommand command) {
+        String wire = json.writeValueAsString(command);
+
+        assertThat(json.readTree(wire).get("type").asString()).isEqualTo(type);
+        assertThat(json.readValue(wire, PaymentCommand.class)).isEqualTo(command);
+    }
+
+    @Test
+    void paymentResourceHasTheSeedShape() {
+        Payment payment = new Payment(Ids.PAYMENT.next(), 10000, 0, 0, T0, "automatic", T0, "EUR",
+                new CustomerDetails(new Address("Test city", "CY", "Test address1", "Test address2", "Test postal code",
+                        "Test state"), "test@example.com", "TEST CARDHOLDER", "+449998887766"),
+                "Some description", "123", Map.of(),
+                new Payment.PaymentMethod(new Payment.Card(12, 2024, "TEST CARDHOLDER", "411111**1111"), "card"),
+                Payment.PaymentMethodOptions.DEFAULT, "https://mybestmerchantreturnurl.com/",
+                new Payment.SetupFutureUsage("unscheduled"), "canceled", 0, "requestedByCustomer",
+                Ids.transactionId(), null, 3);
+
+        String wire = json.writeValueAsString(payment);
+
+        assertThat(json.readValue(wire, Payment.class)).isEqualTo(payment);
+        JsonNode tree = json.readTree(wire);
+        assertThat(tree.propertyNames()).startsWith("id", "amount", "amountCapturable", "amountReceived", "canceledAt",
+                "captureMethod", "created", "currency", "customerDetails", "description", "merchantCustomerId",
+                "metadata", "paymentMethod", "paymentMethodOptions", "returnUrl", "setupFutureUsage", "status");
+        assertThat(tree.get("paymentMethod").get("card").get("maskedNumber").asString()).isEqualTo("411111**1111");
+        assertThat(tree.get("paymentMethodOptions").get("card").get("threeDSecureMode").asString()).isEqualTo("automatic");
+        assertThat(tree.get("customerDetails").get("address").get("postalCode").asString()).isEqualTo("Test postal code");
+        assertThat(Ids.isTransactionId(tree.get("transactionId").asString())).isTrue();
     }
 
     @Test

@@ -1,11 +1,19 @@
 package dev.paygate.payment.messaging;
 
 import dev.paygate.contracts.Topics;
+import dev.paygate.contracts.command.CancelPayment;
+import dev.paygate.contracts.command.CapturePayment;
+import dev.paygate.contracts.command.CompleteThreeDs;
+import dev.paygate.contracts.command.ConfirmPayment;
+import dev.paygate.contracts.command.CreatePayment;
 import dev.paygate.contracts.command.CreateSession;
+import dev.paygate.contracts.command.PaySession;
 import dev.paygate.contracts.command.ExpireSession;
 import dev.paygate.contracts.command.PaymentCommand;
 import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.payment.payment.PaymentCommands;
 import dev.paygate.payment.session.SessionCommands;
+import dev.paygate.payment.session.SessionPayments;
 import dev.paygate.support.config.PaygateProperties;
 import dev.paygate.support.config.UndecodableMessageException;
 import dev.paygate.support.outbox.InboxProcessor;
@@ -31,11 +39,16 @@ public class PaymentCommandListener {
 
     private final InboxProcessor inbox;
     private final SessionCommands sessions;
+    private final SessionPayments sessionPayments;
+    private final PaymentCommands payments;
     private final PaygateProperties properties;
 
-    public PaymentCommandListener(InboxProcessor inbox, SessionCommands sessions, PaygateProperties properties) {
+    public PaymentCommandListener(InboxProcessor inbox, SessionCommands sessions, SessionPayments sessionPayments,
+                                  PaymentCommands payments, PaygateProperties properties) {
         this.inbox = inbox;
         this.sessions = sessions;
+        this.sessionPayments = sessionPayments;
+        this.payments = payments;
         this.properties = properties;
     }
 
@@ -53,11 +66,22 @@ public class PaymentCommandListener {
     }
 
     private Mono<List<OutboxMessage>> apply(PaymentCommand command) {
-        if (command instanceof CreateSession create) {
-            return sessions.create(create);
-        }
-        if (command instanceof ExpireSession expire) {
-            return sessions.expire(expire);
+        if (command instanceof CreateSession c) {
+            return sessions.create(c);
+        } else if (command instanceof ExpireSession c) {
+            return sessions.expire(c);
+        } else if (command instanceof PaySession c) {
+            return sessionPayments.pay(c);
+        } else if (command instanceof CreatePayment c) {
+            return payments.create(c);
+        } else if (command instanceof ConfirmPayment c) {
+            return payments.confirm(c);
+        } else if (command instanceof CapturePayment c) {
+            return payments.capture(c);
+        } else if (command instanceof CancelPayment c) {
+            return payments.cancel(c);
+        } else if (command instanceof CompleteThreeDs c) {
+            return payments.completeThreeDs(c);
         }
         return Mono.error(new UndecodableMessageException("unhandled command " + command.getClass().getSimpleName()));
     }

@@ -10,6 +10,17 @@ public class SessionProperties {
     /** Lifetime of a session created without {@code expiresAt} (the seed shows 20 minutes). */
     private Duration defaultLifetime = Duration.ofMinutes(20);
 
+    /** How often due sessions are looked for. */
+    private Duration expiryInterval = Duration.ofSeconds(1);
+
+    public Duration getExpiryInterval() {
+        return expiryInterval;
+    }
+
+    public void setExpiryInterval(Duration expiryInterval) {
+        this.expiryInterval = expiryInterval;
+    }
+
     public Duration getDefaultLifetime() {
         return defaultLifetime;
     }

@@ -6,7 +6,8 @@ public class SessionTransitionRejected extends RuntimeException {
     private final String status;
 
     public SessionTransitionRejected(String sessionId, String status, String action) {
-        super("Session " + sessionId + " is " + status + "; only an open session can be " + action + "d.");
+        super("Session " + sessionId + " is " + status + "; only an open session can be "
+                + (action.endsWith("e") ? action + "d" : action + "ed") + ".");
         this.status = status;
     }
 

@@ -81,6 +81,17 @@ public class SessionStore {
                 .one();
     }
 
+    /** Locks open sessions whose expiry has come, skipping rows another instance holds. */
+    public reactor.core.publisher.Flux<StoredSession> lockDueForExpiry(Instant now, int limit) {
+        return db.sql("SELECT " + COLUMNS + """
+                         FROM sessions WHERE status = 'open' AND expires_at <= :now
+                        ORDER BY expires_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
+                .bind("now", utc(now))
+                .bind("limit", limit)
+                .map(this::read)
+                .all();
+    }
+
     /** Writes a transition; the version check makes a lost update impossible even without the row lock. */
     public Mono<Void> updateStatus(StoredSession s) {
         return db.sql("""

@@ -1,0 +1,78 @@
+package dev.paygate.acquirer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paygate.acquirer.simulator.SimulatedAcquirer;
+import dev.paygate.acquirer.simulator.SimulatedCardTokenizer;
+import dev.paygate.acquirer.simulator.TestCard;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import reactor.test.StepVerifier;
+
+class SimulatorTest {
+
+    final Clock clock = Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC);
+    final SimulatedCardTokenizer tokenizer = new SimulatedCardTokenizer(clock);
+    final SimulatedAcquirer bank = new SimulatedAcquirer(Duration.ZERO, 0, Duration.ofSeconds(1));
+
+    CardToken token(String number) {
+        return tokenizer.tokenize(new CardInput(number, "123", 12, 2030, "TEST CARDHOLDER")).block();
+    }
+
+    @Test
+    void tokensKeepNeitherNumberNorCvc() {
+        CardToken token = token("4111111111111111");
+
+        assertThat(token.maskedNumber()).isEqualTo("411111**1111");
+        assertThat(token.token()).doesNotContain("4111111111111111").doesNotContain("111111").startsWith("tok_sim_");
+        assertThat(token.toString()).doesNotContain("4111111111111111");
+        assertThat(new CardInput("4111111111111111", "123", 12, 2030, "X").toString())
+                .doesNotContain("4111111111111111").doesNotContain("123,");
+    }
+
+    @Test
+    void eachTestCardBehavesAsDocumented() {
+        StepVerifier.create(bank.authorize("p_1", token(TestCard.APPROVE.number()), 100, "EUR", false))
+                .expectNextMatches(a -> a instanceof Authorization.Approved).verifyComplete();
+        StepVerifier.create(bank.authorize("p_1", token(TestCard.DECLINE.number()), 100, "EUR", false))
+                .expectNext(new Authorization.Declined("card_declined", "The card was declined.")).verifyComplete();
+        StepVerifier.create(bank.authorize("p_1", token(TestCard.THREE_DS.number()), 100, "EUR", false))
+                .expectNext(new Authorization.RequiresAction()).verifyComplete();
+        StepVerifier.create(bank.authorize("p_1", token(TestCard.THREE_DS.number()), 100, "EUR", true))
+                .expectNextMatches(a -> a instanceof Authorization.Approved).verifyComplete();
+        StepVerifier.create(bank.authorize("p_1", token(TestCard.REFUND_PENDING_THEN_FAILED.number()), 100, "EUR", false))
+                .expectNextMatches(a -> a instanceof Authorization.Approved).verifyComplete();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4111111111111112,123,12,2030,paymentMethod.card.number", "41111,123,12,2030,paymentMethod.card.number",
+            "4111111111111111,12,12,2030,paymentMethod.card.cvc", "4111111111111111,123,13,2030,paymentMethod.card.expiryMonth",
+            "4111111111111111,123,10,2026,paymentMethod.card.expiryYear"})
+    void badCardsAreRefusedNamingTheField(String number, String cvc, int month, int year, String param) {
+        StepVerifier.create(tokenizer.tokenize(new CardInput(number, cvc, month, year, "X")))
+                .expectErrorMatches(e -> e instanceof InvalidCardException ice && ice.param().equals(param))
+                .verify();
+    }
+
+    @Test
+    void aSlowBankTimesOutAsUnavailable() {
+        SimulatedAcquirer slow = new SimulatedAcquirer(Duration.ofSeconds(5), 0, Duration.ofSeconds(2));
+
+        StepVerifier.withVirtualTime(() -> slow.capture("auth_1", 100))
+                .thenAwait(Duration.ofSeconds(3))
+                .expectError(AcquirerUnavailableException.class)
+                .verify();
+    }
+
+    @Test
+    void aFailingBankIsUnavailable() {
+        SimulatedAcquirer down = new SimulatedAcquirer(Duration.ZERO, 1.0, Duration.ofSeconds(2));
+
+        StepVerifier.create(down.voidAuthorization("auth_1")).expectError(AcquirerUnavailableException.class).verify();
+    }
+}

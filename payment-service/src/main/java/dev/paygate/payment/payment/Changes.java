@@ -1,0 +1,81 @@
+package dev.paygate.payment.payment;
+
+import dev.paygate.contracts.Topics;
+import dev.paygate.contracts.command.CommandReply;
+import dev.paygate.contracts.event.EventType;
+import dev.paygate.contracts.event.StateChange;
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.contracts.resource.Payment;
+import dev.paygate.contracts.resource.Session;
+import dev.paygate.payment.payment.domain.StoredPayment;
+import dev.paygate.payment.session.domain.StoredSession;
+import dev.paygate.support.config.PaygateProperties;
+import dev.paygate.support.outbox.OutboxMessage;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Turns state changes into the outbox messages that announce them: one event per change, then the reply. */
+@Component
+public class Changes {
+
+    private final String source;
+    private final JsonMapper json = PaygateJson.wire();
+
+    public Changes(PaygateProperties properties) {
+        this.source = "/paygate/" + properties.getServiceName();
+    }
+
+    /** The event type a payment's new state is announced with (SPEC §6: one per change). */
+    public static EventType eventFor(StoredPayment p, boolean created) {
+        if (created) {
+            return EventType.PAYMENT_CREATED;
+        }
+        return switch (p.status()) {
+            case Payment.REQUIRES_ACTION -> EventType.PAYMENT_REQUIRES_ACTION;
+            case Payment.REQUIRES_CAPTURE -> EventType.PAYMENT_REQUIRES_CAPTURE;
+            case Payment.SUCCEEDED -> EventType.PAYMENT_SUCCEEDED;
+            case Payment.CANCELED -> EventType.PAYMENT_CANCELED;
+            case Payment.REQUIRES_PAYMENT_METHOD -> EventType.PAYMENT_FAILED;
+            default -> EventType.PAYMENT_AMOUNT_UPDATED;
+        };
+    }
+
+    public OutboxMessage event(StoredPayment p, EventType type) {
+        StateChange change = new StateChange(Ids.EVENT.next(), type, source, p.updated(), p.id(), p.merchantId(), p.id(),
+                json.writeValueAsString(p.toResource()));
+        return OutboxMessage.event(Topics.PAYMENT_EVENTS, "payment", change);
+    }
+
+    public OutboxMessage event(StoredSession s, EventType type) {
+        StateChange change = new StateChange(Ids.EVENT.next(), type, source, s.updated(), s.id(), s.merchantId(), s.id(),
+                json.writeValueAsString(s.toResource()));
+        return OutboxMessage.event(Topics.PAYMENT_EVENTS, "session", change);
+    }
+
+    public OutboxMessage ok(String key, String commandId, Payment resource) {
+        return OutboxMessage.reply(key, CommandReply.ok(commandId, json.valueToTree(resource)));
+    }
+
+    public OutboxMessage ok(String key, String commandId, Session resource) {
+        return OutboxMessage.reply(key, CommandReply.ok(commandId, json.valueToTree(resource)));
+    }
+
+    public OutboxMessage problem(String key, String commandId, int status, String code, String detail, String param) {
+        return OutboxMessage.reply(key, CommandReply.problem(commandId, status, code, detail, param));
+    }
+
+    /** A refusal that still carries the resource as it now is (a declined card: 402 with the payment). */
+    public OutboxMessage problemWith(String key, String commandId, int status, String code, String detail,
+                                     Payment resource) {
+        return OutboxMessage.reply(key, new CommandReply(commandId, status, json.valueToTree(resource), code, detail, null));
+    }
+
+    public static List<OutboxMessage> of(List<OutboxMessage> events, OutboxMessage reply) {
+        List<OutboxMessage> all = new ArrayList<>(events);
+        all.add(reply);
+        return all;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.paygate.payment.payment;
+
+import dev.paygate.acquirer.Acquirer;
+import dev.paygate.acquirer.Authorization;
+import dev.paygate.acquirer.CardToken;
+import dev.paygate.payment.payment.domain.StoredPayment;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Asks the bank to authorize a payment (and, for automatic capture, to capture it at once) and returns the
+ * payment's next state. Fails with {@code AcquirerUnavailableException} when the bank can't be reached;
+ * then the caller changes nothing.
+ */
+@Component
+public class PaymentAuthorizer {
+
+    private final Acquirer bank;
+    private final Clock clock;
+
+    public PaymentAuthorizer(Acquirer bank, Clock clock) {
+        this.bank = bank;
+        this.clock = clock;
+    }
+
+    public Mono<StoredPayment> authorize(StoredPayment payment, boolean threeDsCompleted) {
+        CardToken card = new CardToken(payment.card().token(), payment.card().maskedNumber(),
+                payment.card().expiryMonth(), payment.card().expiryYear(), payment.card().holderName());
+        return bank.authorize(payment.id(), card, payment.amount(), payment.currency(), threeDsCompleted)
+                .flatMap(answer -> {
+                    if (answer instanceof Authorization.Approved approved) {
+                        return payment.capturesAutomatically()
+                                ? bank.capture(approved.authorizationId(), payment.amount())
+                                        .then(Mono.fromSupplier(() -> payment.authorized(approved.authorizationId(), true, now())))
+                                : Mono.just(payment.authorized(approved.authorizationId(), false, now()));
+                    }
+                    if (answer instanceof Authorization.Declined declined) {
+                        return Mono.just(payment.declined(declined.code(), declined.message(), now()));
+                    }
+                    return Mono.just(payment.requiresAction(now()));
+                });
+    }
+
+    Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.paygate.payment.payment.domain;
+
+/** What can be asked of a payment after it exists. */
+public enum PaymentOperation {
+    CONFIRM,
+    CAPTURE,
+    CANCEL,
+    COMPLETE_3DS
+}

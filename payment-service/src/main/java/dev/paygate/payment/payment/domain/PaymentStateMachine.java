@@ -1,0 +1,48 @@
+package dev.paygate.payment.payment.domain;
+
+import static dev.paygate.contracts.resource.Payment.CANCELED;
+import static dev.paygate.contracts.resource.Payment.PROCESSING;
+import static dev.paygate.contracts.resource.Payment.REQUIRES_ACTION;
+import static dev.paygate.contracts.resource.Payment.REQUIRES_CAPTURE;
+import static dev.paygate.contracts.resource.Payment.REQUIRES_CONFIRMATION;
+import static dev.paygate.contracts.resource.Payment.REQUIRES_PAYMENT_METHOD;
+import static dev.paygate.contracts.resource.Payment.SUCCEEDED;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which operation each payment status allows (SPEC §2.3). Cancel is allowed exactly where the seed allows
+ * it: before capture, from {@code requiresPaymentMethod}, {@code requiresCapture} or {@code requiresAction}.
+ */
+public final class PaymentStateMachine {
+
+    public static final List<String> STATUSES = List.of(REQUIRES_PAYMENT_METHOD, REQUIRES_CONFIRMATION,
+            REQUIRES_ACTION, PROCESSING, REQUIRES_CAPTURE, SUCCEEDED, CANCELED);
+
+    private static final Map<String, Set<PaymentOperation>> ALLOWED = Map.of(
+            REQUIRES_PAYMENT_METHOD, EnumSet.of(PaymentOperation.CONFIRM, PaymentOperation.CANCEL),
+            REQUIRES_CONFIRMATION, EnumSet.of(PaymentOperation.CONFIRM),
+            REQUIRES_ACTION, EnumSet.of(PaymentOperation.COMPLETE_3DS, PaymentOperation.CANCEL),
+            PROCESSING, EnumSet.noneOf(PaymentOperation.class),
+            REQUIRES_CAPTURE, EnumSet.of(PaymentOperation.CAPTURE, PaymentOperation.CANCEL),
+            SUCCEEDED, EnumSet.noneOf(PaymentOperation.class),
+            CANCELED, EnumSet.noneOf(PaymentOperation.class));
+
+    private PaymentStateMachine() {
+    }
+
+    public static boolean allows(String status, PaymentOperation operation) {
+        Set<PaymentOperation> allowed = ALLOWED.get(status);
+        return allowed != null && allowed.contains(operation);
+    }
+
+    /** Throws {@link PaymentTransitionRejected} unless {@code status} allows {@code operation}. */
+    public static void require(String paymentId, String status, PaymentOperation operation) {
+        if (!allows(status, operation)) {
+            throw new PaymentTransitionRejected(paymentId, status, operation);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.paygate.payment.payment.store;
+
+import dev.paygate.contracts.command.CardDetails;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.contracts.resource.CustomerDetails;
+import dev.paygate.contracts.resource.Payment;
+import dev.paygate.payment.payment.domain.StoredPayment;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Payments in PostgreSQL, through R2DBC. Every lookup is scoped by merchant. */
+@Repository
+public class PaymentStore {
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+    private static final String COLUMNS = """
+            id, merchant_id, transaction_id, amount, amount_capturable, amount_received, amount_refunded, currency,
+            capture_method, status, card, authorization_id, customer_details, description, merchant_customer_id,
+            metadata, return_url, payment_method_options, setup_future_usage, cancellation_reason, canceled_at,
+            last_payment_error, version, created_at, updated_at""";
+
+    private final DatabaseClient db;
+    private final JsonMapper json = PaygateJson.wire();
+
+    public PaymentStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Emits {@code true} if inserted, {@code false} if the id or transaction id exists already. */
+    public Mono<Boolean> insert(StoredPayment p, String sessionId) {
+        return db.sql("""
+                        INSERT INTO payments (%s, session_id)
+                        VALUES (:id, :merchantId, :transactionId, :amount, :amountCapturable, :amountReceived,
+                                :amountRefunded, :currency, :captureMethod, :status, :card, :authorizationId,
+                                :customerDetails, :description, :merchantCustomerId, :metadata, :returnUrl,
+                                :paymentMethodOptions, :setupFutureUsage, :cancellationReason, :canceledAt,
+                                :lastPaymentError, :version, :created, :updated, :sessionId)
+                        ON CONFLICT DO NOTHING""".formatted(COLUMNS))
+                .bind("id", p.id())
+                .bind("merchantId", p.merchantId())
+                .bind("transactionId", p.transactionId())
+                .bind("amount", p.amount())
+                .bind("amountCapturable", p.amountCapturable())
+                .bind("amountReceived", p.amountReceived())
+                .bind("amountRefunded", p.amountRefunded())
+                .bind("currency", p.currency())
+                .bind("captureMethod", p.captureMethod())
+                .bind("status", p.status())
+                .bind("card", jsonOrNull(p.card()))
+                .bind("authorizationId", text(p.authorizationId()))
+                .bind("customerDetails", Json.of(json.writeValueAsString(p.customerDetails())))
+                .bind("description", text(p.description()))
+                .bind("merchantCustomerId", text(p.merchantCustomerId()))
+                .bind("metadata", Json.of(json.writeValueAsString(p.metadata())))
+                .bind("returnUrl", text(p.returnUrl()))
+                .bind("paymentMethodOptions", Json.of(json.writeValueAsString(p.paymentMethodOptions())))
+                .bind("setupFutureUsage", jsonOrNull(p.setupFutureUsage()))
+                .bind("cancellationReason", text(p.cancellationReason()))
+                .bind("canceledAt", time(p.canceledAt()))
+                .bind("lastPaymentError", jsonOrNull(p.lastPaymentError()))
+                .bind("version", p.version())
+                .bind("created", p.created().atOffset(ZoneOffset.UTC))
+                .bind("updated", p.updated().atOffset(ZoneOffset.UTC))
+                .bind("sessionId", text(sessionId))
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1L);
+    }
+
+    public Mono<StoredPayment> find(String id, String merchantId) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id AND merchant_id = :merchantId")
+                .bind("id", id).bind("merchantId", merchantId).map(this::read).one();
+    }
+
+    /** Reads and locks the row until the transaction ends: changes of one payment never overlap. */
+    public Mono<StoredPayment> findForUpdate(String id, String merchantId) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id AND merchant_id = :merchantId FOR UPDATE")
+                .bind("id", id).bind("merchantId", merchantId).map(this::read).one();
+    }
+
+    /** Writes a transition; the version check refuses a lost update even if a lock was missed. */
+    public Mono<Void> update(StoredPayment p, long previousVersion) {
+        return db.sql("""
+                        UPDATE payments SET amount_capturable = :amountCapturable, amount_received = :amountReceived,
+                               status = :status, card = :card, authorization_id = :authorizationId,
+                               cancellation_reason = :cancellationReason, canceled_at = :canceledAt,
+                               last_payment_error = :lastPaymentError, version = :version, updated_at = :updated
+                        WHERE id = :id AND version = :previousVersion""")
+                .bind("amountCapturable", p.amountCapturable())
+                .bind("amountReceived", p.amountReceived())
+                .bind("status", p.status())
+                .bind("card", jsonOrNull(p.card()))
+                .bind("authorizationId", text(p.authorizationId()))
+                .bind("cancellationReason", text(p.cancellationReason()))
+                .bind("canceledAt", time(p.canceledAt()))
+                .bind("lastPaymentError", jsonOrNull(p.lastPaymentError()))
+                .bind("version", p.version())
+                .bind("updated", p.updated().atOffset(ZoneOffset.UTC))
+                .bind("id", p.id())
+                .bind("previousVersion", previousVersion)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(rows -> rows == 1L ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException("concurrent update of payment " + p.id())));
+    }
+
+    private StoredPayment read(Readable row) {
+        return new StoredPayment(
+                row.get("id", String.class),
+                row.get("merchant_id", String.class),
+                row.get("transaction_id", String.class),
+                row.get("amount", Long.class),
+                row.get("amount_capturable", Long.class),
+                row.get("amount_received", Long.class),
+                row.get("amount_refunded", Long.class),
+                row.get("currency", String.class),
+                row.get("capture_method", String.class),
+                row.get("status", String.class),
+                fromJson(row.get("card", Json.class), CardDetails.class),
+                row.get("authorization_id", String.class),
+                fromJson(row.get("customer_details", Json.class), CustomerDetails.class),
+                row.get("description", String.class),
+                row.get("merchant_customer_id", String.class),
+                json.readValue(row.get("metadata", Json.class).asString(), STRING_MAP),
+                row.get("return_url", String.class),
+                fromJson(row.get("payment_method_options", Json.class), Payment.PaymentMethodOptions.class),
+                fromJson(row.get("setup_future_usage", Json.class), Payment.SetupFutureUsage.class),
+                row.get("cancellation_reason", String.class),
+                instant(row.get("canceled_at", OffsetDateTime.class)),
+                fromJson(row.get("last_payment_error", Json.class), Payment.PaymentError.class),
+                row.get("version", Long.class),
+                instant(row.get("created_at", OffsetDateTime.class)),
+                instant(row.get("updated_at", OffsetDateTime.class)));
+    }
+
+    private <T> T fromJson(Json value, Class<T> type) {
+        return value == null ? null : json.readValue(value.asString(), type);
+    }
+
+    private Parameter jsonOrNull(Object value) {
+        return value == null ? Parameter.empty(Json.class) : Parameter.from(Json.of(json.writeValueAsString(value)));
+    }
+
+    private static Parameter text(String value) {
+        return Parameter.fromOrEmpty(value, String.class);
+    }
+
+    private static Parameter time(Instant instant) {
+        return instant == null ? Parameter.empty(OffsetDateTime.class) : Parameter.from(instant.atOffset(ZoneOffset.UTC));
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}

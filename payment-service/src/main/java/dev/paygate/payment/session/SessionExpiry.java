@@ -1,0 +1,102 @@
+package dev.paygate.payment.session;
+
+import dev.paygate.contracts.event.EventType;
+import dev.paygate.payment.payment.Changes;
+import dev.paygate.payment.session.domain.StoredSession;
+import dev.paygate.payment.session.store.SessionStore;
+import dev.paygate.support.outbox.Outbox;
+import dev.paygate.support.outbox.OutboxRelay;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Expires {@code open} sessions that reached {@code expiresAt}, with the same {@code session.expired} event as
+ * an explicit expire. Every instance runs it: each batch locks its rows with {@code SKIP LOCKED} and re-checks
+ * the status under the lock, so no session is expired twice, and a concurrent command for the same session
+ * waits for the lock and then sees {@code expired}.
+ */
+@Component
+public class SessionExpiry implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionExpiry.class);
+    private static final int BATCH = 200;
+
+    private final SessionStore sessions;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final TransactionalOperator tx;
+    private final Changes changes;
+    private final Clock clock;
+    private final Duration interval;
+    private volatile Disposable loop;
+
+    public SessionExpiry(SessionStore sessions, Outbox outbox, OutboxRelay relay, TransactionalOperator tx,
+                         Changes changes, Clock clock, SessionProperties properties) {
+        this.sessions = sessions;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.tx = tx;
+        this.changes = changes;
+        this.clock = clock;
+        this.interval = properties.getExpiryInterval();
+    }
+
+    /** Expires one batch of due sessions; emits how many. */
+    public Mono<Integer> expireDue() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Mono<Integer> batch = sessions.lockDueForExpiry(now, BATCH)
+                .concatMap(session -> expire(session, now))
+                .count()
+                .map(Long::intValue);
+        return tx.transactional(batch).doOnNext(n -> {
+            if (n > 0) {
+                relay.wakeUp();
+            }
+        });
+    }
+
+    private Mono<StoredSession> expire(StoredSession session, Instant now) {
+        StoredSession expired = session.expire(now);
+        return sessions.updateStatus(expired)
+                .then(outbox.append(changes.event(expired, EventType.SESSION_EXPIRED)))
+                .thenReturn(expired);
+    }
+
+    @Override
+    public void start() {
+        loop = Flux.interval(interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> expireDue()
+                        .expand(n -> n == BATCH ? expireDue() : Mono.empty())
+                        .onErrorResume(e -> {
+                            // nothing was changed by the failed batch; the next tick tries again
+                            log.warn("session expiry failed, will retry: {}", e.toString());
+                            return Mono.empty();
+                        }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = loop;
+        if (current != null) {
+            current.dispose();
+        }
+        loop = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop != null && !loop.isDisposed();
+    }
+}

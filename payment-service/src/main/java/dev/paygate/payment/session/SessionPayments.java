@@ -1,0 +1,87 @@
+package dev.paygate.payment.session;
+
+import dev.paygate.acquirer.AcquirerUnavailableException;
+import dev.paygate.contracts.ProblemCodes;
+import dev.paygate.contracts.command.PaySession;
+import dev.paygate.contracts.event.EventType;
+import dev.paygate.contracts.resource.Payment;
+import dev.paygate.payment.payment.Changes;
+import dev.paygate.payment.payment.PaymentAuthorizer;
+import dev.paygate.payment.payment.domain.StoredPayment;
+import dev.paygate.payment.payment.store.PaymentStore;
+import dev.paygate.payment.session.domain.SessionTransitionRejected;
+import dev.paygate.payment.session.domain.StoredSession;
+import dev.paygate.payment.session.store.SessionStore;
+import dev.paygate.support.outbox.OutboxMessage;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * Paying a hosted session (the hosted page's test API): creates the payment for the session's amount and, when
+ * the bank authorizes it, completes the session ({@code paymentStatus: paid}). A declined card or a card that
+ * needs 3-D Secure leaves the session open for another try.
+ */
+@Service
+public class SessionPayments {
+
+    private final SessionStore sessions;
+    private final PaymentStore payments;
+    private final PaymentAuthorizer authorizer;
+    private final Changes changes;
+    private final Clock clock;
+
+    public SessionPayments(SessionStore sessions, PaymentStore payments, PaymentAuthorizer authorizer, Changes changes,
+                           Clock clock) {
+        this.sessions = sessions;
+        this.payments = payments;
+        this.authorizer = authorizer;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    public Mono<List<OutboxMessage>> pay(PaySession c) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return sessions.findForUpdate(c.sessionId(), c.merchantId())
+                .flatMap(session -> {
+                    session.complete(c.paymentId(), now); // refuses a session that can't be paid, before the bank is asked
+                    StoredPayment created = StoredPayment.create(c.paymentId(), c.merchantId(), c.transactionId(),
+                            session.amount(), session.currency(), session.captureMethod(), c.card(),
+                            session.customerDetails(), null, null, session.metadata(), session.successUrl(),
+                            Payment.PaymentMethodOptions.DEFAULT, null, now);
+                    return authorizer.authorize(created, false)
+                            .flatMap(paid -> payments.insert(paid, session.id()).then(Mono.defer(() ->
+                                    settle(c, session, created, paid, now))));
+                })
+                .switchIfEmpty(Mono.fromSupplier(() -> List.of(changes.problem(c.sessionId(), c.commandId(), 404,
+                        ProblemCodes.RESOURCE_MISSING, "No such session: " + c.sessionId(), "id"))))
+                .onErrorResume(SessionTransitionRejected.class, e -> Mono.just(List.of(changes.problem(c.sessionId(),
+                        c.commandId(), 409, ProblemCodes.SESSION_INVALID_STATUS, e.getMessage(), null))))
+                .onErrorResume(AcquirerUnavailableException.class, e -> Mono.just(List.of(changes.problem(c.sessionId(),
+                        c.commandId(), 502, ProblemCodes.ACQUIRER_UNAVAILABLE,
+                        "The bank could not be reached; nothing was changed.", null))));
+    }
+
+    private Mono<List<OutboxMessage>> settle(PaySession c, StoredSession session, StoredPayment created,
+                                             StoredPayment paid, Instant now) {
+        List<OutboxMessage> events = new ArrayList<>();
+        events.add(changes.event(created, EventType.PAYMENT_CREATED));
+        events.add(changes.event(paid, Changes.eventFor(paid, false)));
+        boolean authorized = Payment.SUCCEEDED.equals(paid.status()) || Payment.REQUIRES_CAPTURE.equals(paid.status());
+        if (!authorized) {
+            boolean needs3ds = Payment.REQUIRES_ACTION.equals(paid.status());
+            return Mono.just(Changes.of(events, changes.problemWith(c.sessionId(), c.commandId(), 402,
+                    needs3ds ? ProblemCodes.AUTHENTICATION_REQUIRED : ProblemCodes.CARD_DECLINED,
+                    needs3ds ? "The card needs 3-D Secure, which the hosted page can't complete yet; use another card."
+                            : paid.lastPaymentError().message(), paid.toResource())));
+        }
+        StoredSession completed = session.complete(paid.id(), now);
+        events.add(changes.event(completed, EventType.SESSION_COMPLETED));
+        return sessions.updateStatus(completed)
+                .thenReturn(Changes.of(events, changes.ok(c.sessionId(), c.commandId(), completed.toResource())));
+    }
+}
