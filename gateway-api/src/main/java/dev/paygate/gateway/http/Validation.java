@@ -1,6 +1,8 @@
 package dev.paygate.gateway.http;
 
 import dev.paygate.contracts.ProblemCodes;
+import dev.paygate.contracts.resource.Address;
+import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.gateway.error.ApiException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -92,5 +94,31 @@ public final class Validation {
 
     private static boolean hasControlCharacters(String s) {
         return s.chars().anyMatch(c -> Character.isISOControl(c));
+    }
+
+    /** The payer's details, each part optional and bounded; {@code {}} when absent. */
+    public static CustomerDetails customerDetails(CustomerDetails c) {
+        if (c == null) {
+            return CustomerDetails.EMPTY;
+        }
+        Address a = c.address();
+        if (a != null) {
+            text(a.city(), 200, "customerDetails.address.city");
+            text(a.line1(), 200, "customerDetails.address.line1");
+            text(a.line2(), 200, "customerDetails.address.line2");
+            text(a.postalCode(), 40, "customerDetails.address.postalCode");
+            text(a.state(), 200, "customerDetails.address.state");
+            if (a.country() != null && !a.country().matches("[A-Z]{2}")) {
+                throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
+                        "customerDetails.address.country must be an ISO 3166-1 alpha-2 code.", "customerDetails.address.country");
+            }
+        }
+        text(c.name(), 200, "customerDetails.name");
+        text(c.phone(), 40, "customerDetails.phone");
+        if (c.email() != null && (c.email().length() > 320 || !c.email().matches("[^@\\s]+@[^@\\s]+"))) {
+            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "customerDetails.email is not an email address.",
+                    "customerDetails.email");
+        }
+        return c;
     }
 }

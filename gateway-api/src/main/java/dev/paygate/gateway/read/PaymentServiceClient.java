@@ -21,14 +21,23 @@ public class PaymentServiceClient {
 
     /** The session as JSON, exactly as payment-service renders it; 404 when missing or another merchant's. */
     public Mono<String> session(String id, String merchantId) {
-        return client.get().uri("/internal/sessions/{id}", id)
+        return read("/internal/sessions/{id}", "session", id, merchantId);
+    }
+
+    /** The payment as JSON, exactly as payment-service renders it; 404 when missing or another merchant's. */
+    public Mono<String> payment(String id, String merchantId) {
+        return read("/internal/payments/{id}", "payment", id, merchantId);
+    }
+
+    private Mono<String> read(String path, String kind, String id, String merchantId) {
+        return client.get().uri(path, id)
                 .header(MERCHANT_HEADER, merchantId)
                 .exchangeToMono(response -> {
                     if (response.statusCode().is2xxSuccessful()) {
                         return response.bodyToMono(String.class);
                     }
                     if (response.statusCode().value() == 404) {
-                        return response.releaseBody().then(Mono.error(ApiException.notFound("session", id)));
+                        return response.releaseBody().then(Mono.error(ApiException.notFound(kind, id)));
                     }
                     return response.releaseBody().then(Mono.error(unavailable()));
                 })
@@ -37,6 +46,6 @@ public class PaymentServiceClient {
 
     private static ApiException unavailable() {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, dev.paygate.contracts.ProblemCodes.SERVICE_UNAVAILABLE,
-                "Sessions cannot be read right now; try again.", null);
+                "This resource cannot be read right now; try again.", null);
     }
 }

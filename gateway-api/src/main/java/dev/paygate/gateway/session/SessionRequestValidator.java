@@ -2,8 +2,6 @@ package dev.paygate.gateway.session;
 
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.command.CreateSession;
-import dev.paygate.contracts.resource.Address;
-import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.gateway.GatewayProperties;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.Validation;
@@ -39,7 +37,7 @@ public class SessionRequestValidator {
         if (!locale.matches("[A-Za-z]{2}([-_][A-Za-z]{2})?")) {
             throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "locale must look like EN or en-GB.", "locale");
         }
-        return new CreateSession(commandId, merchantId, sessionId, amount, currency, customerDetails(r.customerDetails()),
+        return new CreateSession(commandId, merchantId, sessionId, amount, currency, Validation.customerDetails(r.customerDetails()),
                 expiresAt(r.expiresAt()), Validation.url(r.failureUrl(), "failureUrl"),
                 Validation.url(r.successUrl(), "successUrl"), locale,
                 Validation.text(r.merchantReferenceId(), 255, "merchantReferenceId"),
@@ -58,30 +56,5 @@ public class SessionRequestValidator {
                     "expiresAt");
         }
         return expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    }
-
-    private static CustomerDetails customerDetails(CustomerDetails c) {
-        if (c == null) {
-            return CustomerDetails.EMPTY;
-        }
-        Address a = c.address();
-        if (a != null) {
-            Validation.text(a.city(), 200, "customerDetails.address.city");
-            Validation.text(a.line1(), 200, "customerDetails.address.line1");
-            Validation.text(a.line2(), 200, "customerDetails.address.line2");
-            Validation.text(a.postalCode(), 40, "customerDetails.address.postalCode");
-            Validation.text(a.state(), 200, "customerDetails.address.state");
-            if (a.country() != null && !a.country().matches("[A-Z]{2}")) {
-                throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
-                        "customerDetails.address.country must be an ISO 3166-1 alpha-2 code.", "customerDetails.address.country");
-            }
-        }
-        Validation.text(c.name(), 200, "customerDetails.name");
-        Validation.text(c.phone(), 40, "customerDetails.phone");
-        if (c.email() != null && (c.email().length() > 320 || !c.email().matches("[^@\\s]+@[^@\\s]+"))) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "customerDetails.email is not an email address.",
-                    "customerDetails.email");
-        }
-        return c;
     }
 }

@@ -1,0 +1,60 @@
+package dev.paygate.gateway.payment;
+
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.ProblemCodes;
+import dev.paygate.contracts.command.PaySession;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.gateway.auth.ApiContext;
+import dev.paygate.gateway.command.CommandBus;
+import dev.paygate.gateway.command.Replies;
+import dev.paygate.gateway.error.ApiException;
+import dev.paygate.gateway.http.RequestBodies;
+import dev.paygate.gateway.payment.PaymentRequests.PaySessionRequest;
+import dev.paygate.gateway.read.PaymentServiceClient;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /api2/sessions/{id}/pay}: the hosted page's test API. Pays the session with a test card; the
+ * answer is the session, {@code completed} and {@code paid} when the bank authorized the payment.
+ */
+@RestController
+public class SessionPayController {
+
+    private final CommandBus commands;
+    private final PaymentServiceClient reads;
+    private final CardIntake cards;
+
+    public SessionPayController(CommandBus commands, PaymentServiceClient reads, CardIntake cards) {
+        this.commands = commands;
+        this.reads = reads;
+        this.cards = cards;
+    }
+
+    @PostMapping("/api2/sessions/{id}/pay")
+    public Mono<ResponseEntity<String>> pay(ApiContext api, @PathVariable String id,
+                                            @RequestBody(required = false) String body) {
+        if (!Ids.SESSION.matches(id)) {
+            throw ApiException.notFound("session", id);
+        }
+        PaySessionRequest r = RequestBodies.parse(body, PaySessionRequest.class);
+        if (r.paymentMethod() == null) {
+            throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing required parameter: paymentMethod.",
+                    "paymentMethod");
+        }
+        return cards.tokenize(r.paymentMethod())
+                .flatMap(card -> commands.send(new PaySession(Ids.COMMAND.next(), api.merchantId(), id,
+                        Ids.PAYMENT.next(), Ids.transactionId(), card)))
+                .flatMap(outcome -> outcome.known()
+                        ? Mono.just(Replies.toResponse(outcome.reply()))
+                        : reads.session(id, api.merchantId())
+                                .onErrorResume(ApiException.class, e -> Mono.just(
+                                        PaygateJson.wire().writeValueAsString(Map.of("id", id))))
+                                .map(Replies::accepted));
+    }
+}
