@@ -29,6 +29,8 @@ final class TestStack {
             stack = PaygateStack.start(infra, new PaygateStack.Options(0, new int[] {0, 0, 0}, jdbcUrl, DEMO_KEY,
                     ADMIN_TOKEN, true, List.of(
                             "--paygate.webhooks.retry-schedule=0s,1s,2s",
+                            "--paygate.gateway.session-min-lifetime=2s",
+                            "--paygate.sessions.expiry-interval=200ms",
                             "--paygate.webhooks.poll-interval=200ms")));
             try {
                 stack.awaitChainReady(Duration.ofMinutes(2));
@@ -39,6 +41,20 @@ final class TestStack {
             DevInfrastructure.beforeShutdown(stack::close);
         }
         return stack;
+    }
+
+    /** A new merchant with a key of its own, through the operator API: tests that need isolation use one. */
+    static String newMerchantKey(String name) {
+        org.springframework.test.web.reactive.server.WebTestClient admin = org.springframework.test.web.reactive.server
+                .WebTestClient.bindToServer().baseUrl(gatewayUrl()).defaultHeader("X-Admin-Token", ADMIN_TOKEN).build();
+        tools.jackson.databind.json.JsonMapper json = dev.paygate.contracts.json.PaygateJson.wire();
+        String merchant = json.readTree(admin.post().uri("/admin/merchants")
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue("{\"name\": \"" + name + "\"}")
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody())
+                .get("id").asString();
+        return json.readTree(admin.post().uri("/admin/merchants/{id}/api-keys", merchant)
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody())
+                .get("key").asString();
     }
 
     static String gatewayUrl() {

@@ -10,6 +10,7 @@ import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /** Publishes commands keyed by their resource id and awaits their reply. */
@@ -17,6 +18,12 @@ import reactor.core.scheduler.Schedulers;
 public class CommandBus {
 
     private final ReplyingKafkaTemplate<String, byte[], byte[]> template;
+    /**
+     * Sends may block on producer metadata. They get threads of their own rather than the shared
+     * boundedElastic pool, so that nothing else blocking in this JVM can starve them (a bulkhead).
+     */
+    private final Scheduler sends = Schedulers.newBoundedElastic(
+            Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "gateway-command-send", 60, true);
 
     public CommandBus(ReplyingKafkaTemplate<String, byte[], byte[]> template) {
         this.template = template;
@@ -32,7 +39,7 @@ public class CommandBus {
         record.headers().add(Topics.COMMAND_ID_HEADER, CommandConfiguration.utf8(command.commandId()));
         // sendAndReceive may block on producer metadata: keep it off the event loop
         return Mono.fromCallable(() -> template.sendAndReceive(record))
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(sends)
                 .flatMap(future -> Mono.fromFuture(future.getSendFuture()).then(Mono.fromFuture(future)))
                 .map(reply -> Outcome.of(PaygateJson.wire().readValue(reply.value(), CommandReply.class)))
                 .onErrorResume(KafkaReplyTimeoutException.class, e -> Mono.just(Outcome.unknown()));

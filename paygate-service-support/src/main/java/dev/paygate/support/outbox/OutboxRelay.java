@@ -39,6 +39,10 @@ public class OutboxRelay implements SmartLifecycle {
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
     };
 
+    /** Threads of the relay's own for sends that may block, so nothing else can starve them. */
+    private static final reactor.core.scheduler.Scheduler SENDS = Schedulers.newBoundedElastic(
+            4, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "outbox-relay-send", 60, true);
+
     private final DatabaseClient db;
     private final TransactionalOperator tx;
     private final KafkaTemplate<String, byte[]> kafka;
@@ -104,7 +108,7 @@ public class OutboxRelay implements SmartLifecycle {
                     }
                     return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
                 })
-                .subscribeOn(Schedulers.boundedElastic())
+                .subscribeOn(SENDS)
                 .flatMap(Mono::fromFuture)
                 .timeout(sendTimeout)
                 .then();
