@@ -165,6 +165,32 @@ class PaymentCommandsIT {
     }
 
     @Test
+    void aRedeliveredPaymentCommandHasNoSecondEffect() {
+        String paymentId = Ids.PAYMENT.next();
+        dev.paygate.contracts.command.CreatePayment create = new dev.paygate.contracts.command.CreatePayment(
+                Ids.COMMAND.next(), MERCHANT, paymentId, Ids.transactionId(), 8000, "EUR", "manual", true,
+                new dev.paygate.contracts.command.CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"),
+                CustomerDetails.EMPTY, null, null, Map.of(), null,
+                dev.paygate.contracts.resource.Payment.PaymentMethodOptions.DEFAULT, null);
+        send(create);
+        assertThat(awaitReply(create.commandId()).resource().get("status").asString()).isEqualTo("requiresCapture");
+        dev.paygate.contracts.command.CapturePayment capture = new dev.paygate.contracts.command.CapturePayment(
+                Ids.COMMAND.next(), MERCHANT, paymentId, 3000L);
+        send(capture);
+        send(capture); // redelivered
+        dev.paygate.contracts.command.CancelPayment marker = new dev.paygate.contracts.command.CancelPayment(
+                Ids.COMMAND.next(), MERCHANT, paymentId, null);
+        send(marker);
+
+        assertThat(awaitReply(marker.commandId()).code()).isEqualTo("payment_invalid_status");
+        drain();
+        assertThat(replies.stream().filter(r -> r.commandId().equals(capture.commandId()))).hasSize(1);
+        assertThat(events.stream().filter(e -> e.subject().equals(paymentId) && e.type() == EventType.PAYMENT_SUCCEEDED))
+                .hasSize(1);
+        assertThat(events.stream().filter(e -> e.subject().equals(paymentId))).hasSize(3); // created, requiresCapture, succeeded
+    }
+
+    @Test
     void ofConcurrentExpiriesExactlyOneWins() {
         String sessionId = createSession(MERCHANT);
         List<ExpireSession> expiries = IntStream.range(0, 6)
