@@ -54,7 +54,11 @@ public class SessionExpiry implements SmartLifecycle {
     /** Expires one batch of due sessions; emits how many. */
     public Mono<Integer> expireDue() {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        // read the whole batch before writing: a connection can't take the next statement while a result
+        // is still streaming (r2dbc-postgresql would wait for ever)
         Mono<Integer> batch = sessions.lockDueForExpiry(now, BATCH)
+                .collectList()
+                .flatMapMany(Flux::fromIterable)
                 .concatMap(session -> expire(session, now))
                 .count()
                 .map(Long::intValue);

@@ -39,7 +39,11 @@ public class EventRecorder {
         Mono<Recorded> recording = events.insert(change, body)
                 .flatMap(first -> !first
                         ? Mono.just(new Recorded(true, 0))
+                        // read all endpoints before inserting: one connection can't start a statement while
+                        // a result is still streaming (r2dbc-postgresql would wait for ever)
                         : endpoints.subscribedTo(change.merchantId(), change.type().wireName())
+                                .collectList()
+                                .flatMapMany(reactor.core.publisher.Flux::fromIterable)
                                 .concatMap(endpointId -> deliveries.insertPending(Ids.WEBHOOK_DELIVERY.next(),
                                         change.id(), endpointId, schedule.firstDelay()))
                                 .filter(inserted -> inserted)
