@@ -19,6 +19,8 @@ public class GatewayProperties {
     private String adminToken = "";
     private Duration sessionMinLifetime = Duration.ofMinutes(1);
     private Duration sessionMaxLifetime = Duration.ofHours(24);
+    /** How long an {@code Idempotency-Key} and its answer are kept (SPEC §2.1: at least 24 h in production). */
+    private Duration idempotencyRetention = Duration.ofHours(24);
 
     public URI getPaymentUrl() {
         return paymentUrl;
@@ -82,5 +84,13 @@ public class GatewayProperties {
 
     public void setSessionMaxLifetime(Duration sessionMaxLifetime) {
         this.sessionMaxLifetime = sessionMaxLifetime;
+    }
+
+    public Duration getIdempotencyRetention() {
+        return idempotencyRetention;
+    }
+
+    public void setIdempotencyRetention(Duration idempotencyRetention) {
+        this.idempotencyRetention = idempotencyRetention;
     }
 }
