@@ -18,7 +18,11 @@ public class GatewayProperties {
     /** When set, the operator API under /admin is on and guarded by this token. */
     private String adminToken = "";
     private Duration sessionMinLifetime = Duration.ofMinutes(1);
+    /** Keys the digest that binds an Idempotency-Key to its request; the same on every gateway instance. */
+    private String idempotencyHashKey = "paygate-dev-idempotency-hash-key";
     private Duration sessionMaxLifetime = Duration.ofHours(24);
+    /** How long an {@code Idempotency-Key} and its answer are kept (SPEC §2.1: at least 24 h in production). */
+    private Duration idempotencyRetention = Duration.ofHours(24);
 
     public URI getPaymentUrl() {
         return paymentUrl;
@@ -68,6 +72,14 @@ public class GatewayProperties {
         this.adminToken = adminToken;
     }
 
+    public String getIdempotencyHashKey() {
+        return idempotencyHashKey;
+    }
+
+    public void setIdempotencyHashKey(String idempotencyHashKey) {
+        this.idempotencyHashKey = idempotencyHashKey;
+    }
+
     public Duration getSessionMinLifetime() {
         return sessionMinLifetime;
     }
@@ -82,5 +94,13 @@ public class GatewayProperties {
 
     public void setSessionMaxLifetime(Duration sessionMaxLifetime) {
         this.sessionMaxLifetime = sessionMaxLifetime;
+    }
+
+    public Duration getIdempotencyRetention() {
+        return idempotencyRetention;
+    }
+
+    public void setIdempotencyRetention(Duration idempotencyRetention) {
+        this.idempotencyRetention = idempotencyRetention;
     }
 }

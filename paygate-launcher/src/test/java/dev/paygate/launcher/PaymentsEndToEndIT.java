@@ -296,6 +296,33 @@ class PaymentsEndToEndIT {
     }
 
     @Test
+    void theSamePaymentPostedTwiceWithOneIdempotencyKeyIsOnePayment() {
+        String key = "order-" + java.util.UUID.randomUUID();
+        String body = "{\"amount\": 3300, \"currency\": \"EUR\", \"confirm\": true, \"paymentMethod\": " + card(APPROVE) + "}";
+        long paymentsBefore = TestStack.count("SELECT count(*) FROM payment.payments");
+
+        org.springframework.test.web.reactive.server.EntityExchangeResult<String> first = api.client.post()
+                .uri("/api2/payments").header("Idempotency-Key", key)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult();
+        org.springframework.test.web.reactive.server.EntityExchangeResult<String> second = api.client.post()
+                .uri("/api2/payments").header("Idempotency-Key", key)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult();
+
+        assertThat(second.getResponseBody()).isEqualTo(first.getResponseBody());
+        assertThat(second.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(TestStack.count("SELECT count(*) FROM payment.payments")).isEqualTo(paymentsBefore + 1);
+
+        api.client.post().uri("/api2/payments").header("Idempotency-Key", key)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(body.replace("3300", "3301"))
+                .exchange().expectStatus().isEqualTo(422)
+                .expectBody().jsonPath("$.code").isEqualTo("idempotency_key_reused");
+        assertThat(TestStack.count("SELECT count(*) FROM payment.payments")).isEqualTo(paymentsBefore + 1);
+    }
+
+    @Test
     void theCardNumberIsNowhereInTheDatabaseOrTheTopics() {
         create(APPROVE, "automatic", 1234);
         create(THREE_DS, "manual", 1234);

@@ -31,14 +31,19 @@ public class CommandBus {
 
     /**
      * Emits the command's reply, or {@link Outcome#unknown()} when none arrived within the reply timeout (the
-     * command still runs; its effect arrives by webhook). Fails if the command could not be published.
+     * command still runs; its effect arrives by webhook). Fails if the command could not be published. A
+     * {@link CommandObserver} in the Reactor Context learns the command's id before it is published.
      */
     public Mono<Outcome> send(PaymentCommand command) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PAYMENT_COMMANDS, command.key(),
                 PaygateJson.wire().writeValueAsBytes(command));
         record.headers().add(Topics.COMMAND_ID_HEADER, CommandConfiguration.utf8(command.commandId()));
         // sendAndReceive may block on producer metadata: keep it off the event loop
-        return Mono.fromCallable(() -> template.sendAndReceive(record))
+        return Mono.deferContextual(context -> {
+                    context.<CommandObserver>getOrEmpty(CommandObserver.class)
+                            .ifPresent(observer -> observer.publishing(command.commandId()));
+                    return Mono.fromCallable(() -> template.sendAndReceive(record));
+                })
                 .subscribeOn(sends)
                 .flatMap(future -> Mono.fromFuture(future.getSendFuture()).then(Mono.fromFuture(future)))
                 .map(reply -> Outcome.of(PaygateJson.wire().readValue(reply.value(), CommandReply.class)))

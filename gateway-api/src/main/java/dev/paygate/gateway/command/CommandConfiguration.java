@@ -5,6 +5,7 @@ import dev.paygate.gateway.GatewayProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -33,10 +34,13 @@ public class CommandConfiguration {
         return container;
     }
 
+    /** Replies that come after the reply timeout go to the {@link LateReplyListener}s (idempotency keys). */
     @Bean
     ReplyingKafkaTemplate<String, byte[], byte[]> replyingTemplate(ProducerFactory<String, byte[]> producerFactory,
-            ConcurrentMessageListenerContainer<String, byte[]> replyContainer, GatewayProperties properties) {
-        ReplyingKafkaTemplate<String, byte[], byte[]> template = new ReplyingKafkaTemplate<>(producerFactory, replyContainer);
+            ConcurrentMessageListenerContainer<String, byte[]> replyContainer, GatewayProperties properties,
+            ObjectProvider<LateReplyListener> lateReplyListeners) {
+        ReplyingKafkaTemplate<String, byte[], byte[]> template = new LateReplyTemplate(producerFactory, replyContainer,
+                lateReplyListeners.orderedStream().toList());
         template.setSharedReplyTopic(true);
         template.setDefaultReplyTimeout(properties.getReplyTimeout());
         template.setCorrelationIdStrategy(record -> new CorrelationKey(

@@ -16,6 +16,7 @@ import dev.paygate.gateway.command.Replies;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.RequestBodies;
 import dev.paygate.gateway.http.Validation;
+import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.payment.PaymentRequests.CancelRequest;
 import dev.paygate.gateway.payment.PaymentRequests.CaptureRequest;
 import dev.paygate.gateway.payment.PaymentRequests.ConfirmRequest;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,42 +47,47 @@ public class PaymentController {
     private final CommandBus commands;
     private final PaymentServiceClient reads;
     private final CardIntake cards;
+    private final IdempotentRequests idempotent;
 
-    public PaymentController(CommandBus commands, PaymentServiceClient reads, CardIntake cards) {
+    public PaymentController(CommandBus commands, PaymentServiceClient reads, CardIntake cards,
+                             IdempotentRequests idempotent) {
         this.commands = commands;
         this.reads = reads;
         this.cards = cards;
+        this.idempotent = idempotent;
     }
 
     @PostMapping("/api2/payments")
-    public Mono<ResponseEntity<String>> create(ApiContext api, @RequestBody(required = false) String body) {
-        CreatePaymentRequest r = RequestBodies.parse(body, CreatePaymentRequest.class);
-        long amount = Validation.amount(r.amount(), "amount");
-        String currency = Validation.currency(r.currency());
-        String captureMethod = oneOf(r.captureMethod() == null ? "automatic" : r.captureMethod(), CAPTURE_METHODS, "captureMethod");
-        Payment.PaymentMethodOptions options = r.paymentMethodOptions() == null || r.paymentMethodOptions().card() == null
-                ? Payment.PaymentMethodOptions.DEFAULT : r.paymentMethodOptions();
-        oneOf(options.card().threeDSecureMode(), THREE_DS_MODES, "paymentMethodOptions.card.threeDSecureMode");
-        if (r.setupFutureUsage() != null) {
-            oneOf(r.setupFutureUsage().category(), FUTURE_USAGE, "setupFutureUsage.category");
-        }
-        boolean confirm = Boolean.TRUE.equals(r.confirm());
-        if (confirm && r.paymentMethod() == null) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING,
-                    "confirm: true needs a paymentMethod.", "paymentMethod");
-        }
-        String paymentId = Ids.PAYMENT.next();
-        var customer = Validation.customerDetails(r.customerDetails());
-        String description = Validation.text(r.description(), 1000, "description");
-        String merchantCustomerId = Validation.text(r.merchantCustomerId(), 255, "merchantCustomerId");
-        var metadata = Validation.metadata(r.metadata());
-        String returnUrl = Validation.url(r.returnUrl(), "returnUrl");
-        return cards.tokenize(r.paymentMethod())
-                .map(java.util.Optional::of)
-                .defaultIfEmpty(java.util.Optional.empty())
-                .flatMap(card -> send(api, paymentId, new CreatePayment(Ids.COMMAND.next(), api.merchantId(), paymentId,
-                        Ids.transactionId(), amount, currency, captureMethod, confirm, card.orElse(null), customer,
-                        description, merchantCustomerId, metadata, returnUrl, options, r.setupFutureUsage())));
+    public Mono<ResponseEntity<String>> create(ApiContext api, ServerHttpRequest http, @RequestBody(required = false) String body) {
+        return idempotent.run(api, http, body, () -> {
+            CreatePaymentRequest r = RequestBodies.parse(body, CreatePaymentRequest.class);
+            long amount = Validation.amount(r.amount(), "amount");
+            String currency = Validation.currency(r.currency());
+            String captureMethod = oneOf(r.captureMethod() == null ? "automatic" : r.captureMethod(), CAPTURE_METHODS, "captureMethod");
+            Payment.PaymentMethodOptions options = r.paymentMethodOptions() == null || r.paymentMethodOptions().card() == null
+                    ? Payment.PaymentMethodOptions.DEFAULT : r.paymentMethodOptions();
+            oneOf(options.card().threeDSecureMode(), THREE_DS_MODES, "paymentMethodOptions.card.threeDSecureMode");
+            if (r.setupFutureUsage() != null) {
+                oneOf(r.setupFutureUsage().category(), FUTURE_USAGE, "setupFutureUsage.category");
+            }
+            boolean confirm = Boolean.TRUE.equals(r.confirm());
+            if (confirm && r.paymentMethod() == null) {
+                throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING,
+                        "confirm: true needs a paymentMethod.", "paymentMethod");
+            }
+            String paymentId = Ids.PAYMENT.next();
+            var customer = Validation.customerDetails(r.customerDetails());
+            String description = Validation.text(r.description(), 1000, "description");
+            String merchantCustomerId = Validation.text(r.merchantCustomerId(), 255, "merchantCustomerId");
+            var metadata = Validation.metadata(r.metadata());
+            String returnUrl = Validation.url(r.returnUrl(), "returnUrl");
+            return cards.tokenize(r.paymentMethod())
+                    .map(java.util.Optional::of)
+                    .defaultIfEmpty(java.util.Optional.empty())
+                    .flatMap(card -> send(api, paymentId, new CreatePayment(Ids.COMMAND.next(), api.merchantId(), paymentId,
+                            Ids.transactionId(), amount, currency, captureMethod, confirm, card.orElse(null), customer,
+                            description, merchantCustomerId, metadata, returnUrl, options, r.setupFutureUsage())));
+        });
     }
 
     @GetMapping("/api2/payments/{id}")
@@ -91,45 +98,53 @@ public class PaymentController {
     }
 
     @PostMapping("/api2/payments/{id}/confirm")
-    public Mono<ResponseEntity<String>> confirm(ApiContext api, @PathVariable String id,
+    public Mono<ResponseEntity<String>> confirm(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                 @RequestBody(required = false) String body) {
         requirePaymentId(id);
-        ConfirmRequest r = optionalBody(body, ConfirmRequest.class, new ConfirmRequest(null));
-        return cards.tokenize(r.paymentMethod())
-                .map(java.util.Optional::of)
-                .defaultIfEmpty(java.util.Optional.empty())
-                .flatMap(card -> send(api, id, new ConfirmPayment(Ids.COMMAND.next(), api.merchantId(), id, card.orElse(null))));
+        return idempotent.run(api, http, body, () -> {
+            ConfirmRequest r = optionalBody(body, ConfirmRequest.class, new ConfirmRequest(null));
+            return cards.tokenize(r.paymentMethod())
+                    .map(java.util.Optional::of)
+                    .defaultIfEmpty(java.util.Optional.empty())
+                    .flatMap(card -> send(api, id, new ConfirmPayment(Ids.COMMAND.next(), api.merchantId(), id, card.orElse(null))));
+        });
     }
 
     @PostMapping("/api2/payments/{id}/capture")
-    public Mono<ResponseEntity<String>> capture(ApiContext api, @PathVariable String id,
+    public Mono<ResponseEntity<String>> capture(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                 @RequestBody(required = false) String body) {
         requirePaymentId(id);
-        CaptureRequest r = optionalBody(body, CaptureRequest.class, new CaptureRequest(null));
-        if (r.amountToCapture() != null) {
-            Validation.amount(r.amountToCapture(), "amountToCapture");
-        }
-        return send(api, id, new CapturePayment(Ids.COMMAND.next(), api.merchantId(), id, r.amountToCapture()));
+        return idempotent.run(api, http, body, () -> {
+            CaptureRequest r = optionalBody(body, CaptureRequest.class, new CaptureRequest(null));
+            if (r.amountToCapture() != null) {
+                Validation.amount(r.amountToCapture(), "amountToCapture");
+            }
+            return send(api, id, new CapturePayment(Ids.COMMAND.next(), api.merchantId(), id, r.amountToCapture()));
+        });
     }
 
     @PostMapping("/api2/payments/{id}/cancel")
-    public Mono<ResponseEntity<String>> cancel(ApiContext api, @PathVariable String id,
+    public Mono<ResponseEntity<String>> cancel(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                @RequestBody(required = false) String body) {
         requirePaymentId(id);
-        CancelRequest r = optionalBody(body, CancelRequest.class, new CancelRequest(null));
-        if (r.cancellationReason() != null) {
-            oneOf(r.cancellationReason(), CANCELLATION_REASONS, "cancellationReason");
-        }
-        return send(api, id, new CancelPayment(Ids.COMMAND.next(), api.merchantId(), id, r.cancellationReason()));
+        return idempotent.run(api, http, body, () -> {
+            CancelRequest r = optionalBody(body, CancelRequest.class, new CancelRequest(null));
+            if (r.cancellationReason() != null) {
+                oneOf(r.cancellationReason(), CANCELLATION_REASONS, "cancellationReason");
+            }
+            return send(api, id, new CancelPayment(Ids.COMMAND.next(), api.merchantId(), id, r.cancellationReason()));
+        });
     }
 
     @PostMapping("/api2/payments/{id}/test-3ds")
-    public Mono<ResponseEntity<String>> completeThreeDs(ApiContext api, @PathVariable String id,
+    public Mono<ResponseEntity<String>> completeThreeDs(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                         @RequestBody(required = false) String body) {
         requirePaymentId(id);
-        ThreeDsRequest r = RequestBodies.parse(body, ThreeDsRequest.class);
-        String result = oneOf(r.result(), Set.of("success", "failure"), "result");
-        return send(api, id, new CompleteThreeDs(Ids.COMMAND.next(), api.merchantId(), id, "success".equals(result)));
+        return idempotent.run(api, http, body, () -> {
+            ThreeDsRequest r = RequestBodies.parse(body, ThreeDsRequest.class);
+            String result = oneOf(r.result(), Set.of("success", "failure"), "result");
+            return send(api, id, new CompleteThreeDs(Ids.COMMAND.next(), api.merchantId(), id, "success".equals(result)));
+        });
     }
 
     private Mono<ResponseEntity<String>> send(ApiContext api, String paymentId, PaymentCommand command) {

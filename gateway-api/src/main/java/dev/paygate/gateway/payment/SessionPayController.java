@@ -9,10 +9,12 @@ import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.command.Replies;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.RequestBodies;
+import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.payment.PaymentRequests.PaySessionRequest;
 import dev.paygate.gateway.read.PaymentServiceClient;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -29,19 +31,26 @@ public class SessionPayController {
     private final CommandBus commands;
     private final PaymentServiceClient reads;
     private final CardIntake cards;
+    private final IdempotentRequests idempotent;
 
-    public SessionPayController(CommandBus commands, PaymentServiceClient reads, CardIntake cards) {
+    public SessionPayController(CommandBus commands, PaymentServiceClient reads, CardIntake cards,
+                                IdempotentRequests idempotent) {
         this.commands = commands;
         this.reads = reads;
         this.cards = cards;
+        this.idempotent = idempotent;
     }
 
     @PostMapping("/api2/sessions/{id}/pay")
-    public Mono<ResponseEntity<String>> pay(ApiContext api, @PathVariable String id,
+    public Mono<ResponseEntity<String>> pay(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                             @RequestBody(required = false) String body) {
         if (!Ids.SESSION.matches(id)) {
             throw ApiException.notFound("session", id);
         }
+        return idempotent.run(api, http, body, () -> payOnce(api, id, body));
+    }
+
+    private Mono<ResponseEntity<String>> payOnce(ApiContext api, String id, String body) {
         PaySessionRequest r = RequestBodies.parse(body, PaySessionRequest.class);
         if (r.paymentMethod() == null) {
             throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing required parameter: paymentMethod.",

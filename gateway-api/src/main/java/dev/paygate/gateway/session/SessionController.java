@@ -8,10 +8,12 @@ import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.command.Replies;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.RequestBodies;
+import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.read.PaymentServiceClient;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,22 +28,28 @@ public class SessionController {
     private final CommandBus commands;
     private final PaymentServiceClient payments;
     private final SessionRequestValidator validator;
+    private final IdempotentRequests idempotent;
 
-    public SessionController(CommandBus commands, PaymentServiceClient payments, SessionRequestValidator validator) {
+    public SessionController(CommandBus commands, PaymentServiceClient payments, SessionRequestValidator validator,
+                             IdempotentRequests idempotent) {
         this.commands = commands;
         this.payments = payments;
         this.validator = validator;
+        this.idempotent = idempotent;
     }
 
     @PostMapping("/api2/sessions")
-    public Mono<ResponseEntity<String>> create(ApiContext api, @RequestBody(required = false) String body) {
-        CreateSessionRequest request = RequestBodies.parse(body, CreateSessionRequest.class);
-        // the gateway assigns the id, so the command is keyed from the start and a 202 can name it
-        String sessionId = Ids.SESSION.next();
-        var command = validator.toCommand(request, Ids.COMMAND.next(), api.merchantId(), sessionId);
-        return commands.send(command).flatMap(outcome -> outcome.known()
-                ? Mono.just(Replies.toResponse(outcome.reply()))
-                : lastKnown(sessionId, api.merchantId()));
+    public Mono<ResponseEntity<String>> create(ApiContext api, ServerHttpRequest http,
+                                               @RequestBody(required = false) String body) {
+        return idempotent.run(api, http, body, () -> {
+            CreateSessionRequest request = RequestBodies.parse(body, CreateSessionRequest.class);
+            // the gateway assigns the id, so the command is keyed from the start and a 202 can name it
+            String sessionId = Ids.SESSION.next();
+            var command = validator.toCommand(request, Ids.COMMAND.next(), api.merchantId(), sessionId);
+            return commands.send(command).flatMap(outcome -> outcome.known()
+                    ? Mono.just(Replies.toResponse(outcome.reply()))
+                    : lastKnown(sessionId, api.merchantId()));
+        });
     }
 
     @GetMapping("/api2/sessions/{id}")
@@ -52,16 +60,19 @@ public class SessionController {
     }
 
     @PostMapping("/api2/sessions/{id}/expire")
-    public Mono<ResponseEntity<String>> expire(ApiContext api, @PathVariable String id,
+    public Mono<ResponseEntity<String>> expire(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                @RequestBody(required = false) String body) {
+        // an id that can't exist is refused before the key is looked at: there is nothing to be idempotent about
         requireSessionId(id);
-        if (body != null && !body.isBlank()) {
-            RequestBodies.parse(body, NoParameters.class);
-        }
-        return commands.send(new ExpireSession(Ids.COMMAND.next(), api.merchantId(), id))
-                .flatMap(outcome -> outcome.known()
-                        ? Mono.just(Replies.toResponse(outcome.reply()))
-                        : lastKnown(id, api.merchantId()));
+        return idempotent.run(api, http, body, () -> {
+            if (body != null && !body.isBlank()) {
+                RequestBodies.parse(body, NoParameters.class);
+            }
+            return commands.send(new ExpireSession(Ids.COMMAND.next(), api.merchantId(), id))
+                    .flatMap(outcome -> outcome.known()
+                            ? Mono.just(Replies.toResponse(outcome.reply()))
+                            : lastKnown(id, api.merchantId()));
+        });
     }
 
     /** 202 with the session as payment-service knows it now, or at least its id (SPEC §6). */

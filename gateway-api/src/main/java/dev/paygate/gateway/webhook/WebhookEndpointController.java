@@ -4,10 +4,12 @@ import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.gateway.GatewayProperties;
 import dev.paygate.gateway.auth.ApiContext;
 import dev.paygate.gateway.error.ApiException;
+import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.read.PaymentServiceClient;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,13 +25,25 @@ import reactor.core.publisher.Mono;
 public class WebhookEndpointController {
 
     private final WebClient dispatcher;
+    private final IdempotentRequests idempotent;
 
-    public WebhookEndpointController(WebClient.Builder builder, GatewayProperties properties) {
+    public WebhookEndpointController(WebClient.Builder builder, GatewayProperties properties,
+                                     IdempotentRequests idempotent) {
         this.dispatcher = builder.baseUrl(properties.getWebhookUrl().toString()).build();
+        this.idempotent = idempotent;
     }
 
+    /**
+     * With an {@code Idempotency-Key}, the answer — the signing secret included — is kept with the key for the
+     * retention period, so that a retry gets the same endpoint and secret instead of a second endpoint.
+     */
     @PostMapping("/api2/webhook-endpoints")
-    public Mono<ResponseEntity<String>> create(ApiContext api, @RequestBody(required = false) String body) {
+    public Mono<ResponseEntity<String>> create(ApiContext api, ServerHttpRequest http,
+                                               @RequestBody(required = false) String body) {
+        return idempotent.run(api, http, body, () -> createAtDispatcher(api, body));
+    }
+
+    private Mono<ResponseEntity<String>> createAtDispatcher(ApiContext api, String body) {
         return dispatcher.post().uri("/internal/webhook-endpoints")
                 .header(PaymentServiceClient.MERCHANT_HEADER, api.merchantId())
                 .contentType(MediaType.APPLICATION_JSON)
