@@ -34,6 +34,12 @@ class ApiErrorsIT {
                 .bodyValue("{\"amount\": 1000, \"currency\": \"EUR\"}")
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody())
                 .get("id").asString();
+        authorizedPaymentId = PaygateJson.wire().readTree(asDemo(api.post().uri("/api2/payments"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"amount\": 5000, \"currency\": \"EUR\", \"captureMethod\": \"manual\", \"confirm\": true, "
+                        + "\"paymentMethod\": " + CARD + "}")
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody())
+                .get("id").asString();
     }
 
     static WebTestClient.RequestBodySpec asDemo(WebTestClient.RequestBodySpec spec) {
@@ -48,9 +54,56 @@ class ApiErrorsIT {
         return asDemo(api.post().uri("/api2/sessions")).contentType(MediaType.APPLICATION_JSON).bodyValue(body);
     }
 
+    static final String CARD = "{\"type\": \"card\", \"card\": {\"number\": \"4111111111111111\", \"cvc\": \"123\", "
+            + "\"expiryMonth\": 12, \"expiryYear\": 2030, \"holderName\": \"X\"}}";
+    static String authorizedPaymentId;
+
+    static WebTestClient.RequestHeadersSpec<?> payments(String path, String body) {
+        WebTestClient.RequestBodySpec spec = asDemo(api.post().uri(path)).contentType(MediaType.APPLICATION_JSON);
+        return body == null ? spec : spec.bodyValue(body);
+    }
+
     static Stream<Arguments> refusals() {
         String missingSession = Ids.SESSION.next();
+        String missingPayment = Ids.PAYMENT.next();
         return Stream.of(
+                Arguments.of("card number fails Luhn", (Request) () -> payments("/api2/payments",
+                        "{\"amount\": 100, \"currency\": \"EUR\", \"confirm\": true, \"paymentMethod\": "
+                                + CARD.replace("4111111111111111", "4111111111111112") + "}"),
+                        400, "card_invalid", "paymentMethod.card.number"),
+                Arguments.of("card expired", (Request) () -> payments("/api2/payments",
+                        "{\"amount\": 100, \"currency\": \"EUR\", \"confirm\": true, \"paymentMethod\": "
+                                + CARD.replace("2030", "2020") + "}"), 400, "card_invalid", "paymentMethod.card.expiryYear"),
+                Arguments.of("card field unknown", (Request) () -> payments("/api2/payments",
+                        "{\"amount\": 100, \"currency\": \"EUR\", \"paymentMethod\": "
+                                + CARD.replace("\"cvc\"", "\"pin\": \"1\", \"cvc\"") + "}"),
+                        400, "parameter_unknown", "paymentMethod.card.pin"),
+                Arguments.of("payment amount as float", (Request) () -> payments("/api2/payments",
+                        "{\"amount\": 1.5, \"currency\": \"EUR\"}"), 400, "amount_invalid", "amount"),
+                Arguments.of("confirm without a card", (Request) () -> payments("/api2/payments",
+                        "{\"amount\": 100, \"currency\": \"EUR\", \"confirm\": true}"), 400, "parameter_missing", "paymentMethod"),
+                Arguments.of("unknown capture method", (Request) () -> payments("/api2/payments",
+                        "{\"amount\": 100, \"currency\": \"EUR\", \"captureMethod\": \"later\"}"),
+                        400, "parameter_invalid", "captureMethod"),
+                Arguments.of("capture more than authorized", (Request) () -> payments("/api2/payments/" + authorizedPaymentId
+                        + "/capture", "{\"amountToCapture\": 999999}"), 400, "amount_invalid", "amountToCapture"),
+                Arguments.of("capture zero", (Request) () -> payments("/api2/payments/" + authorizedPaymentId
+                        + "/capture", "{\"amountToCapture\": 0}"), 400, "amount_invalid", "amountToCapture"),
+                Arguments.of("unknown cancellation reason", (Request) () -> payments("/api2/payments/" + authorizedPaymentId
+                        + "/cancel", "{\"cancellationReason\": \"bored\"}"), 400, "parameter_invalid", "cancellationReason"),
+                Arguments.of("3-D Secure result unknown", (Request) () -> payments("/api2/payments/" + authorizedPaymentId
+                        + "/test-3ds", "{\"result\": \"maybe\"}"), 400, "parameter_invalid", "result"),
+                Arguments.of("3-D Secure on an authorized payment", (Request) () -> payments("/api2/payments/" + authorizedPaymentId
+                        + "/test-3ds", "{\"result\": \"success\"}"), 409, "payment_invalid_status", null),
+                Arguments.of("capture an unknown payment", (Request) () -> payments("/api2/payments/" + missingPayment
+                        + "/capture", null), 404, "resource_missing", "id"),
+                Arguments.of("read a malformed payment id", (Request) () -> asDemo(api.get().uri("/api2/payments/ps_1")),
+                        404, "resource_missing", "id"),
+                Arguments.of("pay an unknown session", (Request) () -> payments("/api2/sessions/" + missingSession + "/pay",
+                        "{\"paymentMethod\": " + CARD + "}"), 404, "resource_missing", "id"),
+                Arguments.of("Idempotency-Key too long", (Request) () -> asDemo(api.post().uri("/api2/sessions"))
+                        .header("Idempotency-Key", "k".repeat(256)).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"amount\": 100, \"currency\": \"EUR\"}"), 400, "parameter_invalid", "Idempotency-Key"),
                 Arguments.of("no API key", (Request) () -> api.post().uri("/api2/sessions")
                         .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"amount\": 100, \"currency\": \"EUR\"}"),
                         401, "api_key_missing", "X-Api-Key"),

@@ -118,6 +118,16 @@ class PaymentsEndToEndIT {
     }
 
     @Test
+    void theRefundTestCardsAreApprovedForPayment() {
+        for (String number : List.of("4000000000007726", "4000000000005126")) {
+            JsonNode p = create(number, "automatic", 2500).body();
+            assertThat(p.get("status").asString()).as(number).isEqualTo("succeeded");
+            assertThat(p.get("paymentMethod").get("card").get("maskedNumber").asString())
+                    .isEqualTo(number.substring(0, 6) + "**" + number.substring(12));
+        }
+    }
+
+    @Test
     void aFailed3DSecureLeavesThePaymentWaitingForAnotherCard() {
         String id = create(THREE_DS, "automatic", 3000).body().get("id").asString();
 
@@ -339,5 +349,7 @@ class PaymentsEndToEndIT {
         assertThat(TestStack.count("SELECT count(*) FROM payment.payments WHERE card::text LIKE '%411111**1111%'"))
                 .isPositive();
         assertThat(TopicScan.anyRecordContains(List.of("4111111111111111", "4000000000003220"))).isFalse();
+        assertThat(TestStack.LOG_LINES).isNotEmpty()
+                .noneMatch(line -> line.contains("4111111111111111") || line.contains("4000000000003220"));
     }
 }

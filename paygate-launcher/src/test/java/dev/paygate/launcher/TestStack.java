@@ -22,8 +22,30 @@ final class TestStack {
     private TestStack() {
     }
 
+    /** Every log line the stack writes, to check that no secret or card number is ever logged. */
+    static final java.util.concurrent.ConcurrentLinkedQueue<String> LOG_LINES = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private static void captureLogs() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ch.qos.logback.core.AppenderBase<>() {
+            @Override
+            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                StringBuilder line = new StringBuilder(event.getFormattedMessage());
+                for (ch.qos.logback.classic.spi.IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+                    line.append(' ').append(t.getMessage());
+                }
+                LOG_LINES.add(line.toString());
+            }
+        };
+        appender.setContext(root.getLoggerContext());
+        appender.start();
+        root.addAppender(appender);
+    }
+
     static synchronized PaygateStack get() {
         if (stack == null) {
+            captureLogs();
             Infrastructure infra = DevInfrastructure.shared();
             jdbcUrl = infra.createDatabase("e2e_" + Long.toHexString(System.nanoTime()));
             stack = PaygateStack.start(infra, new PaygateStack.Options(0, new int[] {0, 0, 0}, jdbcUrl, DEMO_KEY,
@@ -83,6 +105,8 @@ final class TestStack {
         return count("SELECT count(*) FROM payment.sessions") + "/"
                 + count("SELECT coalesce(sum(version), 0) FROM payment.sessions") + "/"
                 + count("SELECT count(*) FROM payment.outbox WHERE aggregate_type <> 'reply'") + "/"
-                + count("SELECT count(*) FROM webhook.endpoints");
+                + count("SELECT count(*) FROM webhook.endpoints") + "/"
+                + count("SELECT count(*) FROM payment.payments") + "/"
+                + count("SELECT coalesce(sum(version), 0) FROM payment.payments");
     }
 }
