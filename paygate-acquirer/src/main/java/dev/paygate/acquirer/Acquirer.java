@@ -3,7 +3,7 @@ package dev.paygate.acquirer;
 import reactor.core.publisher.Mono;
 
 /**
- * Port to the acquirer (the bank): authorization, capture, void. Every call either answers within the
+ * Port to the acquirer (the bank): authorization, capture, void, refund. Every call either answers within the
  * adapter's timeout or fails with {@link AcquirerUnavailableException}, so a slow bank never blocks a
  * caller for longer than that.
  */
@@ -22,4 +22,10 @@ public interface Acquirer {
 
     /** Releases an authorization in full (a cancellation before capture). */
     Mono<Void> voidAuthorization(String authorizationId);
+
+    /** Pays {@code amount} of a captured payment back; the answer may be final or pending. */
+    Mono<RefundOutcome> refund(RefundRequest refund);
+
+    /** Asks again about a refund the bank answered pending (or that might have been reversed). */
+    Mono<RefundOutcome> refundStatus(String reference);
 }

@@ -60,6 +60,29 @@ class SimulatorTest {
     }
 
     @Test
+    void refundsFollowTheirTestCards() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        Clock moving = new Clock() {
+            public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+            public Clock withZone(java.time.ZoneId zone) { return this; }
+            public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+        };
+        SimulatedAcquirer refunds = new SimulatedAcquirer(Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ofSeconds(10), moving);
+
+        RefundOutcome instant = refunds.refund(new RefundRequest("re_1", "p_1", "a", "411111**1111", 100, "EUR")).block();
+        RefundOutcome later = refunds.refund(new RefundRequest("re_2", "p_1", "a", "400000**7726", 100, "EUR")).block();
+        RefundOutcome failing = refunds.refund(new RefundRequest("re_3", "p_1", "a", "400000**5126", 100, "EUR")).block();
+
+        assertThat(instant).isInstanceOf(RefundOutcome.Succeeded.class);
+        assertThat(later).isInstanceOf(RefundOutcome.Pending.class);
+        assertThat(failing).isInstanceOf(RefundOutcome.Pending.class);
+        assertThat(refunds.refundStatus(later.reference()).block()).isInstanceOf(RefundOutcome.Pending.class);
+        now.addAndGet(10_000);
+        assertThat(refunds.refundStatus(later.reference()).block()).isInstanceOf(RefundOutcome.Succeeded.class);
+        assertThat(refunds.refundStatus(failing.reference()).block()).isInstanceOf(RefundOutcome.Failed.class);
+    }
+
+    @Test
     void aSlowBankTimesOutAsUnavailable() {
         SimulatedAcquirer slow = new SimulatedAcquirer(Duration.ofSeconds(5), 0, Duration.ofSeconds(2));
 

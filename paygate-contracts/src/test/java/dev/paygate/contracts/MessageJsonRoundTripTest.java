@@ -122,6 +122,24 @@ class MessageJsonRoundTripTest {
     }
 
     @Test
+    void refundCommandAndResource() {
+        dev.paygate.contracts.command.RefundCommand command = new dev.paygate.contracts.command.CreateRefund(
+                Ids.COMMAND.next(), Ids.MERCHANT.next(), Ids.REFUND.next(), Ids.PAYMENT.next(), 70000L,
+                "requestedByCustomer", Map.of("k", "v"), null);
+        String wire = json.writeValueAsString(command);
+        assertThat(json.readTree(wire).get("type").asString()).isEqualTo("refund.create");
+        assertThat(json.readValue(wire, dev.paygate.contracts.command.RefundCommand.class)).isEqualTo(command);
+
+        dev.paygate.contracts.resource.Refund refund = new dev.paygate.contracts.resource.Refund(70000,
+                Instant.parse("2024-03-31T23:52:06Z"), "EUR", Ids.REFUND.next(), Ids.PAYMENT.next(), "succeeded", null,
+                Map.of(), null, null, 2);
+        String refundWire = json.writeValueAsString(refund);
+        assertThat(json.readValue(refundWire, dev.paygate.contracts.resource.Refund.class)).isEqualTo(refund);
+        assertThat(json.readTree(refundWire).propertyNames()).startsWith("amount", "created", "currency", "id",
+                "paymentId", "status");
+    }
+
+    @Test
     void unknownCommandTypeIsRefused() {
         assertThatThrownBy(() -> json.readValue("{\"type\":\"session.explode\",\"commandId\":\"x\"}", PaymentCommand.class))
                 .hasMessageContaining("session.explode");

@@ -60,7 +60,8 @@ public final class PaygateStack implements AutoCloseable {
         ConfigurableApplicationContext payment = run(PaymentServiceApplication.builder(), common,
                 "--server.port=" + options.servicePorts()[0]);
         ConfigurableApplicationContext refund = run(RefundServiceApplication.builder(), common,
-                "--server.port=" + options.servicePorts()[1]);
+                "--server.port=" + options.servicePorts()[1],
+                "--paygate.refunds.payment-url=http://localhost:" + port(payment));
         ConfigurableApplicationContext webhook = run(WebhookDispatcherApplication.builder(), common,
                 "--server.port=" + options.servicePorts()[2],
                 "--paygate.webhooks.allow-http=" + options.allowLocalWebhooks(),
@@ -79,7 +80,20 @@ public final class PaygateStack implements AutoCloseable {
                                                       String... own) {
         List<String> args = new ArrayList<>(common);
         args.addAll(List.of(own));
-        return builder.run(args.toArray(String[]::new));
+        return withOwnNettyResources(builder).run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Several services in one JVM must not share reactor-netty's global resources: closing one context would
+     * dispose them under the others' servers and clients. Each context gets event loops of its own.
+     */
+    private static SpringApplicationBuilder withOwnNettyResources(SpringApplicationBuilder builder) {
+        return builder.initializers(context -> ((org.springframework.context.support.GenericApplicationContext) context)
+                .registerBean(org.springframework.http.client.ReactorResourceFactory.class, () -> {
+                    var factory = new org.springframework.http.client.ReactorResourceFactory();
+                    factory.setUseGlobalResources(false);
+                    return factory;
+                }));
     }
 
     private static int port(ConfigurableApplicationContext context) {
@@ -123,6 +137,25 @@ public final class PaygateStack implements AutoCloseable {
 
     public ConfigurableApplicationContext payment() {
         return payment;
+    }
+
+    /**
+     * Starts one more refund-service instance in the same consumer group, on the same database and broker (the
+     * tests show that two instances never refund more than was received).
+     */
+    public ConfigurableApplicationContext startAnotherRefundService(Infrastructure infra, String jdbcUrl,
+                                                                   List<String> extraArguments) {
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrap(),
+                "--paygate.db.url=" + jdbcUrl,
+                "--paygate.db.user=" + infra.dbUser(),
+                "--paygate.db.password=" + infra.dbPassword(),
+                "--spring.main.banner-mode=off",
+                "--spring.main.register-shutdown-hook=false",
+                "--server.port=0",
+                "--paygate.refunds.payment-url=http://localhost:" + port(payment)));
+        args.addAll(extraArguments);
+        return withOwnNettyResources(RefundServiceApplication.builder()).run(args.toArray(String[]::new));
     }
 
     public ConfigurableApplicationContext webhook() {

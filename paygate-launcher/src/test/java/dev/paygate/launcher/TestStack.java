@@ -53,6 +53,9 @@ final class TestStack {
                             "--paygate.webhooks.retry-schedule=0s,1s,2s",
                             "--paygate.gateway.session-min-lifetime=2s",
                             "--paygate.sessions.expiry-interval=200ms",
+                            "--paygate.acquirer.refund-pending-for=1s",
+                            "--paygate.refunds.pending-age=1s",
+                            "--paygate.refunds.janitor-interval=200ms",
                             "--paygate.webhooks.poll-interval=200ms")));
             try {
                 stack.awaitChainReady(Duration.ofMinutes(2));
@@ -77,6 +80,11 @@ final class TestStack {
         return json.readTree(admin.post().uri("/admin/merchants/{id}/api-keys", merchant)
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody())
                 .get("key").asString();
+    }
+
+    static String jdbcUrl() {
+        get();
+        return jdbcUrl;
     }
 
     static String gatewayUrl() {

@@ -1,13 +1,16 @@
 package dev.paygate.refund;
 
+import dev.paygate.acquirer.Acquirer;
+import dev.paygate.acquirer.simulator.SimulatedAcquirer;
 import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
 
 /**
- * refund-service: owns refunds and each payment's refundable balance. This foundation gives it its schema
- * (outbox and inbox), its relay, health and metrics; refunds themselves are the refunds issue.
+ * refund-service: owns refunds and each payment's refundable balance; executes refunds at the bank.
  */
 @SpringBootApplication
 public class RefundServiceApplication {
@@ -25,5 +28,14 @@ public class RefundServiceApplication {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** The bank: the built-in simulator (a real connector would be another {@link Acquirer} bean). */
+    @Bean
+    Acquirer acquirer(@Value("${paygate.acquirer.latency:0ms}") Duration latency,
+                      @Value("${paygate.acquirer.failure-rate:0}") double failureRate,
+                      @Value("${paygate.acquirer.timeout:10s}") Duration timeout,
+                      @Value("${paygate.acquirer.refund-pending-for:30s}") Duration refundPendingFor, Clock clock) {
+        return new SimulatedAcquirer(latency, failureRate, timeout, refundPendingFor, clock);
     }
 }

@@ -3,6 +3,7 @@ package dev.paygate.gateway.command;
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.command.PaymentCommand;
+import dev.paygate.contracts.command.RefundCommand;
 import dev.paygate.contracts.json.PaygateJson;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,13 +36,21 @@ public class CommandBus {
      * {@link CommandObserver} in the Reactor Context learns the command's id before it is published.
      */
     public Mono<Outcome> send(PaymentCommand command) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PAYMENT_COMMANDS, command.key(),
-                PaygateJson.wire().writeValueAsBytes(command));
-        record.headers().add(Topics.COMMAND_ID_HEADER, CommandConfiguration.utf8(command.commandId()));
+        return send(Topics.PAYMENT_COMMANDS, command.key(), command.commandId(), PaygateJson.wire().writeValueAsBytes(command));
+    }
+
+    /** The same, for refund-service's commands. */
+    public Mono<Outcome> send(RefundCommand command) {
+        return send(Topics.REFUND_COMMANDS, command.key(), command.commandId(), PaygateJson.wire().writeValueAsBytes(command));
+    }
+
+    private Mono<Outcome> send(String topic, String key, String commandId, byte[] value) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        record.headers().add(Topics.COMMAND_ID_HEADER, CommandConfiguration.utf8(commandId));
         // sendAndReceive may block on producer metadata: keep it off the event loop
         return Mono.deferContextual(context -> {
                     context.<CommandObserver>getOrEmpty(CommandObserver.class)
-                            .ifPresent(observer -> observer.publishing(command.commandId()));
+                            .ifPresent(observer -> observer.publishing(commandId));
                     return Mono.fromCallable(() -> template.sendAndReceive(record));
                 })
                 .subscribeOn(sends)

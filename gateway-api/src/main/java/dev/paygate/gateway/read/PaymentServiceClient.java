@@ -14,9 +14,31 @@ public class PaymentServiceClient {
     public static final String MERCHANT_HEADER = "X-Paygate-Merchant";
 
     private final WebClient client;
+    private final WebClient refunds;
 
     public PaymentServiceClient(WebClient.Builder builder, GatewayProperties properties) {
         this.client = builder.baseUrl(properties.getPaymentUrl().toString()).build();
+        this.refunds = builder.baseUrl(properties.getRefundUrl().toString()).build();
+    }
+
+    /** The refund as JSON, as refund-service renders it. */
+    public Mono<String> refund(String id, String merchantId) {
+        return read(refunds, "/internal/refunds/{id}", "refund", id, merchantId);
+    }
+
+    /** A payment's refunds, newest first: {@code {data, hasMore}}. */
+    public Mono<String> refundsOf(String paymentId, String merchantId, int limit, String startingAfter) {
+        return refunds.get().uri(b -> {
+                    b.path("/internal/payments/{id}/refunds").queryParam("limit", limit);
+                    if (startingAfter != null) {
+                        b.queryParam("startingAfter", startingAfter);
+                    }
+                    return b.build(paymentId);
+                })
+                .header(MERCHANT_HEADER, merchantId)
+                .retrieve()
+                .bodyToMono(String.class)
+                .onErrorMap(e -> unavailable());
     }
 
     /** The session as JSON, exactly as payment-service renders it; 404 when missing or another merchant's. */
@@ -30,7 +52,11 @@ public class PaymentServiceClient {
     }
 
     private Mono<String> read(String path, String kind, String id, String merchantId) {
-        return client.get().uri(path, id)
+        return read(client, path, kind, id, merchantId);
+    }
+
+    private Mono<String> read(WebClient service, String path, String kind, String id, String merchantId) {
+        return service.get().uri(path, id)
                 .header(MERCHANT_HEADER, merchantId)
                 .exchangeToMono(response -> {
                     if (response.statusCode().is2xxSuccessful()) {

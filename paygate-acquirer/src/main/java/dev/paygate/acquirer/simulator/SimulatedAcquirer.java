@@ -4,6 +4,8 @@ import dev.paygate.acquirer.Acquirer;
 import dev.paygate.acquirer.AcquirerUnavailableException;
 import dev.paygate.acquirer.Authorization;
 import dev.paygate.acquirer.CardToken;
+import dev.paygate.acquirer.RefundOutcome;
+import dev.paygate.acquirer.RefundRequest;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,11 +22,60 @@ public class SimulatedAcquirer implements Acquirer {
     private final Duration latency;
     private final double failureRate;
     private final Duration timeout;
+    private final Duration refundPendingFor;
+    private final java.time.Clock clock;
 
     public SimulatedAcquirer(Duration latency, double failureRate, Duration timeout) {
+        this(latency, failureRate, timeout, Duration.ofSeconds(30), java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param refundPendingFor how long refunds on the pending test cards stay pending before they succeed or fail
+     */
+    public SimulatedAcquirer(Duration latency, double failureRate, Duration timeout, Duration refundPendingFor,
+                             java.time.Clock clock) {
         this.latency = latency;
         this.failureRate = failureRate;
         this.timeout = timeout;
+        this.refundPendingFor = refundPendingFor;
+        this.clock = clock;
+    }
+
+    /**
+     * Refunds on {@code 4000000000007726} stay pending, then succeed; on {@code 4000000000005126} they stay
+     * pending, then fail; on any other card they succeed at once. Stateless: the reference carries the
+     * behaviour and the time the bank took the refund, so any instance can answer a status query.
+     */
+    @Override
+    public Mono<RefundOutcome> refund(RefundRequest refund) {
+        return call(() -> {
+            TestCard card = TestCard.forMaskedNumber(refund.maskedNumber());
+            String reference = "rf_sim_" + card.behaviour() + "_" + clock.millis() + "_" + UUID.randomUUID();
+            return switch (card) {
+                case REFUND_PENDING_THEN_SUCCEEDED, REFUND_PENDING_THEN_FAILED -> new RefundOutcome.Pending(reference);
+                default -> new RefundOutcome.Succeeded(reference);
+            };
+        });
+    }
+
+    @Override
+    public Mono<RefundOutcome> refundStatus(String reference) {
+        return call(() -> {
+            String[] parts = reference.split("_");
+            if (parts.length < 5 || !"rf".equals(parts[0]) || !"sim".equals(parts[1])) {
+                throw new IllegalArgumentException("not a simulator refund reference");
+            }
+            TestCard card = TestCard.forBehaviour(parts[2]);
+            boolean due = clock.millis() - Long.parseLong(parts[3]) >= refundPendingFor.toMillis();
+            return switch (card) {
+                case REFUND_PENDING_THEN_SUCCEEDED -> due
+                        ? new RefundOutcome.Succeeded(reference) : new RefundOutcome.Pending(reference);
+                case REFUND_PENDING_THEN_FAILED -> due
+                        ? new RefundOutcome.Failed(reference, "The bank could not credit the card.")
+                        : new RefundOutcome.Pending(reference);
+                default -> new RefundOutcome.Succeeded(reference);
+            };
+        });
     }
 
     @Override

@@ -1,0 +1,124 @@
+package dev.paygate.gateway.refund;
+
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.ProblemCodes;
+import dev.paygate.contracts.command.CreateRefund;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.gateway.auth.ApiContext;
+import dev.paygate.gateway.command.CommandBus;
+import dev.paygate.gateway.command.Replies;
+import dev.paygate.gateway.error.ApiException;
+import dev.paygate.gateway.http.RequestBodies;
+import dev.paygate.gateway.http.Validation;
+import dev.paygate.gateway.idempotency.IdempotentRequests;
+import dev.paygate.gateway.read.PaymentServiceClient;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** Refunds (SPEC §2.4): create, read, and list a payment's refunds. */
+@RestController
+public class RefundController {
+
+    private static final Set<String> REASONS = Set.of("duplicate", "fraudulent", "requestedByCustomer");
+
+    private final CommandBus commands;
+    private final PaymentServiceClient reads;
+    private final IdempotentRequests idempotent;
+
+    public RefundController(CommandBus commands, PaymentServiceClient reads, IdempotentRequests idempotent) {
+        this.commands = commands;
+        this.reads = reads;
+        this.idempotent = idempotent;
+    }
+
+    record CreateRefundRequest(String paymentId, Long amount, String reason, Map<String, String> metadata) {
+    }
+
+    @PostMapping("/api2/refunds")
+    public Mono<ResponseEntity<String>> create(ApiContext api, ServerHttpRequest http,
+                                               @RequestBody(required = false) String body) {
+        return idempotent.run(api, http, body, () -> {
+            CreateRefundRequest r = RequestBodies.parse(body, CreateRefundRequest.class);
+            if (r.paymentId() == null) {
+                throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing required parameter: paymentId.",
+                        "paymentId");
+            }
+            if (!Ids.PAYMENT.matches(r.paymentId())) {
+                throw new ApiException(org.springframework.http.HttpStatus.NOT_FOUND, ProblemCodes.RESOURCE_MISSING,
+                        "No such payment: " + r.paymentId(), "paymentId");
+            }
+            if (r.amount() != null) {
+                Validation.amount(r.amount(), "amount");
+            }
+            if (r.reason() != null && !REASONS.contains(r.reason())) {
+                throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
+                        "reason must be one of " + new java.util.TreeSet<>(REASONS) + ".", "reason");
+            }
+            String refundId = Ids.REFUND.next();
+            return commands.send(new CreateRefund(Ids.COMMAND.next(), api.merchantId(), refundId, r.paymentId(),
+                            r.amount(), r.reason(), Validation.metadata(r.metadata()), null))
+                    .flatMap(outcome -> outcome.known()
+                            ? Mono.just(Replies.toResponse(outcome.reply()))
+                            : reads.refund(refundId, api.merchantId())
+                                    .onErrorResume(ApiException.class, e -> Mono.just(
+                                            PaygateJson.wire().writeValueAsString(Map.of("id", refundId))))
+                                    .map(Replies::accepted));
+        });
+    }
+
+    @GetMapping("/api2/refunds/{id}")
+    public Mono<ResponseEntity<String>> get(ApiContext api, @PathVariable String id) {
+        if (!Ids.REFUND.matches(id)) {
+            throw ApiException.notFound("refund", id);
+        }
+        return reads.refund(id, api.merchantId()).map(RefundController::json);
+    }
+
+    /** Newest first; {@code limit} 1 … 100 (default 10), {@code startingAfter} a refund id of this list. */
+    @GetMapping("/api2/payments/{id}/refunds")
+    public Mono<ResponseEntity<String>> list(ApiContext api, @PathVariable String id,
+                                             @RequestParam(required = false) String limit,
+                                             @RequestParam(required = false) String startingAfter) {
+        if (!Ids.PAYMENT.matches(id)) {
+            throw ApiException.notFound("payment", id);
+        }
+        int size = limit(limit);
+        if (startingAfter != null && !Ids.REFUND.matches(startingAfter)) {
+            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "startingAfter must be a refund id.",
+                    "startingAfter");
+        }
+        // the payment must exist for this merchant: another merchant's payment is missing, not empty
+        return reads.payment(id, api.merchantId())
+                .then(reads.refundsOf(id, api.merchantId(), size, startingAfter))
+                .map(RefundController::json);
+    }
+
+    private static int limit(String limit) {
+        if (limit == null) {
+            return 10;
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= 100) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "limit must be an integer from 1 to 100.", "limit");
+    }
+
+    private static ResponseEntity<String> json(String body) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.paygate.refund;
+
+import dev.paygate.contracts.ProblemCodes;
+import dev.paygate.contracts.command.CommandReply;
+import dev.paygate.contracts.command.CreateRefund;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.contracts.resource.Payment;
+import dev.paygate.refund.bank.PaymentLookup;
+import dev.paygate.refund.bank.RefundEvents;
+import dev.paygate.refund.bank.RefundExecution;
+import dev.paygate.refund.domain.StoredRefund;
+import dev.paygate.refund.store.PaymentMirror;
+import dev.paygate.refund.store.RefundStore;
+import dev.paygate.refund.store.RefundablePayment;
+import dev.paygate.support.outbox.OutboxMessage;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * Creates refunds inside the command's transaction: reserve the amount on the payment's balance (one
+ * conditional update), store the refund {@code pending} (event), ask the bank, store its answer (event),
+ * answer with the latest status.
+ */
+@Service
+public class RefundCommands {
+
+    private final PaymentMirror payments;
+    private final PaymentLookup lookup;
+    private final RefundStore refunds;
+    private final RefundExecution execution;
+    private final RefundEvents events;
+    private final Clock clock;
+
+    public RefundCommands(PaymentMirror payments, PaymentLookup lookup, RefundStore refunds, RefundExecution execution,
+                          RefundEvents events, Clock clock) {
+        this.payments = payments;
+        this.lookup = lookup;
+        this.refunds = refunds;
+        this.execution = execution;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public Mono<List<OutboxMessage>> create(CreateRefund c) {
+        return payments.find(c.paymentId(), c.merchantId())
+                .switchIfEmpty(Mono.defer(() -> lookup.learn(c.paymentId(), c.merchantId())
+                        .then(payments.find(c.paymentId(), c.merchantId()))))
+                .flatMap(payment -> refund(c, payment))
+                .switchIfEmpty(Mono.fromSupplier(() -> problem(c, 404, ProblemCodes.RESOURCE_MISSING,
+                        "No such payment: " + c.paymentId(), "paymentId")));
+    }
+
+    private Mono<List<OutboxMessage>> refund(CreateRefund c, RefundablePayment payment) {
+        if (!Payment.SUCCEEDED.equals(payment.status())) {
+            return Mono.just(problem(c, 409, ProblemCodes.PAYMENT_INVALID_STATUS, "Payment " + c.paymentId() + " is "
+                    + payment.status() + "; only a succeeded payment can be refunded.", "paymentId"));
+        }
+        long amount = c.amount() != null ? c.amount() : payment.refundable();
+        if (amount <= 0) {
+            return Mono.just(exceeds(c, payment));
+        }
+        StoredRefund pending = StoredRefund.pending(c.refundId(), c.paymentId(), c.merchantId(), amount,
+                payment.currency(), c.reason(), c.metadata() == null ? Map.of() : c.metadata(), c.description(),
+                clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        return payments.reserve(c.paymentId(), amount).flatMap(reserved -> !reserved
+                ? payments.find(c.paymentId(), c.merchantId()).map(now -> exceeds(c, now))
+                : refunds.insert(pending)
+                        .flatMap(inserted -> execution.advance(pending, payment.maskedNumber()))
+                        .map(result -> {
+                            List<OutboxMessage> out = new ArrayList<>();
+                            out.add(events.updated(pending));
+                            out.addAll(result.events());
+                            out.add(OutboxMessage.reply(c.paymentId(), CommandReply.ok(c.commandId(),
+                                    PaygateJson.wire().valueToTree(result.refund().toResource()))));
+                            return out;
+                        }));
+    }
+
+    private static List<OutboxMessage> exceeds(CreateRefund c, RefundablePayment payment) {
+        return problem(c, 409, ProblemCodes.AMOUNT_EXCEEDS_REFUNDABLE, "At most " + payment.refundable()
+                + " of payment " + c.paymentId() + " can still be refunded.", "amount");
+    }
+
+    private static List<OutboxMessage> problem(CreateRefund c, int status, String code, String detail, String param) {
+        return List.of(OutboxMessage.reply(c.paymentId(), CommandReply.problem(c.commandId(), status, code, detail, param)));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.paygate.refund;
+
+import dev.paygate.refund.bank.RefundExecution;
+import dev.paygate.refund.store.PaymentMirror;
+import dev.paygate.refund.store.RefundStore;
+import dev.paygate.support.outbox.Outbox;
+import dev.paygate.support.outbox.OutboxRelay;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Re-asks the bank about refunds left {@code pending} longer than the pending age, so none stays pending for
+ * ever (and executes those the bank never answered). Rows are locked with {@code SKIP LOCKED}: several instances
+ * share the work without touching one refund twice.
+ */
+@Component
+public class RefundJanitor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RefundJanitor.class);
+    private static final int BATCH = 100;
+
+    private final RefundStore refunds;
+    private final PaymentMirror payments;
+    private final RefundExecution execution;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final TransactionalOperator tx;
+    private final Clock clock;
+    private final Duration pendingAge;
+    private final Duration interval;
+    private volatile Disposable loop;
+
+    public RefundJanitor(RefundStore refunds, PaymentMirror payments, RefundExecution execution, Outbox outbox,
+                         OutboxRelay relay, TransactionalOperator tx, Clock clock,
+                         @Value("${paygate.refunds.pending-age:1m}") Duration pendingAge,
+                         @Value("${paygate.refunds.janitor-interval:5s}") Duration interval) {
+        this.refunds = refunds;
+        this.payments = payments;
+        this.execution = execution;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.tx = tx;
+        this.clock = clock;
+        this.pendingAge = pendingAge;
+        this.interval = interval;
+    }
+
+    /** One batch; emits how many refunds were looked at. */
+    public Mono<Integer> sweep() {
+        Mono<Integer> batch = refunds.lockPendingSince(clock.instant().minus(pendingAge), BATCH)
+                .flatMap(due -> Flux.fromIterable(due)
+                        .concatMap(refund -> payments.find(refund.paymentId(), refund.merchantId())
+                                .flatMap(payment -> execution.advance(refund, payment.maskedNumber()))
+                                .flatMap(result -> outbox.append(result.events())))
+                        .then(Mono.just(due.size())));
+        return tx.transactional(batch).doOnNext(n -> {
+            if (n > 0) {
+                relay.wakeUp();
+            }
+        });
+    }
+
+    @Override
+    public void start() {
+        loop = Flux.interval(interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> sweep().onErrorResume(e -> {
+                    // the batch rolled back; its refunds stay pending and are swept again
+                    log.warn("refund janitor failed, will retry: {}", e.toString());
+                    return Mono.empty();
+                }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = loop;
+        if (current != null) {
+            current.dispose();
+        }
+        loop = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop != null && !loop.isDisposed();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.paygate.refund.messaging;
+
+import dev.paygate.contracts.Topics;
+import dev.paygate.contracts.event.CloudEventsKafka;
+import dev.paygate.contracts.event.StateChange;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.refund.bank.PaymentLookup;
+import dev.paygate.support.config.PaygateProperties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Learns captured amounts from the payment state-change topic, so most refunds need no call to payment-service.
+ * Snapshots carry versions, so a stale one changes nothing.
+ */
+@Component
+public class PaymentEventsListener {
+
+    private final PaymentLookup lookup;
+    private final PaygateProperties properties;
+
+    public PaymentEventsListener(PaymentLookup lookup, PaygateProperties properties) {
+        this.lookup = lookup;
+        this.properties = properties;
+    }
+
+    @KafkaListener(id = "refund-payment-events", topics = Topics.PAYMENT_EVENTS, groupId = "refund-service-payments")
+    public void onPaymentEvent(ConsumerRecord<String, byte[]> record) {
+        StateChange change = CloudEventsKafka.fromRecord(record);
+        if (!change.type().wireName().startsWith("payment.")) {
+            return; // session events: nothing to refund there
+        }
+        lookup.record(change.merchantId(), PaygateJson.wire().readTree(change.data()))
+                .block(properties.getKafka().getCommandTimeout());
+    }
+}

@@ -1,0 +1,80 @@
+package dev.paygate.refund.store;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+
+/**
+ * The payments refund-service may refund and their refundable balance. The balance changes only through
+ * {@link #reserve} and {@link #release}: one conditional statement each, and a CHECK constraint besides, so
+ * no interleaving of requests, instances or redeliveries can refund more than was received.
+ */
+@Repository
+public class PaymentMirror {
+
+    private final DatabaseClient db;
+
+    public PaymentMirror(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<RefundablePayment> find(String paymentId, String merchantId) {
+        return db.sql("""
+                        SELECT payment_id, merchant_id, currency, status, amount_received, refund_reserved, masked_number,
+                               payment_version FROM payments WHERE payment_id = :id AND merchant_id = :merchantId""")
+                .bind("id", paymentId)
+                .bind("merchantId", merchantId)
+                .map(row -> new RefundablePayment(row.get("payment_id", String.class), row.get("merchant_id", String.class),
+                        row.get("currency", String.class), row.get("status", String.class),
+                        row.get("amount_received", Long.class), row.get("refund_reserved", Long.class),
+                        row.get("masked_number", String.class), row.get("payment_version", Long.class)))
+                .one();
+    }
+
+    /** Records a payment snapshot; an older version than the one known changes nothing. */
+    public Mono<Void> upsert(String paymentId, String merchantId, String currency, String status, long amountReceived,
+                             String maskedNumber, long version) {
+        return db.sql("""
+                        INSERT INTO payments (payment_id, merchant_id, currency, status, amount_received, masked_number,
+                                              payment_version)
+                        VALUES (:id, :merchantId, :currency, :status, :received, :masked, :version)
+                        ON CONFLICT (payment_id) DO UPDATE SET status = excluded.status,
+                               amount_received = excluded.amount_received, masked_number = excluded.masked_number,
+                               payment_version = excluded.payment_version
+                        WHERE payments.payment_version < excluded.payment_version""")
+                .bind("id", paymentId)
+                .bind("merchantId", merchantId)
+                .bind("currency", currency)
+                .bind("status", status)
+                .bind("received", amountReceived)
+                .bind("masked", Parameter.fromOrEmpty(maskedNumber, String.class))
+                .bind("version", version)
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    /** Reserves {@code amount} if that much is still refundable; emits whether it was. */
+    public Mono<Boolean> reserve(String paymentId, long amount) {
+        return db.sql("""
+                        UPDATE payments SET refund_reserved = refund_reserved + :amount
+                        WHERE payment_id = :id AND status = 'succeeded' AND refund_reserved + :amount <= amount_received""")
+                .bind("amount", amount)
+                .bind("id", paymentId)
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1L);
+    }
+
+    /** Gives a failed refund's amount back to the balance. */
+    public Mono<Void> release(String paymentId, long amount) {
+        return db.sql("UPDATE payments SET refund_reserved = refund_reserved - :amount WHERE payment_id = :id")
+                .bind("amount", amount)
+                .bind("id", paymentId)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(rows -> rows == 1L ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException("no balance for payment " + paymentId)));
+    }
+}

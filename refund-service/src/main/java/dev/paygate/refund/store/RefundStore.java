@@ -1,0 +1,141 @@
+package dev.paygate.refund.store;
+
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.refund.domain.StoredRefund;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+
+/** Refunds in PostgreSQL, through R2DBC. Reads are scoped by merchant. */
+@Repository
+public class RefundStore {
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+    private static final String COLUMNS = """
+            id, payment_id, merchant_id, amount, currency, status, reason, metadata, failure_reason, description,
+            bank_reference, version, created_at, updated_at""";
+
+    private final DatabaseClient db;
+
+    public RefundStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Emits {@code false} when a refund with this id exists already. */
+    public Mono<Boolean> insert(StoredRefund r) {
+        return db.sql("INSERT INTO refunds (" + COLUMNS + """
+                        ) VALUES (:id, :paymentId, :merchantId, :amount, :currency, :status, :reason, :metadata,
+                                  :failureReason, :description, :bankReference, :version, :created, :updated)
+                        ON CONFLICT (id) DO NOTHING""")
+                .bind("id", r.id())
+                .bind("paymentId", r.paymentId())
+                .bind("merchantId", r.merchantId())
+                .bind("amount", r.amount())
+                .bind("currency", r.currency())
+                .bind("status", r.status())
+                .bind("reason", text(r.reason()))
+                .bind("metadata", Json.of(PaygateJson.wire().writeValueAsString(r.metadata())))
+                .bind("failureReason", text(r.failureReason()))
+                .bind("description", text(r.description()))
+                .bind("bankReference", text(r.bankReference()))
+                .bind("version", r.version())
+                .bind("created", r.created().atOffset(ZoneOffset.UTC))
+                .bind("updated", r.updated().atOffset(ZoneOffset.UTC))
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1L);
+    }
+
+    /** Writes a transition, refusing a lost update by version. */
+    public Mono<Void> update(StoredRefund r, long previousVersion) {
+        return db.sql("""
+                        UPDATE refunds SET status = :status, failure_reason = :failureReason, bank_reference = :bankReference,
+                               version = :version, updated_at = :updated
+                        WHERE id = :id AND version = :previousVersion""")
+                .bind("status", r.status())
+                .bind("failureReason", text(r.failureReason()))
+                .bind("bankReference", text(r.bankReference()))
+                .bind("version", r.version())
+                .bind("updated", r.updated().atOffset(ZoneOffset.UTC))
+                .bind("id", r.id())
+                .bind("previousVersion", previousVersion)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(rows -> rows == 1L ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException("concurrent update of refund " + r.id())));
+    }
+
+    public Mono<StoredRefund> find(String id, String merchantId) {
+        return db.sql("SELECT " + COLUMNS + " FROM refunds WHERE id = :id AND merchant_id = :merchantId")
+                .bind("id", id).bind("merchantId", merchantId).map(RefundStore::read).one();
+    }
+
+    /** Newest first; after {@code startingAfter} (a refund id of the same list) when given. */
+    public Flux<StoredRefund> list(String paymentId, String merchantId, String startingAfter, int limit) {
+        String after = startingAfter == null ? ""
+                : " AND seq < (SELECT seq FROM refunds WHERE id = :after AND payment_id = :paymentId)";
+        var spec = db.sql("SELECT " + COLUMNS + " FROM refunds WHERE payment_id = :paymentId AND merchant_id = :merchantId"
+                        + after + " ORDER BY seq DESC LIMIT :limit")
+                .bind("paymentId", paymentId)
+                .bind("merchantId", merchantId)
+                .bind("limit", limit);
+        if (startingAfter != null) {
+            spec = spec.bind("after", startingAfter);
+        }
+        return spec.map(RefundStore::read).all();
+    }
+
+    /** Locks pending refunds not touched since {@code before}, skipping those another instance holds. */
+    public Mono<List<StoredRefund>> lockPendingSince(Instant before, int limit) {
+        return db.sql("SELECT " + COLUMNS + """
+                         FROM refunds WHERE status = 'pending' AND updated_at < :before
+                        ORDER BY updated_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
+                .bind("before", before.atOffset(ZoneOffset.UTC))
+                .bind("limit", limit)
+                .map(RefundStore::read)
+                .all()
+                .collectList();
+    }
+
+    /** Touches a refund that stays pending, so the janitor asks about it again only after the pending age. */
+    public Mono<Void> touch(StoredRefund r) {
+        return db.sql("UPDATE refunds SET bank_reference = :ref, updated_at = :updated WHERE id = :id")
+                .bind("ref", text(r.bankReference()))
+                .bind("updated", r.updated().atOffset(ZoneOffset.UTC))
+                .bind("id", r.id())
+                .fetch().rowsUpdated().then();
+    }
+
+    private static StoredRefund read(Readable row) {
+        return new StoredRefund(
+                row.get("id", String.class),
+                row.get("payment_id", String.class),
+                row.get("merchant_id", String.class),
+                row.get("amount", Long.class),
+                row.get("currency", String.class),
+                row.get("status", String.class),
+                row.get("reason", String.class),
+                PaygateJson.wire().readValue(row.get("metadata", Json.class).asString(), STRING_MAP),
+                row.get("failure_reason", String.class),
+                row.get("description", String.class),
+                row.get("bank_reference", String.class),
+                row.get("version", Long.class),
+                row.get("created_at", OffsetDateTime.class).toInstant(),
+                row.get("updated_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static Parameter text(String value) {
+        return Parameter.fromOrEmpty(value, String.class);
+    }
+}

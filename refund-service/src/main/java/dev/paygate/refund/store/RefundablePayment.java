@@ -1,0 +1,10 @@
+package dev.paygate.refund.store;
+
+/** What refund-service knows of a payment: enough to decide a refund and to ask the bank. */
+public record RefundablePayment(String paymentId, String merchantId, String currency, String status,
+                                long amountReceived, long refundReserved, String maskedNumber, long paymentVersion) {
+
+    public long refundable() {
+        return amountReceived - refundReserved;
+    }
+}
