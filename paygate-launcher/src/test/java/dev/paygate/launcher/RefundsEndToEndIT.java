@@ -101,6 +101,9 @@ class RefundsEndToEndIT {
         assertThat(next.get("hasMore").asBoolean()).isFalse();
 
         assertThat(api.get("/api2/refunds/" + r.get("id").asString()).body()).isEqualTo(r);
+        // the payment stays succeeded; its amountRefunded grows as refunds succeed
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                api.get("/api2/payments/" + p).body().get("amountRefunded").asLong() == 100000);
         assertThat(api.get("/api2/payments/" + p).body().get("status").asString()).isEqualTo("succeeded");
         // every status a refund takes, its first included, is announced: pending, then succeeded
         String id = r.get("id").asString();
@@ -154,6 +157,7 @@ class RefundsEndToEndIT {
         assertThat(failed.get("status").asString()).isEqualTo("failed");
         assertThat(failed.get("failureReason").asString()).isNotBlank();
 
+        assertThat(api.get("/api2/payments/" + p).body().get("amountRefunded").asLong()).isZero();
         Http.Answer again = refund(p, 4000L);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body().get("status").asString()).isEqualTo("pending");

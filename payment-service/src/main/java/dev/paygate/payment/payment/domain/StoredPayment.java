@@ -129,6 +129,18 @@ public record StoredPayment(
                 version + 1);
     }
 
+    /** The refunded total moved by {@code delta} (a refund succeeded, or a succeeded one was reversed). */
+    public StoredPayment refunded(long delta, Instant now) {
+        long total = amountRefunded + delta;
+        if (total < 0 || total > amountReceived) {
+            throw new IllegalStateException("payment " + id + " would have refunded " + total + " of " + amountReceived);
+        }
+        return new StoredPayment(id, merchantId, transactionId, amount, amountCapturable, amountReceived, total, currency,
+                captureMethod, status, card, authorizationId, customerDetails, description, merchantCustomerId,
+                metadata, returnUrl, paymentMethodOptions, setupFutureUsage, cancellationReason, canceledAt,
+                lastPaymentError, version + 1, created, now);
+    }
+
     private void requireAuthorizable() {
         if (!Payment.REQUIRES_CONFIRMATION.equals(status) && !Payment.REQUIRES_PAYMENT_METHOD.equals(status)
                 && !Payment.REQUIRES_ACTION.equals(status)) {

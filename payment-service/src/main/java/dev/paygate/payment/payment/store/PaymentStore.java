@@ -83,6 +83,12 @@ public class PaymentStore {
                 .bind("id", id).bind("merchantId", merchantId).map(this::read).one();
     }
 
+    /** Locks a payment whatever its merchant (for changes driven by other services' events). */
+    public Mono<StoredPayment> findForUpdate(String id) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id FOR UPDATE")
+                .bind("id", id).map(this::read).one();
+    }
+
     /** Reads and locks the row until the transaction ends: changes of one payment never overlap. */
     public Mono<StoredPayment> findForUpdate(String id, String merchantId) {
         return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id AND merchant_id = :merchantId FOR UPDATE")
@@ -93,12 +99,14 @@ public class PaymentStore {
     public Mono<Void> update(StoredPayment p, long previousVersion) {
         return db.sql("""
                         UPDATE payments SET amount_capturable = :amountCapturable, amount_received = :amountReceived,
+                               amount_refunded = :amountRefunded,
                                status = :status, card = :card, authorization_id = :authorizationId,
                                cancellation_reason = :cancellationReason, canceled_at = :canceledAt,
                                last_payment_error = :lastPaymentError, version = :version, updated_at = :updated
                         WHERE id = :id AND version = :previousVersion""")
                 .bind("amountCapturable", p.amountCapturable())
                 .bind("amountReceived", p.amountReceived())
+                .bind("amountRefunded", p.amountRefunded())
                 .bind("status", p.status())
                 .bind("card", jsonOrNull(p.card()))
                 .bind("authorizationId", text(p.authorizationId()))
