@@ -1,0 +1,93 @@
+package dev.paygate.refund;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.command.CreateRefund;
+import dev.paygate.devinfra.DevInfrastructure;
+import dev.paygate.devinfra.Infrastructure;
+import dev.paygate.refund.store.PaymentMirror;
+import dev.paygate.support.outbox.InboxProcessor;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+/**
+ * refund-service on real PostgreSQL: a redelivered refund command creates one refund, and the balance can't go
+ * beyond what was received — not through concurrent reservations, and not even through a direct update.
+ */
+@SpringBootTest(classes = RefundServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"spring.config.name=refund-service", "paygate.refunds.payment-url=http://127.0.0.1:9"})
+class RefundCommandsIT {
+
+    static final Infrastructure INFRA = DevInfrastructure.shared();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        String db = INFRA.createDatabase("refund_it_" + Long.toHexString(System.nanoTime()));
+        registry.add("spring.kafka.bootstrap-servers", INFRA::kafkaBootstrap);
+        registry.add("paygate.db.url", () -> db);
+        registry.add("paygate.db.user", INFRA::dbUser);
+        registry.add("paygate.db.password", INFRA::dbPassword);
+    }
+
+    @Autowired RefundCommands refunds;
+    @Autowired InboxProcessor inbox;
+    @Autowired PaymentMirror payments;
+    @Autowired DatabaseClient db;
+
+    String capturedPayment(String merchant, long amount) {
+        String id = Ids.PAYMENT.next();
+        StepVerifier.create(payments.upsert(id, merchant, "EUR", "succeeded", amount, "411111**1111", 3)).verifyComplete();
+        return id;
+    }
+
+    long count(String sql, String paymentId) {
+        return db.sql(sql).bind("p", paymentId).map(r -> r.get(0, Long.class)).one().block();
+    }
+
+    @Test
+    void aRedeliveredRefundCommandCreatesOneRefund() {
+        String merchant = Ids.MERCHANT.next();
+        String payment = capturedPayment(merchant, 1000);
+        CreateRefund command = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 300L, null,
+                Map.of(), null);
+
+        StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
+                .expectNext(true).verifyComplete();
+        StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
+                .expectNext(false).verifyComplete();
+
+        assertThat(count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment)).isEqualTo(1);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(300);
+    }
+
+    @Test
+    void concurrentReservationsNeverExceedWhatWasReceived() {
+        String payment = capturedPayment(Ids.MERCHANT.next(), 50);
+
+        Flux<Boolean> twoHundred = Flux.range(0, 200)
+                .flatMap(i -> payments.reserve(payment, 1).subscribeOn(Schedulers.parallel()), 32);
+
+        StepVerifier.create(twoHundred.filter(ok -> ok).count()).expectNext(50L).verifyComplete();
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(50);
+    }
+
+    @Test
+    void theDatabaseRefusesABalanceBeyondWhatWasReceived() {
+        String payment = capturedPayment(Ids.MERCHANT.next(), 50);
+
+        StepVerifier.create(db.sql("UPDATE payments SET refund_reserved = 51 WHERE payment_id = :p")
+                        .bind("p", payment).fetch().rowsUpdated())
+                .expectError(DataIntegrityViolationException.class)
+                .verify();
+    }
+}
