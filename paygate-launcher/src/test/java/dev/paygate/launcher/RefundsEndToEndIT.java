@@ -115,6 +115,21 @@ class RefundsEndToEndIT {
     }
 
     @Test
+    void aRefundRetriedWithItsIdempotencyKeyIsOneRefund() {
+        String p = payment("4111111111111111", "automatic", 900);
+        String body = "{\"paymentId\": \"" + p + "\", \"amount\": 400}";
+
+        for (int i = 0; i < 3; i++) {
+            api.client.post().uri("/api2/refunds").header("Idempotency-Key", "refund-" + p)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(body)
+                    .exchange().expectStatus().isOk();
+        }
+
+        assertThat(refundsStored(p)).isEqualTo(1);
+        assertThat(api.get("/api2/payments/" + p + "/refunds").body().get("data")).hasSize(1);
+    }
+
+    @Test
     void refusalsStoreNothing() {
         String authorized = payment("4111111111111111", "manual", 5000);
         String canceled = payment("4111111111111111", "manual", 5000);
