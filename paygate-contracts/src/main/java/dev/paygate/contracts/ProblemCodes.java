@@ -19,6 +19,7 @@ public final class ProblemCodes {
     public static final String PAYMENT_INVALID_STATUS = "payment_invalid_status";
     public static final String CARD_DECLINED = "card_declined";
     public static final String AMOUNT_EXCEEDS_REFUNDABLE = "amount_exceeds_refundable";
+    public static final String REFUND_INVALID_STATUS = "refund_invalid_status";
     public static final String AUTHENTICATION_FAILED = "authentication_failed";
     public static final String AUTHENTICATION_REQUIRED = "authentication_required";
     public static final String CARD_INVALID = "card_invalid";

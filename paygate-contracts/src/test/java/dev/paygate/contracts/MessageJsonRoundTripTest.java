@@ -130,6 +130,12 @@ class MessageJsonRoundTripTest {
         assertThat(json.readTree(wire).get("type").asString()).isEqualTo("refund.create");
         assertThat(json.readValue(wire, dev.paygate.contracts.command.RefundCommand.class)).isEqualTo(command);
 
+        dev.paygate.contracts.command.RefundCommand reverse = new dev.paygate.contracts.command.ReverseRefund(
+                Ids.COMMAND.next(), Ids.MERCHANT.next(), Ids.REFUND.next(), Ids.PAYMENT.next(), "chargeback");
+        String reverseWire = json.writeValueAsString(reverse);
+        assertThat(json.readTree(reverseWire).get("type").asString()).isEqualTo("refund.reverse");
+        assertThat(json.readValue(reverseWire, dev.paygate.contracts.command.RefundCommand.class)).isEqualTo(reverse);
+
         dev.paygate.contracts.resource.Refund refund = new dev.paygate.contracts.resource.Refund(70000,
                 Instant.parse("2024-03-31T23:52:06Z"), "EUR", Ids.REFUND.next(), Ids.PAYMENT.next(), "succeeded", null,
                 Map.of(), null, null, 2);

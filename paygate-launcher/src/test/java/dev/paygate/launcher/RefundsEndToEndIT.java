@@ -130,6 +130,28 @@ class RefundsEndToEndIT {
     }
 
     @Test
+    void aReversedRefundFailsAndGivesItsAmountBack() {
+        String p = payment("4111111111111111", "automatic", 800);
+        String id = refund(p, null).body().get("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                api.get("/api2/payments/" + p).body().get("amountRefunded").asLong() == 800);
+
+        JsonNode reversed = api.ok("/api2/refunds/" + id + "/test-reverse", "{\"reason\": \"Chargeback\"}");
+
+        assertThat(reversed.get("status").asString()).isEqualTo("failed");
+        assertThat(reversed.get("failureReason").asString()).isEqualTo("Chargeback");
+        await().atMost(Duration.ofSeconds(20)).until(() -> webhooksFor(id).size() == 3);
+        assertThat(webhooksFor(id)).extracting(b -> b.get("data").get("object").get("status").asString())
+                .containsExactlyInAnyOrder("pending", "succeeded", "failed");
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                api.get("/api2/payments/" + p).body().get("amountRefunded").asLong() == 0);
+        Http.Answer again = api.post("/api2/refunds/" + id + "/test-reverse", null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body().get("code").asString()).isEqualTo("refund_invalid_status");
+        assertThat(refund(p, 800L).status()).isEqualTo(200);
+    }
+
+    @Test
     void refusalsStoreNothing() {
         String authorized = payment("4111111111111111", "manual", 5000);
         String canceled = payment("4111111111111111", "manual", 5000);

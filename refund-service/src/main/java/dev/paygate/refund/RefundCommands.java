@@ -3,6 +3,7 @@ package dev.paygate.refund;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.command.CreateRefund;
+import dev.paygate.contracts.command.ReverseRefund;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.refund.bank.PaymentLookup;
@@ -79,6 +80,27 @@ public class RefundCommands {
                                     PaygateJson.wire().valueToTree(result.refund().toResource()))));
                             return out;
                         }));
+    }
+
+    /** The bank reversed a succeeded refund: it fails, and its amount is refundable again. */
+    public Mono<List<OutboxMessage>> reverse(ReverseRefund c) {
+        return refunds.findForUpdate(c.refundId(), c.merchantId())
+                .flatMap(refund -> {
+                    if (!dev.paygate.contracts.resource.Refund.SUCCEEDED.equals(refund.status())) {
+                        return Mono.just(List.of(OutboxMessage.reply(c.paymentId(), CommandReply.problem(c.commandId(),
+                                409, ProblemCodes.REFUND_INVALID_STATUS, "Refund " + c.refundId() + " is "
+                                        + refund.status() + "; only a succeeded refund can be reversed.", null))));
+                    }
+                    StoredRefund reversed = refund.failed(refund.bankReference(),
+                            c.reason() == null ? "Reversed by the bank." : c.reason(),
+                            clock.instant().truncatedTo(ChronoUnit.SECONDS));
+                    return refunds.update(reversed, refund.version())
+                            .then(payments.release(refund.paymentId(), refund.amount()))
+                            .thenReturn(List.of(events.updated(reversed), OutboxMessage.reply(c.paymentId(),
+                                    CommandReply.ok(c.commandId(), PaygateJson.wire().valueToTree(reversed.toResource())))));
+                })
+                .switchIfEmpty(Mono.fromSupplier(() -> List.of(OutboxMessage.reply(c.paymentId(), CommandReply.problem(
+                        c.commandId(), 404, ProblemCodes.RESOURCE_MISSING, "No such refund: " + c.refundId(), "id")))));
     }
 
     private static List<OutboxMessage> exceeds(CreateRefund c, RefundablePayment payment) {

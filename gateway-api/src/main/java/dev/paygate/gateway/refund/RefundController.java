@@ -76,6 +76,30 @@ public class RefundController {
         });
     }
 
+    record ReverseRequest(String reason) {
+    }
+
+    /** Test mode: the bank reverses a succeeded refund (as an acquirer's reversal notice would). */
+    @PostMapping("/api2/refunds/{id}/test-reverse")
+    public Mono<ResponseEntity<String>> testReverse(ApiContext api, ServerHttpRequest http, @PathVariable String id,
+                                                    @RequestBody(required = false) String body) {
+        if (!Ids.REFUND.matches(id)) {
+            throw ApiException.notFound("refund", id);
+        }
+        return idempotent.run(api, http, body, () -> {
+            ReverseRequest r = body == null || body.isBlank() ? new ReverseRequest(null)
+                    : RequestBodies.parse(body, ReverseRequest.class);
+            Validation.text(r.reason(), 500, "reason");
+            return reads.refund(id, api.merchantId())
+                    .map(json -> PaygateJson.wire().readTree(json).get("paymentId").asString())
+                    .flatMap(paymentId -> commands.send(new dev.paygate.contracts.command.ReverseRefund(
+                            Ids.COMMAND.next(), api.merchantId(), id, paymentId, r.reason())))
+                    .flatMap(outcome -> outcome.known()
+                            ? Mono.just(Replies.toResponse(outcome.reply()))
+                            : reads.refund(id, api.merchantId()).map(Replies::accepted));
+        });
+    }
+
     @GetMapping("/api2/refunds/{id}")
     public Mono<ResponseEntity<String>> get(ApiContext api, @PathVariable String id) {
         if (!Ids.REFUND.matches(id)) {

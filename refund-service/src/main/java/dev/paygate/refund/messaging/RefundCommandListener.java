@@ -3,6 +3,7 @@ package dev.paygate.refund.messaging;
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.command.CreateRefund;
 import dev.paygate.contracts.command.RefundCommand;
+import dev.paygate.contracts.command.ReverseRefund;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.refund.RefundCommands;
 import dev.paygate.support.config.PaygateProperties;
@@ -35,7 +36,9 @@ public class RefundCommandListener {
     public void onCommand(ConsumerRecord<String, byte[]> record) {
         RefundCommand command = PaygateJson.wire().readValue(record.value(), RefundCommand.class);
         // Kafka's own thread, not an event loop: waiting (bounded) keeps one payment's refunds in order
-        inbox.applyOnce(CONSUMER, command.commandId(), () -> refunds.create((CreateRefund) command))
+        inbox.applyOnce(CONSUMER, command.commandId(), () -> command instanceof ReverseRefund reverse
+                        ? refunds.reverse(reverse)
+                        : refunds.create((CreateRefund) command))
                 .block(properties.getKafka().getCommandTimeout());
     }
 }

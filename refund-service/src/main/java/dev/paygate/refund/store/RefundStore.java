@@ -81,6 +81,11 @@ public class RefundStore {
                 .bind("id", id).bind("merchantId", merchantId).map(RefundStore::read).one();
     }
 
+    public Mono<StoredRefund> findForUpdate(String id, String merchantId) {
+        return db.sql("SELECT " + COLUMNS + " FROM refunds WHERE id = :id AND merchant_id = :merchantId FOR UPDATE")
+                .bind("id", id).bind("merchantId", merchantId).map(RefundStore::read).one();
+    }
+
     /** Newest first; after {@code startingAfter} (a refund id of the same list) when given. */
     public Flux<StoredRefund> list(String paymentId, String merchantId, String startingAfter, int limit) {
         String after = startingAfter == null ? ""
