@@ -48,7 +48,10 @@ public class RefundCommands {
     }
 
     public Mono<List<OutboxMessage>> create(CreateRefund c) {
+        // a copy that is missing or not yet succeeded may only be behind the topic (the capture's event still on
+        // its way): ask payment-service, the owner, before refusing
         return payments.find(c.paymentId(), c.merchantId())
+                .filter(known -> Payment.SUCCEEDED.equals(known.status()))
                 .switchIfEmpty(Mono.defer(() -> lookup.learn(c.paymentId(), c.merchantId())
                         .then(payments.find(c.paymentId(), c.merchantId()))))
                 .flatMap(payment -> refund(c, payment))
@@ -71,6 +74,8 @@ public class RefundCommands {
         return payments.reserve(c.paymentId(), amount).flatMap(reserved -> !reserved
                 ? payments.find(c.paymentId(), c.merchantId()).map(now -> exceeds(c, now))
                 : refunds.insert(pending)
+                        .filter(inserted -> inserted)
+                        .switchIfEmpty(Mono.error(() -> new IllegalStateException("refund " + c.refundId() + " exists")))
                         .flatMap(inserted -> execution.advance(pending, payment.maskedNumber()))
                         .map(result -> {
                             List<OutboxMessage> out = new ArrayList<>();

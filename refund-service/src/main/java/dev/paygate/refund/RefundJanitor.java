@@ -54,18 +54,46 @@ public class RefundJanitor implements SmartLifecycle {
         this.interval = interval;
     }
 
-    /** One batch; emits how many refunds were looked at. */
+    /**
+     * Up to a batch of due refunds, each in a transaction of its own: one slow bank answer holds one refund's
+     * locks for at most the bank timeout, and a refund that fails is moved to the back, so it can't stop the
+     * others. Emits how many refunds were looked at.
+     */
     public Mono<Integer> sweep() {
-        Mono<Integer> batch = refunds.lockPendingSince(clock.instant().minus(pendingAge), BATCH)
-                .flatMap(due -> Flux.fromIterable(due)
-                        .concatMap(refund -> payments.find(refund.paymentId(), refund.merchantId())
-                                .flatMap(payment -> execution.advance(refund, payment.maskedNumber()))
-                                .flatMap(result -> outbox.append(result.events())))
-                        .then(Mono.just(due.size())));
-        return tx.transactional(batch).doOnNext(n -> {
-            if (n > 0) {
-                relay.wakeUp();
+        return Flux.range(0, BATCH)
+                .concatMap(i -> sweepOne(), 1)
+                .takeWhile(found -> found)
+                .count()
+                .map(Long::intValue)
+                .doOnNext(n -> {
+                    if (n > 0) {
+                        relay.wakeUp();
+                    }
+                });
+    }
+
+    private Mono<Boolean> sweepOne() {
+        java.util.concurrent.atomic.AtomicReference<dev.paygate.refund.domain.StoredRefund> current =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Mono<Boolean> one = refunds.lockPendingSince(clock.instant().minus(pendingAge), 1)
+                .flatMap(due -> {
+                    if (due.isEmpty()) {
+                        return Mono.just(false);
+                    }
+                    var refund = due.get(0);
+                    current.set(refund);
+                    return payments.find(refund.paymentId(), refund.merchantId())
+                            .flatMap(payment -> execution.advance(refund, payment.maskedNumber()))
+                            .flatMap(result -> outbox.append(result.events()))
+                            .thenReturn(true);
+                });
+        return tx.transactional(one).onErrorResume(e -> {
+            var failed = current.get();
+            if (failed == null) {
+                return Mono.error(e);
             }
+            log.warn("janitor could not settle refund {}, will retry: {}", failed.id(), e.toString());
+            return refunds.touch(failed.stillPending(failed.bankReference(), clock.instant())).thenReturn(true);
         });
     }
 

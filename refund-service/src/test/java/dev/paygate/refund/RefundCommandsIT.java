@@ -25,13 +25,37 @@ import reactor.test.StepVerifier;
  * beyond what was received — not through concurrent reservations, and not even through a direct update.
  */
 @SpringBootTest(classes = RefundServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=refund-service", "paygate.refunds.payment-url=http://127.0.0.1:9"})
+        properties = "spring.config.name=refund-service")
 class RefundCommandsIT {
 
     static final Infrastructure INFRA = DevInfrastructure.shared();
+    /** Stands in for payment-service's internal read API: every payment it knows is succeeded, 1000 received. */
+    static final com.sun.net.httpserver.HttpServer OWNER = owner();
+
+    static com.sun.net.httpserver.HttpServer owner() {
+        try {
+            var server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/internal/payments/", exchange -> {
+                String id = exchange.getRequestURI().getPath().substring("/internal/payments/".length());
+                byte[] body = ("{\"id\":\"" + id + "\",\"currency\":\"EUR\",\"status\":\"succeeded\","
+                        + "\"amountReceived\":1000,\"paymentMethod\":{\"card\":{\"maskedNumber\":\"411111**1111\"},"
+                        + "\"type\":\"card\"},\"version\":3}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("paygate.refunds.payment-url", () -> "http://127.0.0.1:" + OWNER.getAddress().getPort());
         String db = INFRA.createDatabase("refund_it_" + Long.toHexString(System.nanoTime()));
         registry.add("spring.kafka.bootstrap-servers", INFRA::kafkaBootstrap);
         registry.add("paygate.db.url", () -> db);
@@ -68,6 +92,23 @@ class RefundCommandsIT {
 
         assertThat(count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment)).isEqualTo(1);
         assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(300);
+    }
+
+    @Test
+    void aCopyThatIsBehindTheTopicIsCheckedWithTheOwnerBeforeRefusing() {
+        String merchant = Ids.MERCHANT.next();
+        String payment = Ids.PAYMENT.next();
+        // the copy saw the authorization (v2) but not yet the capture
+        StepVerifier.create(payments.upsert(payment, merchant, "EUR", "requiresCapture", 0, "411111**1111", 2))
+                .verifyComplete();
+        CreateRefund command = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 400L, null,
+                Map.of(), null);
+
+        StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
+                .expectNext(true).verifyComplete();
+
+        assertThat(count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment)).isEqualTo(1);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(400);
     }
 
     @Test

@@ -143,7 +143,7 @@ public class IdempotentRequests {
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("the endpoint gave no answer")))
                 .onErrorResume(ApiException.class, e -> e.status().is5xxServerError() ? Mono.error(e)
                         : Mono.just(StoredAnswer.problem(e, claim.path()).toResponse()))
-                .onErrorResume(e -> free(claim, commands).then(Mono.error(e)))
+                .onErrorResume(e -> afterFailure(claim, commands).then(Mono.error(e)))
                 .flatMap(response -> settle(claim, commands, response));
     }
 
@@ -168,6 +168,25 @@ public class IdempotentRequests {
                     return Mono.empty();
                 })
                 .thenReturn(response);
+    }
+
+    /**
+     * A failure before any command was handed to Kafka frees the key (a retry runs again). After one was, the
+     * command may have reached the broker even though the send reported an error (a delivery timeout, say):
+     * freeing the key would let a retry create a second payment or refund, so the key waits for that command's
+     * reply instead, as after a 202.
+     */
+    private Mono<Void> afterFailure(Claim claim, Commands commands) {
+        if (commands.last() == null) {
+            return free(claim, commands);
+        }
+        return store.awaitLateReply(claim, commands.last(), lateReplies.window())
+                .onErrorResume(e -> {
+                    log.warn("key of a failed idempotent request of merchant {} could not be kept: {}",
+                            claim.merchantId(), e.toString());
+                    return Mono.empty();
+                })
+                .then();
     }
 
     /** Frees the key so a retry runs again; a failure to do so is logged, the original answer or error stands. */

@@ -1,6 +1,7 @@
 package dev.paygate.payment.payment;
 
 import dev.paygate.acquirer.Acquirer;
+import dev.paygate.acquirer.AcquirerUnavailableException;
 import dev.paygate.acquirer.Authorization;
 import dev.paygate.acquirer.CardToken;
 import dev.paygate.payment.payment.domain.StoredPayment;
@@ -34,6 +35,11 @@ public class PaymentAuthorizer {
                     if (answer instanceof Authorization.Approved approved) {
                         return payment.capturesAutomatically()
                                 ? bank.capture(approved.authorizationId(), payment.amount())
+                                        // "nothing changed" must hold at the bank too: release what was just reserved
+                                        .onErrorResume(AcquirerUnavailableException.class, e -> bank
+                                                .voidAuthorization(approved.authorizationId())
+                                                .onErrorResume(voidFailed -> Mono.empty())
+                                                .then(Mono.error(e)))
                                         .then(Mono.fromSupplier(() -> payment.authorized(approved.authorizationId(), true, now())))
                                 : Mono.just(payment.authorized(approved.authorizationId(), false, now()));
                     }
