@@ -143,7 +143,7 @@ public class IdempotentRequests {
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("the endpoint gave no answer")))
                 .onErrorResume(ApiException.class, e -> e.status().is5xxServerError() ? Mono.error(e)
                         : Mono.just(StoredAnswer.problem(e, claim.path()).toResponse()))
-                .onErrorResume(e -> afterFailure(claim, commands).then(Mono.error(e)))
+                .onErrorResume(e -> afterFailure(claim, commands, e).then(Mono.error(e)))
                 .flatMap(response -> settle(claim, commands, response));
     }
 
@@ -171,13 +171,14 @@ public class IdempotentRequests {
     }
 
     /**
-     * A failure before any command was handed to Kafka frees the key (a retry runs again). After one was, the
-     * command may have reached the broker even though the send reported an error (a delivery timeout, say):
-     * freeing the key would let a retry create a second payment or refund, so the key waits for that command's
-     * reply instead, as after a 202.
+     * A refusal (an {@link ApiException}, a 5xx answer from a service's reply included: its outcome is known), or
+     * a failure before any command was handed to Kafka, frees the key: a retry runs again. Any other failure after
+     * a command was handed over — a send that reported an error, say a delivery timeout — leaves it unknown
+     * whether the broker stored the command: freeing the key would let a retry create a second payment or
+     * refund, so the key waits for that command's reply instead, as after a 202.
      */
-    private Mono<Void> afterFailure(Claim claim, Commands commands) {
-        if (commands.last() == null) {
+    private Mono<Void> afterFailure(Claim claim, Commands commands, Throwable failure) {
+        if (failure instanceof ApiException || commands.last() == null) {
             return free(claim, commands);
         }
         return store.awaitLateReply(claim, commands.last(), lateReplies.window())
