@@ -3,6 +3,7 @@ package dev.paygate.refund;
 import dev.paygate.refund.bank.RefundExecution;
 import dev.paygate.refund.store.PaymentMirror;
 import dev.paygate.refund.store.RefundStore;
+import dev.paygate.support.PeriodicJob;
 import dev.paygate.support.outbox.Outbox;
 import dev.paygate.support.outbox.OutboxRelay;
 import java.time.Clock;
@@ -10,10 +11,8 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -23,7 +22,7 @@ import reactor.core.publisher.Mono;
  * share the work without touching one refund twice.
  */
 @Component
-public class RefundJanitor implements SmartLifecycle {
+public class RefundJanitor extends PeriodicJob {
 
     private static final Logger log = LoggerFactory.getLogger(RefundJanitor.class);
     private static final int BATCH = 100;
@@ -36,13 +35,12 @@ public class RefundJanitor implements SmartLifecycle {
     private final TransactionalOperator tx;
     private final Clock clock;
     private final Duration pendingAge;
-    private final Duration interval;
-    private volatile Disposable loop;
 
     public RefundJanitor(RefundStore refunds, PaymentMirror payments, RefundExecution execution, Outbox outbox,
                          OutboxRelay relay, TransactionalOperator tx, Clock clock,
                          @Value("${paygate.refunds.pending-age:1m}") Duration pendingAge,
                          @Value("${paygate.refunds.janitor-interval:5s}") Duration interval) {
+        super("refund janitor", interval);
         this.refunds = refunds;
         this.payments = payments;
         this.execution = execution;
@@ -51,7 +49,11 @@ public class RefundJanitor implements SmartLifecycle {
         this.tx = tx;
         this.clock = clock;
         this.pendingAge = pendingAge;
-        this.interval = interval;
+    }
+
+    @Override
+    protected Mono<Integer> runOnce() {
+        return sweep();
     }
 
     /**
@@ -95,31 +97,5 @@ public class RefundJanitor implements SmartLifecycle {
             log.warn("janitor could not settle refund {}, will retry: {}", failed.id(), e.toString());
             return refunds.touch(failed.stillPending(failed.bankReference(), clock.instant())).thenReturn(true);
         });
-    }
-
-    @Override
-    public void start() {
-        loop = Flux.interval(interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> sweep().onErrorResume(e -> {
-                    // the batch rolled back; its refunds stay pending and are swept again
-                    log.warn("refund janitor failed, will retry: {}", e.toString());
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable current = loop;
-        if (current != null) {
-            current.dispose();
-        }
-        loop = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return loop != null && !loop.isDisposed();
     }
 }

@@ -4,18 +4,14 @@ import dev.paygate.contracts.event.EventType;
 import dev.paygate.payment.payment.Changes;
 import dev.paygate.payment.session.domain.StoredSession;
 import dev.paygate.payment.session.store.SessionStore;
+import dev.paygate.support.PeriodicJob;
 import dev.paygate.support.outbox.Outbox;
 import dev.paygate.support.outbox.OutboxRelay;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -26,9 +22,8 @@ import reactor.core.publisher.Mono;
  * waits for the lock and then sees {@code expired}.
  */
 @Component
-public class SessionExpiry implements SmartLifecycle {
+public class SessionExpiry extends PeriodicJob {
 
-    private static final Logger log = LoggerFactory.getLogger(SessionExpiry.class);
     private static final int BATCH = 200;
 
     private final SessionStore sessions;
@@ -37,18 +32,22 @@ public class SessionExpiry implements SmartLifecycle {
     private final TransactionalOperator tx;
     private final Changes changes;
     private final Clock clock;
-    private final Duration interval;
-    private volatile Disposable loop;
 
     public SessionExpiry(SessionStore sessions, Outbox outbox, OutboxRelay relay, TransactionalOperator tx,
                          Changes changes, Clock clock, SessionProperties properties) {
+        super("session expiry", properties.getExpiryInterval());
         this.sessions = sessions;
         this.outbox = outbox;
         this.relay = relay;
         this.tx = tx;
         this.changes = changes;
         this.clock = clock;
-        this.interval = properties.getExpiryInterval();
+    }
+
+    /** Expires every due session, a batch at a time. */
+    @Override
+    protected Mono<Integer> runOnce() {
+        return expireDue().expand(n -> n == BATCH ? expireDue() : Mono.empty()).reduce(0, Integer::sum);
     }
 
     /** Expires one batch of due sessions; emits how many. */
@@ -74,33 +73,5 @@ public class SessionExpiry implements SmartLifecycle {
         return sessions.updateStatus(expired)
                 .then(outbox.append(changes.event(expired, EventType.SESSION_EXPIRED)))
                 .thenReturn(expired);
-    }
-
-    @Override
-    public void start() {
-        loop = Flux.interval(interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> expireDue()
-                        .expand(n -> n == BATCH ? expireDue() : Mono.empty())
-                        .onErrorResume(e -> {
-                            // nothing was changed by the failed batch; the next tick tries again
-                            log.warn("session expiry failed, will retry: {}", e.toString());
-                            return Mono.empty();
-                        }), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable current = loop;
-        if (current != null) {
-            current.dispose();
-        }
-        loop = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return loop != null && !loop.isDisposed();
     }
 }
