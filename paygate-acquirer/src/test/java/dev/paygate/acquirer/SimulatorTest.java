@@ -69,17 +69,23 @@ class SimulatorTest {
         };
         SimulatedAcquirer refunds = new SimulatedAcquirer(Duration.ZERO, 0, Duration.ofSeconds(1), Duration.ofSeconds(10), moving);
 
-        RefundOutcome instant = refunds.refund(new RefundRequest("re_1", "p_1", "a", "411111**1111", 100, "EUR")).block();
-        RefundOutcome later = refunds.refund(new RefundRequest("re_2", "p_1", "a", "400000**7726", 100, "EUR")).block();
-        RefundOutcome failing = refunds.refund(new RefundRequest("re_3", "p_1", "a", "400000**5126", 100, "EUR")).block();
+        java.util.List<RefundOutcome> taken = new java.util.ArrayList<>();
+        StepVerifier.create(refunds.refund(new RefundRequest("re_1", "p_1", "a", "411111**1111", 100, "EUR")))
+                .assertNext(o -> assertThat(o).isInstanceOf(RefundOutcome.Succeeded.class)).verifyComplete();
+        StepVerifier.create(refunds.refund(new RefundRequest("re_2", "p_1", "a", "400000**7726", 100, "EUR")))
+                .assertNext(o -> assertThat(taken.add(o) && o instanceof RefundOutcome.Pending).isTrue()).verifyComplete();
+        StepVerifier.create(refunds.refund(new RefundRequest("re_3", "p_1", "a", "400000**5126", 100, "EUR")))
+                .assertNext(o -> assertThat(taken.add(o) && o instanceof RefundOutcome.Pending).isTrue()).verifyComplete();
+        String later = taken.get(0).reference();
+        String failing = taken.get(1).reference();
 
-        assertThat(instant).isInstanceOf(RefundOutcome.Succeeded.class);
-        assertThat(later).isInstanceOf(RefundOutcome.Pending.class);
-        assertThat(failing).isInstanceOf(RefundOutcome.Pending.class);
-        assertThat(refunds.refundStatus(later.reference()).block()).isInstanceOf(RefundOutcome.Pending.class);
+        StepVerifier.create(refunds.refundStatus(later))
+                .assertNext(o -> assertThat(o).isInstanceOf(RefundOutcome.Pending.class)).verifyComplete();
         now.addAndGet(10_000);
-        assertThat(refunds.refundStatus(later.reference()).block()).isInstanceOf(RefundOutcome.Succeeded.class);
-        assertThat(refunds.refundStatus(failing.reference()).block()).isInstanceOf(RefundOutcome.Failed.class);
+        StepVerifier.create(refunds.refundStatus(later))
+                .assertNext(o -> assertThat(o).isInstanceOf(RefundOutcome.Succeeded.class)).verifyComplete();
+        StepVerifier.create(refunds.refundStatus(failing))
+                .assertNext(o -> assertThat(o).isInstanceOf(RefundOutcome.Failed.class)).verifyComplete();
     }
 
     @Test
