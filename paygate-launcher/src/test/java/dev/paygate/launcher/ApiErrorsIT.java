@@ -200,6 +200,7 @@ class ApiErrorsIT {
                 .jsonPath("$.code").isEqualTo(code)
                 .jsonPath("$.title").exists()
                 .jsonPath("$.detail").exists();
+        body.jsonPath("$.instance").value(instance -> assertThat((String) instance).doesNotContain("/internal/"));
         if (param == null) {
             body.jsonPath("$.param").doesNotExist();
         } else {

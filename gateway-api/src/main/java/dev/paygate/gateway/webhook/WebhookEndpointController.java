@@ -53,11 +53,24 @@ public class WebhookEndpointController {
                             if (response.statusCode().is5xxServerError()) {
                                 throw unavailable();
                             }
-                            return ResponseEntity.status(response.statusCode())
-                                    .contentType(response.headers().contentType().orElse(MediaType.APPLICATION_JSON))
-                                    .body(answer);
+                            MediaType type = response.headers().contentType().orElse(MediaType.APPLICATION_JSON);
+                            return ResponseEntity.status(response.statusCode()).contentType(type)
+                                    .body(publicInstance(answer, type));
                         }))
                 .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable());
+    }
+
+    /** A refusal names the public path, not the dispatcher's internal one. */
+    private static String publicInstance(String answer, MediaType type) {
+        if (!MediaType.APPLICATION_PROBLEM_JSON.isCompatibleWith(type)) {
+            return answer;
+        }
+        tools.jackson.databind.JsonNode problem = dev.paygate.contracts.json.PaygateJson.wire().readTree(answer);
+        if (problem instanceof tools.jackson.databind.node.ObjectNode object && object.has("instance")) {
+            object.put("instance", "/api2/webhook-endpoints");
+            return dev.paygate.contracts.json.PaygateJson.wire().writeValueAsString(object);
+        }
+        return answer;
     }
 
     private static ApiException unavailable() {
