@@ -22,16 +22,17 @@ record StoredAnswer(int status, String contentType, String body) {
 
     /** The problem a refusal answers with; {@code instance} is the request path, as Spring sets it. */
     static StoredAnswer problem(ApiException e, String instance) {
-        // the fields and their order as Spring's codec writes a ProblemDetail (Jackson 3 sorts the standard fields,
-        // then come our extensions): a stored refusal must read exactly like one answered without a key
+        // the fields and their order as Spring's codec writes a ProblemDetail (RFC 9457 order, alphabetical sorting
+        // is off in gateway-api.yml, then our extensions): a stored refusal must read exactly like one answered
+        // without a key (IdempotencyKeysIT compares them byte for byte)
         Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "urn:paygate:problem:" + e.code());
+        problem.put("title", e.status().getReasonPhrase());
+        problem.put("status", e.status().value());
         if (e.getMessage() != null) {
             problem.put("detail", e.getMessage());
         }
         problem.put("instance", instance);
-        problem.put("status", e.status().value());
-        problem.put("title", e.status().getReasonPhrase());
-        problem.put("type", "urn:paygate:problem:" + e.code());
         problem.put("code", e.code());
         if (e.param() != null) {
             problem.put("param", e.param());

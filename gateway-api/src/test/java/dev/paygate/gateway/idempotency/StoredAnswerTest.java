@@ -31,9 +31,9 @@ class StoredAnswerTest {
 
         assertThat(answer.status()).isEqualTo(409);
         assertThat(answer.contentType()).isEqualTo("application/problem+json");
-        assertThat(answer.body()).isEqualTo("{\"detail\":\"The session is \\\"expired\\\".\","
-                + "\"instance\":\"/api2/sessions/ps_1/expire\",\"status\":409,\"title\":\"Conflict\","
-                + "\"type\":\"urn:paygate:problem:session_invalid_status\",\"code\":\"session_invalid_status\",\"param\":\"id\"}");
+        assertThat(answer.body()).isEqualTo("{\"type\":\"urn:paygate:problem:session_invalid_status\","
+                + "\"title\":\"Conflict\",\"status\":409,\"detail\":\"The session is \\\"expired\\\".\","
+                + "\"instance\":\"/api2/sessions/ps_1/expire\",\"code\":\"session_invalid_status\",\"param\":\"id\"}");
     }
 
     @Test
