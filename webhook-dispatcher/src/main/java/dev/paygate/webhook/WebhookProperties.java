@@ -10,6 +10,8 @@ public class WebhookProperties {
 
     /** Plain-http endpoint URLs are refused unless this is set (local receivers, tests). */
     private boolean allowHttp = false;
+    /** Allow deliveries to loopback, private, link-local, CGNAT and reserved addresses (local development). */
+    private boolean allowPrivateAddresses = false;
     /** One attempt must answer 2xx within this, body included; otherwise it counts as failed. */
     private Duration timeout = Duration.ofSeconds(15);
     /**
@@ -23,6 +25,14 @@ public class WebhookProperties {
     private Duration pollInterval = Duration.ofSeconds(1);
     /** Attempts in flight at once, per instance. */
     private int concurrency = 16;
+
+    public boolean isAllowPrivateAddresses() {
+        return allowPrivateAddresses;
+    }
+
+    public void setAllowPrivateAddresses(boolean allowPrivateAddresses) {
+        this.allowPrivateAddresses = allowPrivateAddresses;
+    }
 
     public boolean isAllowHttp() {
         return allowHttp;

@@ -69,6 +69,7 @@ class WebhookDispatcherIT {
         registry.add("paygate.db.user", INFRA::dbUser);
         registry.add("paygate.db.password", INFRA::dbPassword);
         registry.add("paygate.webhooks.allow-http", () -> "true");
+        registry.add("paygate.webhooks.allow-private-addresses", () -> "true"); // receivers run on loopback
         registry.add("paygate.webhooks.retry-schedule", () -> "0s,1s,1s");
         registry.add("paygate.webhooks.poll-interval", () -> "200ms");
         registry.add("paygate.webhooks.timeout", () -> "3s");

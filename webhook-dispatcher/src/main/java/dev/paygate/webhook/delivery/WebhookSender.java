@@ -15,6 +15,8 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
+import dev.paygate.webhook.ssrf.GuardedResolverGroup;
+import dev.paygate.webhook.ssrf.HostResolver;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -41,12 +43,18 @@ public class WebhookSender {
     private final Clock clock;
     private final Duration timeout;
 
-    public WebhookSender(WebhookProperties properties, Clock clock) {
+    private final boolean guarded;
+
+    public WebhookSender(WebhookProperties properties, Clock clock, HostResolver hosts) {
         this.clock = clock;
         this.timeout = properties.getTimeout();
+        this.guarded = !properties.isAllowPrivateAddresses();
         HttpClient http = HttpClient.create()
                 .followRedirect(false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE));
+        if (guarded) {
+            http = http.resolver(new GuardedResolverGroup(hosts));
+        }
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
     }
 
@@ -56,7 +64,13 @@ public class WebhookSender {
             long started = System.nanoTime();
             // deferred, so that even a failure to build the request (a URL that no longer parses) is an attempt
             // with an error, recorded like any other, rather than an error that leaves the delivery claimed
-            return Mono.defer(() -> exchange(delivery, attemptedAt, started))
+            return Mono.defer(() -> {
+                        try {
+                            return exchange(delivery, attemptedAt, started);
+                        } catch (Exception e) {
+                            return Mono.error(e);
+                        }
+                    })
                     // the whole exchange, body included, must fit in the timeout; cancelling closes the connection
                     .timeout(timeout)
                     .onErrorResume(e -> Mono.just(
@@ -64,11 +78,18 @@ public class WebhookSender {
         });
     }
 
-    private Mono<AttemptResult> exchange(ClaimedDelivery delivery, Instant attemptedAt, long started) {
+    private Mono<AttemptResult> exchange(ClaimedDelivery delivery, Instant attemptedAt, long started) throws Exception {
+        URI url = URI.create(delivery.url());
+        if (guarded && isAddressLiteral(url.getHost())) {
+            // a literal address needs no resolution, so the resolver never sees it: judge it here
+            String host = url.getHost();
+            GuardedResolverGroup.check(host, java.net.InetAddress.getByName(
+                    host.startsWith("[") ? host.substring(1, host.length() - 1) : host));
+        }
         long timestamp = attemptedAt.getEpochSecond();
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
         return client.post()
-                .uri(URI.create(delivery.url()))
+                .uri(url)
                 .contentType(MediaType.APPLICATION_JSON)
                 .header("user-agent", "Paygate-Webhooks/1")
                 .header(WEBHOOK_ID, delivery.eventId())
@@ -78,6 +99,10 @@ public class WebhookSender {
                 .exchangeToMono(response -> readCut(response)
                         .map(text -> new AttemptResult(attemptedAt, response.statusCode().value(),
                                 elapsedMs(started), null, text.isEmpty() ? null : text)));
+    }
+
+    private static boolean isAddressLiteral(String host) {
+        return host != null && (host.startsWith("[") || host.contains(":") || host.matches("[0-9.]+"));
     }
 
     /** At most {@link #MAX_RESPONSE_BYTES} of the body; the connector drains and drops the rest, within the timeout. */
