@@ -10,7 +10,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -43,11 +47,53 @@ public class WebhookEndpointController {
         return idempotent.run(api, http, body, () -> createAtDispatcher(api, body));
     }
 
+    /** The merchant's endpoints, newest first: {@code {data, hasMore}}, {@code limit} 1 … 100, {@code startingAfter}. */
+    @GetMapping("/api2/webhook-endpoints")
+    public Mono<ResponseEntity<String>> list(ApiContext api, ServerHttpRequest http,
+                                             @RequestParam(required = false) String limit,
+                                             @RequestParam(required = false) String startingAfter) {
+        return forward(dispatcher.get().uri(b -> {
+            b.path("/internal/webhook-endpoints");
+            if (limit != null) {
+                b.queryParam("limit", "{limit}");
+            }
+            if (startingAfter != null) {
+                b.queryParam("startingAfter", "{after}");
+            }
+            return b.build(java.util.Map.of("limit", String.valueOf(limit), "after", String.valueOf(startingAfter)));
+        }), api, http.getPath().value());
+    }
+
+    @GetMapping("/api2/webhook-endpoints/{id}")
+    public Mono<ResponseEntity<String>> get(ApiContext api, ServerHttpRequest http, @PathVariable String id) {
+        requireEndpointId(id);
+        return forward(dispatcher.get().uri("/internal/webhook-endpoints/{id}", id), api, http.getPath().value());
+    }
+
+    /** Answers {@code {id, deleted: true}}; the endpoint receives nothing more. */
+    @DeleteMapping("/api2/webhook-endpoints/{id}")
+    public Mono<ResponseEntity<String>> delete(ApiContext api, ServerHttpRequest http, @PathVariable String id) {
+        requireEndpointId(id);
+        return forward(dispatcher.delete().uri("/internal/webhook-endpoints/{id}", id), api, http.getPath().value());
+    }
+
+    private static void requireEndpointId(String id) {
+        if (!dev.paygate.contracts.Ids.WEBHOOK_ENDPOINT.matches(id)) {
+            throw ApiException.notFound("webhook endpoint", id);
+        }
+    }
+
     private Mono<ResponseEntity<String>> createAtDispatcher(ApiContext api, String body) {
-        return dispatcher.post().uri("/internal/webhook-endpoints")
-                .header(PaymentServiceClient.MERCHANT_HEADER, api.merchantId())
+        return forward(dispatcher.post().uri("/internal/webhook-endpoints")
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body == null ? "" : body)
+                .bodyValue(body == null ? "" : body), api, "/api2/webhook-endpoints");
+    }
+
+    /** Passes the dispatcher's answer on, a refusal included (naming the public path); a 5xx becomes 503. */
+    private Mono<ResponseEntity<String>> forward(WebClient.RequestHeadersSpec<?> request, ApiContext api,
+                                                 String publicPath) {
+        return request
+                .header(PaymentServiceClient.MERCHANT_HEADER, api.merchantId())
                 .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
                         .map(answer -> {
                             if (response.statusCode().is5xxServerError()) {
@@ -55,19 +101,19 @@ public class WebhookEndpointController {
                             }
                             MediaType type = response.headers().contentType().orElse(MediaType.APPLICATION_JSON);
                             return ResponseEntity.status(response.statusCode()).contentType(type)
-                                    .body(publicInstance(answer, type));
+                                    .body(publicInstance(answer, type, publicPath));
                         }))
                 .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable());
     }
 
     /** A refusal names the public path, not the dispatcher's internal one. */
-    private static String publicInstance(String answer, MediaType type) {
+    private static String publicInstance(String answer, MediaType type, String publicPath) {
         if (!MediaType.APPLICATION_PROBLEM_JSON.isCompatibleWith(type)) {
             return answer;
         }
         tools.jackson.databind.JsonNode problem = dev.paygate.contracts.json.PaygateJson.wire().readTree(answer);
         if (problem instanceof tools.jackson.databind.node.ObjectNode object && object.has("instance")) {
-            object.put("instance", "/api2/webhook-endpoints");
+            object.put("instance", publicPath);
             return dev.paygate.contracts.json.PaygateJson.wire().writeValueAsString(object);
         }
         return answer;

@@ -44,11 +44,38 @@ public class EndpointStore {
     }
 
     public Mono<StoredEndpoint> find(String id, String merchantId) {
-        return db.sql("SELECT " + COLUMNS + " FROM endpoints WHERE id = :id AND merchant_id = :merchantId")
+        return db.sql("SELECT " + COLUMNS + " FROM endpoints WHERE id = :id AND merchant_id = :merchantId"
+                        + " AND status <> 'deleted'")
                 .bind("id", id)
                 .bind("merchantId", merchantId)
                 .map(EndpointStore::read)
                 .one();
+    }
+
+    /** The merchant's endpoints, newest first, after {@code startingAfter} (an endpoint id of this list). */
+    public Flux<StoredEndpoint> list(String merchantId, String startingAfter, int limit) {
+        String after = startingAfter == null ? ""
+                : " AND seq < (SELECT seq FROM endpoints WHERE id = :after AND merchant_id = :merchantId)";
+        var spec = db.sql("SELECT " + COLUMNS + " FROM endpoints WHERE merchant_id = :merchantId AND status <> 'deleted'"
+                        + after + " ORDER BY seq DESC LIMIT :limit")
+                .bind("merchantId", merchantId)
+                .bind("limit", limit);
+        if (startingAfter != null) {
+            spec = spec.bind("after", startingAfter);
+        }
+        return spec.map(EndpointStore::read).all();
+    }
+
+    /** Marks the endpoint deleted; emits whether it existed (and was not deleted already). */
+    public Mono<Boolean> delete(String id, String merchantId) {
+        return db.sql("""
+                        UPDATE endpoints SET status = 'deleted', updated_at = now()
+                        WHERE id = :id AND merchant_id = :merchantId AND status <> 'deleted'""")
+                .bind("id", id)
+                .bind("merchantId", merchantId)
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1L);
     }
 
     /** Ids of the merchant's enabled endpoints that subscribe to {@code eventType}, by name or by {@code *}. */

@@ -57,6 +57,51 @@ public class InternalEndpointController {
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No such webhook endpoint: " + id)));
     }
 
+    /** Newest first: {@code {data, hasMore}}; {@code limit} 1 … 100 (default 10). */
+    @GetMapping("/internal/webhook-endpoints")
+    public Mono<java.util.Map<String, Object>> list(@RequestHeader(MERCHANT_HEADER) String merchantId,
+                                                    @org.springframework.web.bind.annotation.RequestParam(required = false) String limit,
+                                                    @org.springframework.web.bind.annotation.RequestParam(required = false) String startingAfter) {
+        requireMerchant(merchantId);
+        int size = limit(limit);
+        if (startingAfter != null && !Ids.WEBHOOK_ENDPOINT.matches(startingAfter)) {
+            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "startingAfter must be a webhook endpoint id.",
+                    "startingAfter");
+        }
+        return store.list(merchantId, startingAfter, size + 1)
+                .map(endpoint -> endpoint.toView(false))
+                .collectList()
+                .map(page -> java.util.Map.of(
+                        "data", page.size() > size ? page.subList(0, size) : page,
+                        "hasMore", page.size() > size));
+    }
+
+    /** Deleted endpoints get nothing more; pending deliveries to them are not sent. */
+    @org.springframework.web.bind.annotation.DeleteMapping("/internal/webhook-endpoints/{id}")
+    public Mono<java.util.Map<String, Object>> delete(@PathVariable String id,
+                                                      @RequestHeader(MERCHANT_HEADER) String merchantId) {
+        requireMerchant(merchantId);
+        return store.delete(id, merchantId)
+                .flatMap(deleted -> deleted
+                        ? Mono.just(java.util.Map.<String, Object>of("id", id, "deleted", true))
+                        : Mono.error(ApiProblem.notFound("No such webhook endpoint: " + id)));
+    }
+
+    private static int limit(String limit) {
+        if (limit == null) {
+            return 10;
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= 100) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "limit must be an integer from 1 to 100.", "limit");
+    }
+
     private static void requireMerchant(String merchantId) {
         if (merchantId.isBlank()) {
             throw ApiProblem.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing header '" + MERCHANT_HEADER + "'.",
