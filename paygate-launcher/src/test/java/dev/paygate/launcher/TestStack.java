@@ -52,6 +52,9 @@ final class TestStack {
                     ADMIN_TOKEN, true, List.of(
                             "--paygate.webhooks.retry-schedule=0s,1s,2s",
                             "--paygate.gateway.session-min-lifetime=2s",
+                            // the race tests queue hundreds of commands on one partition: a slow CI machine must
+                            // not turn their answers into 202s (the 202 path has a test of its own, ReplyTimeoutIT)
+                            "--paygate.gateway.reply-timeout=30s",
                             "--paygate.sessions.expiry-interval=200ms",
                             "--paygate.acquirer.refund-pending-for=1s",
                             "--paygate.refunds.pending-age=1s",
