@@ -11,6 +11,32 @@ import tools.jackson.databind.JsonNode;
 class WebhookEndpointsEndToEndIT {
 
     @Test
+    void afterARotationBothSecretsSignForAWhile() throws Exception {
+        Http api = new Http(TestStack.newMerchantKey("Rotating shop"));
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            JsonNode created = api.ok("/api2/webhook-endpoints", "{\"url\": \"" + receiver.url()
+                    + "\", \"enabledEvents\": [\"session.expired\"]}");
+            String id = created.get("id").asString();
+            String oldSecret = created.get("secret").asString();
+
+            JsonNode rotated = api.ok("/api2/webhook-endpoints/" + id + "/rotate-secret", null);
+
+            String newSecret = rotated.get("secret").asString();
+            assertThat(newSecret).startsWith("whsec_").isNotEqualTo(oldSecret);
+            assertThat(api.get("/api2/webhook-endpoints/" + id).body().has("secret")).isFalse();
+            String session = api.ok("/api2/sessions", "{\"amount\": 100, \"currency\": \"EUR\"}").get("id").asString();
+            api.ok("/api2/sessions/" + session + "/expire", null);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received.isEmpty());
+            WebhookReceiver.Received hook = receiver.received.peek();
+            assertThat(hook.header("webhook-signature").split(" ")).hasSize(2);
+            new com.standardwebhooks.Webhook(newSecret).verify(hook.body(), hook.headers());
+            new com.standardwebhooks.Webhook(oldSecret).verify(hook.body(), hook.headers());
+            assertThat(api.post("/api2/webhook-endpoints/" + dev.paygate.contracts.Ids.WEBHOOK_ENDPOINT.next()
+                    + "/rotate-secret", null).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void listReadAndDelete() throws Exception {
         Http api = new Http(TestStack.newMerchantKey("Endpoints shop"));
         Http other = new Http(TestStack.newMerchantKey("Endpoints neighbour"));

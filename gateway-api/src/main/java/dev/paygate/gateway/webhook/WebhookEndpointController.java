@@ -77,6 +77,16 @@ public class WebhookEndpointController {
         return forward(dispatcher.delete().uri("/internal/webhook-endpoints/{id}", id), api, http.getPath().value());
     }
 
+    /** A new signing secret, shown only here; the old one keeps signing beside it for 24 hours. */
+    @PostMapping("/api2/webhook-endpoints/{id}/rotate-secret")
+    public Mono<ResponseEntity<String>> rotateSecret(ApiContext api, ServerHttpRequest http, @PathVariable String id,
+                                                     @RequestBody(required = false) String body) {
+        requireEndpointId(id);
+        String path = http.getPath().value();
+        return idempotent.run(api, http, body, () -> forward(
+                dispatcher.post().uri("/internal/webhook-endpoints/{id}/rotate-secret", id), api, path));
+    }
+
     private static void requireEndpointId(String id) {
         if (!dev.paygate.contracts.Ids.WEBHOOK_ENDPOINT.matches(id)) {
             throw ApiException.notFound("webhook endpoint", id);

@@ -5,9 +5,10 @@ package dev.paygate.webhook.delivery;
  *
  * @param attempts attempts made before this one
  * @param body     the stored webhook body
+ * @param previousSecret the secret before the last rotation while it still signs too, else {@code null}
  */
 public record ClaimedDelivery(String id, String eventId, String endpointId, int attempts, String url, String secret,
-                              String body) {
+                              String body, String previousSecret) {
 
     /** Leaves out the secret, the URL (it may carry credentials) and the body. */
     @Override

@@ -53,7 +53,8 @@ public class DeliveryStore {
                             FROM due WHERE deliveries.id = due.id
                             RETURNING deliveries.id, deliveries.event_id, deliveries.endpoint_id, deliveries.attempts
                         )
-                        SELECT c.id, c.event_id, c.endpoint_id, c.attempts, e.url, e.secret, ev.body
+                        SELECT c.id, c.event_id, c.endpoint_id, c.attempts, e.url, e.secret, ev.body,
+                               CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END AS previous_secret
                         FROM claimed c
                         JOIN endpoints e ON e.id = c.endpoint_id
                         JOIN events ev ON ev.id = c.event_id""")
@@ -66,7 +67,8 @@ public class DeliveryStore {
                         row.get("attempts", Integer.class),
                         row.get("url", String.class),
                         row.get("secret", String.class),
-                        row.get("body", String.class)))
+                        row.get("body", String.class),
+                        row.get("previous_secret", String.class)))
                 .all();
     }
 

@@ -94,7 +94,10 @@ public class WebhookSender {
                 .header("user-agent", "Paygate-Webhooks/1")
                 .header(WEBHOOK_ID, delivery.eventId())
                 .header(WEBHOOK_TIMESTAMP, Long.toString(timestamp))
-                .header(WEBHOOK_SIGNATURE, signer.sign(delivery.secret(), delivery.eventId(), timestamp, body))
+                // during a rotation both secrets sign, space-separated: receivers on either secret verify
+                .header(WEBHOOK_SIGNATURE, signer.sign(delivery.secret(), delivery.eventId(), timestamp, body)
+                        + (delivery.previousSecret() == null ? ""
+                        : " " + signer.sign(delivery.previousSecret(), delivery.eventId(), timestamp, body)))
                 .bodyValue(body)
                 .exchangeToMono(response -> readCut(response)
                         .map(text -> new AttemptResult(attemptedAt, response.statusCode().value(),

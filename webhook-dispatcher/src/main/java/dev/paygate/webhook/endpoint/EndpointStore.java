@@ -66,6 +66,25 @@ public class EndpointStore {
         return spec.map(EndpointStore::read).all();
     }
 
+    /**
+     * Gives the endpoint a new secret; the old one keeps signing beside it for {@code overlap}. Emits the endpoint
+     * with its new secret, or nothing when there is no such endpoint.
+     */
+    public Mono<StoredEndpoint> rotateSecret(String id, String merchantId, String newSecret, java.time.Duration overlap) {
+        return db.sql("""
+                        UPDATE endpoints SET previous_secret = secret,
+                               previous_secret_until = now() + make_interval(secs => :overlap),
+                               secret = :secret, updated_at = now()
+                        WHERE id = :id AND merchant_id = :merchantId AND status <> 'deleted'
+                        RETURNING\s""" + COLUMNS)
+                .bind("overlap", (double) overlap.toSeconds())
+                .bind("secret", newSecret)
+                .bind("id", id)
+                .bind("merchantId", merchantId)
+                .map(EndpointStore::read)
+                .one();
+    }
+
     /** Marks the endpoint deleted; emits whether it existed (and was not deleted already). */
     public Mono<Boolean> delete(String id, String merchantId) {
         return db.sql("""

@@ -76,6 +76,15 @@ public class InternalEndpointController {
                         "hasMore", page.size() > size));
     }
 
+    /** A new secret, shown only in this answer; the old one keeps signing beside it for 24 hours. */
+    @PostMapping("/internal/webhook-endpoints/{id}/rotate-secret")
+    public Mono<EndpointView> rotateSecret(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId) {
+        requireMerchant(merchantId);
+        return store.rotateSecret(id, merchantId, SigningSecrets.generate(), java.time.Duration.ofHours(24))
+                .map(endpoint -> endpoint.toView(true))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No such webhook endpoint: " + id)));
+    }
+
     /** Deleted endpoints get nothing more; pending deliveries to them are not sent. */
     @org.springframework.web.bind.annotation.DeleteMapping("/internal/webhook-endpoints/{id}")
     public Mono<java.util.Map<String, Object>> delete(@PathVariable String id,
