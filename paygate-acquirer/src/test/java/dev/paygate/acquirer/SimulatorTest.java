@@ -20,6 +20,7 @@ class SimulatorTest {
     final SimulatedCardTokenizer tokenizer = new SimulatedCardTokenizer(clock);
     final SimulatedAcquirer bank = new SimulatedAcquirer(Duration.ZERO, 0, Duration.ofSeconds(1));
 
+    /** Test setup: a token to authorize with (tokenization itself is asserted with StepVerifier below). */
     CardToken token(String number) {
         return tokenizer.tokenize(new CardInput(number, "123", 12, 2030, "TEST CARDHOLDER")).block();
     }

@@ -74,6 +74,7 @@ class RefundCommandsIT {
         return id;
     }
 
+    /** Reads one number to assert on; waiting here is the test's own thread, not a reactive path. */
     long count(String sql, String paymentId) {
         return db.sql(sql).bind("p", paymentId).map(r -> r.get(0, Long.class)).one().block();
     }

@@ -40,6 +40,21 @@ public final class Replies {
         throw refusal;
     }
 
+    /**
+     * The answer to a command's outcome: its reply, or — when the reply is late — 202 with the resource as its
+     * owner knows it now, or at least its {@code id} when it can't be read yet (SPEC §6).
+     */
+    public static reactor.core.publisher.Mono<ResponseEntity<String>> answer(CommandBus.Outcome outcome, String id,
+            java.util.function.Supplier<reactor.core.publisher.Mono<String>> lastKnown) {
+        if (outcome.known()) {
+            return reactor.core.publisher.Mono.just(toResponse(outcome.reply()));
+        }
+        return lastKnown.get()
+                .onErrorResume(ApiException.class, e -> reactor.core.publisher.Mono.just(
+                        PaygateJson.wire().writeValueAsString(Map.of("id", id))))
+                .map(Replies::accepted);
+    }
+
     /** 202: the change was accepted, its outcome not yet known; the body is the resource as last known. */
     public static ResponseEntity<String> accepted(String lastKnownJson) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON).body(lastKnownJson);

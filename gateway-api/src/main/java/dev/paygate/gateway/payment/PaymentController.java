@@ -8,7 +8,6 @@ import dev.paygate.contracts.command.CompleteThreeDs;
 import dev.paygate.contracts.command.ConfirmPayment;
 import dev.paygate.contracts.command.CreatePayment;
 import dev.paygate.contracts.command.PaymentCommand;
-import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.gateway.auth.ApiContext;
 import dev.paygate.gateway.command.CommandBus;
@@ -23,7 +22,6 @@ import dev.paygate.gateway.payment.PaymentRequests.ConfirmRequest;
 import dev.paygate.gateway.payment.PaymentRequests.CreatePaymentRequest;
 import dev.paygate.gateway.payment.PaymentRequests.ThreeDsRequest;
 import dev.paygate.gateway.read.PaymentServiceClient;
-import java.util.Map;
 import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -148,12 +146,8 @@ public class PaymentController {
     }
 
     private Mono<ResponseEntity<String>> send(ApiContext api, String paymentId, PaymentCommand command) {
-        return commands.send(command).flatMap(outcome -> outcome.known()
-                ? Mono.just(Replies.toResponse(outcome.reply()))
-                : reads.payment(paymentId, api.merchantId())
-                        .onErrorResume(ApiException.class, e -> Mono.just(
-                                PaygateJson.wire().writeValueAsString(Map.of("id", paymentId))))
-                        .map(Replies::accepted));
+        return commands.send(command).flatMap(outcome ->
+                Replies.answer(outcome, paymentId, () -> reads.payment(paymentId, api.merchantId())));
     }
 
     private static <T> T optionalBody(String body, Class<T> type, T empty) {

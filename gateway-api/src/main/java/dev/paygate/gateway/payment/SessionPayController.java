@@ -3,7 +3,6 @@ package dev.paygate.gateway.payment;
 import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.command.PaySession;
-import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.gateway.auth.ApiContext;
 import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.command.Replies;
@@ -12,7 +11,6 @@ import dev.paygate.gateway.http.RequestBodies;
 import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.payment.PaymentRequests.PaySessionRequest;
 import dev.paygate.gateway.read.PaymentServiceClient;
-import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -59,11 +57,6 @@ public class SessionPayController {
         return cards.tokenize(r.paymentMethod())
                 .flatMap(card -> commands.send(new PaySession(Ids.COMMAND.next(), api.merchantId(), id,
                         Ids.PAYMENT.next(), Ids.transactionId(), card)))
-                .flatMap(outcome -> outcome.known()
-                        ? Mono.just(Replies.toResponse(outcome.reply()))
-                        : reads.session(id, api.merchantId())
-                                .onErrorResume(ApiException.class, e -> Mono.just(
-                                        PaygateJson.wire().writeValueAsString(Map.of("id", id))))
-                                .map(Replies::accepted));
+                .flatMap(outcome -> Replies.answer(outcome, id, () -> reads.session(id, api.merchantId())));
     }
 }

@@ -67,12 +67,7 @@ public class RefundController {
             String refundId = Ids.REFUND.next();
             return commands.send(new CreateRefund(Ids.COMMAND.next(), api.merchantId(), refundId, r.paymentId(),
                             r.amount(), r.reason(), Validation.metadata(r.metadata()), null))
-                    .flatMap(outcome -> outcome.known()
-                            ? Mono.just(Replies.toResponse(outcome.reply()))
-                            : reads.refund(refundId, api.merchantId())
-                                    .onErrorResume(ApiException.class, e -> Mono.just(
-                                            PaygateJson.wire().writeValueAsString(Map.of("id", refundId))))
-                                    .map(Replies::accepted));
+                    .flatMap(outcome -> Replies.answer(outcome, refundId, () -> reads.refund(refundId, api.merchantId())));
         });
     }
 
@@ -94,9 +89,7 @@ public class RefundController {
                     .map(json -> PaygateJson.wire().readTree(json).get("paymentId").asString())
                     .flatMap(paymentId -> commands.send(new dev.paygate.contracts.command.ReverseRefund(
                             Ids.COMMAND.next(), api.merchantId(), id, paymentId, r.reason())))
-                    .flatMap(outcome -> outcome.known()
-                            ? Mono.just(Replies.toResponse(outcome.reply()))
-                            : reads.refund(id, api.merchantId()).map(Replies::accepted));
+                    .flatMap(outcome -> Replies.answer(outcome, id, () -> reads.refund(id, api.merchantId())));
         });
     }
 

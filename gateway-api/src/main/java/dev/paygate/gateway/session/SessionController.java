@@ -2,7 +2,6 @@ package dev.paygate.gateway.session;
 
 import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.command.ExpireSession;
-import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.gateway.auth.ApiContext;
 import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.command.Replies;
@@ -10,7 +9,6 @@ import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.RequestBodies;
 import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.read.PaymentServiceClient;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -46,9 +44,8 @@ public class SessionController {
             // the gateway assigns the id, so the command is keyed from the start and a 202 can name it
             String sessionId = Ids.SESSION.next();
             var command = validator.toCommand(request, Ids.COMMAND.next(), api.merchantId(), sessionId);
-            return commands.send(command).flatMap(outcome -> outcome.known()
-                    ? Mono.just(Replies.toResponse(outcome.reply()))
-                    : lastKnown(sessionId, api.merchantId()));
+            return commands.send(command).flatMap(outcome ->
+                    Replies.answer(outcome, sessionId, () -> payments.session(sessionId, api.merchantId())));
         });
     }
 
@@ -69,18 +66,10 @@ public class SessionController {
                 RequestBodies.parse(body, NoParameters.class);
             }
             return commands.send(new ExpireSession(Ids.COMMAND.next(), api.merchantId(), id))
-                    .flatMap(outcome -> outcome.known()
-                            ? Mono.just(Replies.toResponse(outcome.reply()))
-                            : lastKnown(id, api.merchantId()));
+                    .flatMap(outcome -> Replies.answer(outcome, id, () -> payments.session(id, api.merchantId())));
         });
     }
 
-    /** 202 with the session as payment-service knows it now, or at least its id (SPEC §6). */
-    private Mono<ResponseEntity<String>> lastKnown(String id, String merchantId) {
-        return payments.session(id, merchantId)
-                .onErrorResume(ApiException.class, e -> Mono.just(PaygateJson.wire().writeValueAsString(Map.of("id", id))))
-                .map(Replies::accepted);
-    }
 
     /** An id that can't be a session id is answered like a missing session, without asking anyone. */
     private static void requireSessionId(String id) {
