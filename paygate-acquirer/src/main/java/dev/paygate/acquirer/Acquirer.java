@@ -20,6 +20,12 @@ public interface Acquirer {
     /** Takes {@code amount} (at most the authorized amount) from an authorization; the rest is released. */
     Mono<Void> capture(String authorizationId, long amount);
 
+    /**
+     * Releases {@code amount} of an authorization and keeps the rest reserved (a partial cancellation before
+     * capture: the card limit is restored by that much).
+     */
+    Mono<Void> reduceAuthorization(String authorizationId, long amount);
+
     /** Releases an authorization in full (a cancellation before capture). */
     Mono<Void> voidAuthorization(String authorizationId);
 

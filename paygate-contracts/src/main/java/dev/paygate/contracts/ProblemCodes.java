@@ -19,6 +19,8 @@ public final class ProblemCodes {
     public static final String PAYMENT_INVALID_STATUS = "payment_invalid_status";
     public static final String CARD_DECLINED = "card_declined";
     public static final String AMOUNT_EXCEEDS_REFUNDABLE = "amount_exceeds_refundable";
+    public static final String AMOUNT_EXCEEDS_AUTHORIZED = "amount_exceeds_authorized";
+    public static final String TRANSACTION_ALREADY_REDUCED = "transaction_already_reduced";
     public static final String REFUND_INVALID_STATUS = "refund_invalid_status";
     public static final String AUTHENTICATION_FAILED = "authentication_failed";
     public static final String AUTHENTICATION_REQUIRED = "authentication_required";

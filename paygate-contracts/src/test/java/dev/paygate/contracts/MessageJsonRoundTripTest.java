@@ -14,6 +14,8 @@ import dev.paygate.contracts.command.PaySession;
 import dev.paygate.contracts.command.CreateSession;
 import dev.paygate.contracts.command.ExpireSession;
 import dev.paygate.contracts.command.PaymentCommand;
+import dev.paygate.contracts.command.CancelTransaction;
+import dev.paygate.contracts.command.SecupayRefund;
 import dev.paygate.contracts.event.CloudEventsKafka;
 import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.event.StateChange;
@@ -85,7 +87,9 @@ class MessageJsonRoundTripTest {
                 org.junit.jupiter.params.provider.Arguments.of("payment.cancel", new CancelPayment(Ids.COMMAND.next(), m, p, "duplicate")),
                 org.junit.jupiter.params.provider.Arguments.of("payment.complete3ds", new CompleteThreeDs(Ids.COMMAND.next(), m, p, true)),
                 org.junit.jupiter.params.provider.Arguments.of("session.pay", new PaySession(Ids.COMMAND.next(), m,
-                        Ids.SESSION.next(), p, Ids.transactionId(), card)));
+                        Ids.SESSION.next(), p, Ids.transactionId(), card)),
+                org.junit.jupiter.params.provider.Arguments.of("transaction.cancel", new CancelTransaction(
+                        Ids.COMMAND.next(), m, p, Ids.transactionId(), 995L, "One piece less", Ids.REFUND.next())));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -125,10 +129,16 @@ class MessageJsonRoundTripTest {
     void refundCommandAndResource() {
         dev.paygate.contracts.command.RefundCommand command = new dev.paygate.contracts.command.CreateRefund(
                 Ids.COMMAND.next(), Ids.MERCHANT.next(), Ids.REFUND.next(), Ids.PAYMENT.next(), 70000L,
-                "requestedByCustomer", Map.of("k", "v"), null);
+                "requestedByCustomer", Map.of("k", "v"), null, null);
         String wire = json.writeValueAsString(command);
         assertThat(json.readTree(wire).get("type").asString()).isEqualTo("refund.create");
         assertThat(json.readValue(wire, dev.paygate.contracts.command.RefundCommand.class)).isEqualTo(command);
+
+        dev.paygate.contracts.command.RefundCommand secupay = new dev.paygate.contracts.command.CreateRefund(
+                Ids.COMMAND.next(), Ids.MERCHANT.next(), Ids.REFUND.next(), Ids.PAYMENT.next(), null, null, Map.of(),
+                null, new SecupayRefund(Ids.COMMAND.next(), 48006155, "07.04.22", 48006156, "One piece less"));
+        assertThat(json.readValue(json.writeValueAsString(secupay), dev.paygate.contracts.command.RefundCommand.class))
+                .isEqualTo(secupay);
 
         dev.paygate.contracts.command.RefundCommand reverse = new dev.paygate.contracts.command.ReverseRefund(
                 Ids.COMMAND.next(), Ids.MERCHANT.next(), Ids.REFUND.next(), Ids.PAYMENT.next(), "chargeback");

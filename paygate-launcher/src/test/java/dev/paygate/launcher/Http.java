@@ -24,6 +24,19 @@ final class Http {
                 .build();
     }
 
+    private Http(WebTestClient client) {
+        this.client = client;
+    }
+
+    /** A secupay-style client: {@code Authorization: Bearer <key>}, no {@code X-Version}, as the seed's request. */
+    static Http bearer(String apiKey) {
+        return new Http(WebTestClient.bindToServer().baseUrl(TestStack.gatewayUrl())
+                .responseTimeout(Duration.ofSeconds(40))
+                .defaultHeader("Authorization", "Bearer " + apiKey)
+                .defaultHeader("Accept", "application/json")
+                .build());
+    }
+
     Answer post(String path, String body) {
         WebTestClient.RequestBodySpec spec = client.method(HttpMethod.POST).uri(path);
         EntityExchangeResult<String> result = (body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body))

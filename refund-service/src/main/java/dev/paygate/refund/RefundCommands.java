@@ -68,8 +68,11 @@ public class RefundCommands {
         if (amount <= 0) {
             return Mono.just(exceeds(c, payment));
         }
+        // a secupay cancel's refund is described as the seed shows; a full refund is all that was received
+        String description = c.secupay() == null ? c.description()
+                : c.secupay().description(amount == payment.amountReceived());
         StoredRefund pending = StoredRefund.pending(c.refundId(), c.paymentId(), c.merchantId(), amount,
-                payment.currency(), c.reason(), c.metadata() == null ? Map.of() : c.metadata(), c.description(),
+                payment.currency(), c.reason(), c.metadata() == null ? Map.of() : c.metadata(), description,
                 clock.instant().truncatedTo(ChronoUnit.SECONDS));
         return payments.reserve(c.paymentId(), amount).flatMap(reserved -> !reserved
                 ? payments.find(c.paymentId(), c.merchantId()).map(now -> exceeds(c, now))
@@ -81,8 +84,11 @@ public class RefundCommands {
                             List<OutboxMessage> out = new ArrayList<>();
                             out.add(events.updated(pending));
                             out.addAll(result.events());
-                            out.add(OutboxMessage.reply(c.paymentId(), CommandReply.ok(c.commandId(),
-                                    PaygateJson.wire().valueToTree(result.refund().toResource()))));
+                            // a secupay cancel is answered by payment-service, which links the refund first
+                            if (c.secupay() == null) {
+                                out.add(OutboxMessage.reply(c.paymentId(), CommandReply.ok(c.commandId(),
+                                        PaygateJson.wire().valueToTree(result.refund().toResource()))));
+                            }
                             return out;
                         }));
     }
@@ -109,11 +115,17 @@ public class RefundCommands {
     }
 
     private static List<OutboxMessage> exceeds(CreateRefund c, RefundablePayment payment) {
+        if (c.secupay() != null) {
+            return problem(c, 409, ProblemCodes.AMOUNT_EXCEEDS_REFUNDABLE, "At most " + payment.refundable()
+                    + " can still be refunded: cancellations and refunds never exceed the original amount.",
+                    "reduce_amount_by");
+        }
         return problem(c, 409, ProblemCodes.AMOUNT_EXCEEDS_REFUNDABLE, "At most " + payment.refundable()
                 + " of payment " + c.paymentId() + " can still be refunded.", "amount");
     }
 
+    /** A refusal, to whoever waits for the outcome (the secupay cancel's caller, when it asked). */
     private static List<OutboxMessage> problem(CreateRefund c, int status, String code, String detail, String param) {
-        return List.of(OutboxMessage.reply(c.paymentId(), CommandReply.problem(c.commandId(), status, code, detail, param)));
+        return List.of(OutboxMessage.reply(c.paymentId(), CommandReply.problem(c.answerTo(), status, code, detail, param)));
     }
 }

@@ -84,7 +84,7 @@ class RefundCommandsIT {
         String merchant = Ids.MERCHANT.next();
         String payment = capturedPayment(merchant, 1000);
         CreateRefund command = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 300L, null,
-                Map.of(), null);
+                Map.of(), null, null);
 
         StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
                 .expectNext(true).verifyComplete();
@@ -103,7 +103,7 @@ class RefundCommandsIT {
         StepVerifier.create(payments.upsert(payment, merchant, "EUR", "requiresCapture", 0, "411111**1111", 2))
                 .verifyComplete();
         CreateRefund command = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 400L, null,
-                Map.of(), null);
+                Map.of(), null, null);
 
         StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
                 .expectNext(true).verifyComplete();

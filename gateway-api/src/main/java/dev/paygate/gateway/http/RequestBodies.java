@@ -37,7 +37,7 @@ public final class RequestBodies {
                 throw ApiException.badRequest(ProblemCodes.INVALID_JSON, "The body must be a JSON object.", null);
             }
             String code = switch (param) {
-                case "amount" -> ProblemCodes.AMOUNT_INVALID;
+                case "amount", "reduce_amount_by" -> ProblemCodes.AMOUNT_INVALID;
                 case "currency" -> ProblemCodes.CURRENCY_INVALID;
                 default -> ProblemCodes.PARAMETER_INVALID;
             };

@@ -51,6 +51,16 @@ public class PaymentServiceClient {
         return read("/internal/payments/{id}", "payment", id, merchantId);
     }
 
+    /** A secupay transaction (a payment or a refund) as payment-service renders it; 404 when not this merchant's. */
+    public Mono<String> transaction(String transactionId, String merchantId) {
+        return read("/internal/transactions/{id}", "transaction", transactionId, merchantId);
+    }
+
+    /** Whose a secupay transaction id is: {@code {paymentId, kind}}, kind {@code payment} or {@code refund}. */
+    public Mono<String> transactionOwner(String transactionId, String merchantId) {
+        return read("/internal/transactions/{id}/owner", "transaction", transactionId, merchantId);
+    }
+
     private Mono<String> read(String path, String kind, String id, String merchantId) {
         return read(client, path, kind, id, merchantId);
     }

@@ -66,7 +66,7 @@ public class RefundController {
             }
             String refundId = Ids.REFUND.next();
             return commands.send(new CreateRefund(Ids.COMMAND.next(), api.merchantId(), refundId, r.paymentId(),
-                            r.amount(), r.reason(), Validation.metadata(r.metadata()), null))
+                            r.amount(), r.reason(), Validation.metadata(r.metadata()), null, null))
                     .flatMap(outcome -> Replies.answer(outcome, refundId, () -> reads.refund(refundId, api.merchantId())));
         });
     }

@@ -96,6 +96,11 @@ public class SimulatedAcquirer implements Acquirer {
     }
 
     @Override
+    public Mono<Void> reduceAuthorization(String authorizationId, long amount) {
+        return call(() -> Boolean.TRUE).then();
+    }
+
+    @Override
     public Mono<Void> voidAuthorization(String authorizationId) {
         return call(() -> Boolean.TRUE).then();
     }

@@ -17,10 +17,11 @@ import dev.paygate.contracts.Topics;
         @JsonSubTypes.Type(value = ConfirmPayment.class, name = "payment.confirm"),
         @JsonSubTypes.Type(value = CapturePayment.class, name = "payment.capture"),
         @JsonSubTypes.Type(value = CancelPayment.class, name = "payment.cancel"),
-        @JsonSubTypes.Type(value = CompleteThreeDs.class, name = "payment.complete3ds")
+        @JsonSubTypes.Type(value = CompleteThreeDs.class, name = "payment.complete3ds"),
+        @JsonSubTypes.Type(value = CancelTransaction.class, name = "transaction.cancel")
 })
 public sealed interface PaymentCommand permits CreateSession, ExpireSession, PaySession, CreatePayment,
-        ConfirmPayment, CapturePayment, CancelPayment, CompleteThreeDs {
+        ConfirmPayment, CapturePayment, CancelPayment, CompleteThreeDs, CancelTransaction {
 
     String TOPIC = Topics.PAYMENT_COMMANDS;
 

@@ -2,6 +2,7 @@ package dev.paygate.support.outbox;
 
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.command.CommandReply;
+import dev.paygate.contracts.command.RefundCommand;
 import dev.paygate.contracts.event.CloudEventsKafka;
 import dev.paygate.contracts.event.StateChange;
 import dev.paygate.contracts.json.PaygateJson;
@@ -32,6 +33,15 @@ public record OutboxMessage(String aggregateType, String aggregateId, String typ
     public static OutboxMessage event(String topic, String aggregateType, StateChange change) {
         return new OutboxMessage(aggregateType, change.subject(), change.type().wireName(), topic, change.key(),
                 CloudEventsKafka.headers(change), change.data());
+    }
+
+    /**
+     * A command for another service, sent by this one as part of a change (payment-service asks refund-service for
+     * the refund a secupay cancel makes): it is published only if the change commits.
+     */
+    public static OutboxMessage command(RefundCommand command) {
+        return new OutboxMessage("command", command.commandId(), "command", Topics.REFUND_COMMANDS, command.key(),
+                Map.of(Topics.COMMAND_ID_HEADER, command.commandId()), PaygateJson.wire().writeValueAsString(command));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.paygate.payment.messaging;
 
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.command.CancelPayment;
+import dev.paygate.contracts.command.CancelTransaction;
 import dev.paygate.contracts.command.CapturePayment;
 import dev.paygate.contracts.command.CompleteThreeDs;
 import dev.paygate.contracts.command.ConfirmPayment;
@@ -82,6 +83,8 @@ public class PaymentCommandListener {
             return payments.cancel(c);
         } else if (command instanceof CompleteThreeDs c) {
             return payments.completeThreeDs(c);
+        } else if (command instanceof CancelTransaction c) {
+            return payments.cancelTransaction(c);
         }
         return Mono.error(new UndecodableMessageException("unhandled command " + command.getClass().getSimpleName()));
     }

@@ -8,6 +8,15 @@ import dev.paygate.contracts.command.CapturePayment;
 import dev.paygate.contracts.command.CompleteThreeDs;
 import dev.paygate.contracts.command.ConfirmPayment;
 import dev.paygate.contracts.command.CreatePayment;
+import dev.paygate.contracts.command.CancelTransaction;
+import dev.paygate.contracts.command.CommandReply;
+import dev.paygate.contracts.command.CreateRefund;
+import dev.paygate.contracts.command.SecupayRefund;
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.event.EventType;
+import dev.paygate.payment.secupay.SecupayTransactions;
+import java.time.ZoneOffset;
+import org.springframework.r2dbc.core.DatabaseClient;
 import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.payment.payment.domain.PaymentTransitionRejected;
@@ -36,8 +45,13 @@ public class PaymentCommands {
     private final Acquirer bank;
     private final Changes changes;
     private final Clock clock;
+    private final SecupayTransactions secupay;
+    private final DatabaseClient db;
 
-    public PaymentCommands(PaymentStore store, PaymentAuthorizer authorizer, Acquirer bank, Changes changes, Clock clock) {
+    public PaymentCommands(PaymentStore store, PaymentAuthorizer authorizer, Acquirer bank, Changes changes, Clock clock,
+                           SecupayTransactions secupay, DatabaseClient db) {
+        this.secupay = secupay;
+        this.db = db;
         this.store = store;
         this.authorizer = authorizer;
         this.bank = bank;
@@ -116,6 +130,72 @@ public class PaymentCommands {
             return release.then(Mono.fromSupplier(() -> current.canceled(c.cancellationReason(), now())))
                     .flatMap(next -> save(c.commandId(), current, next, changes.ok(c.paymentId(), c.commandId(), next.toResource())));
         });
+    }
+
+    /**
+     * The secupay cancel (SPEC §2.5), decided here under the payment's lock so a racing capture can't change the
+     * choice: before capture it lowers the authorization once or cancels in full; once captured it asks
+     * refund-service — through the outbox, so only if this transaction commits — for a refund linked to the
+     * payment, and the answer follows when that refund's first event is linked ({@code RefundEventsListener}).
+     */
+    public Mono<List<OutboxMessage>> cancelTransaction(CancelTransaction c) {
+        return locked(c.paymentId(), c.merchantId(), c.commandId(), current -> {
+            if (Payment.SUCCEEDED.equals(current.status())) {
+                return refundFor(c, current);
+            }
+            current.requireCancelable();
+            Long by = c.reduceAmountBy();
+            long reserved = Payment.REQUIRES_CAPTURE.equals(current.status())
+                    ? current.amountCapturable() : current.amount() - current.amountCanceled();
+            if (by == null || by == reserved) {
+                Mono<Void> release = current.holdsAuthorization()
+                        ? bank.voidAuthorization(current.authorizationId()) : Mono.empty();
+                return release.then(Mono.fromSupplier(() -> current.canceled(null, now())))
+                        .flatMap(next -> saveAndAnswer(c, current, next, EventType.PAYMENT_CANCELED));
+            }
+            if (by > reserved) {
+                return Mono.just(List.of(changes.problem(c.paymentId(), c.commandId(), 409,
+                        ProblemCodes.AMOUNT_EXCEEDS_AUTHORIZED, "At most " + reserved + " of transaction "
+                                + c.transactionId() + " can still be cancelled.", "reduce_amount_by")));
+            }
+            try {
+                current.requireReducible(by);
+            } catch (StoredPayment.AlreadyReduced e) {
+                return Mono.just(List.of(changes.problem(c.paymentId(), c.commandId(), 409,
+                        ProblemCodes.TRANSACTION_ALREADY_REDUCED, e.getMessage(), "reduce_amount_by")));
+            }
+            return bank.reduceAuthorization(current.authorizationId(), by)
+                    .then(Mono.fromSupplier(() -> current.reduced(by, now())))
+                    .flatMap(next -> saveAndAnswer(c, current, next, EventType.PAYMENT_AMOUNT_UPDATED));
+        });
+    }
+
+    private Mono<List<OutboxMessage>> saveAndAnswer(CancelTransaction c, StoredPayment before, StoredPayment after,
+                                                    EventType type) {
+        return store.update(after, before.version())
+                .then(secupay.answer(c.paymentId(), null))
+                .map(answer -> Changes.of(List.of(changes.event(after, type)),
+                        OutboxMessage.reply(c.paymentId(), CommandReply.ok(c.commandId(), answer))));
+    }
+
+    /** Captured: number the refund, remember who waits for it, and ask refund-service for it. */
+    private Mono<List<OutboxMessage>> refundFor(CancelTransaction c, StoredPayment payment) {
+        return secupay.paymentRow(payment.id()).flatMap(original -> db.sql("""
+                                INSERT INTO transaction_cancels (command_id, payment_id, refund_id, refund_transaction_id,
+                                                                 refund_trans_id, created_at)
+                                VALUES (:commandId, :paymentId, :refundId, :transactionId, nextval('trans_ids'), :now)
+                                RETURNING refund_trans_id""")
+                        .bind("commandId", c.commandId())
+                        .bind("paymentId", payment.id())
+                        .bind("refundId", c.refundId())
+                        .bind("transactionId", Ids.transactionId())
+                        .bind("now", now().atOffset(ZoneOffset.UTC))
+                        .map(row -> row.get("refund_trans_id", Long.class))
+                        .one()
+                        .map(refundTransId -> List.of(OutboxMessage.command(new CreateRefund(Ids.COMMAND.next(),
+                                c.merchantId(), c.refundId(), payment.id(), c.reduceAmountBy(), null, Map.of(), null,
+                                new SecupayRefund(c.commandId(), original.transId(),
+                                        secupay.view().day(original.created()), refundTransId, c.reason()))))));
     }
 
     /** Locks the payment, runs {@code change}, and turns the usual refusals into replies. */

@@ -37,6 +37,10 @@ class PaymentAuthorizerTest {
             return Mono.error(new AcquirerUnavailableException("capture timed out"));
         }
 
+        public Mono<Void> reduceAuthorization(String authorizationId, long amount) {
+            return Mono.error(new UnsupportedOperationException());
+        }
+
         public Mono<Void> voidAuthorization(String authorizationId) {
             return Mono.fromRunnable(() -> voided.add(authorizationId));
         }

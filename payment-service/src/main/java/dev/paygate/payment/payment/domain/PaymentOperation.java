@@ -5,5 +5,7 @@ public enum PaymentOperation {
     CONFIRM,
     CAPTURE,
     CANCEL,
-    COMPLETE_3DS
+    COMPLETE_3DS,
+    /** Lower the authorization (secupay partial cancellation). */
+    REDUCE
 }

@@ -27,7 +27,7 @@ public final class PaymentStateMachine {
             REQUIRES_CONFIRMATION, EnumSet.of(PaymentOperation.CONFIRM),
             REQUIRES_ACTION, EnumSet.of(PaymentOperation.COMPLETE_3DS, PaymentOperation.CANCEL),
             PROCESSING, EnumSet.noneOf(PaymentOperation.class),
-            REQUIRES_CAPTURE, EnumSet.of(PaymentOperation.CAPTURE, PaymentOperation.CANCEL),
+            REQUIRES_CAPTURE, EnumSet.of(PaymentOperation.CAPTURE, PaymentOperation.CANCEL, PaymentOperation.REDUCE),
             SUCCEEDED, EnumSet.noneOf(PaymentOperation.class),
             CANCELED, EnumSet.noneOf(PaymentOperation.class));
 

@@ -10,6 +10,7 @@ public class PaymentTransitionRejected extends RuntimeException {
                     case CAPTURE -> "captured";
                     case CANCEL -> "canceled";
                     case COMPLETE_3DS -> "authenticated";
+                    case REDUCE -> "lowered (only an authorized card transaction can be)";
                 } + " in that status.");
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
  * machine, bumps the version and returns the new state. No I/O: the bank is asked by the caller, which
  * passes its answer in.
  *
+ * @param amountCanceled  what a partial cancellation (secupay {@code reduce_amount_by}) released of the authorization
  * @param card            the tokenized card, or null
  * @param authorizationId the bank's authorization, once authorized
  */
@@ -22,6 +23,7 @@ public record StoredPayment(
         long amountCapturable,
         long amountReceived,
         long amountRefunded,
+        long amountCanceled,
         String currency,
         String captureMethod,
         String status,
@@ -49,7 +51,7 @@ public record StoredPayment(
                                        String description, String merchantCustomerId, Map<String, String> metadata,
                                        String returnUrl, Payment.PaymentMethodOptions options,
                                        Payment.SetupFutureUsage setupFutureUsage, Instant now) {
-        return new StoredPayment(id, merchantId, transactionId, amount, 0, 0, 0, currency, captureMethod,
+        return new StoredPayment(id, merchantId, transactionId, amount, 0, 0, 0, 0, currency, captureMethod,
                 card == null ? Payment.REQUIRES_PAYMENT_METHOD : Payment.REQUIRES_CONFIRMATION, card, null,
                 customerDetails, description, merchantCustomerId, metadata, returnUrl, options, setupFutureUsage,
                 null, null, null, 1, now, now);
@@ -129,13 +131,54 @@ public record StoredPayment(
                 version + 1);
     }
 
+    /** Whether the authorization was lowered already: a card transaction can be lowered exactly once (seed). */
+    public boolean wasReduced() {
+        return amountCanceled > 0;
+    }
+
+    /**
+     * Partial cancellation: {@code by} of the authorization is released, the rest stays reserved for capture; the
+     * status stays {@code requiresCapture} (SPEC §6: the card transaction stays authorized).
+     *
+     * @throws PaymentTransitionRejected unless the payment is authorized and was never lowered before
+     * @throws IllegalArgumentException  unless {@code by} is from 1 to one less than what is reserved
+     */
+    public StoredPayment reduced(long by, Instant now) {
+        requireReducible(by);
+        return new StoredPayment(id, merchantId, transactionId, amount, amountCapturable - by, amountReceived,
+                amountRefunded, amountCanceled + by, currency, captureMethod, status, card, authorizationId,
+                customerDetails, description, merchantCustomerId, metadata, returnUrl, paymentMethodOptions,
+                setupFutureUsage, cancellationReason, canceledAt, lastPaymentError, version + 1, created, now);
+    }
+
+    /** Checks {@link #reduced}'s rules without changing anything. */
+    public void requireReducible(long by) {
+        PaymentStateMachine.require(id, status, PaymentOperation.REDUCE);
+        if (wasReduced()) {
+            throw new AlreadyReduced(id, amountCanceled);
+        }
+        if (by <= 0 || by >= amountCapturable) {
+            throw new IllegalArgumentException("A partial cancellation must be from 1 to " + (amountCapturable - 1)
+                    + "; " + amountCapturable + " cancels the transaction in full.");
+        }
+    }
+
+    /** A second partial cancellation of one card transaction (the seed allows exactly one). */
+    public static final class AlreadyReduced extends RuntimeException {
+        public AlreadyReduced(String paymentId, long by) {
+            super("Transaction of payment " + paymentId + " was lowered by " + by
+                    + " already; a card transaction can be lowered only once. Cancel it in full instead.");
+        }
+    }
+
     /** The refunded total moved by {@code delta} (a refund succeeded, or a succeeded one was reversed). */
     public StoredPayment refunded(long delta, Instant now) {
         long total = amountRefunded + delta;
         if (total < 0 || total > amountReceived) {
             throw new IllegalStateException("payment " + id + " would have refunded " + total + " of " + amountReceived);
         }
-        return new StoredPayment(id, merchantId, transactionId, amount, amountCapturable, amountReceived, total, currency,
+        return new StoredPayment(id, merchantId, transactionId, amount, amountCapturable, amountReceived, total,
+                amountCanceled, currency,
                 captureMethod, status, card, authorizationId, customerDetails, description, merchantCustomerId,
                 metadata, returnUrl, paymentMethodOptions, setupFutureUsage, cancellationReason, canceledAt,
                 lastPaymentError, version + 1, created, now);
@@ -151,7 +194,8 @@ public record StoredPayment(
     private StoredPayment with(String newStatus, CardDetails newCard, String authorization, long capturable,
                                long received, String reason, Instant canceled, Payment.PaymentError error,
                                Instant now, long newVersion) {
-        return new StoredPayment(id, merchantId, transactionId, amount, capturable, received, amountRefunded, currency,
+        return new StoredPayment(id, merchantId, transactionId, amount, capturable, received, amountRefunded,
+                amountCanceled, currency,
                 captureMethod, newStatus, newCard, authorization, customerDetails, description, merchantCustomerId,
                 metadata, returnUrl, paymentMethodOptions, setupFutureUsage, reason, canceled, error, newVersion,
                 created, now);

@@ -25,7 +25,8 @@ public class PaymentStore {
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
     };
     private static final String COLUMNS = """
-            id, merchant_id, transaction_id, amount, amount_capturable, amount_received, amount_refunded, currency,
+            id, merchant_id, transaction_id, amount, amount_capturable, amount_received, amount_refunded, amount_canceled,
+            currency,
             capture_method, status, card, authorization_id, customer_details, description, merchant_customer_id,
             metadata, return_url, payment_method_options, setup_future_usage, cancellation_reason, canceled_at,
             last_payment_error, version, created_at, updated_at""";
@@ -40,12 +41,12 @@ public class PaymentStore {
     /** Emits {@code true} if inserted, {@code false} if the id or transaction id exists already. */
     public Mono<Boolean> insert(StoredPayment p, String sessionId) {
         return db.sql("""
-                        INSERT INTO payments (%s, session_id)
+                        INSERT INTO payments (%s, session_id, captured_at)
                         VALUES (:id, :merchantId, :transactionId, :amount, :amountCapturable, :amountReceived,
-                                :amountRefunded, :currency, :captureMethod, :status, :card, :authorizationId,
+                                :amountRefunded, :amountCanceled, :currency, :captureMethod, :status, :card, :authorizationId,
                                 :customerDetails, :description, :merchantCustomerId, :metadata, :returnUrl,
                                 :paymentMethodOptions, :setupFutureUsage, :cancellationReason, :canceledAt,
-                                :lastPaymentError, :version, :created, :updated, :sessionId)
+                                :lastPaymentError, :version, :created, :updated, :sessionId, :capturedAt)
                         ON CONFLICT DO NOTHING""".formatted(COLUMNS))
                 .bind("id", p.id())
                 .bind("merchantId", p.merchantId())
@@ -54,6 +55,7 @@ public class PaymentStore {
                 .bind("amountCapturable", p.amountCapturable())
                 .bind("amountReceived", p.amountReceived())
                 .bind("amountRefunded", p.amountRefunded())
+                .bind("amountCanceled", p.amountCanceled())
                 .bind("currency", p.currency())
                 .bind("captureMethod", p.captureMethod())
                 .bind("status", p.status())
@@ -73,9 +75,16 @@ public class PaymentStore {
                 .bind("created", p.created().atOffset(ZoneOffset.UTC))
                 .bind("updated", p.updated().atOffset(ZoneOffset.UTC))
                 .bind("sessionId", text(sessionId))
+                .bind("capturedAt", time(dev.paygate.contracts.resource.Payment.SUCCEEDED.equals(p.status()) ? p.updated() : null))
                 .fetch()
                 .rowsUpdated()
                 .map(rows -> rows == 1L);
+    }
+
+    /** The payment whose secupay transaction id is {@code transactionId}, for that merchant. */
+    public Mono<StoredPayment> findByTransactionId(String transactionId, String merchantId) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE transaction_id = :tid AND merchant_id = :merchantId")
+                .bind("tid", transactionId).bind("merchantId", merchantId).map(this::read).one();
     }
 
     public Mono<StoredPayment> find(String id, String merchantId) {
@@ -99,7 +108,9 @@ public class PaymentStore {
     public Mono<Void> update(StoredPayment p, long previousVersion) {
         return db.sql("""
                         UPDATE payments SET amount_capturable = :amountCapturable, amount_received = :amountReceived,
-                               amount_refunded = :amountRefunded,
+                               amount_refunded = :amountRefunded, amount_canceled = :amountCanceled,
+                               captured_at = CASE WHEN :status = 'succeeded' THEN coalesce(captured_at, :updated)
+                                                  ELSE captured_at END,
                                status = :status, card = :card, authorization_id = :authorizationId,
                                cancellation_reason = :cancellationReason, canceled_at = :canceledAt,
                                last_payment_error = :lastPaymentError, version = :version, updated_at = :updated
@@ -107,6 +118,7 @@ public class PaymentStore {
                 .bind("amountCapturable", p.amountCapturable())
                 .bind("amountReceived", p.amountReceived())
                 .bind("amountRefunded", p.amountRefunded())
+                .bind("amountCanceled", p.amountCanceled())
                 .bind("status", p.status())
                 .bind("card", jsonOrNull(p.card()))
                 .bind("authorizationId", text(p.authorizationId()))
@@ -132,6 +144,7 @@ public class PaymentStore {
                 row.get("amount_capturable", Long.class),
                 row.get("amount_received", Long.class),
                 row.get("amount_refunded", Long.class),
+                row.get("amount_canceled", Long.class),
                 row.get("currency", String.class),
                 row.get("capture_method", String.class),
                 row.get("status", String.class),

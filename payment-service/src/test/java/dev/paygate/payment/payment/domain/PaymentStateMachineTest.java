@@ -26,7 +26,7 @@ class PaymentStateMachineTest {
                 CustomerDetails.EMPTY, null, null, Map.of(), null, Payment.PaymentMethodOptions.DEFAULT, null, T0);
         return new StoredPayment(p.id(), p.merchantId(), p.transactionId(), p.amount(),
                 Payment.REQUIRES_CAPTURE.equals(status) ? p.amount() : 0,
-                Payment.SUCCEEDED.equals(status) ? p.amount() : 0, 0, p.currency(), p.captureMethod(), status, CARD,
+                Payment.SUCCEEDED.equals(status) ? p.amount() : 0, 0, 0, p.currency(), p.captureMethod(), status, CARD,
                 Payment.REQUIRES_CAPTURE.equals(status) || Payment.SUCCEEDED.equals(status) ? "auth_1" : null,
                 p.customerDetails(), null, null, Map.of(), null, p.paymentMethodOptions(), null, null, null, null, 5,
                 T0, T0);
@@ -38,6 +38,7 @@ class PaymentStateMachineTest {
             case CONFIRM -> p.confirming(null).authorized("auth_2", p.capturesAutomatically(), T1).status();
             case CAPTURE -> p.captured(p.captureAmount(null), T1).status();
             case CANCEL -> p.canceled("requestedByCustomer", T1).status();
+            case REDUCE -> p.reduced(1, T1).status();
             case COMPLETE_3DS -> {
                 p.requireThreeDsPending();
                 yield p.authorized("auth_2", p.capturesAutomatically(), T1).status();
@@ -72,6 +73,7 @@ class PaymentStateMachineTest {
             case "requiresPaymentMethod/CONFIRM", "requiresConfirmation/CONFIRM", "requiresAction/COMPLETE_3DS" -> authorized;
             case "requiresCapture/CAPTURE" -> Payment.SUCCEEDED;
             case "requiresPaymentMethod/CANCEL", "requiresCapture/CANCEL", "requiresAction/CANCEL" -> Payment.CANCELED;
+            case "requiresCapture/REDUCE" -> Payment.REQUIRES_CAPTURE;
             default -> null;
         };
     }
@@ -85,6 +87,30 @@ class PaymentStateMachineTest {
         assertThat(canceled.canceledAt()).isEqualTo(T1);
         assertThat(canceled.cancellationReason()).isEqualTo("duplicate");
         assertThat(canceled.version()).isEqualTo(6);
+    }
+
+    @Test
+    void aPartialCancellationLowersWhatIsReservedOnceAndKeepsTheOriginalAmount() {
+        StoredPayment reduced = in(Payment.REQUIRES_CAPTURE, "manual").reduced(995, T1);
+
+        assertThat(reduced.status()).isEqualTo(Payment.REQUIRES_CAPTURE);
+        assertThat(reduced.amount()).isEqualTo(10000);
+        assertThat(reduced.amountCapturable()).isEqualTo(9005);
+        assertThat(reduced.amountCanceled()).isEqualTo(995);
+        assertThat(reduced.version()).isEqualTo(6);
+        assertThatThrownBy(() -> reduced.reduced(5, T1)).isInstanceOf(StoredPayment.AlreadyReduced.class);
+        // after a partial cancellation, capture takes at most what is still reserved, and a full cancel stays allowed
+        assertThat(reduced.captured(reduced.captureAmount(null), T1).amountReceived()).isEqualTo(9005);
+        assertThat(reduced.canceled(null, T1).amountCapturable()).isZero();
+    }
+
+    @Test
+    void aPartialCancellationMustLeaveSomethingReserved() {
+        StoredPayment p = in(Payment.REQUIRES_CAPTURE, "manual");
+
+        assertThatThrownBy(() -> p.reduced(10000, T1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> p.reduced(0, T1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(p.reduced(9999, T1).amountCapturable()).isEqualTo(1);
     }
 
     @Test
