@@ -190,6 +190,44 @@ class PaymentCommandsIT {
         assertThat(events.stream().filter(e -> e.subject().equals(paymentId))).hasSize(3); // created, requiresCapture, succeeded
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.r2dbc.core.DatabaseClient db;
+
+    @Test
+    void aRedeliveredPartialCancellationLowersTheAuthorizationOnceAndTheDatabaseHoldsTheLimit() {
+        String paymentId = Ids.PAYMENT.next();
+        dev.paygate.contracts.command.CreatePayment create = new dev.paygate.contracts.command.CreatePayment(
+                Ids.COMMAND.next(), MERCHANT, paymentId, Ids.transactionId(), 5000, "EUR", "manual", true,
+                new dev.paygate.contracts.command.CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"),
+                CustomerDetails.EMPTY, null, null, Map.of(), null,
+                dev.paygate.contracts.resource.Payment.PaymentMethodOptions.DEFAULT, null);
+        send(create);
+        awaitReply(create.commandId());
+        dev.paygate.contracts.command.CancelTransaction reduce = new dev.paygate.contracts.command.CancelTransaction(
+                Ids.COMMAND.next(), MERCHANT, paymentId, create.transactionId(), 1000L, null, Ids.REFUND.next());
+        send(reduce);
+        send(reduce); // redelivered
+
+        CommandReply answer = awaitReply(reduce.commandId());
+        assertThat(answer.resource().get(0).get("amount").asLong()).isEqualTo(4000);
+        dev.paygate.contracts.command.CancelTransaction again = new dev.paygate.contracts.command.CancelTransaction(
+                Ids.COMMAND.next(), MERCHANT, paymentId, create.transactionId(), 10L, null, Ids.REFUND.next());
+        send(again);
+        assertThat(awaitReply(again.commandId()).code()).isEqualTo("transaction_already_reduced");
+        drain();
+        assertThat(replies.stream().filter(r -> r.commandId().equals(reduce.commandId()))).hasSize(1);
+        assertThat(events.stream().filter(e -> e.subject().equals(paymentId) && e.type() == EventType.PAYMENT_AMOUNT_UPDATED))
+                .hasSize(1);
+
+        // partial cancellation plus capture can never pass the amount, whatever the code does
+        reactor.test.StepVerifier.create(db.sql("UPDATE payments SET amount_received = 4001 WHERE id = :id")
+                        .bind("id", paymentId).fetch().rowsUpdated())
+                .expectError(org.springframework.dao.DataIntegrityViolationException.class).verify();
+        reactor.test.StepVerifier.create(db.sql("UPDATE payments SET amount_canceled = 1001 WHERE id = :id")
+                        .bind("id", paymentId).fetch().rowsUpdated())
+                .expectError(org.springframework.dao.DataIntegrityViolationException.class).verify();
+    }
+
     @Test
     void ofConcurrentExpiriesExactlyOneWins() {
         String sessionId = createSession(MERCHANT);

@@ -113,6 +113,48 @@ class RefundCommandsIT {
     }
 
     @Test
+    void aSecupayCancelsRefundIsDescribedAsTheSeedShowsAndItsRefusalGoesToTheWaitingCall() {
+        String merchant = Ids.MERCHANT.next();
+        String payment = capturedPayment(merchant, 5985);
+        dev.paygate.contracts.command.SecupayRefund origin = new dev.paygate.contracts.command.SecupayRefund(
+                "cmd_waiting_cancel", 48006155, "07.04.22", 48006156, "One piece less");
+        CreateRefund partial = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 1995L, null,
+                Map.of(), null, origin);
+
+        // success is answered by payment-service once it has linked the refund: no reply from here
+        StepVerifier.create(refunds.create(partial))
+                .assertNext(out -> assertThat(out).isNotEmpty()
+                        .allSatisfy(m -> assertThat(m.topic()).isEqualTo(dev.paygate.contracts.Topics.REFUND_EVENTS)))
+                .verifyComplete();
+        assertThat(db.sql("SELECT description FROM refunds WHERE id = :id").bind("id", partial.refundId())
+                .map(r -> r.get(0, String.class)).one().block())
+                .isEqualTo("TA-Code 48006155 (07.04.22)|Refund TA-Code 48006156 Teilerstattung|One piece less");
+
+        CreateRefund tooMuch = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 3991L, null,
+                Map.of(), null, origin);
+        StepVerifier.create(refunds.create(tooMuch))
+                .assertNext(out -> {
+                    assertThat(out).hasSize(1);
+                    assertThat(out.get(0).topic()).isEqualTo(dev.paygate.contracts.Topics.COMMAND_REPLIES);
+                    assertThat(out.get(0).headers()).containsValue("cmd_waiting_cancel");
+                    var reply = dev.paygate.contracts.json.PaygateJson.wire().readValue(out.get(0).payload(),
+                            dev.paygate.contracts.command.CommandReply.class);
+                    assertThat(reply.commandId()).isEqualTo("cmd_waiting_cancel");
+                    assertThat(reply.code()).isEqualTo("amount_exceeds_refundable");
+                    assertThat(reply.param()).isEqualTo("reduce_amount_by");
+                })
+                .verifyComplete();
+
+        CreateRefund rest = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, null, null,
+                Map.of(), null, new dev.paygate.contracts.command.SecupayRefund("cmd_2", 48006155, "07.04.22", 48006158, null));
+        StepVerifier.create(refunds.create(rest)).expectNextCount(1).verifyComplete();
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(5985);
+        // the rest of a partly refunded payment is not a full refund
+        assertThat(db.sql("SELECT description FROM refunds WHERE id = :id").bind("id", rest.refundId())
+                .map(r -> r.get(0, String.class)).one().block()).endsWith("48006158 Teilerstattung");
+    }
+
+    @Test
     void concurrentReservationsNeverExceedWhatWasReceived() {
         String payment = capturedPayment(Ids.MERCHANT.next(), 50);
 
