@@ -25,6 +25,46 @@ public class WebhookProperties {
     private Duration pollInterval = Duration.ofSeconds(1);
     /** Attempts in flight at once, per instance. */
     private int concurrency = 16;
+    /** Attempts in flight at once to one endpoint, so a slow or dead endpoint can't take every slot. */
+    private int endpointConcurrency = 4;
+    /** The longest {@code Retry-After} honoured; a longer one waits this long. */
+    private Duration maxRetryAfter = Duration.ofHours(1);
+    /** An endpoint whose attempts failed continuously for this long is disabled. */
+    private Duration disableAfter = Duration.ofDays(5);
+    /** A claimed delivery's lease is the timeout plus this: room for claiming, recording and a slow database. */
+    private Duration leaseMargin = Duration.ofSeconds(30);
+
+    public int getEndpointConcurrency() {
+        return endpointConcurrency;
+    }
+
+    public void setEndpointConcurrency(int endpointConcurrency) {
+        this.endpointConcurrency = endpointConcurrency;
+    }
+
+    public Duration getMaxRetryAfter() {
+        return maxRetryAfter;
+    }
+
+    public void setMaxRetryAfter(Duration maxRetryAfter) {
+        this.maxRetryAfter = maxRetryAfter;
+    }
+
+    public Duration getDisableAfter() {
+        return disableAfter;
+    }
+
+    public void setDisableAfter(Duration disableAfter) {
+        this.disableAfter = disableAfter;
+    }
+
+    public Duration getLeaseMargin() {
+        return leaseMargin;
+    }
+
+    public void setLeaseMargin(Duration leaseMargin) {
+        this.leaseMargin = leaseMargin;
+    }
 
     public boolean isAllowPrivateAddresses() {
         return allowPrivateAddresses;

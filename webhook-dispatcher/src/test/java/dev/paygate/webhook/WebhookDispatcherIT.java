@@ -50,53 +50,7 @@ import tools.jackson.databind.JsonNode;
  * produced to the real topics, webhooks received by a real HTTP server and verified with an independent Standard
  * Webhooks library. Each test uses merchants of its own, so tests don't see each other's webhooks.
  */
-@SpringBootTest(classes = WebhookDispatcherApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.config.name=webhook-dispatcher")
-class WebhookDispatcherIT {
-
-    static final Infrastructure INFRA = DevInfrastructure.shared();
-    static final String DB_URL = INFRA.createDatabase("webhook_it_" + Long.toHexString(System.nanoTime()));
-    static final Duration WITHIN = Duration.ofSeconds(30);
-    static final String MERCHANT = "X-Paygate-Merchant";
-
-    static WebhookReceiver receiver;
-    static KafkaProducer<String, byte[]> producer;
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", INFRA::kafkaBootstrap);
-        registry.add("paygate.db.url", () -> DB_URL);
-        registry.add("paygate.db.user", INFRA::dbUser);
-        registry.add("paygate.db.password", INFRA::dbPassword);
-        registry.add("paygate.webhooks.allow-http", () -> "true");
-        registry.add("paygate.webhooks.allow-private-addresses", () -> "true"); // receivers run on loopback
-        registry.add("paygate.webhooks.retry-schedule", () -> "0s,1s,1s");
-        registry.add("paygate.webhooks.poll-interval", () -> "200ms");
-        registry.add("paygate.webhooks.timeout", () -> "3s");
-    }
-
-    @LocalServerPort int port;
-    WebTestClient api;
-
-    @BeforeAll
-    static void startReceiverAndProducer() throws IOException {
-        receiver = new WebhookReceiver();
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer());
-    }
-
-    @AfterAll
-    static void stop() {
-        producer.close();
-        receiver.close();
-    }
-
-    @BeforeEach
-    void client() {
-        api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(WITHIN).build();
-    }
+class WebhookDispatcherIT extends DispatcherTestBase {
 
     // ---- delivery ----
 
@@ -186,14 +140,14 @@ class WebhookDispatcherIT {
                 "{\"id\":\"" + paymentId + "\",\"status\":\"succeeded\",\"version\":1}"));
 
         await().atMost(WITHIN).until(() -> count(
-                "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'failed' AND attempts = 3",
+                "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'failed' AND attempts = 4",
                 endpoint.id()) == 1);
-        assertThat(receiver.at("/moved")).hasSize(3);
+        assertThat(receiver.at("/moved")).hasSize(4);
         assertThat(receiver.at("/moved-here")).isEmpty();
         assertThat(rows("""
                 SELECT a.status_code FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
                 WHERE d.endpoint_id = ?""", endpoint.id()))
-                .containsExactly(List.of(302), List.of(302), List.of(302));
+                .containsExactly(List.of(302), List.of(302), List.of(302), List.of(302));
     }
 
     @Test
@@ -210,12 +164,12 @@ class WebhookDispatcherIT {
                 "{\"id\":\"" + paymentId + "\",\"version\":1}"));
 
         await().atMost(WITHIN).until(() -> count(
-                "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'failed' AND attempts = 3",
+                "SELECT count(*) FROM deliveries WHERE endpoint_id = ? AND status = 'failed' AND attempts = 4",
                 endpointId) == 1);
         assertThat(count("""
                 SELECT count(*) FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
                 WHERE d.endpoint_id = ? AND a.status_code IS NULL AND a.error IS NOT NULL AND a.response_body IS NULL""",
-                endpointId)).isEqualTo(3);
+                endpointId)).isEqualTo(4);
     }
 
     @Test
@@ -332,96 +286,5 @@ class WebhookDispatcherIT {
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
                 .jsonPath("$.code").isEqualTo("method_not_allowed");
-    }
-
-    // ---- helpers ----
-
-    record Endpoint(String id, String secret) {
-    }
-
-    Endpoint createEndpoint(String merchant, String path, List<String> events) {
-        return createEndpoint(merchant, receiver.url(path), events, null);
-    }
-
-    Endpoint createEndpoint(String merchant, String url, List<String> events, String description) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("url", url);
-        body.put("enabledEvents", events);
-        if (description != null) {
-            body.put("description", description);
-        }
-        JsonNode created = json(api.post().uri("/internal/webhook-endpoints")
-                .header(MERCHANT, merchant)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(PaygateJson.wire().writeValueAsString(body))
-                .exchange()
-                .expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody());
-        return new Endpoint(created.get("id").asString(), created.get("secret").asString());
-    }
-
-    void expectProblem(String body, String code, String param) {
-        api.post().uri("/internal/webhook-endpoints")
-                .header(MERCHANT, Ids.MERCHANT.next())
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus().isBadRequest()
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody()
-                .jsonPath("$.status").isEqualTo(400)
-                .jsonPath("$.code").isEqualTo(code)
-                .jsonPath("$.param").isEqualTo(param)
-                .jsonPath("$.title").isEqualTo("Bad Request")
-                .jsonPath("$.detail").exists()
-                .jsonPath("$.type").isEqualTo("urn:paygate:problem:" + code);
-    }
-
-    static StateChange change(EventType type, String merchant, String subject, String key, String data) {
-        return new StateChange(Ids.EVENT.next(), type, "/paygate/webhook-it", Instant.now(), subject, merchant, key, data);
-    }
-
-    static void publish(String topic, StateChange change) throws Exception {
-        producer.send(CloudEventsKafka.toRecord(topic, change)).get();
-    }
-
-    static void assertVerifies(String secret, WebhookReceiver.Received webhook) {
-        assertThatCode(() -> new Webhook(secret).verify(webhook.body(), webhook.headers())).doesNotThrowAnyException();
-    }
-
-    static JsonNode json(String text) {
-        return PaygateJson.wire().readTree(text);
-    }
-
-    static List<String> fieldNames(JsonNode node) {
-        return List.copyOf(node.propertyNames());
-    }
-
-    static long count(String sql, Object... params) throws SQLException {
-        return ((Number) rows(sql, params).get(0).get(0)).longValue();
-    }
-
-    /** Reads the dispatcher's tables directly, as an operator would; {@code null} cells read as "null". */
-    static List<List<Object>> rows(String sql, Object... params) throws SQLException {
-        String url = DB_URL + (DB_URL.contains("?") ? "&" : "?") + "currentSchema=webhook";
-        try (Connection connection = DriverManager.getConnection(url, INFRA.dbUser(), INFRA.dbPassword());
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            List<List<Object>> rows = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                int columns = result.getMetaData().getColumnCount();
-                while (result.next()) {
-                    List<Object> row = new ArrayList<>();
-                    for (int c = 1; c <= columns; c++) {
-                        Object value = result.getObject(c);
-                        row.add(value == null ? "null" : value);
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        }
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
  */
 final class WebhookReceiver implements AutoCloseable {
 
-    record Received(String path, Headers headers, String body) {
+    record Received(String path, Headers headers, String body, java.time.Instant receivedAt) {
 
         String header(String name) {
             return headers.getFirst(name);
@@ -34,11 +34,14 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    // unbounded: a hanging path holds its threads, and must not starve the healthy paths
+    private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Integer>> scripted = new ConcurrentHashMap<>();
     private final Map<String, String> redirects = new ConcurrentHashMap<>();
     private final Set<String> hanging = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> always = new ConcurrentHashMap<>();
+    private final Map<String, String> retryAfter = new ConcurrentHashMap<>();
     private final CountDownLatch closing = new CountDownLatch(1);
 
     WebhookReceiver() throws IOException {
@@ -61,6 +64,22 @@ final class WebhookReceiver implements AutoCloseable {
         scripted.put(path, queue);
     }
 
+    /** Every request to {@code path} gets {@code status} until {@link #heal(String)}. */
+    void always(String path, int status) {
+        always.put(path, status);
+    }
+
+    /** {@code path} answers 200 from now on. */
+    void heal(String path) {
+        always.remove(path);
+        hanging.remove(path);
+    }
+
+    /** Failed answers from {@code path} carry {@code Retry-After: value}. */
+    void retryAfter(String path, String value) {
+        retryAfter.put(path, value);
+    }
+
     void redirect(String path, String location) {
         redirects.put(path, location);
     }
@@ -77,15 +96,18 @@ final class WebhookReceiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        received.add(new Received(path, exchange.getRequestHeaders(), body));
+        received.add(new Received(path, exchange.getRequestHeaders(), body, java.time.Instant.now()));
         if (hanging.contains(path)) {
             awaitClose();
         }
+        Integer fixed = always.get(path);
         int status;
         String location = redirects.get(path);
         if (location != null) {
             exchange.getResponseHeaders().add("Location", location);
             status = 302;
+        } else if (fixed != null) {
+            status = fixed;
         } else {
             Deque<Integer> queue = scripted.get(path);
             Integer next;
@@ -95,6 +117,9 @@ final class WebhookReceiver implements AutoCloseable {
             status = next == null ? 200 : next;
         }
         byte[] answer = (status == 200 ? "ok" : "status " + status).getBytes(StandardCharsets.UTF_8);
+        if (status != 200 && retryAfter.containsKey(path)) {
+            exchange.getResponseHeaders().add("Retry-After", retryAfter.get(path));
+        }
         exchange.sendResponseHeaders(status, answer.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);

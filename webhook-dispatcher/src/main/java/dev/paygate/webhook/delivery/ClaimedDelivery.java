@@ -8,7 +8,7 @@ package dev.paygate.webhook.delivery;
  * @param previousSecret the secret before the last rotation while it still signs too, else {@code null}
  */
 public record ClaimedDelivery(String id, String eventId, String endpointId, int attempts, String url, String secret,
-                              String body, String previousSecret) {
+                              String body, String previousSecret, String eventType, String merchantId) {
 
     /** Leaves out the secret, the URL (it may carry credentials) and the body. */
     @Override

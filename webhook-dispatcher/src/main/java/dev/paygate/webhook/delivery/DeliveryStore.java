@@ -1,6 +1,13 @@
 package dev.paygate.webhook.delivery;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.time.ZoneOffset;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -34,18 +41,32 @@ public class DeliveryStore {
     }
 
     /**
-     * Takes up to {@code limit} due deliveries for {@code lease}. Rows another instance is claiming right now are
-     * skipped, and a claimed row is not due again until its lease ends, so no two instances send one attempt at
-     * once; a crashed instance's claims become due again by themselves. Deliveries to a disabled endpoint wait.
+     * Takes up to {@code limit} due deliveries for {@code lease}, and never more than {@code perEndpoint} in flight to
+     * one endpoint (counting the leases already out), so a slow or dead endpoint can't take every slot. Rows another
+     * instance is claiming right now are skipped, and a claimed row is not due again until its lease ends, so no two
+     * instances send one attempt at once; a crashed instance's claims become due again by themselves. Deliveries to
+     * a disabled endpoint wait.
      */
-    public Flux<ClaimedDelivery> claimDue(int limit, Duration lease) {
+    public Flux<ClaimedDelivery> claimDue(int limit, int perEndpoint, Duration lease) {
         return db.sql("""
-                        WITH due AS (
-                            SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+                        WITH busy AS (
+                            SELECT endpoint_id, count(*) AS n FROM deliveries
+                            WHERE status = 'pending' AND locked_until > now()
+                            GROUP BY endpoint_id
+                        ), candidates AS (
+                            SELECT d.id, d.next_attempt_at,
+                                   row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at)
+                                       + coalesce(b.n, 0) AS slot
+                            FROM deliveries d
+                            JOIN endpoints e ON e.id = d.endpoint_id
+                            LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
                             WHERE d.status = 'pending' AND d.next_attempt_at <= now()
                               AND (d.locked_until IS NULL OR d.locked_until < now())
                               AND e.status = 'enabled'
-                            ORDER BY d.next_attempt_at
+                        ), due AS (
+                            SELECT d.id FROM deliveries d JOIN candidates c ON c.id = d.id
+                            WHERE c.slot <= :perEndpoint
+                            ORDER BY c.next_attempt_at
                             LIMIT :limit
                             FOR UPDATE OF d SKIP LOCKED
                         ), claimed AS (
@@ -53,12 +74,14 @@ public class DeliveryStore {
                             FROM due WHERE deliveries.id = due.id
                             RETURNING deliveries.id, deliveries.event_id, deliveries.endpoint_id, deliveries.attempts
                         )
-                        SELECT c.id, c.event_id, c.endpoint_id, c.attempts, e.url, e.secret, ev.body,
+                        SELECT c.id, c.event_id, c.endpoint_id, c.attempts, e.url, e.secret, ev.body, ev.type,
+                               ev.merchant_id,
                                CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END AS previous_secret
                         FROM claimed c
                         JOIN endpoints e ON e.id = c.endpoint_id
                         JOIN events ev ON ev.id = c.event_id""")
                 .bind("limit", limit)
+                .bind("perEndpoint", perEndpoint)
                 .bind("lease", seconds(lease))
                 .map(row -> new ClaimedDelivery(
                         row.get("id", String.class),
@@ -68,7 +91,9 @@ public class DeliveryStore {
                         row.get("url", String.class),
                         row.get("secret", String.class),
                         row.get("body", String.class),
-                        row.get("previous_secret", String.class)))
+                        row.get("previous_secret", String.class),
+                        row.get("type", String.class),
+                        row.get("merchant_id", String.class)))
                 .all();
     }
 
@@ -108,6 +133,106 @@ public class DeliveryStore {
                 .fetch()
                 .rowsUpdated()
                 .map(rows -> rows == 1L);
+    }
+
+    private static final String VIEW = """
+            SELECT d.id, d.endpoint_id, d.event_id, ev.type, d.status, d.next_attempt_at, d.last_status_code,
+                   d.created_at, d.updated_at, d.seq
+            FROM deliveries d
+            JOIN endpoints e ON e.id = d.endpoint_id
+            JOIN events ev ON ev.id = d.event_id
+            WHERE e.merchant_id = :merchantId AND e.status <> 'deleted'""";
+
+    /** The endpoint's deliveries, newest first, after {@code startingAfter} (a delivery id of this list). */
+    public Mono<List<DeliveryView>> listForEndpoint(String endpointId, String merchantId, String status,
+                                                    String startingAfter, int limit) {
+        String sql = VIEW + " AND d.endpoint_id = :endpointId"
+                + (status == null ? "" : " AND d.status = :status")
+                + (startingAfter == null ? "" : " AND d.seq < (SELECT seq FROM deliveries WHERE id = :after)")
+                + " ORDER BY d.seq DESC LIMIT :limit";
+        var spec = db.sql(sql).bind("merchantId", merchantId).bind("endpointId", endpointId).bind("limit", limit);
+        if (status != null) {
+            spec = spec.bind("status", status);
+        }
+        if (startingAfter != null) {
+            spec = spec.bind("after", startingAfter);
+        }
+        return spec.map(DeliveryStore::readView).all().collectList().flatMap(this::withAttempts);
+    }
+
+    /** One delivery of the merchant's, with its attempts. */
+    public Mono<DeliveryView> find(String deliveryId, String merchantId) {
+        return db.sql(VIEW + " AND d.id = :id").bind("merchantId", merchantId).bind("id", deliveryId)
+                .map(DeliveryStore::readView).all().collectList()
+                .flatMap(this::withAttempts)
+                .flatMap(found -> found.isEmpty() ? Mono.empty() : Mono.just(found.get(0)));
+    }
+
+    /**
+     * Sends a delivery again, whatever its status: due now, with one more attempt beyond the schedule when it had
+     * used them all (a failure then fails it again, and dead-letters it again). A pending delivery just becomes due;
+     * an attempt in flight keeps its lease. Emits whether the merchant has such a delivery.
+     */
+    public Mono<Boolean> retry(String deliveryId, String merchantId) {
+        return db.sql("""
+                        UPDATE deliveries d
+                        SET next_attempt_at = CASE WHEN d.status = 'pending' THEN least(d.next_attempt_at, now()) ELSE now() END,
+                            status = 'pending', updated_at = now()
+                        FROM endpoints e
+                        WHERE d.id = :id AND e.id = d.endpoint_id AND e.merchant_id = :merchantId AND e.status <> 'deleted'""")
+                .bind("id", deliveryId)
+                .bind("merchantId", merchantId)
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1L);
+    }
+
+    /** Every failed delivery of the endpoint created at or after {@code since} is due again now; emits how many. */
+    public Mono<Long> recover(String endpointId, Instant since) {
+        return db.sql("""
+                        UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
+                        WHERE endpoint_id = :endpointId AND status = 'failed' AND created_at >= :since""")
+                .bind("endpointId", endpointId)
+                .bind("since", since.atOffset(ZoneOffset.UTC))
+                .fetch()
+                .rowsUpdated();
+    }
+
+    /** Fills in each delivery's attempts, with one query for the page (results collected before the next query). */
+    private Mono<List<DeliveryView>> withAttempts(List<DeliveryView> page) {
+        if (page.isEmpty()) {
+            return Mono.just(page);
+        }
+        return db.sql("""
+                        SELECT delivery_id, attempted_at, status_code, latency_ms, error, response_body
+                        FROM delivery_attempts WHERE delivery_id = ANY(:ids) ORDER BY attempted_at, id""")
+                .bind("ids", page.stream().map(DeliveryView::id).toArray(String[]::new))
+                .map(row -> Map.entry(row.get("delivery_id", String.class), new DeliveryView.Attempt(
+                        row.get("attempted_at", OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS),
+                        row.get("status_code", Integer.class),
+                        row.get("latency_ms", Long.class),
+                        row.get("error", String.class),
+                        row.get("response_body", String.class))))
+                .all()
+                .collectList()
+                .map(attempts -> {
+                    Map<String, List<DeliveryView.Attempt>> byDelivery = new HashMap<>();
+                    attempts.forEach(a -> byDelivery.computeIfAbsent(a.getKey(), k -> new ArrayList<>()).add(a.getValue()));
+                    return page.stream().map(d -> new DeliveryView(d.id(), d.endpointId(), d.eventId(), d.eventType(),
+                            d.status(), d.nextAttemptAt(), d.lastStatusCode(), d.created(), d.updated(),
+                            List.copyOf(byDelivery.getOrDefault(d.id(), List.of())))).toList();
+                });
+    }
+
+    private static DeliveryView readView(io.r2dbc.spi.Readable row) {
+        String status = row.get("status", String.class);
+        OffsetDateTime next = row.get("next_attempt_at", OffsetDateTime.class);
+        return new DeliveryView(row.get("id", String.class), row.get("endpoint_id", String.class),
+                row.get("event_id", String.class), row.get("type", String.class), status,
+                "pending".equals(status) && next != null ? next.toInstant().truncatedTo(ChronoUnit.SECONDS) : null,
+                row.get("last_status_code", Integer.class),
+                row.get("created_at", OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS),
+                row.get("updated_at", OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS), List.of());
     }
 
     private static double seconds(Duration duration) {

@@ -1,8 +1,14 @@
 package dev.paygate.webhook.delivery;
 
+import dev.paygate.contracts.Topics;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.contracts.webhook.DeadLetter;
+import dev.paygate.support.outbox.Outbox;
+import dev.paygate.support.outbox.OutboxMessage;
+import dev.paygate.support.outbox.OutboxRelay;
 import dev.paygate.webhook.WebhookProperties;
+import dev.paygate.webhook.endpoint.EndpointStore;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +37,19 @@ import reactor.core.scheduler.Schedulers;
 public class DeliveryWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
-    /** Room beyond the send timeout for claiming, recording and a slow database. */
-    static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
 
     private final DeliveryStore store;
     private final WebhookSender sender;
     private final RetrySchedule schedule;
     private final TransactionalOperator tx;
     private final int concurrency;
+    private final int endpointConcurrency;
+    private final Duration maxRetryAfter;
+    private final Duration disableAfter;
+    private final EndpointStore endpoints;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final DeliveryMetrics metrics;
     private final Duration pollInterval;
     private final Duration lease;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -48,7 +59,18 @@ public class DeliveryWorker implements SmartLifecycle {
     private volatile Disposable sending;
 
     public DeliveryWorker(DeliveryStore store, WebhookSender sender, RetrySchedule schedule, TransactionalOperator tx,
-                          WebhookProperties properties) {
+                          WebhookProperties properties, EndpointStore endpoints, Outbox outbox, OutboxRelay relay,
+                          DeliveryMetrics metrics) {
+        if (properties.getEndpointConcurrency() < 1) {
+            throw new IllegalArgumentException("paygate.webhooks.endpoint-concurrency must be at least 1");
+        }
+        this.endpointConcurrency = properties.getEndpointConcurrency();
+        this.maxRetryAfter = properties.getMaxRetryAfter();
+        this.disableAfter = properties.getDisableAfter();
+        this.endpoints = endpoints;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.metrics = metrics;
         if (properties.getConcurrency() < 1) {
             throw new IllegalArgumentException("paygate.webhooks.concurrency must be at least 1");
         }
@@ -58,7 +80,7 @@ public class DeliveryWorker implements SmartLifecycle {
         this.tx = tx;
         this.concurrency = properties.getConcurrency();
         this.pollInterval = properties.getPollInterval();
-        this.lease = properties.getTimeout().plus(LEASE_MARGIN);
+        this.lease = properties.getTimeout().plus(properties.getLeaseMargin());
     }
 
     /** Look for due deliveries now; cheap, and coalesced with other wake-ups. */
@@ -72,7 +94,7 @@ public class DeliveryWorker implements SmartLifecycle {
         if (free <= 0) {
             return Mono.just(0L);
         }
-        return store.claimDue(free, lease)
+        return store.claimDue(free, endpointConcurrency, lease)
                 .doOnNext(delivery -> {
                     inFlight.incrementAndGet();
                     if (claimed.tryEmitNext(delivery).isFailure()) {
@@ -99,21 +121,50 @@ public class DeliveryWorker implements SmartLifecycle {
 
     private Mono<Void> record(ClaimedDelivery delivery, AttemptResult result) {
         int attemptsMade = delivery.attempts() + 1;
-        String status;
-        Duration retryIn = null;
-        if (result.succeeded()) {
-            status = "succeeded";
-        } else {
-            Optional<Duration> next = schedule.delayAfter(attemptsMade);
-            status = next.isPresent() ? "pending" : "failed";
-            retryIn = next.orElse(null);
-        }
-        Duration retryDelay = retryIn;
+        DeliveryDecision decision = DeliveryDecision.after(result, attemptsMade, schedule, maxRetryAfter);
+        // the attempt, the delivery's next state, the endpoint's health and the dead letter: one transaction
         Mono<Boolean> recording = store.insertAttempt(delivery.id(), result)
-                .then(store.advance(delivery, status, result.statusCode(), retryDelay));
+                .then(store.advance(delivery, decision.status(), result.statusCode(), decision.retryIn()))
+                .flatMap(advanced -> !advanced ? Mono.just(false)
+                        : endpointHealth(delivery, result, decision)
+                                .then(decision.failed() ? outbox.append(deadLetter(delivery, result, decision, attemptsMade))
+                                        : Mono.empty())
+                                .thenReturn(true));
         return tx.transactional(recording)
-                .doOnNext(advanced -> log(delivery, result, attemptsMade, status, retryDelay, advanced))
+                .doOnNext(advanced -> {
+                    if (advanced) {
+                        metrics.attempted(result, decision.gone() ? "gone" : decision.failed() ? "failed"
+                                : DeliveryDecision.PENDING.equals(decision.status()) ? "retrying" : "succeeded");
+                        if (decision.failed()) {
+                            relay.wakeUp();
+                        }
+                    }
+                    log(delivery, result, attemptsMade, decision.status(), decision.retryIn(), advanced);
+                })
                 .then();
+    }
+
+    /** A success ends the endpoint's failing streak; 410 disables it; a failure may, once the streak is old enough. */
+    private Mono<Void> endpointHealth(ClaimedDelivery delivery, AttemptResult result, DeliveryDecision decision) {
+        if (result.succeeded()) {
+            return endpoints.succeeded(delivery.endpointId());
+        }
+        Mono<Boolean> disabled = decision.gone() ? endpoints.gone(delivery.endpointId())
+                : endpoints.failed(delivery.endpointId(), disableAfter);
+        return disabled.doOnNext(now -> {
+            if (now) {
+                log.warn("webhook endpoint {} disabled: {}", delivery.endpointId(),
+                        decision.gone() ? "it answered 410 Gone" : "it failed continuously for " + disableAfter);
+            }
+        }).then();
+    }
+
+    private static OutboxMessage deadLetter(ClaimedDelivery d, AttemptResult r, DeliveryDecision decision, int attempts) {
+        DeadLetter letter = new DeadLetter(d.id(), d.eventId(), d.eventType(), d.endpointId(), d.merchantId(), attempts,
+                r.statusCode(), r.error(), decision.gone() ? DeadLetter.GONE : DeadLetter.EXHAUSTED,
+                r.attemptedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        return new OutboxMessage("delivery", d.id(), "webhook.delivery.failed", Topics.WEBHOOK_DLQ, d.endpointId(),
+                java.util.Map.of("paygate_delivery_id", d.id()), PaygateJson.wire().writeValueAsString(letter));
     }
 
     private static void log(ClaimedDelivery d, AttemptResult r, int attemptsMade, String status, Duration retryIn,

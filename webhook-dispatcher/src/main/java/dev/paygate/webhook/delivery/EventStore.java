@@ -31,4 +31,28 @@ public class EventStore {
                 .rowsUpdated()
                 .map(rows -> rows == 1L);
     }
+
+    /** The merchant's events, newest first, as their webhook bodies; {@code type} filters, {@code startingAfter} pages. */
+    public Mono<java.util.List<String>> list(String merchantId, String type, String startingAfter, int limit) {
+        String sql = "SELECT body FROM events WHERE merchant_id = :merchantId"
+                + (type == null ? "" : " AND type = :type")
+                + (startingAfter == null ? ""
+                        : " AND seq < (SELECT seq FROM events WHERE id = :after AND merchant_id = :merchantId)")
+                + " ORDER BY seq DESC LIMIT :limit";
+        var spec = db.sql(sql).bind("merchantId", merchantId).bind("limit", limit);
+        if (type != null) {
+            spec = spec.bind("type", type);
+        }
+        if (startingAfter != null) {
+            spec = spec.bind("after", startingAfter);
+        }
+        return spec.map(row -> row.get("body", String.class)).all().collectList();
+    }
+
+    /** One of the merchant's events, as its webhook body. */
+    public Mono<String> find(String id, String merchantId) {
+        return db.sql("SELECT body FROM events WHERE id = :id AND merchant_id = :merchantId")
+                .bind("id", id).bind("merchantId", merchantId)
+                .map(row -> row.get("body", String.class)).one();
+    }
 }

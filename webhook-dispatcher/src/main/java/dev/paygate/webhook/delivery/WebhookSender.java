@@ -101,7 +101,29 @@ public class WebhookSender {
                 .bodyValue(body)
                 .exchangeToMono(response -> readCut(response)
                         .map(text -> new AttemptResult(attemptedAt, response.statusCode().value(),
-                                elapsedMs(started), null, text.isEmpty() ? null : text)));
+                                elapsedMs(started), null, text.isEmpty() ? null : text,
+                                retryAfter(response.headers().asHttpHeaders().getFirst("Retry-After"), attemptedAt))));
+    }
+
+    /**
+     * A {@code Retry-After} in seconds or as an HTTP date (RFC 9110 §10.2.3), as a wait from {@code now}; {@code null}
+     * when absent or unreadable, so a malformed header falls back to the schedule.
+     */
+    static java.time.Duration retryAfter(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.strip();
+        try {
+            if (v.chars().allMatch(Character::isDigit)) {
+                return v.length() > 9 ? java.time.Duration.ofSeconds(999_999_999L) : java.time.Duration.ofSeconds(Long.parseLong(v));
+            }
+            Instant at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            java.time.Duration wait = java.time.Duration.between(now, at);
+            return wait.isNegative() ? java.time.Duration.ZERO : wait;
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     private static boolean isAddressLiteral(String host) {

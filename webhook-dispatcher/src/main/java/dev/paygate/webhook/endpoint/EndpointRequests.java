@@ -33,9 +33,15 @@ public final class EndpointRequests {
 
     /** Parses a create body strictly (unknown fields, wrong types and duplicate keys refused) and checks it. */
     public CreateEndpointRequest parseCreate(byte[] body) {
-        CreateEndpointRequest request;
+        CreateEndpointRequest request = parse(body, CreateEndpointRequest.class);
+        return new CreateEndpointRequest(checkUrl(request.url()), checkEvents(request.enabledEvents()),
+                checkDescription(request.description()));
+    }
+
+    private static <T> T parse(byte[] body, Class<T> type) {
+        T request;
         try {
-            request = PaygateJson.strict().readValue(body, CreateEndpointRequest.class);
+            request = PaygateJson.strict().readValue(body, type);
         } catch (PropertyBindingException unknown) {
             throw ApiProblem.badRequest(ProblemCodes.PARAMETER_UNKNOWN,
                     "Unknown field '" + unknown.getPropertyName() + "'.", unknown.getPropertyName());
@@ -52,8 +58,15 @@ public final class EndpointRequests {
         if (request == null) {
             throw ApiProblem.badRequest(ProblemCodes.INVALID_JSON, "The body must be a JSON object.", null);
         }
-        return new CreateEndpointRequest(checkUrl(request.url()), checkEvents(request.enabledEvents()),
-                checkDescription(request.description()));
+        return request;
+    }
+
+    /** Parses an update body as strictly as a create body; the fields given are checked as on create. */
+    public UpdateEndpointRequest parseUpdate(byte[] body) {
+        UpdateEndpointRequest request = parse(body, UpdateEndpointRequest.class);
+        return new UpdateEndpointRequest(request.url() == null ? null : checkUrl(request.url()),
+                request.enabledEvents() == null ? null : checkEvents(request.enabledEvents()),
+                checkDescription(request.description()), request.disabled());
     }
 
     String checkUrl(String url) {

@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
 public class EndpointStore {
 
     private static final String COLUMNS =
-            "id, merchant_id, url, description, enabled_events, secret, status, created_at, updated_at";
+            "id, merchant_id, url, description, enabled_events, secret, status, disabled_reason, created_at, updated_at";
 
     private final DatabaseClient db;
 
@@ -27,7 +27,8 @@ public class EndpointStore {
     public Mono<Void> insert(StoredEndpoint e) {
         return db.sql("""
                         INSERT INTO endpoints (%s)
-                        VALUES (:id, :merchantId, :url, :description, :enabledEvents, :secret, :status, :created, :updated)"""
+                        VALUES (:id, :merchantId, :url, :description, :enabledEvents, :secret, :status, :disabledReason,
+                                :created, :updated)"""
                         .formatted(COLUMNS))
                 .bind("id", e.id())
                 .bind("merchantId", e.merchantId())
@@ -36,6 +37,7 @@ public class EndpointStore {
                 .bind("enabledEvents", e.enabledEvents().toArray(String[]::new))
                 .bind("secret", e.secret())
                 .bind("status", e.status())
+                .bind("disabledReason", Parameter.fromOrEmpty(e.disabledReason(), String.class))
                 .bind("created", utc(e.created()))
                 .bind("updated", utc(e.updated()))
                 .fetch()
@@ -85,6 +87,77 @@ public class EndpointStore {
                 .one();
     }
 
+    /**
+     * Applies a merchant's change: each field that is set replaces the stored one; {@code disabled} disables it
+     * ({@code requested}) or enables it again, which also forgets its failing streak. Emits the endpoint as it now
+     * is, or nothing when there is no such endpoint.
+     */
+    public Mono<StoredEndpoint> update(String id, String merchantId, UpdateEndpointRequest change) {
+        return db.sql("""
+                        UPDATE endpoints SET url = coalesce(:url, url),
+                               enabled_events = coalesce(:enabledEvents, enabled_events),
+                               description = CASE WHEN :setDescription THEN :description ELSE description END,
+                               status = CASE WHEN :disabled IS NULL THEN status
+                                             WHEN :disabled THEN 'disabled' ELSE 'enabled' END,
+                               disabled_reason = CASE WHEN :disabled IS NULL THEN disabled_reason
+                                                      WHEN :disabled THEN 'requested' END,
+                               failing_since = CASE WHEN :disabled IS NULL THEN failing_since END,
+                               updated_at = now()
+                        WHERE id = :id AND merchant_id = :merchantId AND status <> 'deleted'
+                        RETURNING\s""" + COLUMNS)
+                .bind("url", Parameter.fromOrEmpty(change.url(), String.class))
+                .bind("enabledEvents", change.enabledEvents() == null ? Parameter.empty(String[].class)
+                        : Parameter.from(change.enabledEvents().toArray(String[]::new)))
+                .bind("setDescription", change.description() != null)
+                .bind("description", Parameter.fromOrEmpty(change.description(), String.class))
+                .bind("disabled", Parameter.fromOrEmpty(change.disabled(), Boolean.class))
+                .bind("id", id)
+                .bind("merchantId", merchantId)
+                .map(EndpointStore::read)
+                .one();
+    }
+
+    /**
+     * After a failed attempt: starts the endpoint's failing streak if none is running, and disables it when the
+     * streak is older than {@code disableAfter}. Emits {@code true} when this disabled it.
+     */
+    public Mono<Boolean> failed(String endpointId, java.time.Duration disableAfter) {
+        // one statement, reading the streak as it was before this failure (SET sees the row's old values)
+        return db.sql("""
+                        UPDATE endpoints SET failing_since = coalesce(failing_since, now()),
+                               status = CASE WHEN failing_since <= now() - make_interval(secs => :after)
+                                             THEN 'disabled' ELSE status END,
+                               disabled_reason = CASE WHEN failing_since <= now() - make_interval(secs => :after)
+                                                      THEN 'failing' ELSE disabled_reason END
+                        WHERE id = :id AND status = 'enabled'
+                        RETURNING status""")
+                .bind("id", endpointId)
+                .bind("after", disableAfter.toMillis() / 1000.0)
+                .map(row -> "disabled".equals(row.get("status", String.class)))
+                .one()
+                .defaultIfEmpty(false);
+    }
+
+    /** After a successful attempt: the failing streak, if any, is over. */
+    public Mono<Void> succeeded(String endpointId) {
+        return db.sql("UPDATE endpoints SET failing_since = NULL WHERE id = :id AND failing_since IS NOT NULL")
+                .bind("id", endpointId)
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    /** The endpoint answered {@code 410 Gone}: it is disabled until the merchant enables it again. */
+    public Mono<Boolean> gone(String endpointId) {
+        return db.sql("""
+                        UPDATE endpoints SET status = 'disabled', disabled_reason = 'gone', updated_at = now()
+                        WHERE id = :id AND status = 'enabled'""")
+                .bind("id", endpointId)
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1L);
+    }
+
     /** Marks the endpoint deleted; emits whether it existed (and was not deleted already). */
     public Mono<Boolean> delete(String id, String merchantId) {
         return db.sql("""
@@ -120,6 +193,7 @@ public class EndpointStore {
                 List.of(row.get("enabled_events", String[].class)),
                 row.get("secret", String.class),
                 row.get("status", String.class),
+                row.get("disabled_reason", String.class),
                 row.get("created_at", OffsetDateTime.class).toInstant(),
                 row.get("updated_at", OffsetDateTime.class).toInstant());
     }

@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A webhook endpoint as the internal API returns it. {@code secret} is present only in the answer to create;
+ * A webhook endpoint as the internal API returns it. {@code disabledReason} ({@code requested}, {@code gone},
+ * {@code failing}) only while disabled. {@code secret} is present only in the answer to create and rotate;
  * {@link #toString()} never shows it.
  */
-@JsonPropertyOrder({"id", "url", "enabledEvents", "description", "status", "created", "secret"})
+@JsonPropertyOrder({"id", "url", "enabledEvents", "description", "status", "disabledReason", "created", "secret"})
 public record EndpointView(String id, String url, List<String> enabledEvents, String description, String status,
-                           Instant created, @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String disabledReason, Instant created,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
 
     @Override
     public String toString() {

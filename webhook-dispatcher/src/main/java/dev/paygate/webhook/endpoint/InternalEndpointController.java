@@ -45,7 +45,7 @@ public class InternalEndpointController {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         StoredEndpoint endpoint = new StoredEndpoint(Ids.WEBHOOK_ENDPOINT.next(), merchantId, request.url(),
                 request.description(), request.enabledEvents(), SigningSecrets.generate(),
-                StoredEndpoint.STATUS_ENABLED, now, now);
+                StoredEndpoint.STATUS_ENABLED, null, now, now);
         return store.insert(endpoint).thenReturn(endpoint.toView(true));
     }
 
@@ -63,7 +63,7 @@ public class InternalEndpointController {
                                                     @org.springframework.web.bind.annotation.RequestParam(required = false) String limit,
                                                     @org.springframework.web.bind.annotation.RequestParam(required = false) String startingAfter) {
         requireMerchant(merchantId);
-        int size = limit(limit);
+        int size = dev.paygate.webhook.api.Paging.limit(limit);
         if (startingAfter != null && !Ids.WEBHOOK_ENDPOINT.matches(startingAfter)) {
             throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "startingAfter must be a webhook endpoint id.",
                     "startingAfter");
@@ -71,9 +71,7 @@ public class InternalEndpointController {
         return store.list(merchantId, startingAfter, size + 1)
                 .map(endpoint -> endpoint.toView(false))
                 .collectList()
-                .map(page -> java.util.Map.of(
-                        "data", page.size() > size ? page.subList(0, size) : page,
-                        "hasMore", page.size() > size));
+                .map(page -> dev.paygate.webhook.api.Paging.page(page, size));
     }
 
     /** A new secret, shown only in this answer; the old one keeps signing beside it for 24 hours. */
@@ -82,6 +80,21 @@ public class InternalEndpointController {
         requireMerchant(merchantId);
         return store.rotateSecret(id, merchantId, SigningSecrets.generate(), java.time.Duration.ofHours(24))
                 .map(endpoint -> endpoint.toView(true))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No such webhook endpoint: " + id)));
+    }
+
+    /**
+     * Changes an endpoint: {@code url}, {@code enabledEvents}, {@code description}, and {@code disabled} — true
+     * disables it (nothing is sent to it, and no delivery is made for new events, until it is enabled again), false
+     * enables it again (deliveries still pending resume; failed ones come back with {@code recover}).
+     */
+    @PostMapping("/internal/webhook-endpoints/{id}")
+    public Mono<EndpointView> update(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId,
+                                     @RequestBody(required = false) byte[] body) {
+        requireMerchant(merchantId);
+        UpdateEndpointRequest change = requests.parseUpdate(body == null ? new byte[0] : body);
+        return store.update(id, merchantId, change)
+                .map(endpoint -> endpoint.toView(false))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No such webhook endpoint: " + id)));
     }
 
@@ -96,22 +109,7 @@ public class InternalEndpointController {
                         : Mono.error(ApiProblem.notFound("No such webhook endpoint: " + id)));
     }
 
-    private static int limit(String limit) {
-        if (limit == null) {
-            return 10;
-        }
-        try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= 100) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "limit must be an integer from 1 to 100.", "limit");
-    }
-
-    private static void requireMerchant(String merchantId) {
+    static void requireMerchant(String merchantId) {
         if (merchantId.isBlank()) {
             throw ApiProblem.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing header '" + MERCHANT_HEADER + "'.",
                     MERCHANT_HEADER);

@@ -5,10 +5,16 @@ import java.util.List;
 
 /** An endpoint row. {@link #toString()} leaves the secret out, so a logged endpoint never leaks it. */
 public record StoredEndpoint(String id, String merchantId, String url, String description, List<String> enabledEvents,
-                             String secret, String status, Instant created, Instant updated) {
+                             String secret, String status, String disabledReason, Instant created, Instant updated) {
 
     public static final String STATUS_ENABLED = "enabled";
     public static final String STATUS_DISABLED = "disabled";
+    /** Disabled by the merchant. */
+    public static final String DISABLED_REQUESTED = "requested";
+    /** Disabled because it answered {@code 410 Gone}. */
+    public static final String DISABLED_GONE = "gone";
+    /** Disabled because it failed continuously for longer than {@code paygate.webhooks.disable-after}. */
+    public static final String DISABLED_FAILING = "failing";
 
     public StoredEndpoint {
         enabledEvents = List.copyOf(enabledEvents);
@@ -16,7 +22,8 @@ public record StoredEndpoint(String id, String merchantId, String url, String de
 
     /** The API view; {@code withSecret} only in the answer to create. */
     public EndpointView toView(boolean withSecret) {
-        return new EndpointView(id, url, enabledEvents, description, status, created, withSecret ? secret : null);
+        return new EndpointView(id, url, enabledEvents, description, status, disabledReason, created,
+                withSecret ? secret : null);
     }
 
     @Override
