@@ -26,7 +26,7 @@ public class WebhookProperties {
     /** Attempts in flight at once, per instance. */
     private int concurrency = 16;
     /** Attempts in flight at once to one endpoint, so a slow or dead endpoint can't take every slot. */
-    private int endpointConcurrency = 4;
+    private int endpointConcurrency = 8;
     /** The longest {@code Retry-After} honoured; a longer one waits this long. */
     private Duration maxRetryAfter = Duration.ofHours(1);
     /** An endpoint whose attempts failed continuously for this long is disabled. */

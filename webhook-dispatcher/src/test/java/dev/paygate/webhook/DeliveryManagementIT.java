@@ -72,7 +72,17 @@ class DeliveryManagementIT extends DispatcherTestBase {
         assertThat(delivery.get("attempts").get(0).get("responseBody").asString()).isEqualTo("status 500");
         assertThat(delivery.get("attempts").get(0).has("latencyMs")).isTrue();
         assertThat(get("/internal/webhook-deliveries/" + delivery.get("id").asString(), merchant)).isEqualTo(delivery);
+        // and counted: attempts by outcome, their latency
+        assertThat(meters.get("paygate.webhooks.attempts").tag("outcome", "retrying").counter().count())
+                .isGreaterThanOrEqualTo(3);
+        assertThat(meters.get("paygate.webhooks.attempts").tag("outcome", "succeeded").counter().count())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("paygate.webhooks.attempt.latency").tag("answer", "5xx").timer().count())
+                .isGreaterThanOrEqualTo(3);
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @Test
     void aReceiverAlwaysAnswering500EndsFailedOnTheDeadLetterTopicAndAManualRetryDeliversItOnceFixed() throws Exception {
@@ -97,6 +107,10 @@ class DeliveryManagementIT extends DispatcherTestBase {
             assertThat(letter.lastStatusCode()).isEqualTo(500);
             assertThat(letter.reason()).isEqualTo(DeadLetter.EXHAUSTED);
             assertThat(receiver.at("/down")).hasSize(4);
+            // operators see it: the dead-letter gauge counts failed deliveries
+            await().atMost(WITHIN).until(() -> meters.get("paygate.webhooks.dead.letters").gauge().value() >= 1);
+            assertThat(meters.get("paygate.webhooks.attempts").tag("outcome", "failed").counter().count())
+                    .isGreaterThanOrEqualTo(1);
             // the endpoint's other state is untouched: 4 failures in ~3 s is not yet "failing for 6 s"
             assertThat(get("/internal/webhook-endpoints/" + endpoint.id(), merchant).get("status").asString())
                     .isEqualTo("enabled");
