@@ -23,6 +23,8 @@ final class WebhookReceiver implements AutoCloseable {
 
     private final HttpServer server;
     final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+    /** What every request is answered with (after it is recorded). */
+    volatile int status = 200;
 
     WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -32,7 +34,7 @@ final class WebhookReceiver implements AutoCloseable {
                 Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                 headers.putAll(exchange.getRequestHeaders());
                 received.add(new Received(headers, body));
-                exchange.sendResponseHeaders(200, -1);
+                exchange.sendResponseHeaders(status, -1);
             }
         });
         server.start();

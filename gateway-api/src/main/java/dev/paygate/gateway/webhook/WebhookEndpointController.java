@@ -87,6 +87,104 @@ public class WebhookEndpointController {
                 dispatcher.post().uri("/internal/webhook-endpoints/{id}/rotate-secret", id), api, path));
     }
 
+    /**
+     * Changes an endpoint: {@code url}, {@code enabledEvents}, {@code description}; {@code disabled: true} disables
+     * it, {@code false} enables it again.
+     */
+    @PostMapping("/api2/webhook-endpoints/{id}")
+    public Mono<ResponseEntity<String>> update(ApiContext api, ServerHttpRequest http, @PathVariable String id,
+                                               @RequestBody(required = false) String body) {
+        requireEndpointId(id);
+        String path = http.getPath().value();
+        return idempotent.run(api, http, body, () -> forward(dispatcher.post()
+                .uri("/internal/webhook-endpoints/{id}", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body == null ? "" : body), api, path));
+    }
+
+    /** The endpoint's deliveries with their attempt logs, newest first; {@code status} filters. */
+    @GetMapping("/api2/webhook-endpoints/{id}/deliveries")
+    public Mono<ResponseEntity<String>> deliveries(ApiContext api, ServerHttpRequest http, @PathVariable String id,
+                                                   @RequestParam(required = false) String status,
+                                                   @RequestParam(required = false) String limit,
+                                                   @RequestParam(required = false) String startingAfter) {
+        requireEndpointId(id);
+        java.util.Map<String, String> query = new java.util.LinkedHashMap<>();
+        query.put("status", status);
+        query.put("limit", limit);
+        query.put("startingAfter", startingAfter);
+        return forward(dispatcher.get().uri(b -> withQuery(b.path("/internal/webhook-endpoints/{id}/deliveries"),
+                query, java.util.Map.of("id", id))), api, http.getPath().value());
+    }
+
+    /** Sends every failed delivery of the endpoint since {@code since} again: {@code {id, since, recovered}}. */
+    @PostMapping("/api2/webhook-endpoints/{id}/recover")
+    public Mono<ResponseEntity<String>> recover(ApiContext api, ServerHttpRequest http, @PathVariable String id,
+                                                @RequestBody(required = false) String body) {
+        requireEndpointId(id);
+        String path = http.getPath().value();
+        return idempotent.run(api, http, body, () -> forward(dispatcher.post()
+                .uri("/internal/webhook-endpoints/{id}/recover", id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body == null ? "" : body), api, path));
+    }
+
+    /** One delivery with its attempt log. */
+    @GetMapping("/api2/webhook-deliveries/{id}")
+    public Mono<ResponseEntity<String>> delivery(ApiContext api, ServerHttpRequest http, @PathVariable String id) {
+        requireId(dev.paygate.contracts.Ids.WEBHOOK_DELIVERY, "webhook delivery", id);
+        return forward(dispatcher.get().uri("/internal/webhook-deliveries/{id}", id), api, http.getPath().value());
+    }
+
+    /** Sends one delivery again now — a dead letter replayed, or a delivered one resent. */
+    @PostMapping("/api2/webhook-deliveries/{id}/retry")
+    public Mono<ResponseEntity<String>> retry(ApiContext api, ServerHttpRequest http, @PathVariable String id,
+                                              @RequestBody(required = false) String body) {
+        requireId(dev.paygate.contracts.Ids.WEBHOOK_DELIVERY, "webhook delivery", id);
+        String path = http.getPath().value();
+        return idempotent.run(api, http, body, () -> forward(
+                dispatcher.post().uri("/internal/webhook-deliveries/{id}/retry", id), api, path));
+    }
+
+    /** The merchant's events, newest first, as their webhooks carry them; {@code type}, {@code limit}, {@code startingAfter}. */
+    @GetMapping("/api2/events")
+    public Mono<ResponseEntity<String>> events(ApiContext api, ServerHttpRequest http,
+                                               @RequestParam(required = false) String type,
+                                               @RequestParam(required = false) String limit,
+                                               @RequestParam(required = false) String startingAfter) {
+        java.util.Map<String, String> query = new java.util.LinkedHashMap<>();
+        query.put("type", type);
+        query.put("limit", limit);
+        query.put("startingAfter", startingAfter);
+        return forward(dispatcher.get().uri(b -> withQuery(b.path("/internal/events"), query, java.util.Map.of())),
+                api, http.getPath().value());
+    }
+
+    /** Passes the given query parameters on as URI variables, so each value is encoded once, as a value. */
+    private static java.net.URI withQuery(org.springframework.web.util.UriBuilder b, java.util.Map<String, String> query,
+                                          java.util.Map<String, String> pathVariables) {
+        java.util.Map<String, String> variables = new java.util.HashMap<>(pathVariables);
+        query.forEach((name, value) -> {
+            if (value != null) {
+                b.queryParam(name, "{q_" + name + "}");
+                variables.put("q_" + name, value);
+            }
+        });
+        return b.build(variables);
+    }
+
+    @GetMapping("/api2/events/{id}")
+    public Mono<ResponseEntity<String>> event(ApiContext api, ServerHttpRequest http, @PathVariable String id) {
+        requireId(dev.paygate.contracts.Ids.EVENT, "event", id);
+        return forward(dispatcher.get().uri("/internal/events/{id}", id), api, http.getPath().value());
+    }
+
+    private static void requireId(dev.paygate.contracts.Ids kind, String what, String id) {
+        if (!kind.matches(id)) {
+            throw ApiException.notFound(what, id);
+        }
+    }
+
     private static void requireEndpointId(String id) {
         if (!dev.paygate.contracts.Ids.WEBHOOK_ENDPOINT.matches(id)) {
             throw ApiException.notFound("webhook endpoint", id);
@@ -131,6 +229,6 @@ public class WebhookEndpointController {
 
     private static ApiException unavailable() {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE,
-                "Webhook endpoints cannot be managed right now; try again.", null);
+                "Webhooks cannot be managed right now; try again.", null);
     }
 }
