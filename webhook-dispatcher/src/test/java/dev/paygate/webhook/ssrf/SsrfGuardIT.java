@@ -39,9 +39,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The SSRF guard at send time, with private addresses not allowed: a name that resolves to 10.0.0.1 and a
- * literal loopback address are both refused before any connection, and the attempt log says so. (No traffic
- * goes to 10.0.0.1: the test resolver makes the name point there, and the guard stops it.)
+ * The SSRF guard at send time, with private addresses not allowed: names that resolve to 10.0.0.1, the metadata
+ * address 169.254.169.254, ::1 and CGNAT 100.64.0.7, and literal 127.0.0.1 and [::1], are all refused before any
+ * connection, and the attempt log says so. (No traffic goes anywhere: the test resolver makes the names point
+ * there, and the guard stops them.)
  */
 @SpringBootTest(classes = {WebhookDispatcherApplication.class, SsrfGuardIT.Resolver.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=webhook-dispatcher")
@@ -57,6 +58,10 @@ class SsrfGuardIT {
         HostResolver testResolver() {
             return host -> switch (host) {
                 case "hooks.example.test" -> List.of(InetAddress.getByAddress(host, new byte[] {10, 0, 0, 1}));
+                case "metadata.example.test" -> List.of(InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254,
+                        (byte) 169, (byte) 254}));
+                case "six.example.test" -> List.of(InetAddress.getByName("::1"));
+                case "carrier.example.test" -> List.of(InetAddress.getByAddress(host, new byte[] {100, 64, 0, 7}));
                 default -> throw new java.net.UnknownHostException(host);
             };
         }
@@ -91,7 +96,11 @@ class SsrfGuardIT {
             String merchant = Ids.MERCHANT.next();
             WebTestClient api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
             for (String url : List.of("http://hooks.example.test/hooks",
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks")) {
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks",
+                    "http://metadata.example.test/latest/meta-data/",
+                    "http://six.example.test:" + server.getAddress().getPort() + "/hooks",
+                    "http://carrier.example.test/hooks",
+                    "http://[::1]:" + server.getAddress().getPort() + "/hooks")) {
                 api.post().uri("/internal/webhook-endpoints").header("X-Paygate-Merchant", merchant)
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue("{\"url\": \"" + url + "\", \"enabledEvents\": [\"*\"]}")
@@ -106,11 +115,14 @@ class SsrfGuardIT {
                 producer.send(CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, change)).get();
             }
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> errors(merchant).size() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> errors(merchant).size() == 6);
 
             assertThat(errors(merchant)).allSatisfy(error -> assertThat(error).contains("refused by the SSRF guard"));
             assertThat(errors(merchant)).anySatisfy(error -> assertThat(error).contains("10.0.0.1 (private)"));
             assertThat(errors(merchant)).anySatisfy(error -> assertThat(error).contains("127.0.0.1 (loopback)"));
+            assertThat(errors(merchant)).anySatisfy(error -> assertThat(error).contains("169.254.169.254"));
+            assertThat(errors(merchant)).anySatisfy(error -> assertThat(error).contains("100.64.0.7"));
+            assertThat(errors(merchant).stream().filter(error -> error.contains("(loopback)"))).hasSize(3);
             assertThat(hits).hasValue(0);
         }
     }
