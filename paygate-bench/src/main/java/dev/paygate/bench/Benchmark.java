@@ -1,0 +1,196 @@
+package dev.paygate.bench;
+
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.devinfra.DevInfrastructure;
+import dev.paygate.devinfra.Infrastructure;
+import dev.paygate.launcher.PaygateStack;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The end-to-end benchmark (README "Performance"): the raw database limit first, then refunds through the public API
+ * to their webhooks, then a correctness check of everything that was accepted. Prints a table, optionally JSON.
+ */
+public final class Benchmark {
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchConfig config;
+        try {
+            config = BenchConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Report report = run(config);
+        System.out.println(report.table());
+        if (config.json() != null) {
+            Files.writeString(config.json(), report.json());
+            System.out.println("report written to " + config.json().toAbsolutePath());
+        }
+        System.exit(report.correct() ? 0 : 1);
+    }
+
+    /** One whole run; starts (and stops) a stack of its own when the config names no URL. */
+    public static Report run(BenchConfig config) throws Exception {
+        PaygateStack stack = null;
+        String url = config.url();
+        String apiKey = config.apiKey();
+        String dbUrl = config.dbUrl();
+        String dbUser = config.dbUser();
+        String dbPassword = config.dbPassword();
+        if (url == null) {
+            Infrastructure infra = DevInfrastructure.shared();
+            dbUrl = infra.createDatabase("bench_" + Long.toHexString(System.nanoTime()));
+            dbUser = infra.dbUser();
+            dbPassword = infra.dbPassword();
+            // the embedded server runs with synchronous_commit off (fast tests); the benchmark measures with it on
+            synchronousCommit(dbUrl, dbUser, dbPassword);
+            apiKey = "sk_test_" + Ids.randomBase58(32);
+            stack = PaygateStack.start(infra, new PaygateStack.Options(0, new int[] {0, 0, 0}, dbUrl, apiKey,
+                    "bench-admin-" + Ids.randomBase58(8), true, List.of("--logging.level.root=WARN",
+                    "--logging.level.dev.paygate=WARN")));
+            stack.awaitChainReady(Duration.ofMinutes(2));
+            url = "http://localhost:" + stack.gatewayPort();
+        }
+        try (WebhookSink sink = new WebhookSink()) {
+            Api api = new Api(url, apiKey);
+            Report report = new Report(config, url);
+            if (dbUrl != null) {
+                report.database = settings(dbUrl, dbUser, dbPassword);
+                log("raw limit: " + config.concurrency() + " connections, " + config.rawDuration().toSeconds() + " s");
+                report.raw = RawLimit.run(dbUrl, dbUser, dbPassword, config.concurrency(), config.payments(),
+                        Duration.ofSeconds(2).toNanos(), config.rawDuration().toNanos());
+            }
+            JsonNode endpoint = PaygateJson.wire().readTree(api.post("/api2/webhook-endpoints", "{\"url\": \""
+                    + sink.url() + "\", \"enabledEvents\": [\"refund.updated\", \"payment.canceled\", \"session.expired\"],"
+                    + " \"description\": \"paygate-bench\"}").join().body());
+            if (!endpoint.has("id")) {
+                throw new IllegalStateException("could not register the benchmark's webhook endpoint: " + endpoint);
+            }
+            try {
+                log("seeding " + config.payments() + " captured payments");
+                List<Load.Seeded> payments = seed(api, config.payments());
+                Load load = new Load(api, config, payments);
+                log((config.rate() > 0 ? "offering " + config.rate() + " requests/s" : config.concurrency() + " clients")
+                        + ", " + config.warmup().toSeconds() + " s warm-up, " + config.duration().toSeconds() + " s measured");
+                load.run(config.warmup().toNanos(), config.duration().toNanos());
+                log("draining: waiting up to " + config.drain().toSeconds() + " s for every webhook");
+                drain(load, sink, config.drain());
+                report.chain(load, sink);
+                report.check(load, sink, amountsRefunded(api, payments, load, config.drain()));
+                return report;
+            } finally {
+                api.delete("/api2/webhook-endpoints/" + endpoint.get("id").asString()).join();
+            }
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+        }
+    }
+
+    static String paymentBody(long amount, String captureMethod) {
+        return "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"captureMethod\": \"" + captureMethod + "\", "
+                + "\"confirm\": true, \"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": \"4111111111111111\", "
+                + "\"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, \"holderName\": \"Bench\"}}}";
+    }
+
+    /** Captured payments of the largest amount, so refunds never run out (not timed). */
+    private static List<Load.Seeded> seed(Api api, int n) {
+        Semaphore inFlight = new Semaphore(16);
+        List<CompletableFuture<Load.Seeded>> created = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            inFlight.acquireUninterruptibly();
+            created.add(api.post("/api2/payments", paymentBody(99_999_999L, "automatic"))
+                    .whenComplete((a, e) -> inFlight.release())
+                    .thenApply(answer -> {
+                        JsonNode p = PaygateJson.wire().readTree(answer.body());
+                        if (answer.status() != 200 || !"succeeded".equals(p.path("status").asString())) {
+                            throw new IllegalStateException("seeding a payment answered " + answer.status() + ": "
+                                    + answer.body());
+                        }
+                        return new Load.Seeded(p.get("id").asString(), p.get("amountReceived").asLong());
+                    }));
+        }
+        return created.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Until every accepted change has its webhooks (final status included), or the drain time is up. */
+    private static void drain(Load load, WebhookSink sink, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && !Report.missingWebhooks(load, sink).isEmpty()) {
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // a load tool waiting for stragglers
+        }
+    }
+
+    /**
+     * Each payment's {@code amountRefunded} as the API shows it, once it has caught up with the refunds' events (or
+     * the drain time is up): it must equal what the benchmark's accepted refunds add up to.
+     */
+    private static Map<String, long[]> amountsRefunded(Api api, List<Load.Seeded> payments, Load load, Duration limit) {
+        Map<String, Long> expected = new HashMap<>();
+        load.accepted.values().stream().filter(a -> a.kind().equals("refund"))
+                .forEach(a -> expected.merge(a.paymentId(), a.amount(), Long::sum));
+        long deadline = System.nanoTime() + limit.toNanos();
+        Map<String, long[]> shown = new LinkedHashMap<>();
+        while (true) {
+            shown.clear();
+            for (Load.Seeded p : payments) {
+                JsonNode payment = PaygateJson.wire().readTree(api.get("/api2/payments/" + p.id()).join().body());
+                shown.put(p.id(), new long[] {payment.get("amountRefunded").asLong(), payment.get("amountReceived").asLong(),
+                        expected.getOrDefault(p.id(), 0L)});
+            }
+            boolean caughtUp = shown.values().stream().allMatch(v -> v[0] == v[2]);
+            if (caughtUp || System.nanoTime() >= deadline) {
+                return shown;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+        }
+    }
+
+    private static void synchronousCommit(String jdbcUrl, String user, String password) throws java.sql.SQLException {
+        String database = java.net.URI.create(jdbcUrl.substring("jdbc:".length())).getPath().substring(1);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE \"" + database + "\" SET synchronous_commit TO on");
+        }
+    }
+
+    /** What bounds the database's commit rate, as a new connection of the stack sees it. */
+    private static Map<String, String> settings(String jdbcUrl, String user, String password) throws java.sql.SQLException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+             java.sql.Statement s = c.createStatement()) {
+            for (String name : List.of("server_version", "synchronous_commit", "fsync", "shared_buffers", "max_connections")) {
+                try (java.sql.ResultSet rs = s.executeQuery("SHOW " + name)) {
+                    rs.next();
+                    settings.put(name, rs.getString(1));
+                }
+            }
+        }
+        return settings;
+    }
+
+    static void log(String line) {
+        System.out.println("[bench] " + line);
+    }
+
+    static double ms(Histogram h, double percentile) {
+        return h.getValueAtPercentile(percentile) / 1e6;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.paygate.bench;
+
+import dev.paygate.contracts.json.PaygateJson;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Drives the chain: a closed loop of {@code concurrency} clients, or an open loop offering a fixed rate (then each
+ * latency counts from the request's intended start, so a stall shows in the percentiles instead of hiding them).
+ * Only requests that start inside the measured window are counted.
+ */
+final class Load {
+
+    /** A change the chain accepted, to be matched with its webhooks later. */
+    record Accepted(String kind, String objectId, String paymentId, long amount, long startedAt, long answeredAt,
+                    boolean measured) {
+    }
+
+    private final Api api;
+    private final BenchConfig config;
+    private final List<Seeded> payments;
+    final Map<String, Histogram> latency = new ConcurrentHashMap<>();
+    final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+    final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
+    final AtomicLong sent = new AtomicLong();
+    /** Accepted with 202: the outcome was not known within the reply timeout (not an error). */
+    final AtomicLong late = new AtomicLong();
+    private volatile long measureFrom;
+    private volatile long measureUntil;
+
+    record Seeded(String id, long amount) {
+    }
+
+    Load(Api api, BenchConfig config, List<Seeded> payments) {
+        this.api = api;
+        this.config = config;
+        this.payments = payments;
+    }
+
+    /** Warm-up then the measured window; returns when the last request of the window has its answer. */
+    void run(long warmupNanos, long durationNanos) {
+        long start = System.nanoTime();
+        measureFrom = start + warmupNanos;
+        measureUntil = measureFrom + durationNanos;
+        if (config.rate() > 0) {
+            openLoop(start);
+        } else {
+            closedLoop();
+        }
+    }
+
+    private void closedLoop() {
+        CompletableFuture<?>[] clients = new CompletableFuture<?>[config.concurrency()];
+        for (int i = 0; i < clients.length; i++) {
+            clients[i] = client();
+        }
+        CompletableFuture.allOf(clients).join();
+    }
+
+    private CompletableFuture<Void> client() {
+        long now = System.nanoTime();
+        if (now >= measureUntil) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return operation(now).thenCompose(done -> client());
+    }
+
+    private void openLoop(long start) {
+        long period = (long) (1_000_000_000L / config.rate());
+        long outstandingCap = 20_000;
+        AtomicLong outstanding = new AtomicLong();
+        CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+        for (long i = 0; ; i++) {
+            long intended = start + i * period;
+            if (intended >= measureUntil) {
+                break;
+            }
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait); // pacing the offered load, not waiting for an outcome
+            }
+            while (outstanding.get() >= outstandingCap) {
+                LockSupport.parkNanos(100_000); // the client is saturated: the delay shows in the latencies
+            }
+            outstanding.incrementAndGet();
+            last = operation(intended).whenComplete((r, e) -> outstanding.decrementAndGet());
+        }
+        last.join();
+        while (outstanding.get() > 0) {
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** One operation of the mix, timed from {@code intended}. Never fails: errors are counted by kind. */
+    private CompletableFuture<Void> operation(long intended) {
+        sent.incrementAndGet();
+        boolean measured = intended >= measureFrom && intended < measureUntil;
+        int dice = ThreadLocalRandom.current().nextInt(100);
+        if (!"mixed".equals(config.mix()) || dice < 70) {
+            return refund(intended, measured);
+        }
+        return dice < 85 ? cancel(intended, measured) : expire(intended, measured);
+    }
+
+    private CompletableFuture<Void> refund(long intended, boolean measured) {
+        Seeded payment = payments.get(ThreadLocalRandom.current().nextInt(payments.size()));
+        long amount = 1 + ThreadLocalRandom.current().nextInt(100);
+        return api.post("/api2/refunds", "{\"paymentId\": \"" + payment.id() + "\", \"amount\": " + amount + "}")
+                .handle((answer, failure) -> {
+                    long answered = System.nanoTime();
+                    String id = settle("refund", answer, failure, intended, answered, measured);
+                    if (id != null) {
+                        accepted.put(id, new Accepted("refund", id, payment.id(), amount, intended, answered, measured));
+                    }
+                    return (Void) null;
+                });
+    }
+
+    /** A manual-capture payment is authorized (not timed), then cancelled (timed). */
+    private CompletableFuture<Void> cancel(long intended, boolean measured) {
+        return twoStep("cancel", api.post("/api2/payments", Benchmark.paymentBody(1000, "manual")),
+                id -> api.post("/api2/payments/" + id + "/cancel", "{\"cancellationReason\": \"abandoned\"}"), measured);
+    }
+
+    /** A session is created (not timed), then expired (timed). */
+    private CompletableFuture<Void> expire(long intended, boolean measured) {
+        return twoStep("expire", api.post("/api2/sessions", "{\"amount\": 1000, \"currency\": \"EUR\"}"),
+                id -> api.post("/api2/sessions/" + id + "/expire", null), measured);
+    }
+
+    /** Creates an object (not timed), then times the change that is being measured. */
+    private CompletableFuture<Void> twoStep(String kind, CompletableFuture<Api.Answer> create,
+                                            java.util.function.Function<String, CompletableFuture<Api.Answer>> change,
+                                            boolean measured) {
+        return create.thenCompose(created -> {
+            if (created.status() != 200) {
+                count(kind + ":create " + created.status());
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            String id = PaygateJson.wire().readTree(created.body()).get("id").asString();
+            long start = System.nanoTime();
+            return change.apply(id).handle((answer, failure) -> {
+                long answered = System.nanoTime();
+                if (settle(kind, answer, failure, start, answered, measured) != null) {
+                    accepted.put(id, new Accepted(kind, id, null, 0, start, answered, measured));
+                }
+                return (Void) null;
+            });
+        }).exceptionally(e -> {
+            count(kind + ":" + rootCause(e).getClass().getSimpleName());
+            return null;
+        });
+    }
+
+    /** Records the latency and the outcome; emits the accepted object's id, or null. */
+    private String settle(String kind, Api.Answer answer, Throwable failure, long started, long answered,
+                          boolean measured) {
+        if (measured) {
+            latency.computeIfAbsent(kind, k -> new ConcurrentHistogram(3_600_000_000_000L, 3))
+                    .recordValue(Math.max(0, answered - started));
+        }
+        if (failure != null) {
+            count(kind + ":" + rootCause(failure).getClass().getSimpleName());
+            return null;
+        }
+        if (!answer.ok()) {
+            JsonNode problem = PaygateJson.wire().readTree(answer.body());
+            count(kind + ":" + answer.status() + " " + (problem.has("code") ? problem.get("code").asString() : ""));
+            return null;
+        }
+        if (answer.status() == 202) {
+            late.incrementAndGet();
+        }
+        return PaygateJson.wire().readTree(answer.body()).get("id").asString();
+    }
+
+    private void count(String kind) {
+        errors.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+}
