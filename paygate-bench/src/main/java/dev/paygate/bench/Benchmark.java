@@ -88,9 +88,14 @@ public final class Benchmark {
                 Load load = new Load(api, config, payments);
                 log((config.rate() > 0 ? "offering " + config.rate() + " requests/s" : config.concurrency() + " clients")
                         + ", " + config.warmup().toSeconds() + " s warm-up, " + config.duration().toSeconds() + " s measured");
+                long[] before = dbUrl == null ? null : activity(dbUrl, dbUser, dbPassword);
                 load.run(config.warmup().toNanos(), config.duration().toNanos());
                 log("draining: waiting up to " + config.drain().toSeconds() + " s for every webhook");
                 drain(load, sink, config.drain());
+                if (before != null) {
+                    long[] after = activity(dbUrl, dbUser, dbPassword);
+                    report.databaseWork(before, after, load.accepted.size());
+                }
                 report.chain(load, sink);
                 report.check(load, sink, amountsRefunded(api, payments, load, config.drain()));
                 return report;
@@ -168,6 +173,19 @@ public final class Benchmark {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
              java.sql.Statement s = c.createStatement()) {
             s.execute("ALTER DATABASE \"" + database + "\" SET synchronous_commit TO on");
+        }
+    }
+
+    /** The database's counters: commits, rows inserted, updated, read (for the work one change costs). */
+    private static long[] activity(String jdbcUrl, String user, String password) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT pg_stat_clear_snapshot()");
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT xact_commit, tup_inserted, tup_updated, tup_fetched "
+                    + "FROM pg_stat_database WHERE datname = current_database()")) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
+            }
         }
     }
 

@@ -15,6 +15,18 @@ public final class Report {
     private final String url;
     RawLimit.Result raw;
     Map<String, String> database;
+    private final Map<String, Object> work = new LinkedHashMap<>();
+
+    /** Database work per accepted change, from PostgreSQL's own counters (whole run, all services). */
+    void databaseWork(long[] before, long[] after, long changes) {
+        if (changes == 0) {
+            return;
+        }
+        String[] names = {"commits", "rowsInserted", "rowsUpdated", "rowsRead"};
+        for (int i = 0; i < names.length; i++) {
+            work.put(names[i] + "PerChange", round((after[i] - before[i]) / (double) changes));
+        }
+    }
     private final Map<String, Object> chain = new LinkedHashMap<>();
     private final Map<String, Object> correctness = new LinkedHashMap<>();
     private boolean correct;
@@ -158,6 +170,9 @@ public final class Report {
             all.put("chainToRawRatio", round(completedPerSecond / raw.perSecond()));
         }
         all.put("chain", chain);
+        if (!work.isEmpty()) {
+            all.put("databaseWork", work);
+        }
         all.put("correctness", correctness);
         return PaygateJson.wire().writerWithDefaultPrettyPrinter().writeValueAsString(all);
     }
@@ -191,6 +206,9 @@ public final class Report {
         Map<String, Object> e2e = (Map<String, Object>) chain.get("requestToWebhookMs");
         t.append(String.format("request → webhook ms: p50 %s, p99 %s, max %s (%s refunds)%n", e2e.get("p50"),
                 e2e.get("p99"), e2e.get("max"), e2e.get("count")));
+        if (!work.isEmpty()) {
+            t.append(String.format("database work  per accepted change: %s%n", work));
+        }
         t.append(String.format("errors         %s; answered 202 (late): %s%n", chain.get("errors"),
                 chain.get("answeredLate202")));
         t.append(String.format("webhooks       %s received, %s redeliveries (same webhook-id)%n",

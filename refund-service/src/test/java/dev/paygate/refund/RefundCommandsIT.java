@@ -155,6 +155,32 @@ class RefundCommandsIT {
     }
 
     @Test
+    void aRecordThatIsNoCommandIsPassedAndTheCommandsAroundItAreApplied() throws Exception {
+        String merchant = Ids.MERCHANT.next();
+        String payment = capturedPayment(merchant, 1000);
+        CreateRefund first = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 100L, null,
+                Map.of(), null, null);
+        CreateRefund last = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 200L, null,
+                Map.of(), null, null);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            // one partition (one key), one poll's batch: a command, garbage, a command
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.paygate.contracts.Topics.REFUND_COMMANDS,
+                    payment, dev.paygate.contracts.json.PaygateJson.wire().writeValueAsBytes(first)));
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.paygate.contracts.Topics.REFUND_COMMANDS,
+                    payment, "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.paygate.contracts.Topics.REFUND_COMMANDS,
+                    payment, dev.paygate.contracts.json.PaygateJson.wire().writeValueAsBytes(last))).get();
+        }
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment) == 2);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(300);
+    }
+
+    @Test
     void concurrentReservationsNeverExceedWhatWasReceived() {
         String payment = capturedPayment(Ids.MERCHANT.next(), 50);
 

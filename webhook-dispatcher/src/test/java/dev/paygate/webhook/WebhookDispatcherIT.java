@@ -287,4 +287,25 @@ class WebhookDispatcherIT extends DispatcherTestBase {
                 .expectBody()
                 .jsonPath("$.code").isEqualTo("method_not_allowed");
     }
+
+    @Test
+    void aRecordThatIsNoStateChangeIsPassedAndTheEventsAroundItAreDelivered() throws Exception {
+        String merchant = Ids.MERCHANT.next();
+        createEndpoint(merchant, "/around-garbage", List.of("*"));
+        String paymentId = Ids.PAYMENT.next();
+        StateChange before = change(EventType.PAYMENT_CREATED, merchant, paymentId, paymentId,
+                "{\"id\":\"" + paymentId + "\",\"version\":1}");
+        StateChange after = change(EventType.PAYMENT_SUCCEEDED, merchant, paymentId, paymentId,
+                "{\"id\":\"" + paymentId + "\",\"version\":2}");
+
+        // one poll's batch: an event, a record without CloudEvents headers, an event (same key, same partition)
+        producer.send(dev.paygate.contracts.event.CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, before));
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.PAYMENT_EVENTS, paymentId,
+                "not a state change".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        producer.send(dev.paygate.contracts.event.CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, after)).get();
+
+        await().atMost(WITHIN).until(() -> receiver.at("/around-garbage").size() == 2);
+        assertThat(receiver.at("/around-garbage")).extracting(r -> r.header("webhook-id"))
+                .containsExactlyInAnyOrder(before.id(), after.id());
+    }
 }

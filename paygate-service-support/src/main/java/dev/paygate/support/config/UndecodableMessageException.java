@@ -9,4 +9,8 @@ public class UndecodableMessageException extends RuntimeException {
     public UndecodableMessageException(String message) {
         super(message);
     }
+
+    public UndecodableMessageException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -42,4 +42,28 @@ public class InboxProcessor {
                     }
                 });
     }
+
+    /**
+     * Applies a poll's worth of messages in order, each at most once, all in <em>one</em> transaction: one commit
+     * (one WAL flush) for the lot instead of one per message. If any fails, none is recorded and the whole lot is
+     * redelivered; those applied before are then found in the inbox. Emits how many were applied now.
+     *
+     * @param id     the message's inbox key (command id, event id)
+     * @param change runs inside the transaction for a message seen for the first time; emits what to publish
+     */
+    public <M> Mono<Integer> applyAllOnce(String consumer, List<M> messages, java.util.function.Function<M, String> id,
+                                          java.util.function.Function<M, Mono<List<OutboxMessage>>> change) {
+        Mono<Integer> all = reactor.core.publisher.Flux.fromIterable(messages)
+                .concatMap(m -> inbox.firstDelivery(consumer, id.apply(m))
+                        .flatMap(first -> first
+                                ? Mono.defer(() -> change.apply(m)).flatMap(outbox::append).thenReturn(1)
+                                : Mono.just(0)))
+                .reduce(0, Integer::sum);
+        return tx.transactional(all)
+                .doOnNext(applied -> {
+                    if (applied > 0) {
+                        relay.wakeUp();
+                    }
+                });
+    }
 }

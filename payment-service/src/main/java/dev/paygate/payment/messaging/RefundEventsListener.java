@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import dev.paygate.support.config.UndecodableMessageException;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -62,15 +64,34 @@ public class RefundEventsListener {
         this.properties = properties;
     }
 
-    @KafkaListener(id = "payment-refund-events", topics = Topics.REFUND_EVENTS, groupId = CONSUMER)
-    public void onRefundEvent(ConsumerRecord<String, byte[]> record) {
-        StateChange change = CloudEventsKafka.fromRecord(record);
-        if (change.type() != EventType.REFUND_UPDATED) {
-            return;
+    /** A poll's refund events in one transaction, in order: one commit for the lot. */
+    @KafkaListener(id = "payment-refund-events", topics = Topics.REFUND_EVENTS, groupId = CONSUMER, batch = "true",
+            properties = "max.poll.records=${paygate.kafka.batch-size:100}")
+    public void onRefundEvents(List<ConsumerRecord<String, byte[]>> records) {
+        List<StateChange> changes = new ArrayList<>(records.size());
+        int undecodable = -1;
+        RuntimeException why = null;
+        for (int i = 0; i < records.size() && undecodable < 0; i++) {
+            try {
+                StateChange change = CloudEventsKafka.fromRecord(records.get(i));
+                if (change.type() == EventType.REFUND_UPDATED) {
+                    changes.add(change);
+                }
+            } catch (RuntimeException e) {
+                undecodable = i;
+                why = e;
+            }
         }
-        Refund refund = PaygateJson.wire().readValue(change.data(), Refund.class);
-        inbox.applyOnce(CONSUMER, change.id(), () -> apply(refund, change.time()))
-                .block(properties.getKafka().getCommandTimeout());
+        if (!changes.isEmpty()) {
+            inbox.applyAllOnce(CONSUMER, changes, StateChange::id,
+                            change -> apply(PaygateJson.wire().readValue(change.data(), Refund.class), change.time()))
+                    .block(properties.getKafka().getCommandTimeout());
+        }
+        if (undecodable >= 0) {
+            // the events before it are applied; the error handler passes this one and redelivers the rest
+            throw new BatchListenerFailedException("undecodable refund event", new UndecodableMessageException(
+                    "refund event at offset " + records.get(undecodable).offset(), why), undecodable);
+        }
     }
 
     private Mono<List<OutboxMessage>> apply(Refund refund, Instant time) {

@@ -2,6 +2,7 @@ package dev.paygate.refund.messaging;
 
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.event.CloudEventsKafka;
+import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.event.StateChange;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.refund.bank.PaymentLookup;
@@ -30,6 +31,11 @@ public class PaymentEventsListener {
         StateChange change = CloudEventsKafka.fromRecord(record);
         if (!change.type().wireName().startsWith("payment.")) {
             return; // session events: nothing to refund there
+        }
+        if (change.type() == EventType.PAYMENT_AMOUNT_UPDATED) {
+            // refunded totals and lowered authorizations: neither the status nor the amount received moves, and
+            // the copy keeps only those (every refund causes one of these; skipping it saves a transaction each)
+            return;
         }
         lookup.record(change.merchantId(), PaygateJson.wire().readTree(change.data()))
                 .block(properties.getKafka().getCommandTimeout());

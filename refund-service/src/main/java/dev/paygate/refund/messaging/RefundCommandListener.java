@@ -8,13 +8,18 @@ import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.refund.RefundCommands;
 import dev.paygate.support.config.PaygateProperties;
 import dev.paygate.support.outbox.InboxProcessor;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import dev.paygate.support.config.UndecodableMessageException;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import tools.jackson.core.JacksonException;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Consumes {@link Topics#REFUND_COMMANDS}, keyed by payment: one payment's refunds are applied one at a time, in
- * order, each in its own transaction (inbox, balance, refund, outbox).
+ * order. A poll's commands share one transaction (inbox, balances, refunds, outbox).
  */
 @Component
 public class RefundCommandListener {
@@ -31,14 +36,37 @@ public class RefundCommandListener {
         this.properties = properties;
     }
 
+    /**
+     * A poll's commands in one transaction, in order (so one payment's refunds stay in order): one commit for the
+     * lot. A command that doesn't decode is passed by the error handler (named by its index); anything else fails
+     * the lot, which is redelivered and finds what was applied in the inbox.
+     */
     @KafkaListener(id = "refund-commands", topics = Topics.REFUND_COMMANDS, groupId = CONSUMER,
-            concurrency = "${paygate.kafka.concurrency:3}")
-    public void onCommand(ConsumerRecord<String, byte[]> record) {
-        RefundCommand command = PaygateJson.wire().readValue(record.value(), RefundCommand.class);
-        // Kafka's own thread, not an event loop: waiting (bounded) keeps one payment's refunds in order
-        inbox.applyOnce(CONSUMER, command.commandId(), () -> command instanceof ReverseRefund reverse
-                        ? refunds.reverse(reverse)
-                        : refunds.create((CreateRefund) command))
-                .block(properties.getKafka().getCommandTimeout());
+            concurrency = "${paygate.kafka.concurrency:3}", batch = "true",
+            properties = "max.poll.records=${paygate.kafka.batch-size:100}")
+    public void onCommands(List<ConsumerRecord<String, byte[]>> records) {
+        List<RefundCommand> commands = new ArrayList<>(records.size());
+        int undecodable = -1;
+        JacksonException why = null;
+        for (int i = 0; i < records.size() && undecodable < 0; i++) {
+            try {
+                commands.add(PaygateJson.wire().readValue(records.get(i).value(), RefundCommand.class));
+            } catch (JacksonException e) {
+                undecodable = i;
+                why = e;
+            }
+        }
+        // Kafka's own thread, not an event loop: waiting (bounded) commits the offsets only after the commit
+        if (!commands.isEmpty()) {
+            inbox.applyAllOnce(CONSUMER, commands, RefundCommand::commandId, command -> command instanceof ReverseRefund reverse
+                            ? refunds.reverse(reverse)
+                            : refunds.create((CreateRefund) command))
+                    .block(properties.getKafka().getCommandTimeout());
+        }
+        if (undecodable >= 0) {
+            // the commands before it are applied; the error handler passes this one and redelivers the rest
+            throw new BatchListenerFailedException("undecodable refund command", new UndecodableMessageException(
+                    "refund command at offset " + records.get(undecodable).offset(), why), undecodable);
+        }
     }
 }

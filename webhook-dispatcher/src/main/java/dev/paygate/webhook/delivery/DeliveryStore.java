@@ -19,6 +19,9 @@ import reactor.core.publisher.Mono;
 @Repository
 public class DeliveryStore {
 
+    /** How many of the earliest due deliveries one claim looks at. */
+    static final int CLAIM_WINDOW = 2000;
+
     private final DatabaseClient db;
 
     public DeliveryStore(DatabaseClient db) {
@@ -53,16 +56,22 @@ public class DeliveryStore {
                             SELECT endpoint_id, count(*) AS n FROM deliveries
                             WHERE status = 'pending' AND locked_until > now()
                             GROUP BY endpoint_id
-                        ), candidates AS (
-                            SELECT d.id, d.next_attempt_at,
-                                   row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at)
-                                       + coalesce(b.n, 0) AS slot
+                        ), earliest AS (
+                            -- a bounded window of the earliest due rows: a claim's work doesn't grow with the backlog
+                            SELECT d.id, d.endpoint_id, d.next_attempt_at
                             FROM deliveries d
                             JOIN endpoints e ON e.id = d.endpoint_id
-                            LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
                             WHERE d.status = 'pending' AND d.next_attempt_at <= now()
                               AND (d.locked_until IS NULL OR d.locked_until < now())
                               AND e.status = 'enabled'
+                            ORDER BY d.next_attempt_at
+                            LIMIT :window
+                        ), candidates AS (
+                            SELECT w.id, w.next_attempt_at,
+                                   row_number() OVER (PARTITION BY w.endpoint_id ORDER BY w.next_attempt_at)
+                                       + coalesce(b.n, 0) AS slot
+                            FROM earliest w
+                            LEFT JOIN busy b ON b.endpoint_id = w.endpoint_id
                         ), due AS (
                             SELECT d.id FROM deliveries d JOIN candidates c ON c.id = d.id
                             WHERE c.slot <= :perEndpoint
@@ -82,6 +91,7 @@ public class DeliveryStore {
                         JOIN events ev ON ev.id = c.event_id""")
                 .bind("limit", limit)
                 .bind("perEndpoint", perEndpoint)
+                .bind("window", CLAIM_WINDOW)
                 .bind("lease", seconds(lease))
                 .map(row -> new ClaimedDelivery(
                         row.get("id", String.class),

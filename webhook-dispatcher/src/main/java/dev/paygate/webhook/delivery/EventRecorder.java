@@ -15,8 +15,15 @@ import reactor.core.publisher.Mono;
 @Service
 public class EventRecorder {
 
-    /** @param duplicate the event had been recorded before; nothing was done */
-    public record Recorded(boolean duplicate, long deliveries) {
+    /**
+     * @param duplicates how many of the events had been recorded before (nothing was done for those)
+     * @param deliveries deliveries made
+     */
+    public record Recorded(long duplicates, long deliveries) {
+
+        public boolean duplicate() {
+            return duplicates > 0;
+        }
     }
 
     private final EventStore events;
@@ -35,10 +42,22 @@ public class EventRecorder {
     }
 
     public Mono<Recorded> record(StateChange change) {
+        return tx.transactional(recordOne(change));
+    }
+
+    /** Several events in one transaction, in order: one commit for the lot. */
+    public Mono<Recorded> recordAll(java.util.List<StateChange> changes) {
+        return tx.transactional(reactor.core.publisher.Flux.fromIterable(changes)
+                .concatMap(this::recordOne)
+                .reduce(new Recorded(0, 0), (a, b) -> new Recorded(a.duplicates() + b.duplicates(),
+                        a.deliveries() + b.deliveries())));
+    }
+
+    private Mono<Recorded> recordOne(StateChange change) {
         String body = WebhookBody.of(change);
-        Mono<Recorded> recording = events.insert(change, body)
+        return events.insert(change, body)
                 .flatMap(first -> !first
-                        ? Mono.just(new Recorded(true, 0))
+                        ? Mono.just(new Recorded(1, 0))
                         // read all endpoints before inserting: one connection can't start a statement while
                         // a result is still streaming (r2dbc-postgresql would wait for ever)
                         : endpoints.subscribedTo(change.merchantId(), change.type().wireName())
@@ -48,7 +67,6 @@ public class EventRecorder {
                                         change.id(), endpointId, schedule.firstDelay()))
                                 .filter(inserted -> inserted)
                                 .count()
-                                .map(count -> new Recorded(false, count)));
-        return tx.transactional(recording);
+                                .map(count -> new Recorded(0, count)));
     }
 }

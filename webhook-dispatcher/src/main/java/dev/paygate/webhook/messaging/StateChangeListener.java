@@ -6,7 +6,11 @@ import dev.paygate.contracts.event.StateChange;
 import dev.paygate.support.config.PaygateProperties;
 import dev.paygate.webhook.delivery.DeliveryWorker;
 import dev.paygate.webhook.delivery.EventRecorder;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import dev.paygate.support.config.UndecodableMessageException;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -33,20 +37,39 @@ public class StateChangeListener {
         this.properties = properties;
     }
 
+    /** A poll's events in one transaction: one commit for the lot (a redelivered event is found and skipped). */
     @KafkaListener(id = "webhook-state-changes", topics = {Topics.PAYMENT_EVENTS, Topics.REFUND_EVENTS},
-            groupId = GROUP, concurrency = "${paygate.kafka.concurrency:3}")
-    public void onStateChange(ConsumerRecord<String, byte[]> record) {
-        StateChange change = CloudEventsKafka.fromRecord(record);
-        // The listener thread is Kafka's own, not a reactive event loop: waiting here (bounded) commits the offset
-        // only after the event is stored. A timeout fails the record, which is then retried.
-        EventRecorder.Recorded recorded = recorder.record(change).block(properties.getKafka().getCommandTimeout());
+            groupId = GROUP, concurrency = "${paygate.kafka.concurrency:3}", batch = "true",
+            properties = "max.poll.records=${paygate.kafka.batch-size:100}")
+    public void onStateChanges(List<ConsumerRecord<String, byte[]>> records) {
+        List<StateChange> changes = new ArrayList<>(records.size());
+        int undecodable = -1;
+        RuntimeException why = null;
+        for (int i = 0; i < records.size() && undecodable < 0; i++) {
+            try {
+                changes.add(CloudEventsKafka.fromRecord(records.get(i)));
+            } catch (RuntimeException e) {
+                undecodable = i;
+                why = e;
+            }
+        }
+        // The listener thread is Kafka's own, not a reactive event loop: waiting here (bounded) commits the offsets
+        // only after the events are stored. A failure fails the lot, which is then redelivered.
+        EventRecorder.Recorded recorded = changes.isEmpty() ? new EventRecorder.Recorded(0, 0)
+                : recorder.recordAll(changes).block(properties.getKafka().getCommandTimeout());
         if (recorded == null) {
-            throw new IllegalStateException("recording event " + change.id() + " completed without a result");
+            throw new IllegalStateException("recording " + changes.size() + " events completed without a result");
         }
         if (recorded.duplicate()) {
-            log.debug("event {} was recorded before; redelivery ignored", change.id());
-        } else if (recorded.deliveries() > 0) {
+            log.debug("{} of {} events were recorded before; redelivery ignored", recorded.duplicates(), changes.size());
+        }
+        if (recorded.deliveries() > 0) {
             worker.wakeUp();
+        }
+        if (undecodable >= 0) {
+            // the records before it are stored; the error handler passes this one and redelivers the rest
+            throw new BatchListenerFailedException("undecodable state change", new UndecodableMessageException(
+                    "state change at offset " + records.get(undecodable).offset(), why), undecodable);
         }
     }
 }
