@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 @Repository
 public class DeliveryStore {
 
-    /** How many of the earliest due deliveries one claim looks at. */
+    /** At most how many of the earliest due deliveries one claim looks at (four per free slot, at least 100). */
     static final int CLAIM_WINDOW = 2000;
 
     private final DatabaseClient db;
@@ -91,7 +91,7 @@ public class DeliveryStore {
                         JOIN events ev ON ev.id = c.event_id""")
                 .bind("limit", limit)
                 .bind("perEndpoint", perEndpoint)
-                .bind("window", CLAIM_WINDOW)
+                .bind("window", Math.max(100, Math.min(CLAIM_WINDOW, limit * 4)))
                 .bind("lease", seconds(lease))
                 .map(row -> new ClaimedDelivery(
                         row.get("id", String.class),

@@ -44,6 +44,8 @@ public class DeliveryWorker implements SmartLifecycle {
     private final TransactionalOperator tx;
     private final int concurrency;
     private final int endpointConcurrency;
+    /** Free slots that make a claim worth its query while attempts are in flight. */
+    private final int claimBatch;
     private final Duration maxRetryAfter;
     private final Duration disableAfter;
     private final EndpointStore endpoints;
@@ -65,6 +67,7 @@ public class DeliveryWorker implements SmartLifecycle {
             throw new IllegalArgumentException("paygate.webhooks.endpoint-concurrency must be at least 1");
         }
         this.endpointConcurrency = properties.getEndpointConcurrency();
+        this.claimBatch = Math.max(1, properties.getConcurrency() / 8);
         this.maxRetryAfter = properties.getMaxRetryAfter();
         this.disableAfter = properties.getDisableAfter();
         this.endpoints = endpoints;
@@ -90,8 +93,11 @@ public class DeliveryWorker implements SmartLifecycle {
 
     /** Claims as many due deliveries as there are free slots and hands them to the senders. */
     private Mono<Long> claimDue() {
-        int free = concurrency - inFlight.get();
-        if (free <= 0) {
+        int busy = inFlight.get();
+        int free = concurrency - busy;
+        // claim in batches: one claim query for every few finished attempts, not one per attempt, so the
+        // claim's cost stays small beside the sending however large the backlog is
+        if (free <= 0 || (busy > 0 && free < claimBatch)) {
             return Mono.just(0L);
         }
         return store.claimDue(free, endpointConcurrency, lease)
