@@ -28,6 +28,10 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("--help="))) {
+            System.out.println(BenchConfig.usage());
+            return;
+        }
         BenchConfig config;
         try {
             config = BenchConfig.parse(args);
