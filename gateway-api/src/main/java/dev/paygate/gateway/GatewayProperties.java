@@ -23,6 +23,25 @@ public class GatewayProperties {
     private Duration sessionMaxLifetime = Duration.ofHours(24);
     /** How long an {@code Idempotency-Key} and its answer are kept (SPEC §2.1: at least 24 h in production). */
     private Duration idempotencyRetention = Duration.ofHours(24);
+    /** Failed authentications one client (address) may make per {@link #authFailureWindow} before it gets 429. */
+    private int authFailureLimit = 20;
+    private Duration authFailureWindow = Duration.ofMinutes(1);
+
+    public int getAuthFailureLimit() {
+        return authFailureLimit;
+    }
+
+    public void setAuthFailureLimit(int authFailureLimit) {
+        this.authFailureLimit = authFailureLimit;
+    }
+
+    public Duration getAuthFailureWindow() {
+        return authFailureWindow;
+    }
+
+    public void setAuthFailureWindow(Duration authFailureWindow) {
+        this.authFailureWindow = authFailureWindow;
+    }
 
     public URI getPaymentUrl() {
         return paymentUrl;

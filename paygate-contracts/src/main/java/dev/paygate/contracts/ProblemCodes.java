@@ -23,6 +23,7 @@ public final class ProblemCodes {
     public static final String TRANSACTION_ALREADY_REDUCED = "transaction_already_reduced";
     public static final String REFUND_INVALID_STATUS = "refund_invalid_status";
     public static final String ENDPOINT_DISABLED = "endpoint_disabled";
+    public static final String TOO_MANY_FAILED_AUTHENTICATIONS = "too_many_failed_authentications";
     public static final String AUTHENTICATION_FAILED = "authentication_failed";
     public static final String AUTHENTICATION_REQUIRED = "authentication_required";
     public static final String CARD_INVALID = "card_invalid";

@@ -59,7 +59,9 @@ final class TestStack {
                             "--paygate.acquirer.refund-pending-for=1s",
                             "--paygate.refunds.pending-age=1s",
                             "--paygate.refunds.janitor-interval=200ms",
-                            "--paygate.webhooks.poll-interval=200ms")));
+                            "--paygate.webhooks.poll-interval=200ms",
+                            // every test client is 127.0.0.1, and the refusal tests send many bad keys on purpose
+                            "--paygate.gateway.auth-failure-limit=1000000")));
             try {
                 stack.awaitChainReady(Duration.ofMinutes(2));
             } catch (InterruptedException e) {

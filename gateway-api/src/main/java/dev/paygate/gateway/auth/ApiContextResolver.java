@@ -24,9 +24,11 @@ public class ApiContextResolver implements HandlerMethodArgumentResolver {
     public static final String VERSION_HEADER = "X-Version";
 
     private final MerchantStore merchants;
+    private final AuthFailures failures;
 
-    public ApiContextResolver(MerchantStore merchants) {
+    public ApiContextResolver(MerchantStore merchants, AuthFailures failures) {
         this.merchants = merchants;
+        this.failures = failures;
     }
 
     @Override
@@ -38,15 +40,31 @@ public class ApiContextResolver implements HandlerMethodArgumentResolver {
     public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
                                         ServerWebExchange exchange) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
+        String client = client(exchange);
+        var wait = failures.blocked(client);
+        if (wait.isPresent()) {
+            return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS, ProblemCodes.TOO_MANY_FAILED_AUTHENTICATIONS,
+                    "Too many failed authentications from this client; try again later.", null, wait.get()));
+        }
         String key = key(headers);
         if (key == null) {
+            failures.failed(client);
             return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, ProblemCodes.API_KEY_MISSING,
                     "Authenticate with the X-Api-Key header.", API_KEY_HEADER));
         }
         return merchants.findByKey(key)
-                .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.UNAUTHORIZED, ProblemCodes.API_KEY_INVALID,
-                        "The API key is not valid.", API_KEY_HEADER)))
+                .switchIfEmpty(Mono.defer(() -> {
+                    failures.failed(client);
+                    return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, ProblemCodes.API_KEY_INVALID,
+                            "The API key is not valid.", API_KEY_HEADER));
+                }))
                 .map(merchant -> new ApiContext(merchant.id(), version(headers, merchant.defaultApiVersion())));
+    }
+
+    /** The client's address (the connection's peer; a proxy in front should be given its own limits). */
+    private static String client(ServerWebExchange exchange) {
+        var remote = exchange.getRequest().getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
     }
 
     private static String key(HttpHeaders headers) {

@@ -8,12 +8,23 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String code;
     private final String param;
+    private final java.time.Duration retryAfter;
 
     public ApiException(HttpStatus status, String code, String detail, String param) {
+        this(status, code, detail, param, null);
+    }
+
+    /** @param retryAfter sent as {@code Retry-After} (whole seconds, rounded up), or null */
+    public ApiException(HttpStatus status, String code, String detail, String param, java.time.Duration retryAfter) {
         super(detail);
         this.status = status;
         this.code = code;
         this.param = param;
+        this.retryAfter = retryAfter;
+    }
+
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     public static ApiException badRequest(String code, String detail, String param) {

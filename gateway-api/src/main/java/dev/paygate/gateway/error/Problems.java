@@ -23,6 +23,12 @@ public final class Problems {
     }
 
     public static ResponseEntity<ProblemDetail> of(ApiException e) {
-        return of(e.status(), e.code(), e.getMessage(), e.param());
+        ResponseEntity<ProblemDetail> answer = of(e.status(), e.code(), e.getMessage(), e.param());
+        if (e.retryAfter() == null) {
+            return answer;
+        }
+        long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+        return ResponseEntity.status(answer.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header("Retry-After", Long.toString(seconds)).body(answer.getBody());
     }
 }

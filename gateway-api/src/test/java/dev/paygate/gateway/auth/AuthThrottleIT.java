@@ -1,0 +1,77 @@
+package dev.paygate.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paygate.contracts.Ids;
+import dev.paygate.devinfra.DevInfrastructure;
+import dev.paygate.devinfra.Infrastructure;
+import dev.paygate.gateway.GatewayApplication;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Key guessing is slowed down: after 5 failed authentications from one client, that client gets 429 with
+ * {@code Retry-After} — on every endpoint, whatever key it sends — until its window ends. The gateway alone, on real
+ * Kafka and PostgreSQL.
+ */
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=gateway-api")
+class AuthThrottleIT {
+
+    static final Infrastructure INFRA = DevInfrastructure.shared();
+    static final String KEY = "sk_test_" + Ids.randomBase58(32);
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        String db = INFRA.createDatabase("gateway_throttle_" + Long.toHexString(System.nanoTime()));
+        registry.add("spring.kafka.bootstrap-servers", INFRA::kafkaBootstrap);
+        registry.add("paygate.db.url", () -> db);
+        registry.add("paygate.db.user", INFRA::dbUser);
+        registry.add("paygate.db.password", INFRA::dbPassword);
+        registry.add("paygate.gateway.demo-api-key", () -> KEY);
+        registry.add("paygate.gateway.auth-failure-limit", () -> "5");
+        registry.add("paygate.gateway.auth-failure-window", () -> "1h");
+    }
+
+    @LocalServerPort int port;
+
+    @Test
+    void repeatedBadKeysFromOneClientAreRefusedWithRetryAfter() {
+        WebTestClient api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(20)).build();
+        // the right key gets through before (to the body's validation, which needs nothing behind the gateway)
+        api.post().uri("/api2/sessions").header("X-Api-Key", KEY).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{}").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.code").isEqualTo("parameter_missing");
+
+        for (int i = 0; i < 4; i++) {
+            api.get().uri("/api2/sessions/{id}", Ids.SESSION.next()).header("X-Api-Key", "sk_test_guess" + i).exchange()
+                    .expectStatus().isUnauthorized()
+                    .expectBody().jsonPath("$.code").isEqualTo("api_key_invalid");
+        }
+        api.get().uri("/api2/sessions/{id}", Ids.SESSION.next()).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.code").isEqualTo("api_key_missing");
+
+        // the sixth try, with any key (the right one included), on any endpoint: 429 until the window ends
+        for (String key : new String[] {"sk_test_guess5", KEY}) {
+            var answer = api.post().uri("/api/v2/Payment/Transactions/{id}/cancel", Ids.transactionId())
+                    .header("Authorization", "Bearer " + key).contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                    .exchange()
+                    .expectStatus().isEqualTo(429)
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody(String.class).returnResult();
+            long retryAfter = Long.parseLong(answer.getResponseHeaders().getFirst("Retry-After"));
+            assertThat(retryAfter).isBetween(3500L, 3600L);
+            assertThat(answer.getResponseBody()).contains("\"code\":\"too_many_failed_authentications\"")
+                    .doesNotContain(KEY);
+        }
+    }
+}
