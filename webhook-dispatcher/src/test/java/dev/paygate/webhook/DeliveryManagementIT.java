@@ -347,7 +347,10 @@ class DeliveryManagementIT extends DispatcherTestBase {
 
         expectProblem(HttpMethod.POST, path, merchant, null, 400, "parameter_missing", "since");
         expectProblem(HttpMethod.POST, path, merchant, "{\"since\": \"yesterday\"}", 400, "parameter_invalid", "since");
-        expectProblem(HttpMethod.POST, path, merchant, "{\"since\": 5, \"x\": 1}", 400, "parameter_unknown", "x");
+        // a number is no time here, not even as epoch seconds
+        expectProblem(HttpMethod.POST, path, merchant, "{\"since\": 9.5}", 400, "parameter_invalid", "since");
+        expectProblem(HttpMethod.POST, path, merchant, "{\"since\": 1700000000}", 400, "parameter_invalid", "since");
+        expectProblem(HttpMethod.POST, path, merchant, "{\"x\": 1, \"since\": \"2026-01-01T00:00:00Z\"}", 400, "parameter_unknown", "x");
         expectProblem(HttpMethod.POST, path, Ids.MERCHANT.next(), "{\"since\": \"2026-01-01T00:00:00Z\"}", 404,
                 "resource_missing", "id");
     }

@@ -56,15 +56,21 @@ public class RequestSizeLimit implements WebFilter {
     }
 
     private static Mono<Void> refuse(ServerWebExchange exchange) {
+        return writeProblem(exchange, HttpStatus.CONTENT_TOO_LARGE, ProblemCodes.BODY_TOO_LARGE,
+                "The request body exceeds 64 KiB.");
+    }
+
+    /** Answers problem+json from a filter, before any handler (and its error handling) runs. */
+    static Mono<Void> writeProblem(ServerWebExchange exchange, HttpStatus status, String code, String detail) {
         Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "urn:paygate:problem:" + ProblemCodes.BODY_TOO_LARGE);
-        problem.put("title", HttpStatus.CONTENT_TOO_LARGE.getReasonPhrase());
-        problem.put("status", HttpStatus.CONTENT_TOO_LARGE.value());
-        problem.put("detail", "The request body exceeds 64 KiB.");
+        problem.put("type", "urn:paygate:problem:" + code);
+        problem.put("title", status.getReasonPhrase());
+        problem.put("status", status.value());
+        problem.put("detail", detail);
         problem.put("instance", exchange.getRequest().getPath().value());
-        problem.put("code", ProblemCodes.BODY_TOO_LARGE);
+        problem.put("code", code);
         byte[] bytes = PaygateJson.wire().writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponse().setStatusCode(HttpStatus.CONTENT_TOO_LARGE);
+        exchange.getResponse().setStatusCode(status);
         exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(bytes)));
     }

@@ -88,7 +88,8 @@ public class InternalDeliveryController {
                 .then(get(id, merchantId));
     }
 
-    record RecoverRequest(Instant since) {
+    /** {@code since} is read as text and parsed as ISO-8601: a number is not a time here (no epoch coercion). */
+    record RecoverRequest(String since) {
     }
 
     /** Every failed delivery of the endpoint since {@code since} is sent again: {@code {id, since, recovered}}. */
@@ -159,7 +160,12 @@ public class InternalDeliveryController {
         if (request == null || request.since() == null) {
             throw ApiProblem.badRequest(ProblemCodes.PARAMETER_MISSING, "Field 'since' is required.", "since");
         }
-        return request.since();
+        try {
+            return Instant.parse(request.since());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID,
+                    "since must be an ISO-8601 time such as 2026-11-22T05:00:00Z.", "since");
+        }
     }
 
     private static JsonNode json(String body) {
