@@ -179,6 +179,10 @@ class HostileInputIT {
         if (r == null) {
             return; // the mutation does not apply to this target's body (e.g. no field of that kind)
         }
+        if (Boolean.getBoolean("paygate.hostile.trace")) {
+            System.out.println("hostile " + sent.get() + ": " + h.mutation() + " " + abbreviate(h.value()) + " "
+                    + r.method + " " + abbreviate(r.path) + " " + r.headers.keySet() + " " + abbreviate(r.body));
+        }
         var spec = CLIENT.method(org.springframework.http.HttpMethod.valueOf(r.method))
                 .uri(URI.create(TestStack.gatewayUrl() + r.path));
         r.headers.forEach(spec::header);
