@@ -39,8 +39,13 @@ class HostileInputIT {
     static Map<String, String> ids = new LinkedHashMap<>();
     static String before;
     static final org.springframework.test.web.reactive.server.WebTestClient CLIENT =
-            org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
-                    .responseTimeout(Duration.ofSeconds(40)).build();
+            // a new connection per request. With pooled keep-alive connections, a request sent after some of these
+            // refusals sometimes gets no answer at all (seen with the JDK client and with Reactor Netty's; not yet
+            // diagnosed, see issue 8): this suite checks the answers, that one needs its own test
+            org.springframework.test.web.reactive.server.WebTestClient.bindToServer(
+                            new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+                                    reactor.netty.http.client.HttpClient.newConnection()))
+                    .responseTimeout(Duration.ofSeconds(15)).build();
     static final AtomicLong sent = new AtomicLong();
 
     /** One endpoint: its method and path (with {placeholders}), a valid body (null when it takes none). */
@@ -186,8 +191,14 @@ class HostileInputIT {
         var spec = CLIENT.method(org.springframework.http.HttpMethod.valueOf(r.method))
                 .uri(URI.create(TestStack.gatewayUrl() + r.path));
         r.headers.forEach(spec::header);
-        var result = (r.body == null ? spec : spec.bodyValue(r.body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                .exchange().expectBody(String.class).returnResult();
+        org.springframework.test.web.reactive.server.EntityExchangeResult<String> result;
+        try {
+            result = (r.body == null ? spec : spec.bodyValue(r.body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .exchange().expectBody(String.class).returnResult();
+        } catch (RuntimeException e) {
+            diagnose();
+            throw e;
+        }
         sent.incrementAndGet();
         Answer answer = new Answer(result.getStatus().value(), result.getResponseBody() == null ? "" : result.getResponseBody(),
                 String.valueOf(result.getResponseHeaders().getContentType()));
@@ -199,6 +210,27 @@ class HostileInputIT {
         assertThat(problem.path("code").isString()).as(what).isTrue();
         assertThat(problem.path("status").asInt()).as(what).isEqualTo(answer.statusCode());
         assertThat(answer.body()).as(what).doesNotContain(key).doesNotContain("4111111111111111");
+    }
+
+    /** When a request gets no answer: what the services' connection pools and the database are doing. */
+    static void diagnose() {
+        var stack = TestStack.get();
+        for (var context : List.of(stack.gateway(), stack.payment(), stack.webhook())) {
+            context.getBeansOfType(io.r2dbc.pool.ConnectionPool.class).forEach((name, pool) -> pool.getMetrics()
+                    .ifPresent(m -> System.out.println("pool " + context.getId() + ": acquired " + m.acquiredSize()
+                            + ", idle " + m.idleSize() + ", pending " + m.pendingAcquireSize() + ", max " + m.getMaxAllocatedSize())));
+        }
+        try (var c = java.sql.DriverManager.getConnection(TestStack.jdbcUrl(),
+                dev.paygate.devinfra.DevInfrastructure.shared().dbUser(), dev.paygate.devinfra.DevInfrastructure.shared().dbPassword());
+             var st = c.createStatement();
+             var rs = st.executeQuery("SELECT state, now() - state_change, left(query, 150) FROM pg_stat_activity "
+                     + "WHERE backend_type = 'client backend' AND state <> 'idle' ORDER BY 2 DESC LIMIT 20")) {
+            while (rs.next()) {
+                System.out.println("db: " + rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+            }
+        } catch (java.sql.SQLException e) {
+            System.out.println("db: " + e);
+        }
     }
 
     record Request(String method, String path, Map<String, String> headers, String body) {
