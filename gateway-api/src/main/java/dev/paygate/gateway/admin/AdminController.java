@@ -29,10 +29,13 @@ public class AdminController {
 
     private final MerchantStore merchants;
     private final GatewayProperties properties;
+    private final dev.paygate.gateway.auth.AuthFailures failures;
 
-    public AdminController(MerchantStore merchants, GatewayProperties properties) {
+    public AdminController(MerchantStore merchants, GatewayProperties properties,
+                           dev.paygate.gateway.auth.AuthFailures failures) {
         this.merchants = merchants;
         this.properties = properties;
+        this.failures = failures;
     }
 
     record CreateMerchant(String name) {
@@ -40,8 +43,9 @@ public class AdminController {
 
     @PostMapping("/admin/merchants")
     public Mono<Map<String, String>> createMerchant(@RequestHeader(name = TOKEN_HEADER, required = false) String token,
-                                                    @RequestBody(required = false) String body) {
-        authorize(token);
+                                                    @RequestBody(required = false) String body,
+                                                    org.springframework.http.server.reactive.ServerHttpRequest http) {
+        authorize(token, http);
         CreateMerchant request = RequestBodies.parse(body, CreateMerchant.class);
         if (request.name() == null || request.name().isBlank() || request.name().length() > 200) {
             throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "name must be 1 to 200 characters.", "name");
@@ -52,8 +56,9 @@ public class AdminController {
 
     @PostMapping("/admin/merchants/{id}/api-keys")
     public Mono<Map<String, String>> createKey(@RequestHeader(name = TOKEN_HEADER, required = false) String token,
-                                               @PathVariable String id) {
-        authorize(token);
+                                               @PathVariable String id,
+                                               org.springframework.http.server.reactive.ServerHttpRequest http) {
+        authorize(token, http);
         String key = "sk_test_" + Ids.randomBase58(40);
         return merchants.merchantExists(id)
                 .flatMap(exists -> exists ? merchants.addKey(id, key) : Mono.error(ApiException.notFound("merchant", id)))
@@ -62,20 +67,29 @@ public class AdminController {
 
     @DeleteMapping("/admin/api-keys/{id}")
     public Mono<Map<String, Object>> revokeKey(@RequestHeader(name = TOKEN_HEADER, required = false) String token,
-                                               @PathVariable String id) {
-        authorize(token);
+                                               @PathVariable String id,
+                                               org.springframework.http.server.reactive.ServerHttpRequest http) {
+        authorize(token, http);
         return merchants.revokeKey(id)
                 .flatMap(revoked -> revoked ? Mono.just(Map.<String, Object>of("id", id, "deleted", true))
                         : Mono.error(ApiException.notFound("API key", id)));
     }
 
-    private void authorize(String token) {
+    /** The operator token, compared in constant time; failures count toward the client's limit like bad API keys. */
+    private void authorize(String token, org.springframework.http.server.reactive.ServerHttpRequest http) {
         String expected = properties.getAdminToken();
         if (expected == null || expected.isBlank()) {
             throw new ApiException(HttpStatus.NOT_FOUND, ProblemCodes.RESOURCE_MISSING, "No such resource.", null);
         }
+        String client = dev.paygate.gateway.auth.AuthFailures.clientOf(http);
+        var wait = failures.blocked(client);
+        if (wait.isPresent()) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, ProblemCodes.TOO_MANY_FAILED_AUTHENTICATIONS,
+                    "Too many failed authentications from this client; try again later.", null, wait.get());
+        }
         if (token == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 token.getBytes(StandardCharsets.UTF_8))) {
+            failures.failed(client);
             throw new ApiException(HttpStatus.UNAUTHORIZED, ProblemCodes.ADMIN_TOKEN_INVALID,
                     "A valid X-Admin-Token is required.", TOKEN_HEADER);
         }

@@ -40,7 +40,7 @@ public class ApiContextResolver implements HandlerMethodArgumentResolver {
     public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
                                         ServerWebExchange exchange) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
-        String client = client(exchange);
+        String client = AuthFailures.clientOf(exchange.getRequest());
         var wait = failures.blocked(client);
         if (wait.isPresent()) {
             return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS, ProblemCodes.TOO_MANY_FAILED_AUTHENTICATIONS,
@@ -59,12 +59,6 @@ public class ApiContextResolver implements HandlerMethodArgumentResolver {
                             "The API key is not valid.", API_KEY_HEADER));
                 }))
                 .map(merchant -> new ApiContext(merchant.id(), version(headers, merchant.defaultApiVersion())));
-    }
-
-    /** The client's address (the connection's peer; a proxy in front should be given its own limits). */
-    private static String client(ServerWebExchange exchange) {
-        var remote = exchange.getRequest().getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
     }
 
     private static String key(HttpHeaders headers) {

@@ -32,6 +32,12 @@ public class AuthFailures {
         this.windowMillis = properties.getAuthFailureWindow().toMillis();
     }
 
+    /** The client's address (the connection's peer; a proxy in front should be given its own limits). */
+    public static String clientOf(org.springframework.http.server.reactive.ServerHttpRequest request) {
+        var remote = request.getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
     /** How long {@code client} must wait before trying again, or empty when it may try now. */
     public Optional<Duration> blocked(String client) {
         Window w = byClient.get(client);

@@ -16,9 +16,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * Key guessing is slowed down: after 5 failed authentications from one client, that client gets 429 with
- * {@code Retry-After} — on every endpoint, whatever key it sends — until its window ends. The gateway alone, on real
- * Kafka and PostgreSQL.
+ * Key guessing is slowed down: after 5 failed authentications from one client (bad API keys and bad operator tokens
+ * alike), that client gets 429 with {@code Retry-After} — on every endpoint, the operator API included, whatever key or
+ * token it sends — until its window ends. The gateway alone, on real Kafka and PostgreSQL.
  */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=gateway-api")
@@ -26,6 +26,7 @@ class AuthThrottleIT {
 
     static final Infrastructure INFRA = DevInfrastructure.shared();
     static final String KEY = "sk_test_" + Ids.randomBase58(32);
+    static final String ADMIN = "admin-" + Ids.randomBase58(16);
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -37,6 +38,7 @@ class AuthThrottleIT {
         registry.add("paygate.gateway.demo-api-key", () -> KEY);
         registry.add("paygate.gateway.auth-failure-limit", () -> "5");
         registry.add("paygate.gateway.auth-failure-window", () -> "1h");
+        registry.add("paygate.gateway.admin-token", () -> ADMIN);
     }
 
     @LocalServerPort int port;
@@ -51,7 +53,14 @@ class AuthThrottleIT {
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.code").isEqualTo("parameter_missing");
 
-        for (int i = 0; i < 4; i++) {
+        // bad operator tokens count too (2), then bad and missing keys (3): five failures
+        for (int i = 0; i < 2; i++) {
+            api.post().uri("/admin/merchants").header("X-Admin-Token", "admin-guess" + i)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"name\": \"x\"}").exchange()
+                    .expectStatus().isUnauthorized()
+                    .expectBody().jsonPath("$.code").isEqualTo("admin_token_invalid");
+        }
+        for (int i = 0; i < 2; i++) {
             api.get().uri("/api2/sessions/{id}", Ids.SESSION.next()).header("X-Api-Key", "sk_test_guess" + i).exchange()
                     .expectStatus().isUnauthorized()
                     .expectBody().jsonPath("$.code").isEqualTo("api_key_invalid");
@@ -73,5 +82,11 @@ class AuthThrottleIT {
             assertThat(answer.getResponseBody()).contains("\"code\":\"too_many_failed_authentications\"")
                     .doesNotContain(KEY);
         }
+        // the operator API too, even with the right token: no merchant is made
+        api.post().uri("/admin/merchants").header("X-Admin-Token", ADMIN)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"name\": \"x\"}").exchange()
+                .expectStatus().isEqualTo(429)
+                .expectHeader().exists("Retry-After")
+                .expectBody().jsonPath("$.code").isEqualTo("too_many_failed_authentications");
     }
 }
