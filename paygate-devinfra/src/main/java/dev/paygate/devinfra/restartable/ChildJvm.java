@@ -1,0 +1,107 @@
+package dev.paygate.devinfra.restartable;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A main class run in a JVM of its own, on this JVM's class path, that can be killed abruptly ({@code SIGKILL}: no
+ * shutdown hook, no graceful close, no flush) and started again with the same arguments. Its output is appended to
+ * a log file, across restarts, so what it wrote can be read afterwards.
+ */
+public final class ChildJvm implements AutoCloseable {
+
+    private final String name;
+    private final List<String> command;
+    private final Path log;
+    private Process process;
+
+    /**
+     * @param jvmOptions  e.g. {@code -Xmx512m}
+     * @param mainClass   run with {@code arguments}
+     * @param log         the file its standard output and error are appended to
+     */
+    public ChildJvm(String name, List<String> jvmOptions, String mainClass, List<String> arguments, Path log) {
+        this.name = name;
+        this.log = log;
+        List<String> c = new ArrayList<>();
+        c.add(ProcessHandle.current().info().command().orElse(
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
+        c.addAll(jvmOptions);
+        c.add("-cp");
+        c.add(System.getProperty("java.class.path"));
+        c.add(mainClass);
+        c.addAll(arguments);
+        this.command = List.copyOf(c);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public synchronized ChildJvm start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is running");
+        }
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name, e);
+        }
+        return this;
+    }
+
+    /** Runs it to its end (a tool, not a server) and answers its exit code. */
+    public int runToEnd(Duration timeout) {
+        start();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new IllegalStateException(name + " did not end within " + timeout + "; see " + log);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    public synchronized boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL, and waits until the process is gone (its ports and files are free again). */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " survived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+}
