@@ -105,4 +105,33 @@ class SimulatorTest {
 
         StepVerifier.create(down.voidAuthorization("auth_1")).expectError(AcquirerUnavailableException.class).verify();
     }
+
+    @Test
+    void whileTheOutageFileExistsTheBankDoesNotAnswerAndEveryCallTimesOut(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("bank-down");
+        dev.paygate.acquirer.simulator.OutageFile outage = new dev.paygate.acquirer.simulator.OutageFile(file, 0);
+        SimulatedAcquirer bank = new SimulatedAcquirer(Duration.ZERO, 0, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Clock.systemUTC(), outage);
+
+        StepVerifier.create(bank.voidAuthorization("auth_sim_1")).verifyComplete();
+
+        java.nio.file.Files.createFile(file);
+        StepVerifier.withVirtualTime(() -> new SimulatedAcquirer(Duration.ZERO, 0, Duration.ofSeconds(5),
+                        Duration.ofSeconds(30), Clock.systemUTC(), outage).voidAuthorization("auth_sim_1"))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(4999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectError(AcquirerUnavailableException.class)
+                .verify(Duration.ofSeconds(5));
+
+        java.nio.file.Files.delete(file);
+        StepVerifier.create(bank.voidAuthorization("auth_sim_1")).verifyComplete();
+    }
+
+    @Test
+    void noOutageFileConfiguredMeansNeverDown() {
+        assertThat(dev.paygate.acquirer.simulator.OutageFile.of("").getAsBoolean()).isFalse();
+        assertThat(dev.paygate.acquirer.simulator.OutageFile.of(null).getAsBoolean()).isFalse();
+    }
 }

@@ -35,7 +35,9 @@ public class RefundServiceApplication {
     Acquirer acquirer(@Value("${paygate.acquirer.latency:0ms}") Duration latency,
                       @Value("${paygate.acquirer.failure-rate:0}") double failureRate,
                       @Value("${paygate.acquirer.timeout:10s}") Duration timeout,
-                      @Value("${paygate.acquirer.refund-pending-for:30s}") Duration refundPendingFor, Clock clock) {
-        return new SimulatedAcquirer(latency, failureRate, timeout, refundPendingFor, clock);
+                      @Value("${paygate.acquirer.refund-pending-for:30s}") Duration refundPendingFor, Clock clock,
+                      @Value("${paygate.acquirer.outage-file:}") String outageFile) {
+        return new SimulatedAcquirer(latency, failureRate, timeout, refundPendingFor, clock,
+                dev.paygate.acquirer.simulator.OutageFile.of(outageFile));
     }
 }

@@ -24,21 +24,29 @@ public class SimulatedAcquirer implements Acquirer {
     private final Duration timeout;
     private final Duration refundPendingFor;
     private final java.time.Clock clock;
+    private final java.util.function.BooleanSupplier down;
 
     public SimulatedAcquirer(Duration latency, double failureRate, Duration timeout) {
         this(latency, failureRate, timeout, Duration.ofSeconds(30), java.time.Clock.systemUTC());
     }
 
-    /**
-     * @param refundPendingFor how long refunds on the pending test cards stay pending before they succeed or fail
-     */
     public SimulatedAcquirer(Duration latency, double failureRate, Duration timeout, Duration refundPendingFor,
                              java.time.Clock clock) {
+        this(latency, failureRate, timeout, refundPendingFor, clock, () -> false);
+    }
+
+    /**
+     * @param refundPendingFor how long refunds on the pending test cards stay pending before they succeed or fail
+     * @param down             while true, the bank does not answer at all: every call times out (an outage)
+     */
+    public SimulatedAcquirer(Duration latency, double failureRate, Duration timeout, Duration refundPendingFor,
+                             java.time.Clock clock, java.util.function.BooleanSupplier down) {
         this.latency = latency;
         this.failureRate = failureRate;
         this.timeout = timeout;
         this.refundPendingFor = refundPendingFor;
         this.clock = clock;
+        this.down = down;
     }
 
     /**
@@ -119,12 +127,12 @@ public class SimulatedAcquirer implements Acquirer {
     }
 
     private <T> Mono<T> call(java.util.function.Supplier<T> answer) {
-        Mono<T> reply = Mono.fromSupplier(() -> {
+        Mono<T> reply = Mono.defer(() -> down.getAsBoolean() ? Mono.<T>never() : Mono.fromSupplier(() -> {
             if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
                 throw new AcquirerUnavailableException("The simulated bank failed (failure rate " + failureRate + ").");
             }
             return answer.get();
-        });
+        }));
         if (!latency.isZero()) {
             reply = Mono.delay(latency).then(reply);
         }

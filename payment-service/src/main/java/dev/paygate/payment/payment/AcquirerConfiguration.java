@@ -14,7 +14,9 @@ public class AcquirerConfiguration {
     @Bean
     Acquirer acquirer(@Value("${paygate.acquirer.latency:0ms}") Duration latency,
                       @Value("${paygate.acquirer.failure-rate:0}") double failureRate,
-                      @Value("${paygate.acquirer.timeout:10s}") Duration timeout) {
-        return new SimulatedAcquirer(latency, failureRate, timeout);
+                      @Value("${paygate.acquirer.timeout:10s}") Duration timeout,
+                      @Value("${paygate.acquirer.outage-file:}") String outageFile) {
+        return new SimulatedAcquirer(latency, failureRate, timeout, Duration.ofSeconds(30), java.time.Clock.systemUTC(),
+                dev.paygate.acquirer.simulator.OutageFile.of(outageFile));
     }
 }
