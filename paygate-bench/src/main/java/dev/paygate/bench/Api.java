@@ -32,10 +32,18 @@ final class Api {
     }
 
     CompletableFuture<Answer> post(String path, String json) {
+        return post(path, json, null);
+    }
+
+    /** A POST with an {@code Idempotency-Key} (none when null), so a failed attempt can be sent again safely. */
+    CompletableFuture<Answer> post(String path, String json, String idempotencyKey) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("X-Api-Key", apiKey)
                 .header("X-Version", "2023-10-31");
+        if (idempotencyKey != null) {
+            request = request.header("Idempotency-Key", idempotencyKey);
+        }
         request = json == null ? request.POST(HttpRequest.BodyPublishers.noBody())
                 : request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())

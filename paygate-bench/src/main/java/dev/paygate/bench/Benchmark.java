@@ -120,12 +120,16 @@ public final class Benchmark {
     }
 
     /** Captured payments of the largest amount, so refunds never run out (not timed). */
-    private static List<Load.Seeded> seed(Api api, int n) {
+    static List<Load.Seeded> seed(Api api, int n) {
+        return seed(api, n, 99_999_999L);
+    }
+
+    static List<Load.Seeded> seed(Api api, int n, long amount) {
         Semaphore inFlight = new Semaphore(16);
         List<CompletableFuture<Load.Seeded>> created = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             inFlight.acquireUninterruptibly();
-            created.add(api.post("/api2/payments", paymentBody(99_999_999L, "automatic"))
+            created.add(api.post("/api2/payments", paymentBody(amount, "automatic"))
                     .whenComplete((a, e) -> inFlight.release())
                     .thenApply(answer -> {
                         JsonNode p = PaygateJson.wire().readTree(answer.body());

@@ -24,9 +24,20 @@ final class Load {
                     boolean measured) {
     }
 
+    /** A request that failed (no answer, or a 5xx): to be sent again, with the same key, once the fault is over. */
+    record Retry(String kind, String path, String body, String key, String paymentId, long amount, String objectId) {
+    }
+
     private final Api api;
     private final BenchConfig config;
     private final List<Seeded> payments;
+    private final boolean withKeys;
+    /** Requests that failed, when every POST carries an {@code Idempotency-Key} (the fault suite). */
+    final java.util.Queue<Retry> failed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Every answer by HTTP status (0: none, the connection failed or timed out). */
+    final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+    /** Payments and sessions the load created (to be cancelled or expired). */
+    final java.util.Set<String> created = ConcurrentHashMap.newKeySet();
     final Map<String, Histogram> latency = new ConcurrentHashMap<>();
     final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
@@ -40,9 +51,29 @@ final class Load {
     }
 
     Load(Api api, BenchConfig config, List<Seeded> payments) {
+        this(api, config, payments, false);
+    }
+
+    /** @param withKeys every POST carries an {@code Idempotency-Key}; failed ones are kept in {@link #failed} */
+    Load(Api api, BenchConfig config, List<Seeded> payments, boolean withKeys) {
         this.api = api;
         this.config = config;
         this.payments = payments;
+        this.withKeys = withKeys;
+    }
+
+    /** Ends the load now: no request starts after this; {@link #run} returns once the last one has its answer. */
+    void stop() {
+        measureUntil = Math.min(measureUntil, System.nanoTime());
+    }
+
+    private String key() {
+        return withKeys ? "load-" + java.util.UUID.randomUUID() : null;
+    }
+
+    private static boolean retryable(Api.Answer answer, Throwable failure) {
+        return failure != null || answer.status() >= 500
+                || (answer.status() == 409 && answer.body().contains("idempotency_key_in_use"));
     }
 
     /** Warm-up then the measured window; returns when the last request of the window has its answer. */
@@ -113,9 +144,14 @@ final class Load {
     private CompletableFuture<Void> refund(long intended, boolean measured) {
         Seeded payment = payments.get(ThreadLocalRandom.current().nextInt(payments.size()));
         long amount = 1 + ThreadLocalRandom.current().nextInt(100);
-        return api.post("/api2/refunds", "{\"paymentId\": \"" + payment.id() + "\", \"amount\": " + amount + "}")
+        String body = "{\"paymentId\": \"" + payment.id() + "\", \"amount\": " + amount + "}";
+        String key = key();
+        return api.post("/api2/refunds", body, key)
                 .handle((answer, failure) -> {
                     long answered = System.nanoTime();
+                    if (key != null && retryable(answer, failure)) {
+                        failed.add(new Retry("refund", "/api2/refunds", body, key, payment.id(), amount, null));
+                    }
                     String id = settle("refund", answer, failure, intended, answered, measured);
                     if (id != null) {
                         accepted.put(id, new Accepted("refund", id, payment.id(), amount, intended, answered, measured));
@@ -126,29 +162,50 @@ final class Load {
 
     /** A manual-capture payment is authorized (not timed), then cancelled (timed). */
     private CompletableFuture<Void> cancel(long intended, boolean measured) {
-        return twoStep("cancel", api.post("/api2/payments", Benchmark.paymentBody(1000, "manual")),
-                id -> api.post("/api2/payments/" + id + "/cancel", "{\"cancellationReason\": \"abandoned\"}"), measured);
+        return twoStep("cancel", "/api2/payments", Benchmark.paymentBody(1000, "manual"),
+                id -> "/api2/payments/" + id + "/cancel", "{\"cancellationReason\": \"abandoned\"}", measured);
     }
 
     /** A session is created (not timed), then expired (timed). */
     private CompletableFuture<Void> expire(long intended, boolean measured) {
-        return twoStep("expire", api.post("/api2/sessions", "{\"amount\": 1000, \"currency\": \"EUR\"}"),
-                id -> api.post("/api2/sessions/" + id + "/expire", null), measured);
+        return twoStep("expire", "/api2/sessions", "{\"amount\": 1000, \"currency\": \"EUR\"}",
+                id -> "/api2/sessions/" + id + "/expire", null, measured);
     }
 
     /** Creates an object (not timed), then times the change that is being measured. */
-    private CompletableFuture<Void> twoStep(String kind, CompletableFuture<Api.Answer> create,
-                                            java.util.function.Function<String, CompletableFuture<Api.Answer>> change,
+    private CompletableFuture<Void> twoStep(String kind, String createPath, String createBody,
+                                            java.util.function.Function<String, String> changePath, String changeBody,
                                             boolean measured) {
-        return create.thenCompose(created -> {
+        String createKey = key();
+        return api.post(createPath, createBody, createKey).handle((created, failure) -> {
+            if (createKey != null && retryable(created, failure)) {
+                failed.add(new Retry(kind + ":create", createPath, createBody, createKey, null, 0, null));
+            }
+            if (failure != null) {
+                status(0);
+                count(kind + ":create " + rootCause(failure).getClass().getSimpleName());
+                return null;
+            }
+            status(created.status());
+            return created;
+        }).thenCompose(created -> {
+            if (created == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
             if (created.status() != 200) {
                 count(kind + ":create " + created.status());
                 return CompletableFuture.<Void>completedFuture(null);
             }
             String id = PaygateJson.wire().readTree(created.body()).get("id").asString();
+            this.created.add(id);
             long start = System.nanoTime();
-            return change.apply(id).handle((answer, failure) -> {
+            String key = key();
+            String path = changePath.apply(id);
+            return api.post(path, changeBody, key).handle((answer, failure) -> {
                 long answered = System.nanoTime();
+                if (key != null && retryable(answer, failure)) {
+                    failed.add(new Retry(kind, path, changeBody, key, null, 0, id));
+                }
                 if (settle(kind, answer, failure, start, answered, measured) != null) {
                     accepted.put(id, new Accepted(kind, id, null, 0, start, answered, measured));
                 }
@@ -168,18 +225,32 @@ final class Load {
                     .recordValue(Math.max(0, answered - started));
         }
         if (failure != null) {
+            status(0);
             count(kind + ":" + rootCause(failure).getClass().getSimpleName());
             return null;
         }
+        status(answer.status());
         if (!answer.ok()) {
-            JsonNode problem = PaygateJson.wire().readTree(answer.body());
-            count(kind + ":" + answer.status() + " " + (problem.has("code") ? problem.get("code").asString() : ""));
+            count(kind + ":" + answer.status() + " " + code(answer.body()));
             return null;
         }
         if (answer.status() == 202) {
             late.incrementAndGet();
         }
         return PaygateJson.wire().readTree(answer.body()).get("id").asString();
+    }
+
+    static String code(String body) {
+        try {
+            JsonNode problem = PaygateJson.wire().readTree(body);
+            return problem.has("code") ? problem.get("code").asString() : "";
+        } catch (RuntimeException notJson) {
+            return "(not JSON)";
+        }
+    }
+
+    private void status(int status) {
+        statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
     }
 
     private void count(String kind) {

@@ -33,6 +33,9 @@ final class WebhookSink implements AutoCloseable {
     private final Set<String> webhookIds = ConcurrentHashMap.newKeySet();
     final AtomicLong received = new AtomicLong();
     final AtomicLong redeliveries = new AtomicLong();
+    /** While true the receiver is "down": it answers 500 to every webhook and remembers nothing. */
+    volatile boolean failing;
+    final AtomicLong refused = new AtomicLong();
 
     WebhookSink() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
@@ -40,6 +43,11 @@ final class WebhookSink implements AutoCloseable {
             long now = System.nanoTime();
             try (exchange; InputStream in = exchange.getRequestBody()) {
                 byte[] body = in.readAllBytes();
+                if (failing) {
+                    refused.incrementAndGet();
+                    exchange.sendResponseHeaders(500, -1);
+                    return;
+                }
                 exchange.sendResponseHeaders(200, -1);
                 record(exchange.getRequestHeaders().getFirst("webhook-id"), body, now);
             }
@@ -65,6 +73,11 @@ final class WebhookSink implements AutoCloseable {
         seen.firstAt.putIfAbsent(status, at);
         seen.idsByChange.computeIfAbsent(status + "@" + object.get("version").asLong(), k -> ConcurrentHashMap.newKeySet())
                 .add(webhookId);
+    }
+
+    /** Whether a webhook with this id (an event id) was received. */
+    boolean received(String webhookId) {
+        return webhookIds.contains(webhookId);
     }
 
     /** When the first webhook showing {@code status} of {@code objectId} arrived, or null. */

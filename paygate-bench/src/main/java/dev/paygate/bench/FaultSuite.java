@@ -1,0 +1,440 @@
+package dev.paygate.bench;
+
+import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.json.PaygateJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The fault suite (README "Reliability"): Paygate in separate processes on a restartable broker and database, a
+ * steady refund/cancel/expire load through the public API, and one fault per scenario — a service killed with
+ * SIGKILL and started again, the broker or PostgreSQL crashed and restarted, the bank not answering, the webhook
+ * receiver answering 500. After each, requests that failed are sent again with their {@code Idempotency-Key}, and
+ * everything is reconciled through the API, the state-change topics and the webhooks received.
+ */
+public final class FaultSuite {
+
+    /** How long each part of a scenario lasts: {@code short} in {@code ./mvnw verify}, {@code full} by hand. */
+    record Settings(String name, double rate, int payments, long paymentAmount, Duration before, Duration down,
+                    Duration bankOutage, Duration receiverOutage, Duration after, Duration drain) {
+
+        static Settings of(String name) {
+            return switch (name) {
+                case "short" -> new Settings("short", 10, 8, 1500, Duration.ofSeconds(3), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5), Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(90));
+                case "full" -> new Settings("full", 25, 30, 1500, Duration.ofSeconds(20), Duration.ofSeconds(5),
+                        Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofMinutes(4));
+                default -> throw new IllegalArgumentException("mode is short or full: " + name);
+            };
+        }
+    }
+
+    /** One fault: what is done to the stack, for how long, and how it is undone. */
+    record Fault(String name, String what, Consumer<Run> inject, Consumer<Run> remove,
+                 java.util.function.Function<Settings, Duration> hold) {
+    }
+
+    /** What a scenario works on. */
+    record Run(FaultStack stack, WebhookSink sink, Settings settings) {
+    }
+
+    static final List<Fault> FAULTS = List.of(
+            new Fault("none", "no fault: the control run", r -> { }, r -> { }, s -> Duration.ZERO),
+            kill("refund-service"), kill("payment-service"), kill("webhook-dispatcher"), kill("gateway-api"),
+            new Fault("kafka-restart", "the broker killed (SIGKILL) and started again on its data",
+                    r -> r.stack().kafka.kill(),
+                    r -> r.stack().kafka.start(dev.paygate.contracts.Topics.ALL, 12, Duration.ofMinutes(2)),
+                    Settings::down),
+            new Fault("postgres-restart", "PostgreSQL crashed (immediate shutdown) and started again",
+                    r -> r.stack().postgres.crash(), r -> r.stack().postgres.start(), Settings::down),
+            new Fault("bank-timeout", "the bank does not answer: every call times out",
+                    r -> r.stack().bankDown(true), r -> r.stack().bankDown(false), Settings::bankOutage),
+            new Fault("webhook-500", "the merchant's webhook receiver answers 500",
+                    r -> r.sink().failing = true, r -> r.sink().failing = false, Settings::receiverOutage));
+
+    private static Fault kill(String service) {
+        return new Fault(service + "-kill", service + " killed (SIGKILL) mid-load and started again",
+                r -> r.stack().kill(service), r -> r.stack().start(service), Settings::down);
+    }
+
+    /** One scenario's figures; the zero columns must be zero. */
+    record Row(String scenario, long requests, long accepted, long retried, long lost, long duplicated,
+               long overRefunds, long unexpected5xx, long unavailable5xx, long eventsMissing, long webhooksMissing,
+               double recoverySeconds, List<String> examples) {
+
+        boolean clean() {
+            return lost == 0 && duplicated == 0 && overRefunds == 0 && unexpected5xx == 0 && eventsMissing == 0
+                    && webhooksMissing == 0;
+        }
+    }
+
+    private FaultSuite() {
+    }
+
+    /** {@code FaultSuite [short|full] [scenario …]}: prints the table; exits 1 when a zero column is not zero. */
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.of(args.length > 0 ? args[0] : "full");
+        List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
+        List<Row> rows = run(settings, only, Path.of("target", "faults"));
+        System.out.println(table(settings, rows));
+        System.exit(rows.stream().allMatch(Row::clean) ? 0 : 1);
+    }
+
+    public static List<Row> run(Settings settings, List<String> only, Path directory) throws Exception {
+        deleteRecursively(directory);
+        String apiKey = "sk_test_" + Ids.randomBase58(32);
+        List<String> tuning = List.of(
+                // faster than production, so a scenario settles in seconds (the schedule's shape is the same)
+                "--paygate.webhooks.retry-schedule=0s,1s,2s,5s,10s,15s,20s,30s",
+                "--paygate.refunds.pending-age=5s",
+                "--paygate.gateway.auth-failure-limit=1000000");
+        List<Row> rows = new ArrayList<>();
+        log("starting PostgreSQL, Kafka and the four services in their own processes under " + directory);
+        try (FaultStack stack = new FaultStack(directory, apiKey, "faults-admin-" + Ids.randomBase58(8), tuning);
+             WebhookSink sink = new WebhookSink();
+             EventLog events = new EventLog(stack.kafka.bootstrap())) {
+            Api api = new Api(stack.gatewayUrl(), apiKey);
+            awaitChain(api);
+            JsonNode endpoint = PaygateJson.wire().readTree(api.post("/api2/webhook-endpoints", "{\"url\": \""
+                    + sink.url() + "\", \"enabledEvents\": [\"refund.updated\", \"payment.canceled\", \"session.expired\"],"
+                    + " \"description\": \"fault suite\"}").join().body());
+            if (!endpoint.has("id")) {
+                throw new IllegalStateException("could not register the webhook endpoint: " + endpoint);
+            }
+            for (Fault fault : FAULTS) {
+                if (!only.isEmpty() && !only.contains(fault.name())) {
+                    continue;
+                }
+                log("scenario " + fault.name() + ": " + fault.what());
+                Row row = scenario(new Run(stack, sink, settings), api, events, fault);
+                log(row.toString());
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static Row scenario(Run run, Api api, EventLog events, Fault fault) {
+        Settings s = run.settings();
+        List<Load.Seeded> payments = Benchmark.seed(api, s.payments(), s.paymentAmount());
+        BenchConfig config = BenchConfig.parse(new String[] {"--rate=" + s.rate(), "--mix=mixed"});
+        Load load = new Load(api, config, payments, true);
+        CompletableFuture<Void> running = CompletableFuture.runAsync(
+                () -> load.run(0, Duration.ofHours(1).toNanos()), java.util.concurrent.Executors.newSingleThreadExecutor(
+                        Api.daemon("fault-load")));
+        pause(s.before());
+        fault.inject().accept(run);
+        pause(fault.hold().apply(s));
+        fault.remove().accept(run);
+        long faultEnd = System.nanoTime();
+        pause(s.after());
+        load.stop();
+        running.join();
+
+        Set<String> retried = retryFailed(api, load, Duration.ofMinutes(2));
+        Reconciliation result = null;
+        long deadline = System.nanoTime() + s.drain().toNanos();
+        while (true) {
+            result = reconcile(api, events, run.sink(), payments, load);
+            if (result.clean() || System.nanoTime() > deadline) {
+                break;
+            }
+            pause(Duration.ofSeconds(2));
+        }
+        long unexpected = load.statuses.entrySet().stream()
+                .filter(e -> e.getKey() >= 500 && e.getKey() != 502 && e.getKey() != 503 && e.getKey() != 504)
+                .mapToLong(e -> e.getValue().get()).sum();
+        long unavailable = load.statuses.entrySet().stream()
+                .filter(e -> e.getKey() == 502 || e.getKey() == 503 || e.getKey() == 504 || e.getKey() == 0)
+                .mapToLong(e -> e.getValue().get()).sum();
+        long requests = load.statuses.values().stream().mapToLong(AtomicLong::get).sum();
+        List<String> examples = new ArrayList<>(result.examples);
+        load.errors.forEach((k, v) -> examples.add(k + " ×" + v.get()));
+        return new Row(fault.name(), requests, load.accepted.size(), retried.size(), result.lost, result.duplicated,
+                result.overRefunds, unexpected, unavailable, result.eventsMissing, result.webhooksMissing,
+                recovery(load, run.sink(), retried, faultEnd), examples);
+    }
+
+    /** Sends every failed request again with its key until it has a final answer; a 2xx is an accepted change. */
+    private static Set<String> retryFailed(Api api, Load load, Duration limit) {
+        Set<String> completed = ConcurrentHashMap.newKeySet();
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (Load.Retry r : load.failed) {
+            while (true) {
+                Api.Answer answer;
+                try {
+                    answer = api.post(r.path(), r.body(), r.key()).join();
+                } catch (RuntimeException noAnswer) {
+                    answer = null;
+                }
+                boolean again = answer == null || answer.status() >= 500
+                        || (answer.status() == 409 && answer.body().contains("idempotency_key_in_use"));
+                if (!again) {
+                    if (answer.ok()) {
+                        String id = PaygateJson.wire().readTree(answer.body()).get("id").asString();
+                        long now = System.nanoTime();
+                        if (r.kind().endsWith(":create")) {
+                            load.created.add(id);
+                        } else {
+                            load.accepted.put(id, new Load.Accepted(r.kind(), id, r.paymentId(), r.amount(), now, now,
+                                    false));
+                            completed.add(id);
+                        }
+                    }
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    log("no final answer for " + r + " within " + limit);
+                    break;
+                }
+                pause(Duration.ofMillis(500));
+            }
+        }
+        return completed;
+    }
+
+    static final class Reconciliation {
+        long lost;
+        long duplicated;
+        long overRefunds;
+        long eventsMissing;
+        long webhooksMissing;
+        final List<String> examples = new ArrayList<>();
+
+        boolean clean() {
+            return lost == 0 && duplicated == 0 && overRefunds == 0 && eventsMissing == 0 && webhooksMissing == 0;
+        }
+
+        void example(String what) {
+            if (examples.size() < 6) {
+                examples.add(what);
+            }
+        }
+    }
+
+    private static final Set<String> SUBSCRIBED = Set.of("refund.updated", "payment.canceled", "session.expired");
+
+    /** Everything through the public API and the topics: see the README's Reliability section. */
+    private static Reconciliation reconcile(Api api, EventLog events, WebhookSink sink, List<Load.Seeded> payments,
+                                            Load load) {
+        Reconciliation r = new Reconciliation();
+        events.catchUp();
+        Map<String, Set<String>> acceptedRefunds = new HashMap<>();
+        load.accepted.values().stream().filter(a -> a.kind().equals("refund"))
+                .forEach(a -> acceptedRefunds.computeIfAbsent(a.paymentId(), k -> new HashSet<>()).add(a.objectId()));
+        Semaphore inFlight = new Semaphore(16);
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
+        for (Load.Seeded p : payments) {
+            checks.add(CompletableFuture.runAsync(() -> {
+                inFlight.acquireUninterruptibly();
+                try {
+                    checkPayment(api, events, sink, p, acceptedRefunds.getOrDefault(p.id(), Set.of()), r);
+                } finally {
+                    inFlight.release();
+                }
+            }));
+        }
+        for (Load.Accepted a : load.accepted.values()) {
+            if (a.kind().equals("refund")) {
+                continue;
+            }
+            checks.add(CompletableFuture.runAsync(() -> {
+                inFlight.acquireUninterruptibly();
+                try {
+                    String path = a.kind().equals("cancel") ? "/api2/payments/" : "/api2/sessions/";
+                    JsonNode object = PaygateJson.wire().readTree(api.get(path + a.objectId()).join().body());
+                    String expected = a.kind().equals("cancel") ? "canceled" : "expired";
+                    if (!expected.equals(object.path("status").asString())) {
+                        synchronized (r) {
+                            r.lost++;
+                            r.example(a.objectId() + " accepted but " + object.path("status").asString());
+                        }
+                    }
+                    checkEvents(events, sink, a.objectId(), object.path("version").asLong(), r);
+                } finally {
+                    inFlight.release();
+                }
+            }));
+        }
+        CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
+        return r;
+    }
+
+    private static void checkPayment(Api api, EventLog events, WebhookSink sink, Load.Seeded seeded,
+                                     Set<String> accepted, Reconciliation r) {
+        JsonNode payment = PaygateJson.wire().readTree(api.get("/api2/payments/" + seeded.id()).join().body());
+        long received = payment.get("amountReceived").asLong();
+        long refunded = payment.get("amountRefunded").asLong();
+        Map<String, JsonNode> refunds = new LinkedHashMap<>();
+        String after = null;
+        do {
+            JsonNode page = PaygateJson.wire().readTree(api.get("/api2/payments/" + seeded.id() + "/refunds?limit=100"
+                    + (after == null ? "" : "&startingAfter=" + after)).join().body());
+            after = null;
+            for (JsonNode refund : page.get("data")) {
+                refunds.put(refund.get("id").asString(), refund);
+                after = refund.get("id").asString();
+            }
+            if (!page.path("hasMore").asBoolean()) {
+                after = null;
+            }
+        } while (after != null);
+        long reserved = refunds.values().stream().filter(f -> !"failed".equals(f.path("status").asString()))
+                .mapToLong(f -> f.get("amount").asLong()).sum();
+        long succeeded = refunds.values().stream().filter(f -> "succeeded".equals(f.path("status").asString()))
+                .mapToLong(f -> f.get("amount").asLong()).sum();
+        synchronized (r) {
+            for (String id : accepted) {
+                if (!refunds.containsKey(id)) {
+                    r.lost++;
+                    r.example(id + " accepted but not listed");
+                }
+            }
+            for (String id : refunds.keySet()) {
+                if (!accepted.contains(id)) {
+                    r.duplicated++;
+                    r.example(id + " listed but never accepted");
+                }
+            }
+            if (reserved > received || refunded > received) {
+                r.overRefunds++;
+                r.example(seeded.id() + " refunds " + reserved + ", amountRefunded " + refunded + " > " + received);
+            }
+            if (refunded != succeeded) {
+                r.lost++;
+                r.example(seeded.id() + " amountRefunded " + refunded + " but refunds succeeded " + succeeded);
+            }
+        }
+        checkEvents(events, sink, seeded.id(), payment.get("version").asLong(), r);
+        for (JsonNode refund : refunds.values()) {
+            checkEvents(events, sink, refund.get("id").asString(), refund.get("version").asLong(), r);
+        }
+    }
+
+    /** Versions 1 … {@code version} each have exactly one event; every subscribed event reached the receiver. */
+    private static void checkEvents(EventLog events, WebhookSink sink, String subject, long version, Reconciliation r) {
+        Map<Long, Set<String>> byVersion = events.bySubject.getOrDefault(subject, Map.of());
+        synchronized (r) {
+            for (long v = 1; v <= version; v++) {
+                Set<String> ids = byVersion.getOrDefault(v, Set.of());
+                if (ids.isEmpty()) {
+                    r.eventsMissing++;
+                    r.example(subject + " version " + v + " has no event");
+                } else if (ids.size() > 1) {
+                    r.duplicated++;
+                    r.example(subject + " version " + v + " has events " + ids);
+                }
+                for (String id : ids) {
+                    if (SUBSCRIBED.contains(events.types.get(id)) && !sink.received(id)) {
+                        r.webhooksMissing++;
+                        r.example(id + " (" + events.types.get(id) + " of " + subject + ") never reached the receiver");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * From the moment the fault was undone until a change of each kind begun after it has come back by webhook, and
+     * every change accepted before it has too.
+     */
+    private static double recovery(Load load, WebhookSink sink, Set<String> retried, long faultEnd) {
+        Map<String, Long> firstNew = new HashMap<>();
+        long lastOld = faultEnd;
+        for (Load.Accepted a : load.accepted.values()) {
+            if (retried.contains(a.objectId())) {
+                continue;
+            }
+            Long done = switch (a.kind()) {
+                case "refund" -> sink.firstAt(a.objectId(), "succeeded") != null ? sink.firstAt(a.objectId(), "succeeded")
+                        : sink.firstAt(a.objectId(), "failed");
+                case "cancel" -> sink.firstAt(a.objectId(), "canceled");
+                default -> sink.firstAt(a.objectId(), "expired");
+            };
+            if (done == null) {
+                continue;
+            }
+            if (a.startedAt() >= faultEnd) {
+                firstNew.merge(a.kind(), done, Math::min);
+            } else {
+                lastOld = Math.max(lastOld, done);
+            }
+        }
+        long recovered = Math.max(lastOld, firstNew.values().stream().mapToLong(Long::longValue).max().orElse(faultEnd));
+        return Math.max(0, recovered - faultEnd) / 1e9;
+    }
+
+    /** Until the chain answers: a session created and expired through the API. */
+    private static void awaitChain(Api api) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            try {
+                Api.Answer created = api.post("/api2/sessions", "{\"amount\": 1000, \"currency\": \"EUR\"}").join();
+                if (created.status() == 200) {
+                    String id = PaygateJson.wire().readTree(created.body()).get("id").asString();
+                    if (api.post("/api2/sessions/" + id + "/expire", null).join().status() == 200) {
+                        return;
+                    }
+                }
+            } catch (RuntimeException notYet) {
+                // not answering yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the chain did not answer within 2 minutes");
+            }
+            pause(Duration.ofMillis(500));
+        }
+    }
+
+    static String table(Settings settings, List<Row> rows) {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format("%nfault suite (%s): %.0f requests/s offered (70%% refunds, 15%% cancels, 15%% expiries), "
+                + "fault after %d s, load %d s after it is undone%n%n", settings.name(), settings.rate(),
+                settings.before().toSeconds(), settings.after().toSeconds()));
+        t.append("| scenario | requests | accepted | completed by retry | lost | duplicated | over-refunds | 5xx | "
+                + "502/503/no answer (retried) | events missing | webhooks missing | recovered in |\n");
+        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Row r : rows) {
+            t.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %.1f s |%n", r.scenario(),
+                    r.requests(), r.accepted(), r.retried(), r.lost(), r.duplicated(), r.overRefunds(),
+                    r.unexpected5xx(), r.unavailable5xx(), r.eventsMissing(), r.webhooksMissing(), r.recoverySeconds()));
+        }
+        for (Row r : rows) {
+            if (!r.examples().isEmpty()) {
+                t.append(String.format("%n%s: %s", r.scenario(), r.examples()));
+            }
+        }
+        return t.append('\n').toString();
+    }
+
+    private static void pause(Duration d) {
+        LockSupport.parkNanos(d.toNanos()); // the scenario's timeline (load keeps running), not waiting for an outcome
+    }
+
+    private static void deleteRecursively(Path directory) throws java.io.IOException {
+        if (Files.exists(directory)) {
+            try (var paths = Files.walk(directory)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    static void log(String line) {
+        System.out.println("[faults] " + line);
+    }
+}
