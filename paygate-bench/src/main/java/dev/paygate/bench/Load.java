@@ -24,8 +24,12 @@ final class Load {
                     boolean measured) {
     }
 
-    /** A request that failed (no answer, or a 5xx): to be sent again, with the same key, once the fault is over. */
-    record Retry(String kind, String path, String body, String key, String paymentId, long amount, String objectId) {
+    /**
+     * A request without a final answer — none, a 5xx, or a 202 ({@code late}: the command was taken, its outcome not
+     * known in time) — to be sent again with the same key once the fault is over.
+     */
+    record Retry(String kind, String path, String body, String key, String paymentId, long amount, String objectId,
+                 boolean late) {
     }
 
     private final Api api;
@@ -33,7 +37,15 @@ final class Load {
     private final List<Seeded> payments;
     private final boolean withKeys;
     /** Requests that failed, when every POST carries an {@code Idempotency-Key} (the fault suite). */
-    final java.util.Queue<Retry> failed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final java.util.Queue<Retry> failed = new java.util.concurrent.ConcurrentLinkedQueue<>() {
+        @Override
+        public boolean add(Retry retry) {
+            lastUnfinishedAt.accumulateAndGet(System.nanoTime(), Math::max);
+            return super.add(retry);
+        }
+    };
+    /** When the last request without a final answer (none, a 5xx, a 202) was answered; 0: never. */
+    final AtomicLong lastUnfinishedAt = new AtomicLong();
     /** Every answer by HTTP status (0: none, the connection failed or timed out). */
     final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     /** Payments and sessions the load created (to be cancelled or expired). */
@@ -150,10 +162,13 @@ final class Load {
                 .handle((answer, failure) -> {
                     long answered = System.nanoTime();
                     if (key != null && retryable(answer, failure)) {
-                        failed.add(new Retry("refund", "/api2/refunds", body, key, payment.id(), amount, null));
+                        failed.add(new Retry("refund", "/api2/refunds", body, key, payment.id(), amount, null, false));
                     }
                     String id = settle("refund", answer, failure, intended, answered, measured);
-                    if (id != null) {
+                    if (id != null && key != null && answer.status() == 202) {
+                        // not final: the change may still be refused; the same key tells its final answer later
+                        failed.add(new Retry("refund", "/api2/refunds", body, key, payment.id(), amount, null, true));
+                    } else if (id != null) {
                         accepted.put(id, new Accepted("refund", id, payment.id(), amount, intended, answered, measured));
                     }
                     return (Void) null;
@@ -178,8 +193,9 @@ final class Load {
                                             boolean measured) {
         String createKey = key();
         return api.post(createPath, createBody, createKey).handle((created, failure) -> {
-            if (createKey != null && retryable(created, failure)) {
-                failed.add(new Retry(kind + ":create", createPath, createBody, createKey, null, 0, null));
+            if (createKey != null && (retryable(created, failure) || created.status() == 202)) {
+                failed.add(new Retry(kind + ":create", createPath, createBody, createKey, null, 0, null,
+                        failure == null && created.status() == 202));
             }
             if (failure != null) {
                 status(0);
@@ -203,10 +219,11 @@ final class Load {
             String path = changePath.apply(id);
             return api.post(path, changeBody, key).handle((answer, failure) -> {
                 long answered = System.nanoTime();
-                if (key != null && retryable(answer, failure)) {
-                    failed.add(new Retry(kind, path, changeBody, key, null, 0, id));
+                boolean notFinal = failure == null && answer.status() == 202;
+                if (key != null && (notFinal || retryable(answer, failure))) {
+                    failed.add(new Retry(kind, path, changeBody, key, null, 0, id, notFinal));
                 }
-                if (settle(kind, answer, failure, start, answered, measured) != null) {
+                if (settle(kind, answer, failure, start, answered, measured) != null && !(key != null && notFinal)) {
                     accepted.put(id, new Accepted(kind, id, null, 0, start, answered, measured));
                 }
                 return (Void) null;

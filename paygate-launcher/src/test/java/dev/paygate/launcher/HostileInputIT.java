@@ -212,6 +212,32 @@ class HostileInputIT {
         assertThat(answer.body()).as(what).doesNotContain(key).doesNotContain("4111111111111111");
     }
 
+    /**
+     * SPEC §5 isolation, every endpoint that names a resource: another merchant's valid key gets 404, exactly as for
+     * a resource that does not exist (nothing tells the two apart), and changes nothing (checked after the container).
+     */
+    @net.jqwik.api.Example
+    void anotherMerchantGets404OnEveryEndpointThatNamesAResource() {
+        int checked = 0;
+        for (Target t : TARGETS) {
+            if (!t.hasId() && (t.body() == null || !t.body().contains("{captured}"))) {
+                continue;
+            }
+            Request r = build(new Hostile(t, "foreign", ""));
+            var spec = CLIENT.method(org.springframework.http.HttpMethod.valueOf(r.method))
+                    .uri(URI.create(TestStack.gatewayUrl() + r.path));
+            r.headers.forEach(spec::header);
+            var result = (r.body == null ? spec : spec.bodyValue(r.body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .exchange().expectBody(String.class).returnResult();
+            String what = t.method() + " " + t.path() + " with another merchant's key -> " + result.getResponseBody();
+            assertThat(result.getStatus().value()).as(what).isEqualTo(404);
+            assertThat(PaygateJson.wire().readTree(result.getResponseBody()).path("code").asString()).as(what)
+                    .isEqualTo("resource_missing");
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(16);
+    }
+
     /** When a request gets no answer: what the services' connection pools and the database are doing. */
     static void diagnose() {
         var stack = TestStack.get();

@@ -190,4 +190,79 @@ class OutboxIT {
                 .expectNext(true)
                 .verifyComplete();
     }
+
+    @Test
+    void aCommandThatArrivesAgainGetsItsFirstReplyAgainAndNothingElse() {
+        String commandId = "cmd_" + UUID.randomUUID();
+        String key = "p_" + UUID.randomUUID();
+        OutboxMessage event = message(key, "event-of-" + commandId);
+        OutboxMessage reply = new OutboxMessage("reply", commandId, "command.reply", TOPIC, key,
+                Map.of("kafka_correlationId", commandId), "{\"reply\":\"" + commandId + "\"}");
+
+        StepVerifier.create(inboxProcessor.applyOnce("outbox-it", commandId, () -> Mono.just(List.of(event, reply))))
+                .expectNext(true)
+                .verifyComplete();
+        assertThat(receive(2, Duration.ofSeconds(10))).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly(event.payload(), reply.payload());
+
+        // the same command again, once alone and once in a batch: no change runs, the reply is published again
+        StepVerifier.create(inboxProcessor.applyOnce("outbox-it", commandId,
+                        () -> Mono.error(new AssertionError("a command is applied once"))))
+                .expectNext(false)
+                .verifyComplete();
+        StepVerifier.create(inboxProcessor.applyAllOnce("outbox-it", List.of(commandId), id -> id,
+                        id -> Mono.error(new AssertionError("a command is applied once"))))
+                .expectNext(0)
+                .verifyComplete();
+
+        List<ConsumerRecord<String, byte[]>> again = receive(2, Duration.ofSeconds(10));
+        assertThat(again).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly(reply.payload(), reply.payload());
+        assertThat(new String(again.get(0).headers().lastHeader("kafka_correlationId").value(), StandardCharsets.UTF_8))
+                .isEqualTo(commandId);
+    }
+
+    @Test
+    void aRepeatedMessageWithoutAReplyPublishesNothing() {
+        String messageId = "evt_" + UUID.randomUUID();
+        String key = "p_" + UUID.randomUUID();
+        StepVerifier.create(inboxProcessor.applyOnce("outbox-it", messageId, () -> Mono.just(List.of(message(key, "once")))))
+                .expectNext(true)
+                .verifyComplete();
+        assertThat(receive(1, Duration.ofSeconds(10))).hasSize(1);
+
+        StepVerifier.create(inboxProcessor.applyOnce("outbox-it", messageId, () -> Mono.just(List.of(message(key, "twice")))))
+                .expectNext(false)
+                .verifyComplete();
+        relay.wakeUp();
+        StepVerifier.create(db.sql("SELECT count(*) AS n FROM outbox WHERE message_key = :key")
+                        .bind("key", key).map(row -> row.get("n", Long.class)).one())
+                .expectNext(1L)
+                .verifyComplete();
+    }
+
+    @Test
+    void aCommandThatOnlyFailedWithA5xxChangedNothingAndRunsAgainUnderItsId() {
+        String commandId = "cmd_" + UUID.randomUUID();
+        String key = "p_" + UUID.randomUUID();
+        OutboxMessage bankDown = new OutboxMessage("reply", commandId, "command.reply", TOPIC, key, Map.of(),
+                "{\"commandId\":\"" + commandId + "\",\"status\":502,\"code\":\"acquirer_unavailable\"}");
+        OutboxMessage refused = new OutboxMessage("reply", commandId, "command.reply", TOPIC, key, Map.of(),
+                "{\"commandId\":\"" + commandId + "\",\"status\":409,\"code\":\"payment_invalid_status\"}");
+
+        StepVerifier.create(inboxProcessor.applyOnce("outbox-it", commandId, () -> Mono.just(List.of(bankDown))))
+                .expectNext(true)
+                .verifyComplete();
+        // the bank is back: the same command runs again, and its outcome (here a refusal) is final
+        StepVerifier.create(inboxProcessor.applyOnce("outbox-it", commandId, () -> Mono.just(List.of(refused))))
+                .expectNext(true)
+                .verifyComplete();
+        StepVerifier.create(inboxProcessor.applyOnce("outbox-it", commandId,
+                        () -> Mono.error(new AssertionError("a final outcome is kept"))))
+                .expectNext(false)
+                .verifyComplete();
+        assertThat(OutboxMessage.onlyRetryableFailure(List.of(bankDown))).isTrue();
+        assertThat(OutboxMessage.onlyRetryableFailure(List.of(bankDown, message(key, "an event")))).isFalse();
+        assertThat(OutboxMessage.onlyRetryableFailure(List.of(refused))).isFalse();
+    }
 }

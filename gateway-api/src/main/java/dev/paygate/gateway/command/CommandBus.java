@@ -44,19 +44,27 @@ public class CommandBus {
         return send(Topics.REFUND_COMMANDS, command.key(), command.commandId(), PaygateJson.wire().writeValueAsBytes(command));
     }
 
-    private Mono<Outcome> send(String topic, String key, String commandId, byte[] value) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-        record.headers().add(Topics.COMMAND_ID_HEADER, CommandConfiguration.utf8(commandId));
+    private Mono<Outcome> send(String topic, String key, String proposedId, byte[] value) {
         // sendAndReceive may block on producer metadata: keep it off the event loop
         return Mono.deferContextual(context -> {
-                    context.<CommandObserver>getOrEmpty(CommandObserver.class)
-                            .ifPresent(observer -> observer.publishing(commandId));
+                    java.util.Optional<CommandObserver> observer = context.getOrEmpty(CommandObserver.class);
+                    String commandId = observer.map(o -> o.commandId(proposedId)).orElse(proposedId);
+                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key,
+                            commandId.equals(proposedId) ? value : withCommandId(value, commandId));
+                    record.headers().add(Topics.COMMAND_ID_HEADER, CommandConfiguration.utf8(commandId));
+                    observer.ifPresent(o -> o.publishing(commandId));
                     return Mono.fromCallable(() -> template.sendAndReceive(record));
                 })
                 .subscribeOn(sends)
                 .flatMap(future -> Mono.fromFuture(future.getSendFuture()).then(Mono.fromFuture(future)))
                 .map(reply -> Outcome.of(PaygateJson.wire().readValue(reply.value(), CommandReply.class)))
                 .onErrorResume(KafkaReplyTimeoutException.class, e -> Mono.just(Outcome.unknown()));
+    }
+
+    private static byte[] withCommandId(byte[] command, String commandId) {
+        tools.jackson.databind.node.ObjectNode tree = (tools.jackson.databind.node.ObjectNode) PaygateJson.wire().readTree(command);
+        tree.put("commandId", commandId);
+        return PaygateJson.wire().writeValueAsBytes(tree);
     }
 
     /** Waits until the reply consumer has its partitions, so no reply is missed; for readiness. */

@@ -12,4 +12,14 @@ public interface CommandObserver {
 
     /** Called on the publishing thread; must be quick and must not throw. */
     void publishing(String commandId);
+
+    /**
+     * The id to publish a command under, {@code proposed} unless the observer has its own: a request with an
+     * {@code Idempotency-Key} gives its n-th command the same id every time it runs, so a request run again after
+     * the gateway that first ran it died sends the services the very same command (they apply a command id once,
+     * and answer a repeated one with the reply it first got).
+     */
+    default String commandId(String proposed) {
+        return proposed;
+    }
 }

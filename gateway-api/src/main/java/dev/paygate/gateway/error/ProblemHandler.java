@@ -79,9 +79,29 @@ public class ProblemHandler {
         if (hasCause(e, DataBufferLimitException.class)) {
             return tooLarge(null);
         }
+        if (storeUnavailable(e)) {
+            // the database (keys, idempotency) is down or restarting: nothing was done, the client may retry
+            log.warn("a store is unavailable: {}", e.toString());
+            ResponseEntity<ProblemDetail> problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
+                    ProblemCodes.SERVICE_UNAVAILABLE, "Paygate cannot reach its database right now; nothing was done."
+                            + " Retry shortly, with the same Idempotency-Key.", null);
+            return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
+                    .header(org.springframework.http.HttpHeaders.RETRY_AFTER, "1").body(problem.getBody());
+        }
         log.error("unexpected failure", e);
         return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCodes.INTERNAL_ERROR,
                 "Something went wrong on our side.", null);
+    }
+
+    /** The database refused or dropped the connection (down, restarting, out of connections). */
+    static boolean storeUnavailable(Throwable e) {
+        return hasCause(e, org.springframework.dao.DataAccessResourceFailureException.class)
+                || hasCause(e, org.springframework.dao.TransientDataAccessException.class)
+                || hasCause(e, io.r2dbc.spi.R2dbcNonTransientResourceException.class)
+                || hasCause(e, io.r2dbc.spi.R2dbcTransientResourceException.class)
+                || hasCause(e, io.r2dbc.spi.R2dbcTimeoutException.class)
+                || hasCause(e, java.net.ConnectException.class)
+                || hasCause(e, java.nio.channels.ClosedChannelException.class);
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

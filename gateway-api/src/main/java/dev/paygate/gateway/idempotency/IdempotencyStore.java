@@ -38,6 +38,24 @@ class IdempotencyStore {
                 .map(rows -> rows == 1L);
     }
 
+    /**
+     * Takes over a key whose request was abandoned ({@code in_flight}, lock passed): emits true for the one retry
+     * that gets it, which then runs the request again under a fresh lock.
+     */
+    Mono<Boolean> takeOver(Claim claim, Duration lock) {
+        return db.sql("""
+                        UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => :lock)
+                        WHERE merchant_id = :merchant AND idempotency_key = :key AND request_hash = :hash
+                          AND status = 'in_flight' AND locked_until < now()""")
+                .bind("lock", seconds(lock))
+                .bind("merchant", claim.merchantId())
+                .bind("key", claim.key())
+                .bind("hash", claim.requestHash())
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows == 1L);
+    }
+
     Mono<Row> find(Claim claim) {
         return db.sql("""
                         SELECT request_hash, status, response_status, response_content_type, response_body,

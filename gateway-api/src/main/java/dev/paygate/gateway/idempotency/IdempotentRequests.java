@@ -34,17 +34,18 @@ import reactor.core.publisher.Mono;
  *   <li>A 202 (the command's outcome came too late) is not stored either: the key stays in use, and a retry
  *       answers 409 {@code idempotency_key_in_use} until the command's reply arrives; {@link LateReplies} then
  *       stores the answer that reply would have given, which every later retry gets (a 5xx reply frees the key).
- *       Only the instance that answered 202 awaits that reply, in memory: if it stops first, the key answers 409
- *       until the purge.</li>
+ *       The instance that answered 202 awaits that reply in memory; if it stops first, the key is abandoned
+ *       (below).</li>
  *   <li>The same key with another method, path or body: 422 {@code idempotency_key_reused}.</li>
  *   <li>Keys are per merchant, and kept for {@code paygate.gateway.idempotency-retention}.</li>
  * </ul>
  *
- * <p><b>A key left in use by a gateway that died</b> (its lock has passed without an answer): it answers 409,
- * like one still running, until the purge removes it after the retention. Its
- * command may or may not have been published and may have had any outcome; running the request again could
- * take money twice, and answering from the resource's current state could report a refused change as done
- * (an expire that lost to a payment). So the merchant is told the outcome is unknown, and reads the resource.
+ * <p><b>A key left in use by a gateway that died</b> (its lock — the reply timeout plus a margin — has passed with
+ * no answer): the next retry takes it over and runs the request again. Its commands get the same ids as the first
+ * run's (derived from the merchant, the key and their order, keyed with the hash key), so a service that applied
+ * the first run's command answers again with the reply it gave then (the inbox keeps command ids, the outbox the
+ * reply), and one that never got it applies it now: one effect either way, and the retry gets the final answer.
+ * The fault suite (README "Reliability") kills the gateway mid-load to check this.
  *
  * <p>The work runs to its end even if the caller hangs up, so its answer is stored (or the key freed) all the
  * same: a client that timed out and retries gets the answer, not a key stuck in use.
@@ -113,19 +114,29 @@ public class IdempotentRequests {
         return store.claim(claim, lock).flatMap(claimed -> claimed
                 ? runFirst(claim, action)
                 : store.find(claim)
-                        .flatMap(row -> answerRetry(claim, row))
+                        .flatMap(row -> answerRetry(claim, row, action))
                         // the row went away between our insert and our read (freed after a 5xx): claim again
                         .switchIfEmpty(Mono.defer(() -> attempt < CLAIM_ATTEMPTS
                                 ? answer(claim, action, attempt + 1) : Mono.error(inUse(false)))));
     }
 
-    private static Mono<ResponseEntity<String>> answerRetry(Claim claim, IdempotencyStore.Row row) {
+    private Mono<ResponseEntity<String>> answerRetry(Claim claim, IdempotencyStore.Row row,
+                                                    Supplier<Mono<ResponseEntity<String>>> action) {
         if (!row.requestHash().equals(claim.requestHash())) {
             return Mono.error(new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, IdempotencyCodes.IDEMPOTENCY_KEY_REUSED,
                     "This " + IdempotencyCodes.KEY_HEADER + " was used with another request; use a new key for a new"
                             + " request.", IdempotencyCodes.KEY_HEADER));
         }
-        return row.done() ? Mono.just(row.answer().replay()) : Mono.error(inUse(row.lockExpired()));
+        if (row.done()) {
+            return Mono.just(row.answer().replay());
+        }
+        if (!row.lockExpired()) {
+            return Mono.error(inUse(false));
+        }
+        // abandoned: the gateway running it died (or its 202's reply is overdue). Run it again: its commands get the
+        // same ids as the first time, so a service that applied one answers with that first reply, and one that
+        // never got it applies it now; either way exactly one effect, and this retry gets the final answer.
+        return store.takeOver(claim, lock).flatMap(taken -> taken ? runFirst(claim, action) : Mono.error(inUse(false)));
     }
 
     private static ApiException inUse(boolean abandoned) {
@@ -153,7 +164,7 @@ public class IdempotentRequests {
         Mono<?> recorded;
         if (status == HttpStatus.ACCEPTED.value()) {
             // the command still runs: its reply will complete the key, which stays in use until then
-            recorded = store.awaitLateReply(claim, commands.last(), lateReplies.window());
+            recorded = store.awaitLateReply(claim, commands.last(), lock);
         } else if (status >= 500) {
             return free(claim, commands).thenReturn(response);
         } else {
@@ -181,7 +192,7 @@ public class IdempotentRequests {
         if (failure instanceof ApiException || commands.last() == null) {
             return free(claim, commands);
         }
-        return store.awaitLateReply(claim, commands.last(), lateReplies.window())
+        return store.awaitLateReply(claim, commands.last(), lock)
                 .onErrorResume(e -> {
                     log.warn("key of a failed idempotent request of merchant {} could not be kept: {}",
                             claim.merchantId(), e.toString());
@@ -206,9 +217,15 @@ public class IdempotentRequests {
 
         private final Claim claim;
         private final List<String> ids = new CopyOnWriteArrayList<>();
+        private final java.util.concurrent.atomic.AtomicInteger sequence = new java.util.concurrent.atomic.AtomicInteger();
 
         Commands(Claim claim) {
             this.claim = claim;
+        }
+
+        @Override
+        public String commandId(String proposed) {
+            return requestHash.commandId(claim.merchantId(), claim.key(), sequence.getAndIncrement());
         }
 
         @Override

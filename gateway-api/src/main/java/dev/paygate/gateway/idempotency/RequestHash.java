@@ -35,6 +35,27 @@ final class RequestHash {
         return HexFormat.of().formatHex(mac.doFinal());
     }
 
+    /**
+     * The id of the {@code n}-th command a request with this key publishes: the same every time the request runs,
+     * unguessable without the hash key, in the shape of every command id ({@code cmd_} + 32 base58 characters).
+     */
+    String commandId(String merchantId, String idempotencyKey, int n) {
+        Mac mac = mac();
+        for (String part : new String[] {"command", merchantId, idempotencyKey, Integer.toString(n)}) {
+            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+            mac.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+            mac.update(bytes);
+        }
+        byte[] digest = mac.doFinal();
+        StringBuilder id = new StringBuilder("cmd_");
+        for (int i = 0; i < 32; i++) {
+            id.append(BASE58.charAt((digest[i] & 0xff) % BASE58.length()));
+        }
+        return id.toString();
+    }
+
+    private static final String BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
     private Mac mac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

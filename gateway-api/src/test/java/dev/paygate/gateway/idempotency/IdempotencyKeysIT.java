@@ -370,17 +370,48 @@ class IdempotencyKeysIT {
     }
 
     @Test
-    void aKeyLeftInUseByAGatewayThatDiedAnswers409AndRunsNothing() {
+    void aKeyLeftInUseByAGatewayThatDiedIsTakenOverAndRunAgainUnderTheSameCommandId() {
         String ref = "ok-" + Ids.randomBase58(8);
         String key = "order-" + Ids.randomBase58(12);
-        insertRow(key, new RequestHash(new dev.paygate.gateway.GatewayProperties().getIdempotencyHashKey()).of("POST", SESSIONS, session(ref)), "in_flight", "now() - interval '1 minute'",
+        RequestHash hashes = new RequestHash(new dev.paygate.gateway.GatewayProperties().getIdempotencyHashKey());
+        insertRow(key, hashes.of("POST", SESSIONS, session(ref)), "in_flight", "now() - interval '1 minute'",
                 "now() - interval '1 second'");
 
         EntityExchangeResult<String> retry = post(KEY, SESSIONS, key, session(ref));
 
+        assertThat(retry.getStatus().value()).isEqualTo(200);
+        assertPublished(ref, 1);
+        // the id the dead gateway's run gave its command too: a service that applied it answers with its first reply
+        assertThat(responder.withReference(ref).get(0).commandId())
+                .isEqualTo(hashes.commandId(DemoMerchant.ID, key, 0))
+                .matches("cmd_[1-9A-HJ-NP-Za-km-z]{32}");
+        EntityExchangeResult<String> again = post(KEY, SESSIONS, key, session(ref));
+        assertThat(again.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.getResponseBody()).isEqualTo(retry.getResponseBody());
+        assertPublished(ref, 1);
+    }
+
+    @Test
+    void aKeyStillLockedIsNotTakenOver() {
+        String ref = "ok-" + Ids.randomBase58(8);
+        String key = "order-" + Ids.randomBase58(12);
+        insertRow(key, new RequestHash(new dev.paygate.gateway.GatewayProperties().getIdempotencyHashKey())
+                .of("POST", SESSIONS, session(ref)), "in_flight", "now() - interval '1 second'", "now() + interval '1 minute'");
+
+        EntityExchangeResult<String> retry = post(KEY, SESSIONS, key, session(ref));
+
         assertProblem(retry, 409, "idempotency_key_in_use", "Idempotency-Key");
-        assertThat(json(retry).get("detail").asString()).contains("did not finish");
         assertPublished(ref, 0);
+    }
+
+    @Test
+    void theSameKeyGivesTheSameCommandIdsAndAnotherKeyOthers() {
+        RequestHash hashes = new RequestHash("a-hash-key-of-sixteen-or-more");
+        assertThat(hashes.commandId("mer_1", "k", 0)).isEqualTo(hashes.commandId("mer_1", "k", 0))
+                .isNotEqualTo(hashes.commandId("mer_1", "k", 1))
+                .isNotEqualTo(hashes.commandId("mer_2", "k", 0))
+                .isNotEqualTo(hashes.commandId("mer_1", "k2", 0))
+                .isNotEqualTo(new RequestHash("another-hash-key-of-sixteen").commandId("mer_1", "k", 0));
     }
 
     @Test

@@ -16,6 +16,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildJvm implements AutoCloseable {
 
+    /** Children still running when this JVM exits (normally or by SIGTERM) are killed with it, not orphaned. */
+    private static final java.util.Set<ChildJvm> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(ChildJvm::kill), "child-jvm-reaper"));
+    }
+
     private final String name;
     private final List<String> command;
     private final Path log;
@@ -58,6 +65,7 @@ public final class ChildJvm implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
+            RUNNING.add(this);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }
@@ -94,6 +102,7 @@ public final class ChildJvm implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(name + " survived SIGKILL for 30 s");
             }
+            RUNNING.remove(this);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

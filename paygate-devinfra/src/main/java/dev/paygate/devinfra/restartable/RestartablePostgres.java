@@ -103,7 +103,10 @@ public final class RestartablePostgres implements AutoCloseable {
         release();
     }
 
-    /** Lets go of the old server object (its lock on the data directory); the server itself is already down. */
+    /**
+     * Lets go of the old server object (its lock on the data directory); the server itself is already down, so the
+     * library logs that it "could not stop postmaster": expected here.
+     */
     private void release() {
         try {
             server.close();

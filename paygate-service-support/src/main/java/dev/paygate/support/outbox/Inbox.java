@@ -25,4 +25,18 @@ public class Inbox {
                 .rowsUpdated()
                 .map(rows -> rows == 1L);
     }
+
+    /**
+     * Forgets {@code messageId} again, in the transaction that saw it first: for a command that changed nothing and
+     * failed for a reason that may pass (a 5xx reply: the bank did not answer), so that the same command, sent
+     * again under the same id, runs again instead of being taken for done.
+     */
+    public Mono<Void> forget(String consumer, String messageId) {
+        return db.sql("DELETE FROM inbox WHERE consumer = :consumer AND message_id = :id")
+                .bind("consumer", consumer)
+                .bind("id", messageId)
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
 }

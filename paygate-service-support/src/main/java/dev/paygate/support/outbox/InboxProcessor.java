@@ -8,7 +8,8 @@ import reactor.core.publisher.Mono;
 /**
  * Applies a consumed message exactly once in effect: records it in the inbox, runs the change, and appends
  * what the change produced (events, the reply) to the outbox, all in one transaction. A redelivered message
- * finds its inbox row and does nothing.
+ * finds its inbox row and changes nothing; a command that had a reply gets that reply published again (the gateway
+ * that sent it again is waiting for it: see the gateway's {@code IdempotentRequests}).
  */
 public class InboxProcessor {
 
@@ -31,13 +32,15 @@ public class InboxProcessor {
      *               recorded, and the message is redelivered)
      */
     public Mono<Boolean> applyOnce(String consumer, String messageId, Supplier<Mono<List<OutboxMessage>>> change) {
+        java.util.concurrent.atomic.AtomicBoolean replayed = new java.util.concurrent.atomic.AtomicBoolean();
         Mono<Boolean> once = inbox.firstDelivery(consumer, messageId)
                 .flatMap(first -> first
-                        ? change.get().flatMap(outbox::append).thenReturn(true)
-                        : Mono.just(false));
+                        ? change.get().flatMap(messages -> forgetIfNothingChanged(consumer, messageId, messages)
+                                .then(outbox.append(messages))).thenReturn(true)
+                        : outbox.replayReply(messageId).doOnNext(replayed::set).thenReturn(false));
         return tx.transactional(once)
                 .doOnNext(applied -> {
-                    if (applied) {
+                    if (applied || replayed.get()) {
                         relay.wakeUp();
                     }
                 });
@@ -53,17 +56,28 @@ public class InboxProcessor {
      */
     public <M> Mono<Integer> applyAllOnce(String consumer, List<M> messages, java.util.function.Function<M, String> id,
                                           java.util.function.Function<M, Mono<List<OutboxMessage>>> change) {
+        java.util.concurrent.atomic.AtomicBoolean replayed = new java.util.concurrent.atomic.AtomicBoolean();
         Mono<Integer> all = reactor.core.publisher.Flux.fromIterable(messages)
                 .concatMap(m -> inbox.firstDelivery(consumer, id.apply(m))
                         .flatMap(first -> first
-                                ? Mono.defer(() -> change.apply(m)).flatMap(outbox::append).thenReturn(1)
-                                : Mono.just(0)))
+                                ? Mono.defer(() -> change.apply(m)).flatMap(out -> forgetIfNothingChanged(consumer,
+                                        id.apply(m), out).then(outbox.append(out))).thenReturn(1)
+                                : outbox.replayReply(id.apply(m)).doOnNext(r -> {
+                                    if (r) {
+                                        replayed.set(true);
+                                    }
+                                }).thenReturn(0)))
                 .reduce(0, Integer::sum);
         return tx.transactional(all)
                 .doOnNext(applied -> {
-                    if (applied > 0) {
+                    if (applied > 0 || replayed.get()) {
                         relay.wakeUp();
                     }
                 });
+    }
+
+    /** A command whose only outcome is a 5xx reply changed nothing: not remembered, so it can run again. */
+    private Mono<Void> forgetIfNothingChanged(String consumer, String messageId, List<OutboxMessage> messages) {
+        return OutboxMessage.onlyRetryableFailure(messages) ? inbox.forget(consumer, messageId) : Mono.empty();
     }
 }

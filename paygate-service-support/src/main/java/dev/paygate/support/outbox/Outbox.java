@@ -38,4 +38,21 @@ public class Outbox {
                 .rowsUpdated()
                 .then();
     }
+
+    /**
+     * Publishes once more the reply a command got, if it got one: a command that arrives again (the request that
+     * sent it was run again, after the gateway that first ran it died) gets the same answer, and nothing else
+     * happens. Emits whether there was a reply to send.
+     */
+    public Mono<Boolean> replayReply(String commandId) {
+        return db.sql("""
+                        INSERT INTO outbox (aggregate_type, aggregate_id, type, topic, message_key, headers, payload)
+                        SELECT aggregate_type, aggregate_id, type, topic, message_key, headers, payload
+                        FROM outbox WHERE aggregate_type = 'reply' AND aggregate_id = :commandId
+                        ORDER BY id DESC LIMIT 1""")
+                .bind("commandId", commandId)
+                .fetch()
+                .rowsUpdated()
+                .map(rows -> rows > 0);
+    }
 }

@@ -7,6 +7,7 @@ import dev.paygate.contracts.event.CloudEventsKafka;
 import dev.paygate.contracts.event.StateChange;
 import dev.paygate.contracts.json.PaygateJson;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -54,5 +55,14 @@ public record OutboxMessage(String aggregateType, String aggregateId, String typ
         headers.put(Topics.COMMAND_ID_HEADER, reply.commandId());
         return new OutboxMessage("reply", reply.commandId(), "command.reply", Topics.COMMAND_REPLIES, key, headers,
                 PaygateJson.wire().writeValueAsString(reply));
+    }
+
+    /**
+     * Whether these messages are nothing but a failure reply that invites a retry (status 5xx): the command changed
+     * nothing, and the same command may run again later.
+     */
+    public static boolean onlyRetryableFailure(List<OutboxMessage> messages) {
+        return !messages.isEmpty() && messages.stream().allMatch(m -> "reply".equals(m.aggregateType())
+                && PaygateJson.wire().readTree(m.payload()).path("status").asInt(0) >= 500);
     }
 }
