@@ -35,8 +35,8 @@ public final class FaultSuite {
 
         static Settings of(String name) {
             return switch (name) {
-                case "short" -> new Settings("short", 10, 8, 1500, Duration.ofSeconds(3), Duration.ofSeconds(1),
-                        Duration.ofSeconds(5), Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(90));
+                case "short" -> new Settings("short", 10, 6, 1500, Duration.ofSeconds(2), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5), Duration.ofSeconds(6), Duration.ofSeconds(3), Duration.ofSeconds(90));
                 case "full" -> new Settings("full", 25, 30, 1500, Duration.ofSeconds(20), Duration.ofSeconds(5),
                         Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofMinutes(4));
                 default -> throw new IllegalArgumentException("mode is short or full: " + name);

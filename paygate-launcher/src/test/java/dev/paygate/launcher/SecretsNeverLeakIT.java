@@ -81,12 +81,14 @@ class SecretsNeverLeakIT {
         needles.addAll(secrets.stream().map(s -> s.substring("whsec_".length())).toList());
 
         assertThat(TopicScan.anyRecordContains(needles)).as("a topic holds a card number, CVC, key or secret").isFalse();
+        // the scan does read the topics: what may be kept of a card is there
+        assertThat(TopicScan.anyRecordContains(List.of("400000**5126"))).isTrue();
         assertThat(TestStack.LOG_LINES).isNotEmpty()
                 .noneMatch(line -> needles.stream().anyMatch(line::contains));
         for (String needle : List.of(TestCard.APPROVE.number(), TestCard.DECLINE.number(), TestCard.THREE_DS.number(),
                 TestCard.REFUND_PENDING_THEN_SUCCEEDED.number(), TestCard.REFUND_PENDING_THEN_FAILED.number(),
                 "\"cvc\"", "\"\"cvc\"\"", key)) {
-            assertThat(tablesContaining(needle)).as("tables holding " + needle.substring(0, 6) + "…").isZero();
+            assertThat(tablesContaining(needle)).as("tables holding " + needle.substring(0, Math.min(6, needle.length())) + "…").isZero();
         }
         String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         assertThat(tablesContaining(digest)).as("the key is stored as its digest").isEqualTo(1);
