@@ -80,7 +80,7 @@ final class FaultStack implements AutoCloseable {
                 }
             }
             services.put(service, new ChildJvm(service, List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-Dpaygate.process=" + service), MAIN.get(service), args,
+                    "-Dpaygate.process=" + service), MAIN.get(service), args,
                     this.directory.resolve("logs").resolve(service + ".log")));
         }
         CompletableFuture.allOf(SERVICES.stream()
