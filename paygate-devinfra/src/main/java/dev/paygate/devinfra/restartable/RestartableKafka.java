@@ -59,7 +59,7 @@ public final class RestartableKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the broker's configuration", e);
         }
-        List<String> jvm = List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC");
+        List<String> jvm = List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         if (!Files.exists(logs.resolve("meta.properties"))) {
             int exit = new ChildJvm("kafka-format", jvm, "kafka.tools.StorageTool",
                     List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
