@@ -175,6 +175,11 @@ class MessageJsonRoundTripTest {
         assertThat(json.treeToValue(okBack.resource(), Session.class)).isEqualTo(json.treeToValue(resource, Session.class));
         assertThat(json.readValue(json.writeValueAsString(problem), CommandReply.class)).isEqualTo(problem);
         assertThat(json.writeValueAsString(problem)).doesNotContain("resource");
+        // isOk() is derived from status, not a field: it stays off the wire, and a reply from an older
+        // producer that still wrote it reads fine
+        assertThat(json.readTree(okWire).has("ok")).isFalse();
+        String olderWire = okWire.substring(0, okWire.length() - 1) + ",\"ok\":true}";
+        assertThat(json.readValue(olderWire, CommandReply.class).isOk()).isTrue();
     }
 
     @Test

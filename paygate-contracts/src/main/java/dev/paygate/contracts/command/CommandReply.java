@@ -1,5 +1,6 @@
 package dev.paygate.contracts.command;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.paygate.contracts.Topics;
 import tools.jackson.databind.JsonNode;
@@ -30,6 +31,8 @@ public record CommandReply(
         return new CommandReply(commandId, status, null, code, detail, param);
     }
 
+    /** Not on the wire: a reader derives it from {@code status}. */
+    @JsonIgnore
     public boolean isOk() {
         return resource != null && status >= 200 && status < 300;
     }
