@@ -45,6 +45,13 @@
     return Math.floor(seconds / 3600) + ' h';
   }
 
+  /** The time alone for today, the date too for anything older. */
+  function when(iso) {
+    if (!iso) return '';
+    const date = new Date(iso);
+    return date.toDateString() === new Date().toDateString() ? date.toLocaleTimeString() : date.toLocaleString();
+  }
+
   function replaceRows(tbody, rows) {
     tbody.replaceChildren(...rows);
   }
@@ -107,7 +114,7 @@
     row.dataset.eventId = event.id;
     row.dataset.type = event.type;
     row.dataset.resourceId = event.resourceId;
-    cell(row, new Date(event.time).toLocaleTimeString());
+    cell(row, when(event.time));
     cell(row, event.type, 'type');
     cell(row, event.resourceId, 'id');
     cell(row, event.status, 'status');
@@ -137,7 +144,7 @@
     const rows = letters.data.map((letter) => {
       const row = document.createElement('tr');
       row.dataset.deliveryId = letter.id;
-      cell(row, new Date(letter.failedAt).toLocaleString());
+      cell(row, when(letter.failedAt));
       cell(row, letter.id, 'id');
       cell(row, letter.eventType);
       cell(row, letter.merchantId, 'id');
@@ -181,7 +188,7 @@
       cell(row, e.url, 'url');
       cell(row, e.status + (e.disabledReason ? ' (' + e.disabledReason + ')' : ''));
       cell(row, e.failedAttempts, 'num');
-      cell(row, e.lastFailureAt ? new Date(e.lastFailureAt).toLocaleString() : '');
+      cell(row, when(e.lastFailureAt));
       cell(row, e.lastStatusCode !== null ? e.lastStatusCode : (e.lastError || ''));
       cell(row, e.deadLetters, 'num');
       return row;
@@ -194,7 +201,7 @@
     const rows = pending.data.map((r) => {
       const row = document.createElement('tr');
       row.dataset.refundId = r.id;
-      cell(row, new Date(r.created).toLocaleString());
+      cell(row, when(r.created));
       cell(row, r.id, 'id');
       cell(row, r.paymentId, 'id');
       cell(row, r.merchantId, 'id');
