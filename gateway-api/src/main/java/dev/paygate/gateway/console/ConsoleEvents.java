@@ -72,7 +72,7 @@ public class ConsoleEvents {
         return container;
     }
 
-    private void publish(ConsumerRecord<String, byte[]> record) {
+    void publish(ConsumerRecord<String, byte[]> record) {
         ConsoleEvent event;
         try {
             event = ConsoleEvent.of(CloudEventsKafka.fromRecord(record));
