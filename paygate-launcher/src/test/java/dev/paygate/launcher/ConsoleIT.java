@@ -96,6 +96,9 @@ class ConsoleIT {
         http.get().uri("/console/api/dead-letters").header("X-Admin-Token", TestStack.ADMIN_TOKEN).exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.data").isArray();
+        // neither the token nor the session is ever logged
+        assertThat(TestStack.LOG_LINES).isNotEmpty()
+                .noneMatch(line -> line.contains(TestStack.ADMIN_TOKEN) || line.contains(cookie.getValue()));
     }
 
     @Test
