@@ -26,6 +26,36 @@ public class GatewayProperties {
     /** Failed authentications one client (address) may make per {@link #authFailureWindow} before it gets 429. */
     private int authFailureLimit = 20;
     private Duration authFailureWindow = Duration.ofMinutes(1);
+    /** The ops console lists refunds pending for longer than this. */
+    private Duration consolePendingRefundAge = Duration.ofMinutes(15);
+    /** How long an ops console login lasts. */
+    private Duration consoleSessionLifetime = Duration.ofHours(8);
+    /** At most this many live event streams (SSE) at once; more answer 429. */
+    private int consoleMaxStreams = 50;
+
+    public Duration getConsolePendingRefundAge() {
+        return consolePendingRefundAge;
+    }
+
+    public void setConsolePendingRefundAge(Duration consolePendingRefundAge) {
+        this.consolePendingRefundAge = consolePendingRefundAge;
+    }
+
+    public Duration getConsoleSessionLifetime() {
+        return consoleSessionLifetime;
+    }
+
+    public void setConsoleSessionLifetime(Duration consoleSessionLifetime) {
+        this.consoleSessionLifetime = consoleSessionLifetime;
+    }
+
+    public int getConsoleMaxStreams() {
+        return consoleMaxStreams;
+    }
+
+    public void setConsoleMaxStreams(int consoleMaxStreams) {
+        this.consoleMaxStreams = consoleMaxStreams;
+    }
 
     public int getAuthFailureLimit() {
         return authFailureLimit;

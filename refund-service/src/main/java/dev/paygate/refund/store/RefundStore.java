@@ -113,6 +113,29 @@ public class RefundStore {
                 .collectList();
     }
 
+    /**
+     * Pending refunds created before {@code before}, across merchants, the oldest first (the ops console): their age
+     * counts from creation, since the janitor's touches move {@code updated_at} on.
+     */
+    public Mono<List<StoredRefund>> pendingCreatedBefore(Instant before, int limit) {
+        return db.sql("SELECT " + COLUMNS + """
+                         FROM refunds WHERE status = 'pending' AND created_at < :before
+                        ORDER BY created_at, id LIMIT :limit""")
+                .bind("before", before.atOffset(ZoneOffset.UTC))
+                .bind("limit", limit)
+                .map(RefundStore::read)
+                .all()
+                .collectList();
+    }
+
+    /** How many refunds are pending since before {@code before}, across merchants. */
+    public Mono<Long> countPendingCreatedBefore(Instant before) {
+        return db.sql("SELECT count(*) AS n FROM refunds WHERE status = 'pending' AND created_at < :before")
+                .bind("before", before.atOffset(ZoneOffset.UTC))
+                .map(row -> row.get("n", Long.class))
+                .one();
+    }
+
     /** Touches a refund that stays pending, so the janitor asks about it again only after the pending age. */
     public Mono<Void> touch(StoredRefund r) {
         return db.sql("UPDATE refunds SET bank_reference = :ref, updated_at = :updated WHERE id = :id")
