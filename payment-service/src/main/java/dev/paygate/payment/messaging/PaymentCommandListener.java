@@ -63,6 +63,9 @@ public class PaymentCommandListener {
                 .block(properties.getKafka().getCommandTimeout());
         if (Boolean.FALSE.equals(applied)) {
             log.info("command {} was applied before; redelivery ignored", command.commandId());
+        } else {
+            // one line per command, in the trace of the request that sent it (ids and type only, never card data)
+            log.info("command {} applied ({})", command.commandId(), command.getClass().getSimpleName());
         }
     }
 
