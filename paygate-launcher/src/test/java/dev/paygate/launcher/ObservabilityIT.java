@@ -119,6 +119,41 @@ class ObservabilityIT {
         }
     }
 
+    /**
+     * refund-service takes its commands in batches (no per-record observation): each command's refund event and
+     * reply still go on in the trace of the request that sent it, not in another request's.
+     */
+    @Test
+    void aRefundKeepsItsRequestsTraceThroughTheBatchConsumer() {
+        Http api = new Http(TestStack.newMerchantKey("Traced refunds"));
+        String payment = api.ok("/api2/payments", "{\"amount\": 900, \"currency\": \"EUR\", \"captureMethod\": "
+                + "\"automatic\", \"confirm\": true, \"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": "
+                + "\"4111111111111111\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, "
+                + "\"holderName\": \"T\"}}}").get("id").asString();
+        java.util.Map<String, String> refunds = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) {
+            String traceId = hex(32);
+            String refund = api.client.post().uri("/api2/refunds")
+                    .header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"paymentId\": \"" + payment + "\", \"amount\": 100}")
+                    .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody()
+                    .get("id").asString();
+            refunds.put(refund, traceId);
+        }
+        refunds.forEach((refund, traceId) -> {
+            assertThat(TopicScan.headersOfRecordsContaining(Topics.REFUND_COMMANDS, refund)).isNotEmpty()
+                    .allSatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId));
+            // the event the command made is in the request's trace (later ones, made by the refund janitor when the
+            // acquirer settles, are not part of any request), and none is in another refund request's trace
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    TopicScan.headersOfRecordsContaining(Topics.REFUND_EVENTS, refund))
+                    .anySatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId))
+                    .noneSatisfy(h -> assertThat(refunds.values().stream().filter(t -> !t.equals(traceId)).toList())
+                            .contains(h.get("traceparent") == null ? "none" : traceIdOf(h.get("traceparent")))));
+        });
+    }
+
     private static String scrape(int port) throws Exception {
         // a plain client: the exposition (latency histograms included) is larger than WebClient buffers by default
         java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
