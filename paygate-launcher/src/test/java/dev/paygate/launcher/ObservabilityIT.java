@@ -54,6 +54,10 @@ class ObservabilityIT {
         assertThat(gateway).containsPattern("paygate_commands_seconds_count\\{[^}]*command=\"CreateRefund\"");
         assertThat(gateway).doesNotContain(payment.get("id").asString());
 
+        // and payment-service's part of it: applying the command
+        assertThat(scrape(ports.get("payment-service"))).containsPattern(
+                "paygate_commands_applied_seconds_count\\{[^}]*command=\"CreatePayment\"[^}]*outcome=\"applied\"");
+
         for (String service : List.of("payment-service", "refund-service", "webhook-dispatcher")) {
             String metrics = scrape(ports.get(service));
             // consumer lag (Kafka's own client metric) and the outbox backlog
