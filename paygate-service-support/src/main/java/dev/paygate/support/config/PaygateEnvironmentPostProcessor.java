@@ -61,8 +61,8 @@ public class PaygateEnvironmentPostProcessor implements EnvironmentPostProcessor
             defaults.put("management.opentelemetry.tracing.export.otlp.endpoint", otlp);
         }
         // logs: PAYGATE_LOG_FORMAT=json writes one JSON object per line (Elastic Common Schema, with the trace and
-        // span ids of the request being served); text (the default) is Boot's usual console pattern, which shows
-        // the trace id too
+        // span ids of the request being served); text (the default) is Boot's usual console pattern (a service
+        // jar's shows the trace id; ./paygate's logback.xml keeps its own short pattern)
         if ("json".equalsIgnoreCase(env.getProperty("PAYGATE_LOG_FORMAT", "text"))) {
             defaults.put("logging.structured.format.console", "ecs");
         }
