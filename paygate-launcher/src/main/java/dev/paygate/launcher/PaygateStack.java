@@ -56,6 +56,10 @@ public final class PaygateStack implements AutoCloseable {
                 // whoever starts the stack closes it, before the infrastructure it runs on (see close())
                 "--spring.main.register-shutdown-hook=false"));
         common.addAll(options.extraArguments());
+        if (jsonLogs(options.extraArguments())) {
+            // this module's logback.xml writes text; the JSON one is Boot's structured console appender
+            common.add("--logging.config=classpath:logback-json.xml");
+        }
 
         ConfigurableApplicationContext payment = run(PaymentServiceApplication.builder(), common,
                 "--server.port=" + options.servicePorts()[0]);
@@ -74,6 +78,14 @@ public final class PaygateStack implements AutoCloseable {
                 "--paygate.gateway.demo-api-key=" + options.demoApiKey(),
                 "--paygate.gateway.admin-token=" + options.adminToken());
         return new PaygateStack(payment, refund, webhook, gateway);
+    }
+
+    /** Whether PAYGATE_LOG_FORMAT (an argument, else the environment variable) asks for JSON logs. */
+    static boolean jsonLogs(List<String> arguments) {
+        String format = arguments.stream().filter(a -> a.startsWith("--PAYGATE_LOG_FORMAT="))
+                .map(a -> a.substring("--PAYGATE_LOG_FORMAT=".length())).reduce((first, last) -> last)
+                .orElse(System.getenv("PAYGATE_LOG_FORMAT"));
+        return "json".equalsIgnoreCase(format);
     }
 
     private static ConfigurableApplicationContext run(SpringApplicationBuilder builder, List<String> common,
@@ -155,6 +167,9 @@ public final class PaygateStack implements AutoCloseable {
                 "--server.port=0",
                 "--paygate.refunds.payment-url=http://localhost:" + port(payment)));
         args.addAll(extraArguments);
+        if (jsonLogs(extraArguments)) {
+            args.add("--logging.config=classpath:logback-json.xml");
+        }
         return withOwnNettyResources(RefundServiceApplication.builder()).run(args.toArray(String[]::new));
     }
 

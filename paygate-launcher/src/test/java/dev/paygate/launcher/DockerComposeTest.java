@@ -57,6 +57,63 @@ class DockerComposeTest {
         assertThat(ROOT.resolve("Dockerfile")).exists();
     }
 
+    /**
+     * The prometheus service scrapes exactly the four services, each by its compose name on the port it is told to
+     * listen on (actuator shares the server port), at the path where actuator exposes Prometheus metrics; and the
+     * config it is given is the committed one.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesEveryServiceOnItsPortAndPath() throws IOException {
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) load("docker-compose.yml")
+                .get("services");
+        Map<String, Object> prometheus = services.get("prometheus");
+        assertThat(prometheus).as("a prometheus service").isNotNull();
+        assertThat((String) prometheus.get("image")).startsWith("prom/prometheus:");
+        List<String> volumes = (List<String>) prometheus.get("volumes");
+        String config = volumes.stream().filter(v -> v.endsWith(":/etc/prometheus/prometheus.yml:ro")).findFirst()
+                .orElseThrow(() -> new AssertionError("no config mounted at /etc/prometheus/prometheus.yml: " + volumes));
+        assertThat(String.valueOf(prometheus.get("command"))).contains("--config.file=/etc/prometheus/prometheus.yml");
+        String configFile = config.substring(0, config.indexOf(':')).replaceFirst("^\\./", "");
+        assertThat(ROOT.resolve(configFile)).exists();
+
+        Map<String, String> expected = new java.util.TreeMap<>();
+        for (Map.Entry<String, Map<String, Object>> entry : services.entrySet()) {
+            if (!entry.getValue().containsKey("build")) {
+                continue;
+            }
+            Map<String, Object> environment = (Map<String, Object>) entry.getValue().get("environment");
+            List<String> ports = environment.entrySet().stream()
+                    .filter(e -> e.getKey().matches("PAYGATE_([A-Z]+_)?PORT")).map(e -> String.valueOf(e.getValue()))
+                    .toList();
+            assertThat(ports).as("%s sets the port it listens on", entry.getKey()).hasSize(1);
+            expected.put(entry.getKey() + ":" + ports.get(0), "/actuator/prometheus");
+        }
+        Map<String, String> scraped = new java.util.TreeMap<>();
+        for (Map<String, Object> job : (List<Map<String, Object>>) load(configFile).get("scrape_configs")) {
+            String path = (String) job.getOrDefault("metrics_path", "/metrics");
+            for (Map<String, Object> group : (List<Map<String, Object>>) job.get("static_configs")) {
+                for (String target : (List<String>) group.get("targets")) {
+                    scraped.put(target, path);
+                }
+            }
+        }
+        assertThat(scraped).isEqualTo(expected);
+        assertThat(expected).hasSize(4);
+        // actuator serves that path only if prometheus is exposed (set for every service by the shared support)
+        assertThat(sources(ROOT.resolve("paygate-service-support")))
+                .containsPattern("management.endpoints.web.exposure.include\", \"[a-z,]*prometheus");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load(String file) throws IOException {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(100);
+        try (Reader in = Files.newBufferedReader(ROOT.resolve(file))) {
+            return new Yaml(options).load(in);
+        }
+    }
+
     private static String sources(Path module) throws IOException {
         StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.walk(module.resolve("src/main"))) {

@@ -60,6 +60,9 @@ final class TestStack {
                             "--paygate.refunds.pending-age=1s",
                             "--paygate.refunds.janitor-interval=200ms",
                             "--paygate.webhooks.poll-interval=200ms",
+                            // logs as compose writes them: one JSON object a line, with trace ids (ObservabilityIT)
+                            "--PAYGATE_LOG_FORMAT=json",
+                            "--paygate.metrics.gauge-interval=500ms",
                             // every test client is 127.0.0.1, and the refusal tests send many bad keys on purpose
                             "--paygate.gateway.auth-failure-limit=1000000")));
             try {

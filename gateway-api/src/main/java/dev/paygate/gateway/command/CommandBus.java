@@ -5,6 +5,10 @@ import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.command.PaymentCommand;
 import dev.paygate.contracts.command.RefundCommand;
 import dev.paygate.contracts.json.PaygateJson;
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
@@ -18,6 +22,8 @@ import reactor.core.scheduler.Schedulers;
 @Component
 public class CommandBus {
 
+    private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
+
     private final ReplyingKafkaTemplate<String, byte[], byte[]> template;
     /**
      * Sends may block on producer metadata. They get threads of their own rather than the shared
@@ -26,8 +32,11 @@ public class CommandBus {
     private final Scheduler sends = Schedulers.newBoundedElastic(
             Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "gateway-command-send", 60, true);
 
-    public CommandBus(ReplyingKafkaTemplate<String, byte[], byte[]> template) {
+    private final MeterRegistry meters;
+
+    public CommandBus(ReplyingKafkaTemplate<String, byte[], byte[]> template, MeterRegistry meters) {
         this.template = template;
+        this.meters = meters;
     }
 
     /**
@@ -36,12 +45,34 @@ public class CommandBus {
      * {@link CommandObserver} in the Reactor Context learns the command's id before it is published.
      */
     public Mono<Outcome> send(PaymentCommand command) {
-        return send(Topics.PAYMENT_COMMANDS, command.key(), command.commandId(), PaygateJson.wire().writeValueAsBytes(command));
+        return timed(command.getClass().getSimpleName(), send(Topics.PAYMENT_COMMANDS, command.key(),
+                command.commandId(), PaygateJson.wire().writeValueAsBytes(command)));
     }
 
     /** The same, for refund-service's commands. */
     public Mono<Outcome> send(RefundCommand command) {
-        return send(Topics.REFUND_COMMANDS, command.key(), command.commandId(), PaygateJson.wire().writeValueAsBytes(command));
+        return timed(command.getClass().getSimpleName(), send(Topics.REFUND_COMMANDS, command.key(),
+                command.commandId(), PaygateJson.wire().writeValueAsBytes(command)));
+    }
+
+    /**
+     * {@code paygate.commands}: time from publishing a command to its reply, by command type and outcome
+     * ({@code replied} with the reply's status class, {@code unknown} when no reply came in time, {@code error}
+     * when it could not be published).
+     */
+    private Mono<Outcome> timed(String type, Mono<Outcome> sending) {
+        return Mono.defer(() -> {
+            Timer.Sample sample = Timer.start(meters);
+            return sending.doOnEach(signal -> {
+                if (signal.isOnNext() || signal.isOnError()) {
+                    Outcome outcome = signal.get();
+                    String result = signal.isOnError() ? "error" : outcome.known() ? "replied" : "unknown";
+                    String status = outcome != null && outcome.known() ? (outcome.reply().status() / 100) + "xx" : "none";
+                    sample.stop(Timer.builder("paygate.commands").description("command round trip, publish to reply")
+                            .tag("command", type).tag("outcome", result).tag("status", status).register(meters));
+                }
+            });
+        });
     }
 
     private Mono<Outcome> send(String topic, String key, String proposedId, byte[] value) {
@@ -53,7 +84,13 @@ public class CommandBus {
                             commandId.equals(proposedId) ? value : withCommandId(value, commandId));
                     record.headers().add(Topics.COMMAND_ID_HEADER, CommandConfiguration.utf8(commandId));
                     observer.ifPresent(o -> o.publishing(commandId));
-                    return Mono.fromCallable(() -> template.sendAndReceive(record));
+                    // on the sending thread, the request's observation is current again: the template's send
+                    // observation is its child and writes its traceparent onto the record
+                    return Mono.fromCallable(() -> {
+                        try (ContextSnapshot.Scope scope = SNAPSHOTS.setThreadLocalsFrom(context)) {
+                            return template.sendAndReceive(record);
+                        }
+                    });
                 })
                 .subscribeOn(sends)
                 .flatMap(future -> Mono.fromFuture(future.getSendFuture()).then(Mono.fromFuture(future)))

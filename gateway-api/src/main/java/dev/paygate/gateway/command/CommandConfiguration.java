@@ -42,6 +42,8 @@ public class CommandConfiguration {
         ReplyingKafkaTemplate<String, byte[], byte[]> template = new LateReplyTemplate(producerFactory, replyContainer,
                 lateReplyListeners.orderedStream().toList());
         template.setSharedReplyTopic(true);
+        // a command record carries the request's trace (W3C traceparent header), so the service continues it
+        template.setObservationEnabled(true);
         template.setDefaultReplyTimeout(properties.getReplyTimeout());
         template.setCorrelationIdStrategy(record -> new CorrelationKey(
                 record.headers().lastHeader(Topics.COMMAND_ID_HEADER).value()));

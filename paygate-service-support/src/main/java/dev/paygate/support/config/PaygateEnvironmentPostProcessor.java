@@ -40,6 +40,32 @@ public class PaygateEnvironmentPostProcessor implements EnvironmentPostProcessor
         defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
         defaults.put("management.endpoint.health.probes.enabled", "true");
         defaults.put("management.endpoint.health.show-details", "always");
+        // readiness follows the two things a service can't work without: its database and Kafka
+        defaults.put("management.endpoint.health.group.readiness.include", "readinessState,r2dbc,kafka");
+        defaults.put("management.endpoint.health.group.readiness.show-details", "always");
+        // metrics: /actuator/prometheus is the way out (OTLP metrics push stays off); percentiles for latencies
+        defaults.put("management.otlp.metrics.export.enabled", "false");
+        defaults.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "true");
+        defaults.put("management.metrics.distribution.percentiles-histogram.paygate.commands", "true");
+        defaults.put("management.metrics.tags.service", "${spring.application.name:paygate}");
+        // traces: W3C traceparent, every request sampled unless PAYGATE_TRACE_SAMPLING says otherwise; the
+        // trace follows a request through Kafka (listener observations read the record's traceparent header; the
+        // outbox stores the context with each row, see Outbox) and on to the webhook
+        defaults.put("management.tracing.sampling.probability", "${PAYGATE_TRACE_SAMPLING:1.0}");
+        defaults.put("management.tracing.propagation.type", "W3C");
+        defaults.put("spring.kafka.listener.observation-enabled", "true");
+        defaults.put("spring.reactor.context-propagation", "auto");
+        // spans go out over OTLP only when a collector is named
+        String otlp = env.getProperty("PAYGATE_OTLP_ENDPOINT");
+        if (otlp != null && !otlp.isBlank()) {
+            defaults.put("management.opentelemetry.tracing.export.otlp.endpoint", otlp);
+        }
+        // logs: PAYGATE_LOG_FORMAT=json writes one JSON object per line (Elastic Common Schema, with the trace and
+        // span ids of the request being served); text (the default) is Boot's usual console pattern (a service
+        // jar's shows the trace id; ./paygate's logback.xml keeps its own short pattern)
+        if ("json".equalsIgnoreCase(env.getProperty("PAYGATE_LOG_FORMAT", "text"))) {
+            defaults.put("logging.structured.format.console", "ecs");
+        }
 
         // Placeholders resolve when read, so values that arrive after this runs (test property sources,
         // command-line arguments) are honoured; only the R2DBC URL needs computing, see DerivedSource.

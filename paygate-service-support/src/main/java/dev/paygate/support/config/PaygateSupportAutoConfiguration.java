@@ -1,7 +1,16 @@
 package dev.paygate.support.config;
 
 import dev.paygate.contracts.Topics;
+import dev.paygate.support.observability.KafkaHealthIndicator;
+import dev.paygate.support.observability.OutboxBacklogGauge;
+import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.Inbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
 import dev.paygate.support.outbox.InboxProcessor;
 import dev.paygate.support.outbox.Outbox;
 import dev.paygate.support.outbox.OutboxRelay;
@@ -71,10 +80,34 @@ public class PaygateSupportAutoConfiguration {
         return handler;
     }
 
+    /** Carries traces through the outbox and to webhooks; a no-op when tracing is off. */
+    @Bean
+    @ConditionalOnMissingBean
+    Traces paygateTraces(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        Tracer t = tracer.getIfUnique();
+        Propagator p = propagator.getIfUnique();
+        return t == null || p == null ? Traces.none() : new Traces(t, p);
+    }
+
+    /** Kafka in the readiness group: a service that can't reach its broker takes no traffic. */
+    @Bean(name = "kafkaHealthIndicator")
+    @ConditionalOnMissingBean(name = "kafkaHealthIndicator")
+    KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin admin, Environment env) {
+        return new KafkaHealthIndicator(admin.getConfigurationProperties(),
+                env.getProperty("paygate.health.kafka-timeout", Duration.class, Duration.ofSeconds(2)));
+    }
+
     @Bean
     @ConditionalOnBooleanProperty(name = "paygate.outbox.enabled", matchIfMissing = true)
-    Outbox outbox(DatabaseClient db) {
-        return new Outbox(db);
+    OutboxBacklogGauge outboxBacklogGauge(OutboxRelay relay, ObjectProvider<MeterRegistry> registry, Environment env) {
+        return new OutboxBacklogGauge(relay, registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry),
+                env.getProperty("paygate.metrics.gauge-interval", Duration.class, Duration.ofSeconds(5)));
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "paygate.outbox.enabled", matchIfMissing = true)
+    Outbox outbox(DatabaseClient db, Traces traces) {
+        return new Outbox(db, traces);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.paygate.support.outbox;
 
+import dev.paygate.support.observability.Traces;
 import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -56,6 +57,16 @@ public class InboxProcessor {
      */
     public <M> Mono<Integer> applyAllOnce(String consumer, List<M> messages, java.util.function.Function<M, String> id,
                                           java.util.function.Function<M, Mono<List<OutboxMessage>>> change) {
+        return applyAllOnce(consumer, messages, id, m -> null, change);
+    }
+
+    /**
+     * The same, where each message carries a trace of its own (a batch listener has no current trace): what a
+     * message makes is published in the trace named by {@code traceparent} ({@code null}: the current one).
+     */
+    public <M> Mono<Integer> applyAllOnce(String consumer, List<M> messages, java.util.function.Function<M, String> id,
+                                          java.util.function.Function<M, String> traceparent,
+                                          java.util.function.Function<M, Mono<List<OutboxMessage>>> change) {
         java.util.concurrent.atomic.AtomicBoolean replayed = new java.util.concurrent.atomic.AtomicBoolean();
         Mono<Integer> all = reactor.core.publisher.Flux.fromIterable(messages)
                 .concatMap(m -> inbox.firstDelivery(consumer, id.apply(m))
@@ -66,7 +77,8 @@ public class InboxProcessor {
                                     if (r) {
                                         replayed.set(true);
                                     }
-                                }).thenReturn(0)))
+                                }).thenReturn(0))
+                        .contextWrite(Traces.parent(traceparent.apply(m))))
                 .reduce(0, Integer::sum);
         return tx.transactional(all)
                 .doOnNext(applied -> {

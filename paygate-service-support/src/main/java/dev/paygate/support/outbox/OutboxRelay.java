@@ -1,6 +1,7 @@
 package dev.paygate.support.outbox;
 
 import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.support.observability.Traces;
 import io.r2dbc.postgresql.codec.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     private Mono<Integer> publishLocked() {
         return db.sql("""
-                        SELECT id, topic, message_key, headers, payload FROM outbox
+                        SELECT id, topic, message_key, headers, payload, traceparent FROM outbox
                         WHERE published_at IS NULL ORDER BY id LIMIT :limit""")
                 .bind("limit", batchSize)
                 .map(row -> new Pending(
@@ -92,7 +93,8 @@ public class OutboxRelay implements SmartLifecycle {
                         row.get("topic", String.class),
                         row.get("message_key", String.class),
                         row.get("headers", Json.class).asString(),
-                        row.get("payload", String.class)))
+                        row.get("payload", String.class),
+                        row.get("traceparent", String.class)))
                 .all()
                 .collectList()
                 .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : send(rows).then(markPublished(rows)));
@@ -166,13 +168,24 @@ public class OutboxRelay implements SmartLifecycle {
         return Integer.MAX_VALUE - 100;
     }
 
-    private record Pending(long id, String topic, String key, String headersJson, String payload) {
+    /** How many rows wait to be published (the outbox backlog); one count on the partial index of unpublished rows. */
+    public Mono<Long> backlog() {
+        return db.sql("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
+                .map(row -> row.get("n", Long.class))
+                .one();
+    }
+
+    private record Pending(long id, String topic, String key, String headersJson, String payload, String traceparent) {
 
         ProducerRecord<String, byte[]> toRecord() {
             ProducerRecord<String, byte[]> record =
                     new ProducerRecord<>(topic, key, payload.getBytes(StandardCharsets.UTF_8));
             PaygateJson.wire().readValue(headersJson, HEADERS)
                     .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+            if (traceparent != null) {
+                // the trace of the change this row announces goes on with whoever consumes the record
+                record.headers().add(Traces.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+            }
             return record;
         }
     }

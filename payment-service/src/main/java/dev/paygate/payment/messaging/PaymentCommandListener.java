@@ -19,6 +19,8 @@ import dev.paygate.support.config.PaygateProperties;
 import dev.paygate.support.config.UndecodableMessageException;
 import dev.paygate.support.outbox.InboxProcessor;
 import dev.paygate.support.outbox.OutboxMessage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -44,8 +46,11 @@ public class PaymentCommandListener {
     private final PaymentCommands payments;
     private final PaygateProperties properties;
 
+    private final MeterRegistry meters;
+
     public PaymentCommandListener(InboxProcessor inbox, SessionCommands sessions, SessionPayments sessionPayments,
-                                  PaymentCommands payments, PaygateProperties properties) {
+                                  PaymentCommands payments, PaygateProperties properties, MeterRegistry meters) {
+        this.meters = meters;
         this.inbox = inbox;
         this.sessions = sessions;
         this.sessionPayments = sessionPayments;
@@ -59,10 +64,23 @@ public class PaymentCommandListener {
         PaymentCommand command = PaygateJson.wire().readValue(record.value(), PaymentCommand.class);
         // The listener thread is Kafka's own, not a reactive event loop: waiting here (bounded) is what keeps
         // records of one partition strictly in order. A timeout fails the record, which is then retried.
-        Boolean applied = inbox.applyOnce(CONSUMER, command.commandId(), () -> apply(command))
-                .block(properties.getKafka().getCommandTimeout());
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "error";
+        Boolean applied;
+        try {
+            applied = inbox.applyOnce(CONSUMER, command.commandId(), () -> apply(command))
+                    .block(properties.getKafka().getCommandTimeout());
+            outcome = Boolean.FALSE.equals(applied) ? "duplicate" : "applied";
+        } finally {
+            // paygate.commands.applied: the service's part of a command's latency (inbox, change, outbox, commit)
+            sample.stop(Timer.builder("paygate.commands.applied").description("time to apply a command, by type")
+                    .tag("command", command.getClass().getSimpleName()).tag("outcome", outcome).register(meters));
+        }
         if (Boolean.FALSE.equals(applied)) {
             log.info("command {} was applied before; redelivery ignored", command.commandId());
+        } else {
+            // one line per command, in the trace of the request that sent it (ids and type only, never card data)
+            log.info("command {} applied ({})", command.commandId(), command.getClass().getSimpleName());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.paygate.contracts.command.ReverseRefund;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.refund.RefundCommands;
 import dev.paygate.support.config.PaygateProperties;
+import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.InboxProcessor;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +47,15 @@ public class RefundCommandListener {
             properties = "max.poll.records=${paygate.kafka.batch-size:100}")
     public void onCommands(List<ConsumerRecord<String, byte[]>> records) {
         List<RefundCommand> commands = new ArrayList<>(records.size());
+        // a batch has no current trace: each command's refund and reply go on in the trace its record carries
+        java.util.Map<RefundCommand, String> traces = new java.util.IdentityHashMap<>();
         int undecodable = -1;
         JacksonException why = null;
         for (int i = 0; i < records.size() && undecodable < 0; i++) {
             try {
-                commands.add(PaygateJson.wire().readValue(records.get(i).value(), RefundCommand.class));
+                RefundCommand command = PaygateJson.wire().readValue(records.get(i).value(), RefundCommand.class);
+                commands.add(command);
+                traces.put(command, Traces.traceparent(records.get(i)));
             } catch (JacksonException e) {
                 undecodable = i;
                 why = e;
@@ -58,7 +63,7 @@ public class RefundCommandListener {
         }
         // Kafka's own thread, not an event loop: waiting (bounded) commits the offsets only after the commit
         if (!commands.isEmpty()) {
-            inbox.applyAllOnce(CONSUMER, commands, RefundCommand::commandId, command -> command instanceof ReverseRefund reverse
+            inbox.applyAllOnce(CONSUMER, commands, RefundCommand::commandId, traces::get, command -> command instanceof ReverseRefund reverse
                             ? refunds.reverse(reverse)
                             : refunds.create((CreateRefund) command))
                     .block(properties.getKafka().getCommandTimeout());

@@ -6,9 +6,11 @@ package dev.paygate.webhook.delivery;
  * @param attempts attempts made before this one
  * @param body     the stored webhook body
  * @param previousSecret the secret before the last rotation while it still signs too, else {@code null}
+ * @param traceparent the trace the event arrived in, else {@code null}
  */
 public record ClaimedDelivery(String id, String eventId, String endpointId, int attempts, String url, String secret,
-                              String body, String previousSecret, String eventType, String merchantId) {
+                              String body, String previousSecret, String eventType, String merchantId,
+                              String traceparent) {
 
     /** Leaves out the secret, the URL (it may carry credentials) and the body. */
     @Override

@@ -84,7 +84,7 @@ public class DeliveryStore {
                             RETURNING deliveries.id, deliveries.event_id, deliveries.endpoint_id, deliveries.attempts
                         )
                         SELECT c.id, c.event_id, c.endpoint_id, c.attempts, e.url, e.secret, ev.body, ev.type,
-                               ev.merchant_id,
+                               ev.merchant_id, ev.traceparent,
                                CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END AS previous_secret
                         FROM claimed c
                         JOIN endpoints e ON e.id = c.endpoint_id
@@ -103,7 +103,8 @@ public class DeliveryStore {
                         row.get("body", String.class),
                         row.get("previous_secret", String.class),
                         row.get("type", String.class),
-                        row.get("merchant_id", String.class)))
+                        row.get("merchant_id", String.class),
+                        row.get("traceparent", String.class)))
                 .all();
     }
 

@@ -42,20 +42,23 @@ public class EventRecorder {
     }
 
     public Mono<Recorded> record(StateChange change) {
-        return tx.transactional(recordOne(change));
+        return tx.transactional(recordOne(change, null));
     }
 
-    /** Several events in one transaction, in order: one commit for the lot. */
-    public Mono<Recorded> recordAll(java.util.List<StateChange> changes) {
-        return tx.transactional(reactor.core.publisher.Flux.fromIterable(changes)
-                .concatMap(this::recordOne)
+    /**
+     * Several events in one transaction, in order: one commit for the lot. {@code traceparents} (same order, an
+     * element may be {@code null}) are the traces the events arrived in; their deliveries continue them.
+     */
+    public Mono<Recorded> recordAll(java.util.List<StateChange> changes, java.util.List<String> traceparents) {
+        return tx.transactional(reactor.core.publisher.Flux.range(0, changes.size())
+                .concatMap(i -> recordOne(changes.get(i), traceparents.get(i)))
                 .reduce(new Recorded(0, 0), (a, b) -> new Recorded(a.duplicates() + b.duplicates(),
                         a.deliveries() + b.deliveries())));
     }
 
-    private Mono<Recorded> recordOne(StateChange change) {
+    private Mono<Recorded> recordOne(StateChange change, String traceparent) {
         String body = WebhookBody.of(change);
-        return events.insert(change, body)
+        return events.insert(change, body, traceparent)
                 .flatMap(first -> !first
                         ? Mono.just(new Recorded(1, 0))
                         // read all endpoints before inserting: one connection can't start a statement while

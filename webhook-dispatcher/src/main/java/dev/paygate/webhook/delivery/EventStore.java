@@ -18,10 +18,16 @@ public class EventStore {
 
     /** Emits {@code true} if inserted, {@code false} if this event was received before (insert-first dedup). */
     public Mono<Boolean> insert(StateChange change, String body) {
+        return insert(change, body, null);
+    }
+
+    /** The same, remembering the trace the event arrived in ({@code traceparent}, may be {@code null}). */
+    public Mono<Boolean> insert(StateChange change, String body, String traceparent) {
         return db.sql("""
-                        INSERT INTO events (id, merchant_id, type, created_at, body)
-                        VALUES (:id, :merchantId, :type, :created, :body)
+                        INSERT INTO events (id, merchant_id, type, created_at, body, traceparent)
+                        VALUES (:id, :merchantId, :type, :created, :body, :traceparent)
                         ON CONFLICT (id) DO NOTHING""")
+                .bind("traceparent", org.springframework.r2dbc.core.Parameter.fromOrEmpty(traceparent, String.class))
                 .bind("id", change.id())
                 .bind("merchantId", change.merchantId())
                 .bind("type", change.type().wireName())

@@ -1,6 +1,8 @@
 package dev.paygate.webhook.delivery;
 
+import dev.paygate.support.observability.Traces;
 import dev.paygate.webhook.WebhookProperties;
+import io.micrometer.tracing.Span;
 import dev.paygate.webhook.signing.StandardWebhookSigner;
 import io.netty.channel.ChannelOption;
 import java.net.URI;
@@ -45,8 +47,11 @@ public class WebhookSender {
 
     private final boolean guarded;
 
-    public WebhookSender(WebhookProperties properties, Clock clock, HostResolver hosts) {
+    private final Traces traces;
+
+    public WebhookSender(WebhookProperties properties, Clock clock, HostResolver hosts, Traces traces) {
         this.clock = clock;
+        this.traces = traces;
         this.timeout = properties.getTimeout();
         this.guarded = !properties.isAllowPrivateAddresses();
         HttpClient http = HttpClient.create()
@@ -59,6 +64,12 @@ public class WebhookSender {
     }
 
     public Mono<AttemptResult> send(ClaimedDelivery delivery) {
+        // each attempt is a client span in the trace the event arrived in; the request's traceparent names it
+        return Mono.using(() -> traces.start("webhook delivery", delivery.traceparent(), Span.Kind.CLIENT),
+                span -> attempt(delivery, span), Span::end);
+    }
+
+    private Mono<AttemptResult> attempt(ClaimedDelivery delivery, Span span) {
         return Mono.defer(() -> {
             Instant attemptedAt = clock.instant();
             long started = System.nanoTime();
@@ -66,7 +77,7 @@ public class WebhookSender {
             // with an error, recorded like any other, rather than an error that leaves the delivery claimed
             return Mono.defer(() -> {
                         try {
-                            return exchange(delivery, attemptedAt, started);
+                            return exchange(delivery, attemptedAt, started, traces.traceparent(span));
                         } catch (Exception e) {
                             return Mono.error(e);
                         }
@@ -78,7 +89,8 @@ public class WebhookSender {
         });
     }
 
-    private Mono<AttemptResult> exchange(ClaimedDelivery delivery, Instant attemptedAt, long started) throws Exception {
+    private Mono<AttemptResult> exchange(ClaimedDelivery delivery, Instant attemptedAt, long started,
+                                         String traceparent) throws Exception {
         URI url = URI.create(delivery.url());
         if (guarded && isAddressLiteral(url.getHost())) {
             // a literal address needs no resolution, so the resolver never sees it: judge it here
@@ -94,6 +106,11 @@ public class WebhookSender {
                 .header("user-agent", "Paygate-Webhooks/1")
                 .header(WEBHOOK_ID, delivery.eventId())
                 .header(WEBHOOK_TIMESTAMP, Long.toString(timestamp))
+                .headers(headers -> {
+                    if (traceparent != null) {
+                        headers.set(Traces.TRACEPARENT, traceparent);
+                    }
+                })
                 // during a rotation both secrets sign, space-separated: receivers on either secret verify
                 .header(WEBHOOK_SIGNATURE, signer.sign(delivery.secret(), delivery.eventId(), timestamp, body)
                         + (delivery.previousSecret() == null ? ""

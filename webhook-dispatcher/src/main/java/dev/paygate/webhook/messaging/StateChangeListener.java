@@ -4,6 +4,7 @@ import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.event.CloudEventsKafka;
 import dev.paygate.contracts.event.StateChange;
 import dev.paygate.support.config.PaygateProperties;
+import dev.paygate.support.observability.Traces;
 import dev.paygate.webhook.delivery.DeliveryWorker;
 import dev.paygate.webhook.delivery.EventRecorder;
 import java.util.ArrayList;
@@ -43,11 +44,13 @@ public class StateChangeListener {
             properties = "max.poll.records=${paygate.kafka.batch-size:100}")
     public void onStateChanges(List<ConsumerRecord<String, byte[]>> records) {
         List<StateChange> changes = new ArrayList<>(records.size());
+        List<String> traceparents = new ArrayList<>(records.size());
         int undecodable = -1;
         RuntimeException why = null;
         for (int i = 0; i < records.size() && undecodable < 0; i++) {
             try {
                 changes.add(CloudEventsKafka.fromRecord(records.get(i)));
+                traceparents.add(Traces.traceparent(records.get(i)));
             } catch (RuntimeException e) {
                 undecodable = i;
                 why = e;
@@ -56,7 +59,7 @@ public class StateChangeListener {
         // The listener thread is Kafka's own, not a reactive event loop: waiting here (bounded) commits the offsets
         // only after the events are stored. A failure fails the lot, which is then redelivered.
         EventRecorder.Recorded recorded = changes.isEmpty() ? new EventRecorder.Recorded(0, 0)
-                : recorder.recordAll(changes).block(properties.getKafka().getCommandTimeout());
+                : recorder.recordAll(changes, traceparents).block(properties.getKafka().getCommandTimeout());
         if (recorded == null) {
             throw new IllegalStateException("recording " + changes.size() + " events completed without a result");
         }
