@@ -59,8 +59,7 @@ class OpenApiContractIT {
             "409 POST /api2/webhook-endpoints", "only idempotency_key_in_use: a retry racing its original",
             "409 POST /api2/webhook-endpoints/{id}", "only idempotency_key_in_use: a retry racing its original",
             "409 POST /api2/webhook-endpoints/{id}/rotate-secret", "only idempotency_key_in_use: a retry racing its original",
-            "409 POST /api2/sessions", "only idempotency_key_in_use: a retry racing its original",
-            "409 POST /api2/payments", "only idempotency_key_in_use: a retry racing its original");
+            "409 POST /api2/sessions", "only idempotency_key_in_use: a retry racing its original");
 
     /** Fields of 200 schemas that never appear in an answer here, and why. */
     static final Map<String, String> FIELDS_NEVER_SEEN = Map.of();
@@ -375,6 +374,18 @@ class OpenApiContractIT {
                     + card(APPROVE) + "}";
             await().atMost(Duration.ofSeconds(60)).until(() -> call("POST", "/api2/payments", Map.of(), authorize,
                     merchant(), 200, 502).path("code").asString("").equals("acquirer_unavailable"));
+            // the same create twice at once with one Idempotency-Key: while the first waits for the bank, the other
+            // is told the key is in use
+            Consumer<HttpHeaders> sameKey = h -> {
+                merchant().accept(h);
+                h.set("Idempotency-Key", "openapi-in-use-" + TestStack.DEMO_KEY.substring(8, 20));
+            };
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> call("POST", "/api2/payments",
+                    Map.of(), authorize, sameKey, 409, 502));
+            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> call("POST", "/api2/payments",
+                    Map.of(), authorize, sameKey, 409, 502));
+            assertThat(List.of(first.get().get("code").asString(), second.get().get("code").asString()))
+                    .containsExactlyInAnyOrder("acquirer_unavailable", "idempotency_key_in_use");
             // one after the other: each waits for the bank's timeout (10 s), and commands that share a partition
             // queue behind each other, so sent together some would outlast the reply timeout (202)
             for (JsonNode answer : List.of(
@@ -401,6 +412,11 @@ class OpenApiContractIT {
      * reused with another body.
      */
     void genericRefusals() {
+        // a new connection per request, as HostileInputIT does: after some refusals a pooled keep-alive connection
+        // sometimes gets no answer to its next request (issue 8)
+        web = WebTestClient.bindToServer(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+                        reactor.netty.http.client.HttpClient.newConnection()))
+                .baseUrl(TestStack.gatewayUrl()).responseTimeout(Duration.ofSeconds(40)).build();
         document.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
             String method = op.getKey().toUpperCase();
             String template = path.getKey();
@@ -418,11 +434,7 @@ class OpenApiContractIT {
             }
             Consumer<HttpHeaders> auth = operator ? h -> h.set("X-Admin-Token", TestStack.ADMIN_TOKEN) : merchant();
             if (responses.has("413")) {
-                // refused before the body is read: this connection must not carry the next request
-                call(method, template, ids, "{\"x\": \"" + "a".repeat(70_000) + "\"}", h -> {
-                    auth.accept(h);
-                    h.set(HttpHeaders.CONNECTION, "close");
-                }, 413);
+                call(method, template, ids, "{\"x\": \"" + "a".repeat(70_000) + "\"}", auth, 413);
             }
             if (responses.has("415")) {
                 raw(method, template, ids, "name=x", h -> {

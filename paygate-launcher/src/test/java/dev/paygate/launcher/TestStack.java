@@ -49,6 +49,11 @@ final class TestStack {
     static synchronized PaygateStack get() {
         if (stack == null) {
             captureLogs();
+            try {
+                java.nio.file.Files.deleteIfExists(BANK_OUTAGE); // left by a run that died with the bank down
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             Infrastructure infra = DevInfrastructure.shared();
             jdbcUrl = infra.createDatabase("e2e_" + Long.toHexString(System.nanoTime()));
             stack = PaygateStack.start(infra, new PaygateStack.Options(0, new int[] {0, 0, 0}, jdbcUrl, DEMO_KEY,
