@@ -15,6 +15,9 @@ final class TestStack {
 
     static final String DEMO_KEY = "sk_test_" + dev.paygate.contracts.Ids.randomBase58(32);
     static final String ADMIN_TOKEN = "admin-" + dev.paygate.contracts.Ids.randomBase58(16);
+    /** The simulated bank's outage switch: while this file exists, authorize, capture and void fail (502). */
+    static final java.nio.file.Path BANK_OUTAGE = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+            "paygate-e2e-bank-outage-" + ProcessHandle.current().pid());
 
     private static PaygateStack stack;
     private static String jdbcUrl;
@@ -46,11 +49,17 @@ final class TestStack {
     static synchronized PaygateStack get() {
         if (stack == null) {
             captureLogs();
+            try {
+                java.nio.file.Files.deleteIfExists(BANK_OUTAGE); // left by a run that died with the bank down
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             Infrastructure infra = DevInfrastructure.shared();
             jdbcUrl = infra.createDatabase("e2e_" + Long.toHexString(System.nanoTime()));
             stack = PaygateStack.start(infra, new PaygateStack.Options(0, new int[] {0, 0, 0}, jdbcUrl, DEMO_KEY,
                     ADMIN_TOKEN, true, List.of(
                             "--paygate.webhooks.retry-schedule=0s,1s,2s",
+                            "--paygate.acquirer.outage-file=" + BANK_OUTAGE,
                             "--paygate.gateway.session-min-lifetime=2s",
                             // the race tests queue hundreds of commands on one partition: a slow CI machine must
                             // not turn their answers into 202s (the 202 path has a test of its own, ReplyTimeoutIT)

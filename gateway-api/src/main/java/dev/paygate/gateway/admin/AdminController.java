@@ -4,8 +4,13 @@ import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.gateway.GatewayProperties;
 import dev.paygate.gateway.auth.MerchantStore;
+import dev.paygate.gateway.docs.ApiSchemas;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.RequestBodies;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -41,6 +46,12 @@ public class AdminController {
     record CreateMerchant(String name) {
     }
 
+    @Operation(tags = "Operator", summary = "Create a merchant", responses = {
+            @ApiResponse(responseCode = "200", description = "The merchant",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.Merchant.class))),
+            @ApiResponse(responseCode = "400", description = "The name is missing or invalid (`parameter_invalid`, `invalid_json`).")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.CreateMerchantRequest.class)))
     @PostMapping("/admin/merchants")
     public Mono<Map<String, String>> createMerchant(@RequestHeader(name = TOKEN_HEADER, required = false) String token,
                                                     @RequestBody(required = false) String body,
@@ -54,6 +65,10 @@ public class AdminController {
                 .map(m -> Map.of("id", m.id(), "name", m.name()));
     }
 
+    @Operation(tags = "Operator", summary = "Create an API key for a merchant; the key is shown only here", responses = {
+            @ApiResponse(responseCode = "200", description = "The key",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.ApiKey.class))),
+            @ApiResponse(responseCode = "404", description = "No such merchant (`resource_missing`).")})
     @PostMapping("/admin/merchants/{id}/api-keys")
     public Mono<Map<String, String>> createKey(@RequestHeader(name = TOKEN_HEADER, required = false) String token,
                                                @PathVariable String id,
@@ -65,6 +80,10 @@ public class AdminController {
                 .map(keyId -> Map.of("id", keyId, "key", key));
     }
 
+    @Operation(tags = "Operator", summary = "Revoke an API key at once", responses = {
+            @ApiResponse(responseCode = "200", description = "`{id, deleted: true}`",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.Deleted.class))),
+            @ApiResponse(responseCode = "404", description = "No such API key (`resource_missing`).")})
     @DeleteMapping("/admin/api-keys/{id}")
     public Mono<Map<String, Object>> revokeKey(@RequestHeader(name = TOKEN_HEADER, required = false) String token,
                                                @PathVariable String id,

@@ -12,6 +12,7 @@ import dev.paygate.contracts.resource.Payment;
 import dev.paygate.gateway.auth.ApiContext;
 import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.command.Replies;
+import dev.paygate.gateway.docs.Idempotent;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.RequestBodies;
 import dev.paygate.gateway.http.Validation;
@@ -22,6 +23,10 @@ import dev.paygate.gateway.payment.PaymentRequests.ConfirmRequest;
 import dev.paygate.gateway.payment.PaymentRequests.CreatePaymentRequest;
 import dev.paygate.gateway.payment.PaymentRequests.ThreeDsRequest;
 import dev.paygate.gateway.read.PaymentServiceClient;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -55,6 +60,14 @@ public class PaymentController {
         this.idempotent = idempotent;
     }
 
+    @Idempotent(command = true)
+    @Operation(tags = "Payments", summary = "Create a payment (and confirm it with `confirm: true`)", responses = {
+            @ApiResponse(responseCode = "200", description = "The payment",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
+            @ApiResponse(responseCode = "402", description = "The card was declined (`card_declined`); `payment` shows it, now `requiresPaymentMethod` with `lastPaymentError`."),
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.CreatePaymentRequest.class)))
     @PostMapping("/api2/payments")
     public Mono<ResponseEntity<String>> create(ApiContext api, ServerHttpRequest http, @RequestBody(required = false) String body) {
         return idempotent.run(api, http, body, () -> {
@@ -88,6 +101,10 @@ public class PaymentController {
         });
     }
 
+    @Operation(tags = "Payments", summary = "Retrieve a payment", responses = {
+            @ApiResponse(responseCode = "200", description = "The payment",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
+            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`).")})
     @GetMapping("/api2/payments/{id}")
     public Mono<ResponseEntity<String>> get(ApiContext api, @PathVariable String id) {
         requirePaymentId(id);
@@ -95,6 +112,15 @@ public class PaymentController {
                 .map(json -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json));
     }
 
+    @Idempotent(command = true)
+    @Operation(tags = "Payments", summary = "Confirm a payment, optionally with a card", responses = {
+            @ApiResponse(responseCode = "200", description = "The payment",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
+            @ApiResponse(responseCode = "402", description = "The card was declined (`card_declined`); `payment` shows it."),
+            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.ConfirmRequest.class)))
     @PostMapping("/api2/payments/{id}/confirm")
     public Mono<ResponseEntity<String>> confirm(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                 @RequestBody(required = false) String body) {
@@ -108,6 +134,14 @@ public class PaymentController {
         });
     }
 
+    @Idempotent(command = true)
+    @Operation(tags = "Payments", summary = "Capture an authorized payment (all, or `amountToCapture`)", responses = {
+            @ApiResponse(responseCode = "200", description = "The payment",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
+            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.CaptureRequest.class)))
     @PostMapping("/api2/payments/{id}/capture")
     public Mono<ResponseEntity<String>> capture(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                 @RequestBody(required = false) String body) {
@@ -121,6 +155,14 @@ public class PaymentController {
         });
     }
 
+    @Idempotent(command = true)
+    @Operation(tags = "Payments", summary = "Cancel a payment that is not captured", responses = {
+            @ApiResponse(responseCode = "200", description = "The payment, `canceled`",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
+            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.CancelRequest.class)))
     @PostMapping("/api2/payments/{id}/cancel")
     public Mono<ResponseEntity<String>> cancel(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                @RequestBody(required = false) String body) {
@@ -134,6 +176,13 @@ public class PaymentController {
         });
     }
 
+    @Idempotent(command = true)
+    @Operation(tags = "Payments", summary = "Test mode: complete 3-D Secure (`success` or `failure`)", responses = {
+            @ApiResponse(responseCode = "200", description = "The payment after 3-D Secure",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
+            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`).")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.ThreeDsRequest.class)))
     @PostMapping("/api2/payments/{id}/test-3ds")
     public Mono<ResponseEntity<String>> completeThreeDs(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                         @RequestBody(required = false) String body) {

@@ -6,11 +6,16 @@ import dev.paygate.contracts.command.PaySession;
 import dev.paygate.gateway.auth.ApiContext;
 import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.command.Replies;
+import dev.paygate.gateway.docs.Idempotent;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.RequestBodies;
 import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.payment.PaymentRequests.PaySessionRequest;
 import dev.paygate.gateway.read.PaymentServiceClient;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,6 +44,15 @@ public class SessionPayController {
         this.idempotent = idempotent;
     }
 
+    @Idempotent(command = true)
+    @Operation(tags = "Sessions", summary = "Test mode: pay a session with a card, as the hosted page does", responses = {
+            @ApiResponse(responseCode = "200", description = "The session, `completed` and `paid`",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Session.class))),
+            @ApiResponse(responseCode = "402", description = "The card was declined (`card_declined`) or needs 3-D Secure (`authentication_required`); `payment` shows the payment."),
+            @ApiResponse(responseCode = "404", description = "No such session (`resource_missing`)."),
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.PaySessionRequest.class)))
     @PostMapping("/api2/sessions/{id}/pay")
     public Mono<ResponseEntity<String>> pay(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                             @RequestBody(required = false) String body) {

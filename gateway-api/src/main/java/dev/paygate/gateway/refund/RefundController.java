@@ -7,11 +7,17 @@ import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.gateway.auth.ApiContext;
 import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.command.Replies;
+import dev.paygate.gateway.docs.ApiSchemas;
+import dev.paygate.gateway.docs.Idempotent;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.RequestBodies;
 import dev.paygate.gateway.http.Validation;
 import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.read.PaymentServiceClient;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.http.MediaType;
@@ -44,6 +50,13 @@ public class RefundController {
     record CreateRefundRequest(String paymentId, Long amount, String reason, Map<String, String> metadata) {
     }
 
+    @Idempotent(command = true)
+    @Operation(tags = "Refunds", summary = "Refund a captured payment (all that is left, or `amount`)", responses = {
+            @ApiResponse(responseCode = "200", description = "The refund as known within the reply timeout",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Refund.class))),
+            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`).")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.CreateRefundRequest.class)))
     @PostMapping("/api2/refunds")
     public Mono<ResponseEntity<String>> create(ApiContext api, ServerHttpRequest http,
                                                @RequestBody(required = false) String body) {
@@ -75,6 +88,13 @@ public class RefundController {
     }
 
     /** Test mode: the bank reverses a succeeded refund (as an acquirer's reversal notice would). */
+    @Idempotent(command = true)
+    @Operation(tags = "Refunds", summary = "Test mode: the bank reverses a succeeded refund", responses = {
+            @ApiResponse(responseCode = "200", description = "The refund, `failed`",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Refund.class))),
+            @ApiResponse(responseCode = "404", description = "No such refund (`resource_missing`).")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.ReverseRefundRequest.class)))
     @PostMapping("/api2/refunds/{id}/test-reverse")
     public Mono<ResponseEntity<String>> testReverse(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                     @RequestBody(required = false) String body) {
@@ -93,6 +113,10 @@ public class RefundController {
         });
     }
 
+    @Operation(tags = "Refunds", summary = "Retrieve a refund", responses = {
+            @ApiResponse(responseCode = "200", description = "The refund",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Refund.class))),
+            @ApiResponse(responseCode = "404", description = "No such refund (`resource_missing`).")})
     @GetMapping("/api2/refunds/{id}")
     public Mono<ResponseEntity<String>> get(ApiContext api, @PathVariable String id) {
         if (!Ids.REFUND.matches(id)) {
@@ -102,6 +126,10 @@ public class RefundController {
     }
 
     /** Newest first; {@code limit} 1 … 100 (default 10), {@code startingAfter} a refund id of this list. */
+    @Operation(tags = "Refunds", summary = "List a payment's refunds, newest first", responses = {
+            @ApiResponse(responseCode = "200", description = "A page of refunds",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.RefundList.class))),
+            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`).")})
     @GetMapping("/api2/payments/{id}/refunds")
     public Mono<ResponseEntity<String>> list(ApiContext api, @PathVariable String id,
                                              @RequestParam(required = false) String limit,

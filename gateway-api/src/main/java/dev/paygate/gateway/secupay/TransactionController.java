@@ -8,11 +8,18 @@ import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.gateway.auth.ApiContext;
 import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.command.Replies;
+import dev.paygate.gateway.docs.ApiSchemas;
+import dev.paygate.gateway.docs.Idempotent;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.RequestBodies;
 import dev.paygate.gateway.http.Validation;
 import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.read.PaymentServiceClient;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -50,6 +57,14 @@ public class TransactionController {
     record CancelRequest(@JsonProperty("reduce_amount_by") Long reduceAmountBy, Long amount, String reason) {
     }
 
+    @Idempotent(command = true)
+    @Operation(tags = "secupay transactions", summary = "Cancel, lower or refund a transaction, whatever its state", responses = {
+            @ApiResponse(responseCode = "200", description = "The original transaction, then the refund the call made (if it made one)",
+                    content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.SecupayTransaction.class)))),
+            @ApiResponse(responseCode = "404", description = "No such transaction (`resource_missing`)."),
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SecupayCancelRequest.class)))
     @PostMapping("/api/v2/Payment/Transactions/{id}/cancel")
     public Mono<ResponseEntity<String>> cancel(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                @RequestBody(required = false) String body) {
@@ -86,6 +101,10 @@ public class TransactionController {
         });
     }
 
+    @Operation(tags = "secupay transactions", summary = "Retrieve a transaction (payment or refund)", responses = {
+            @ApiResponse(responseCode = "200", description = "The transaction",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SecupayTransaction.class))),
+            @ApiResponse(responseCode = "404", description = "No such transaction (`resource_missing`).")})
     @GetMapping("/api/v2/Payment/Transactions/{id}")
     public Mono<ResponseEntity<String>> get(ApiContext api, @PathVariable String id) {
         requireTransactionId(id);

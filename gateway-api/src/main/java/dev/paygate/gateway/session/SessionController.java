@@ -5,10 +5,15 @@ import dev.paygate.contracts.command.ExpireSession;
 import dev.paygate.gateway.auth.ApiContext;
 import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.command.Replies;
+import dev.paygate.gateway.docs.Idempotent;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.http.RequestBodies;
 import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.read.PaymentServiceClient;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -36,6 +41,12 @@ public class SessionController {
         this.idempotent = idempotent;
     }
 
+    @Idempotent(command = true)
+    @Operation(tags = "Sessions", summary = "Create a hosted payment session", responses = {
+            @ApiResponse(responseCode = "200", description = "The session",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Session.class)))})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateSessionRequest.class)))
     @PostMapping("/api2/sessions")
     public Mono<ResponseEntity<String>> create(ApiContext api, ServerHttpRequest http,
                                                @RequestBody(required = false) String body) {
@@ -49,6 +60,10 @@ public class SessionController {
         });
     }
 
+    @Operation(tags = "Sessions", summary = "Retrieve a session", responses = {
+            @ApiResponse(responseCode = "200", description = "The session",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Session.class))),
+            @ApiResponse(responseCode = "404", description = "No such session (`resource_missing`).")})
     @GetMapping("/api2/sessions/{id}")
     public Mono<ResponseEntity<String>> get(ApiContext api, @PathVariable String id) {
         requireSessionId(id);
@@ -56,6 +71,11 @@ public class SessionController {
                 .map(json -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json));
     }
 
+    @Idempotent(command = true)
+    @Operation(tags = "Sessions", summary = "Expire an open session", responses = {
+            @ApiResponse(responseCode = "200", description = "The session, `expired`",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Session.class))),
+            @ApiResponse(responseCode = "404", description = "No such session (`resource_missing`).")})
     @PostMapping("/api2/sessions/{id}/expire")
     public Mono<ResponseEntity<String>> expire(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                @RequestBody(required = false) String body) {

@@ -3,9 +3,15 @@ package dev.paygate.gateway.webhook;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.gateway.GatewayProperties;
 import dev.paygate.gateway.auth.ApiContext;
+import dev.paygate.gateway.docs.ApiSchemas;
+import dev.paygate.gateway.docs.Idempotent;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.read.PaymentServiceClient;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -14,8 +20,8 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
@@ -41,6 +47,12 @@ public class WebhookEndpointController {
      * With an {@code Idempotency-Key}, the answer — the signing secret included — is kept with the key for the
      * retention period, so that a retry gets the same endpoint and secret instead of a second endpoint.
      */
+    @Idempotent(command = false)
+    @Operation(tags = "Webhooks", summary = "Create a webhook endpoint; the answer shows its signing secret", responses = {
+            @ApiResponse(responseCode = "200", description = "The endpoint with its `secret`",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.WebhookEndpoint.class)))})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.CreateWebhookEndpointRequest.class)))
     @PostMapping("/api2/webhook-endpoints")
     public Mono<ResponseEntity<String>> create(ApiContext api, ServerHttpRequest http,
                                                @RequestBody(required = false) String body) {
@@ -48,6 +60,9 @@ public class WebhookEndpointController {
     }
 
     /** The merchant's endpoints, newest first: {@code {data, hasMore}}, {@code limit} 1 … 100, {@code startingAfter}. */
+    @Operation(tags = "Webhooks", summary = "List webhook endpoints, newest first", responses = {
+            @ApiResponse(responseCode = "200", description = "A page of endpoints",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.WebhookEndpointList.class)))})
     @GetMapping("/api2/webhook-endpoints")
     public Mono<ResponseEntity<String>> list(ApiContext api, ServerHttpRequest http,
                                              @RequestParam(required = false) String limit,
@@ -64,6 +79,10 @@ public class WebhookEndpointController {
         }), api, http.getPath().value());
     }
 
+    @Operation(tags = "Webhooks", summary = "Retrieve a webhook endpoint", responses = {
+            @ApiResponse(responseCode = "200", description = "The endpoint",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.WebhookEndpoint.class))),
+            @ApiResponse(responseCode = "404", description = "No such webhook endpoint (`resource_missing`).")})
     @GetMapping("/api2/webhook-endpoints/{id}")
     public Mono<ResponseEntity<String>> get(ApiContext api, ServerHttpRequest http, @PathVariable String id) {
         requireEndpointId(id);
@@ -71,6 +90,10 @@ public class WebhookEndpointController {
     }
 
     /** Answers {@code {id, deleted: true}}; the endpoint receives nothing more. */
+    @Operation(tags = "Webhooks", summary = "Delete a webhook endpoint", responses = {
+            @ApiResponse(responseCode = "200", description = "`{id, deleted: true}`",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.Deleted.class))),
+            @ApiResponse(responseCode = "404", description = "No such webhook endpoint (`resource_missing`).")})
     @DeleteMapping("/api2/webhook-endpoints/{id}")
     public Mono<ResponseEntity<String>> delete(ApiContext api, ServerHttpRequest http, @PathVariable String id) {
         requireEndpointId(id);
@@ -78,6 +101,11 @@ public class WebhookEndpointController {
     }
 
     /** A new signing secret, shown only here; the old one keeps signing beside it for 24 hours. */
+    @Idempotent(command = false)
+    @Operation(tags = "Webhooks", summary = "Rotate the signing secret (the old one signs beside it for 24 hours)", responses = {
+            @ApiResponse(responseCode = "200", description = "The endpoint with its new `secret`",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.WebhookEndpoint.class))),
+            @ApiResponse(responseCode = "404", description = "No such webhook endpoint (`resource_missing`).")})
     @PostMapping("/api2/webhook-endpoints/{id}/rotate-secret")
     public Mono<ResponseEntity<String>> rotateSecret(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                      @RequestBody(required = false) String body) {
@@ -91,6 +119,13 @@ public class WebhookEndpointController {
      * Changes an endpoint: {@code url}, {@code enabledEvents}, {@code description}; {@code disabled: true} disables
      * it, {@code false} enables it again.
      */
+    @Idempotent(command = false)
+    @Operation(tags = "Webhooks", summary = "Update a webhook endpoint (url, events, description, disabled)", responses = {
+            @ApiResponse(responseCode = "200", description = "The endpoint",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.WebhookEndpoint.class))),
+            @ApiResponse(responseCode = "404", description = "No such webhook endpoint (`resource_missing`).")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.UpdateWebhookEndpointRequest.class)))
     @PostMapping("/api2/webhook-endpoints/{id}")
     public Mono<ResponseEntity<String>> update(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                @RequestBody(required = false) String body) {
@@ -103,6 +138,10 @@ public class WebhookEndpointController {
     }
 
     /** The endpoint's deliveries with their attempt logs, newest first; {@code status} filters. */
+    @Operation(tags = "Webhooks", summary = "List an endpoint's deliveries with their attempts", responses = {
+            @ApiResponse(responseCode = "200", description = "A page of deliveries",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.WebhookDeliveryList.class))),
+            @ApiResponse(responseCode = "404", description = "No such webhook endpoint (`resource_missing`).")})
     @GetMapping("/api2/webhook-endpoints/{id}/deliveries")
     public Mono<ResponseEntity<String>> deliveries(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                    @RequestParam(required = false) String status,
@@ -118,6 +157,13 @@ public class WebhookEndpointController {
     }
 
     /** Sends every failed delivery of the endpoint since {@code since} again: {@code {id, since, recovered}}. */
+    @Idempotent(command = false)
+    @Operation(tags = "Webhooks", summary = "Send every failed delivery since `since` again", responses = {
+            @ApiResponse(responseCode = "200", description = "How many were sent again",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.RecoverResult.class))),
+            @ApiResponse(responseCode = "404", description = "No such webhook endpoint (`resource_missing`).")})
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.RecoverRequest.class)))
     @PostMapping("/api2/webhook-endpoints/{id}/recover")
     public Mono<ResponseEntity<String>> recover(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                                 @RequestBody(required = false) String body) {
@@ -130,6 +176,10 @@ public class WebhookEndpointController {
     }
 
     /** One delivery with its attempt log. */
+    @Operation(tags = "Webhooks", summary = "Retrieve a delivery with its attempts", responses = {
+            @ApiResponse(responseCode = "200", description = "The delivery",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.WebhookDelivery.class))),
+            @ApiResponse(responseCode = "404", description = "No such webhook delivery (`resource_missing`).")})
     @GetMapping("/api2/webhook-deliveries/{id}")
     public Mono<ResponseEntity<String>> delivery(ApiContext api, ServerHttpRequest http, @PathVariable String id) {
         requireId(dev.paygate.contracts.Ids.WEBHOOK_DELIVERY, "webhook delivery", id);
@@ -137,6 +187,11 @@ public class WebhookEndpointController {
     }
 
     /** Sends one delivery again now — a dead letter replayed, or a delivered one resent. */
+    @Idempotent(command = false)
+    @Operation(tags = "Webhooks", summary = "Send a delivery again now", responses = {
+            @ApiResponse(responseCode = "200", description = "The delivery, now pending",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.WebhookDelivery.class))),
+            @ApiResponse(responseCode = "404", description = "No such webhook delivery (`resource_missing`).")})
     @PostMapping("/api2/webhook-deliveries/{id}/retry")
     public Mono<ResponseEntity<String>> retry(ApiContext api, ServerHttpRequest http, @PathVariable String id,
                                               @RequestBody(required = false) String body) {
@@ -147,6 +202,9 @@ public class WebhookEndpointController {
     }
 
     /** The merchant's events, newest first, as their webhooks carry them; {@code type}, {@code limit}, {@code startingAfter}. */
+    @Operation(tags = "Events", summary = "List events, newest first, as their webhooks carry them", responses = {
+            @ApiResponse(responseCode = "200", description = "A page of events",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.EventList.class)))})
     @GetMapping("/api2/events")
     public Mono<ResponseEntity<String>> events(ApiContext api, ServerHttpRequest http,
                                                @RequestParam(required = false) String type,
@@ -173,6 +231,10 @@ public class WebhookEndpointController {
         return b.build(variables);
     }
 
+    @Operation(tags = "Events", summary = "Retrieve an event", responses = {
+            @ApiResponse(responseCode = "200", description = "The event",
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.Event.class))),
+            @ApiResponse(responseCode = "404", description = "No such event (`resource_missing`).")})
     @GetMapping("/api2/events/{id}")
     public Mono<ResponseEntity<String>> event(ApiContext api, ServerHttpRequest http, @PathVariable String id) {
         requireId(dev.paygate.contracts.Ids.EVENT, "event", id);
