@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -103,7 +104,10 @@ class HostedPagePaymentIT {
         assertThat(Files.size(shot)).isPositive();
 
         payByKeyboard(driver, "4111 1111 1111 1111");
+        driver.manage().window().setSize(new Dimension(1000, 1000)); // the whole form in one picture (docs/screenshots)
         browser.screenshot("hosted-page-filled");
+        driver.manage().window().setSize(new Dimension(1280, 900));
+        assertThat(focused(driver)).isEqualTo("holderName");
         type(driver, Keys.ENTER);
 
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs("Shop: success"));

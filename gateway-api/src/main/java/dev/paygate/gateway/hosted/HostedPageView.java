@@ -195,7 +195,9 @@ final class HostedPageView {
             .summary dd { margin: 0; overflow-wrap: anywhere; }
             .field { margin-bottom: 1.1rem; }
             label, legend { display: block; font-weight: 600; margin-bottom: .2rem; }
-            fieldset { border: 0; padding: 0; margin: 0 0 1.1rem; }
+            fieldset { border: 0; padding: 0; margin: 0 0 1.1rem; min-width: 0; }
+            legend { padding: 0; }
+            #cvc { width: 8rem; }
             .expiry .row { display: flex; gap: 1rem; }
             .expiry .field { margin-bottom: 0; }
             .expiry label { font-weight: 400; }
