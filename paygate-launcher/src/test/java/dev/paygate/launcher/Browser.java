@@ -14,13 +14,11 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Headless Chromium for the browser tests: Debian's {@code chromium} and {@code chromium-driver} (.ci/run installs
- * them), never a downloaded browser and never Selenium Manager. {@code PAYGATE_CHROMIUM} and
- * {@code PAYGATE_CHROMEDRIVER} point elsewhere. Screenshots go to {@code target/screenshots} (the test artifacts).
+ * Headless Chromium for the browser tests: Debian's {@code chromium} and {@code chromium-driver} packages
+ * (override with {@code PAYGATE_CHROMIUM} / {@code PAYGATE_CHROMEDRIVER}); nothing is downloaded, Selenium
+ * Manager is never asked. Screenshots go to {@code target/screenshots} (the test artifacts).
  */
 final class Browser implements AutoCloseable {
-
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private final WebDriver driver;
 
@@ -29,8 +27,8 @@ final class Browser implements AutoCloseable {
     }
 
     static Browser start() {
-        String chromium = System.getenv().getOrDefault("PAYGATE_CHROMIUM", "/usr/bin/chromium");
-        String chromedriver = System.getenv().getOrDefault("PAYGATE_CHROMEDRIVER", "/usr/bin/chromedriver");
+        String chromium = env("PAYGATE_CHROMIUM", "/usr/bin/chromium");
+        String chromedriver = env("PAYGATE_CHROMEDRIVER", "/usr/bin/chromedriver");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(chromedriver))
                 .usingAnyFreePort()
@@ -46,11 +44,12 @@ final class Browser implements AutoCloseable {
         return driver;
     }
 
-    /** Saves what the browser shows as {@code target/screenshots/<name>.png}. */
+    /** Saves the page as it looks now to {@code target/screenshots/<name>.png}. */
     Path screenshot(String name) {
         try {
-            Files.createDirectories(SCREENSHOTS);
-            Path target = SCREENSHOTS.resolve(name + ".png");
+            Path dir = Path.of("target", "screenshots");
+            Files.createDirectories(dir);
+            Path target = dir.resolve(name + ".png");
             File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
             Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
             return target;
@@ -62,5 +61,10 @@ final class Browser implements AutoCloseable {
     @Override
     public void close() {
         driver.quit();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 }

@@ -57,6 +57,21 @@ class SecretsNeverLeakIT {
                 Http.Answer paid = api.post("/api2/sessions/" + session.get("id").asString() + "/pay",
                         "{\"paymentMethod\": {\"type\": \"card\", \"card\": " + card(card.number()) + "}}");
                 assertNoSecretIn(String.valueOf(paid.body()), card);
+                // the hosted page's form takes the same card (a payer's browser: no key), twice: the second answer
+                // is the "already paid" page or, for a card that was not authorized, the failure redirect
+                String hosted = api.ok("/api2/sessions", "{\"amount\": 700, \"currency\": \"EUR\", "
+                        + "\"successUrl\": \"https://shop.example/ok\", \"failureUrl\": \"https://shop.example/ko\"}")
+                        .get("id").asString();
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    var page = org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+                            .baseUrl(TestStack.gatewayUrl()).responseTimeout(Duration.ofSeconds(40)).build()
+                            .post().uri("/pay/" + hosted)
+                            .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+                            .bodyValue("cardNumber=" + card.number() + "&expiryMonth=12&expiryYear=2030&cvc=" + CVC)
+                            .exchange().expectBody(String.class).returnResult();
+                    assertThat(page.getStatus().value()).as(card.name()).isIn(303, 409);
+                    assertNoSecretIn(String.valueOf(page.getResponseBody()) + page.getResponseHeaders(), card);
+                }
                 // a refused request that carries the card: the refusal must not echo it
                 Http.Answer refused = api.post("/api2/payments", payment(card.number(), "automatic", true)
                         .replace("\"expiryMonth\": 12", "\"expiryMonth\": 13"));

@@ -15,7 +15,9 @@ import reactor.core.publisher.Mono;
 /**
  * A request with a body must say it is JSON: {@code Content-Type: application/json} (any charset) or a
  * {@code +json} type. Anything else — none, {@code text/plain}, a form, XML — is refused with 415 before any
- * handler reads it, so a body is never acted on under a type that claims it is something else.
+ * handler reads it, so a body is never acted on under a type that claims it is something else. The one
+ * exception: the hosted payment page ({@code POST /pay/{id}}) takes a plain HTML form,
+ * {@code application/x-www-form-urlencoded}, and only that.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -25,7 +27,7 @@ public class JsonBodiesOnly implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         boolean hasBody = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
-        if (!hasBody || isJson(headers)) {
+        if (!hasBody || isJson(headers) || isHostedPageForm(exchange)) {
             return chain.filter(exchange);
         }
         // read (and drop) the body first, at most 64 KiB (RequestSizeLimit), so the connection stays usable
@@ -35,6 +37,21 @@ public class JsonBodiesOnly implements WebFilter {
                 .onErrorResume(e -> Mono.empty())
                 .then(RequestSizeLimit.writeProblem(exchange, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                         ProblemCodes.UNSUPPORTED_MEDIA_TYPE, "Send request bodies as application/json."));
+    }
+
+    /** The path prefix of the hosted payment page, which is posted as an HTML form. */
+    public static final String HOSTED_PAGE_PREFIX = "/pay/";
+
+    private static boolean isHostedPageForm(ServerWebExchange exchange) {
+        if (!exchange.getRequest().getPath().pathWithinApplication().value().startsWith(HOSTED_PAGE_PREFIX)) {
+            return false;
+        }
+        try {
+            MediaType type = exchange.getRequest().getHeaders().getContentType();
+            return type != null && MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type);
+        } catch (org.springframework.http.InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     private static boolean isJson(HttpHeaders headers) {

@@ -2,9 +2,7 @@ package dev.paygate.gateway.payment;
 
 import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
-import dev.paygate.contracts.command.PaySession;
 import dev.paygate.gateway.auth.ApiContext;
-import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.command.Replies;
 import dev.paygate.gateway.docs.Idempotent;
 import dev.paygate.gateway.error.ApiException;
@@ -31,16 +29,13 @@ import reactor.core.publisher.Mono;
 @RestController
 public class SessionPayController {
 
-    private final CommandBus commands;
+    private final SessionPayer payer;
     private final PaymentServiceClient reads;
-    private final CardIntake cards;
     private final IdempotentRequests idempotent;
 
-    public SessionPayController(CommandBus commands, PaymentServiceClient reads, CardIntake cards,
-                                IdempotentRequests idempotent) {
-        this.commands = commands;
+    public SessionPayController(SessionPayer payer, PaymentServiceClient reads, IdempotentRequests idempotent) {
+        this.payer = payer;
         this.reads = reads;
-        this.cards = cards;
         this.idempotent = idempotent;
     }
 
@@ -68,9 +63,7 @@ public class SessionPayController {
             throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing required parameter: paymentMethod.",
                     "paymentMethod");
         }
-        return cards.tokenize(r.paymentMethod())
-                .flatMap(card -> commands.send(new PaySession(Ids.COMMAND.next(), api.merchantId(), id,
-                        Ids.PAYMENT.next(), Ids.transactionId(), card)))
+        return payer.pay(api.merchantId(), id, r.paymentMethod())
                 .flatMap(outcome -> Replies.answer(outcome, id, () -> reads.session(id, api.merchantId())));
     }
 }

@@ -46,6 +46,24 @@ public class PaymentServiceClient {
         return read("/internal/sessions/{id}", "session", id, merchantId);
     }
 
+    /**
+     * For the hosted payment page: {@code {merchantId, session}} read by the session id alone (the payer's
+     * capability); 404 when there is no such session.
+     */
+    public Mono<String> hostedSession(String id) {
+        return client.get().uri("/internal/hosted-sessions/{id}", id)
+                .exchangeToMono(response -> {
+                    if (response.statusCode().is2xxSuccessful()) {
+                        return response.bodyToMono(String.class);
+                    }
+                    if (response.statusCode().value() == 404) {
+                        return response.releaseBody().then(Mono.error(ApiException.notFound("session", id)));
+                    }
+                    return response.releaseBody().then(Mono.error(unavailable()));
+                })
+                .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable());
+    }
+
     /** The payment as JSON, exactly as payment-service renders it; 404 when missing or another merchant's. */
     public Mono<String> payment(String id, String merchantId) {
         return read("/internal/payments/{id}", "payment", id, merchantId);

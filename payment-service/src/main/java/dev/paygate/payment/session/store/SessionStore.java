@@ -72,6 +72,17 @@ public class SessionStore {
                 .one();
     }
 
+    /**
+     * A session by its id alone, for the hosted payment page: the id (54 random base58 characters) is the
+     * payer's capability, so the page needs no merchant to read it.
+     */
+    public Mono<StoredSession> findById(String id) {
+        return db.sql("SELECT " + COLUMNS + " FROM sessions WHERE id = :id")
+                .bind("id", id)
+                .map(this::read)
+                .one();
+    }
+
     /** Reads and locks the row until the transaction ends, so concurrent changes of one session serialize. */
     public Mono<StoredSession> findForUpdate(String id, String merchantId) {
         return db.sql("SELECT " + COLUMNS + " FROM sessions WHERE id = :id AND merchant_id = :merchantId FOR UPDATE")

@@ -1,0 +1,225 @@
+package dev.paygate.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.paygate.contracts.json.PaygateJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The hosted payment page in headless Chromium, by keyboard alone: a payer tabs through the card form, types a
+ * test card, presses Enter and lands on the shop's successUrl; the session is then completed and paid through
+ * the API and its webhooks arrive. A declined card lands on failureUrl; an expired session shows that it
+ * expired, without a form. Screenshots: target/screenshots/hosted-page-*.png.
+ */
+class HostedPagePaymentIT {
+
+    static final JsonMapper JSON = PaygateJson.wire();
+    static Browser browser;
+    static ShopServer shop;
+    static WebhookReceiver webhooks;
+    static Http api;
+
+    /** A failed test leaves a picture of where the browser was: target/screenshots/failed-<test>.png. */
+    @RegisterExtension
+    final TestWatcher screenshotOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (browser != null) {
+                browser.screenshot("failed-" + context.getRequiredTestMethod().getName());
+            }
+        }
+    };
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestStack.get();
+        api = new Http(TestStack.newMerchantKey("hosted-page-" + System.nanoTime()));
+        shop = new ShopServer();
+        webhooks = new WebhookReceiver();
+        api.ok("/api2/webhook-endpoints", "{\"url\": \"" + webhooks.url() + "\", \"enabledEvents\": "
+                + "[\"session.completed\", \"payment.created\", \"payment.succeeded\", \"payment.paymentFailed\"]}");
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        shop.close();
+        webhooks.close();
+    }
+
+    static String createSession(long amount, String reference) {
+        return api.ok("/api2/sessions", "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"locale\": \"en-GB\", "
+                + "\"merchantReferenceId\": \"" + reference + "\", "
+                + "\"successUrl\": \"" + shop.url("/success?order=" + reference) + "\", "
+                + "\"failureUrl\": \"" + shop.url("/failure?order=" + reference) + "\"}").get("id").asString();
+    }
+
+    /** Tabs into the form from the page's start and types the card, field by field, as a keyboard user would. */
+    static void payByKeyboard(WebDriver driver, String number) {
+        new Actions(driver).sendKeys(Keys.TAB).perform();
+        assertThat(focused(driver)).isEqualTo("cardNumber");
+        type(driver, number + Keys.TAB);
+        assertThat(focused(driver)).isEqualTo("expiryMonth");
+        type(driver, "12" + Keys.TAB);
+        assertThat(focused(driver)).isEqualTo("expiryYear");
+        type(driver, "2030" + Keys.TAB);
+        assertThat(focused(driver)).isEqualTo("cvc");
+        type(driver, "123" + Keys.TAB);
+        assertThat(focused(driver)).isEqualTo("holderName");
+        type(driver, "TEST CARDHOLDER");
+    }
+
+    static void type(WebDriver driver, CharSequence keys) {
+        new Actions(driver).sendKeys(keys).perform();
+    }
+
+    static String focused(WebDriver driver) {
+        return driver.switchTo().activeElement().getAttribute("id");
+    }
+
+    @Test
+    void aPayerPaysByKeyboardLandsOnSuccessUrlAndTheWebhooksArrive() throws Exception {
+        String id = createSession(4250, "order-42");
+        WebDriver driver = browser.driver();
+        driver.get(TestStack.gatewayUrl() + "/pay/" + id);
+
+        assertThat(driver.getTitle()).isEqualTo("Pay €42.50 – Paygate");
+        assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+        assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Pay €42.50");
+        assertThat(driver.findElement(By.cssSelector("dl.summary")).getText()).contains("order-42");
+        WebElement number = driver.findElement(By.id("cardNumber"));
+        assertThat(number.getAttribute("autocomplete")).isEqualTo("cc-number");
+        assertThat(number.getAttribute("inputmode")).isEqualTo("numeric");
+        assertThat(driver.findElement(By.cssSelector("label[for=cardNumber]")).getText()).isEqualTo("Card number");
+        Path shot = browser.screenshot("hosted-page-form");
+        assertThat(Files.size(shot)).isPositive();
+
+        payByKeyboard(driver, "4111 1111 1111 1111");
+        driver.manage().window().setSize(new Dimension(1000, 1000)); // the whole form in one picture (docs/screenshots)
+        browser.screenshot("hosted-page-filled");
+        driver.manage().window().setSize(new Dimension(1280, 900));
+        assertThat(focused(driver)).isEqualTo("holderName");
+        type(driver, Keys.ENTER);
+
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs("Shop: success"));
+        assertThat(driver.getCurrentUrl()).isEqualTo(shop.url("/success?order=order-42"));
+        browser.screenshot("hosted-page-success");
+        // Referrer-Policy: no-referrer — the shop is not told the page's address (which holds the capability)
+        assertThat(shop.visits).filteredOn(v -> v.pathAndQuery().equals("/success?order=order-42"))
+                .singleElement().satisfies(v -> assertThat(v.referer()).isNull());
+
+        JsonNode session = api.get("/api2/sessions/" + id).body();
+        assertThat(session.get("status").asString()).isEqualTo("completed");
+        assertThat(session.get("paymentStatus").asString()).isEqualTo("paid");
+        String paymentId = session.get("paymentId").asString();
+        JsonNode payment = api.get("/api2/payments/" + paymentId).body();
+        assertThat(payment.get("status").asString()).isEqualTo("succeeded");
+        assertThat(payment.get("amount").asLong()).isEqualTo(4250);
+        assertThat(payment.get("paymentMethod").get("card").get("maskedNumber").asString()).isEqualTo("411111**1111");
+        assertThat(payment.get("paymentMethod").get("card").get("holderName").asString()).isEqualTo("TEST CARDHOLDER");
+
+        // paying a session emits payment.created, payment.succeeded (automatic capture) and session.completed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(webhookTypesFor(id, paymentId))
+                .containsExactlyInAnyOrder("payment.created", "payment.succeeded", "session.completed"));
+        JsonNode completed = webhooks.received.stream().map(r -> JSON.readTree(r.body()))
+                .filter(b -> b.get("type").asString().equals("session.completed")
+                        && b.get("data").get("object").get("id").asString().equals(id))
+                .findFirst().orElseThrow();
+        assertThat(completed.get("data").get("object").get("paymentId").asString()).isEqualTo(paymentId);
+
+        // the page now says it is paid, without a form
+        driver.get(TestStack.gatewayUrl() + "/pay/" + id);
+        assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("This payment is complete");
+        assertThat(driver.findElements(By.tagName("form"))).isEmpty();
+        browser.screenshot("hosted-page-paid");
+    }
+
+    @Test
+    void aDeclinedCardLandsOnFailureUrlAndTheSessionStaysOpen() {
+        String id = createSession(1999, "order-7");
+        WebDriver driver = browser.driver();
+        driver.get(TestStack.gatewayUrl() + "/pay/" + id);
+        payByKeyboard(driver, "4000000000000002");
+        type(driver, Keys.ENTER);
+
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs("Shop: failure"));
+        assertThat(driver.getCurrentUrl()).isEqualTo(shop.url("/failure?order=order-7"));
+        JsonNode session = api.get("/api2/sessions/" + id).body();
+        assertThat(session.get("status").asString()).isEqualTo("open");
+        assertThat(session.get("paymentStatus").asString()).isEqualTo("unpaid");
+    }
+
+    @Test
+    void aMistakeIsShownInAnErrorSummaryLinkedToTheFieldAndTheNumberIsNotShownAgain() {
+        String id = createSession(500, "order-9");
+        WebDriver driver = browser.driver();
+        driver.get(TestStack.gatewayUrl() + "/pay/" + id);
+        new Actions(driver).sendKeys(Keys.TAB).perform();
+        type(driver, "4111111111111112" + Keys.TAB + "12" + Keys.TAB + "2030" + Keys.TAB + "12" + Keys.TAB
+                + "A. Payer" + Keys.ENTER); // a number failing the Luhn check, a two-digit CVC
+
+        WebElement summary = new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")));
+        browser.screenshot("hosted-page-errors");
+        assertThat(summary.getText()).contains("There is a problem", "security code");
+        WebElement cvcLink = summary.findElement(By.cssSelector("a[href='#cvc']"));
+        assertThat(driver.findElement(By.id("cvc")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(driver.findElement(By.id("cvc")).getAttribute("aria-describedby")).contains("cvc-error");
+        assertThat(driver.findElement(By.id("cardNumber")).getAttribute("value")).isEmpty();
+        assertThat(driver.findElement(By.id("cvc")).getAttribute("value")).isEmpty();
+        assertThat(driver.getPageSource()).doesNotContain("4111111111111112");
+        assertThat(driver.findElement(By.id("holderName")).getAttribute("value")).isEqualTo("A. Payer");
+        assertThat(driver.findElement(By.id("expiryYear")).getAttribute("value")).isEqualTo("2030");
+
+        // the summary's link takes a keyboard user to the field
+        cvcLink.sendKeys(Keys.ENTER);
+        assertThat(focused(driver)).isEqualTo("cvc");
+    }
+
+    @Test
+    void anExpiredSessionSaysSoAndHasNoForm() {
+        String id = createSession(1200, "order-expired");
+        api.ok("/api2/sessions/" + id + "/expire", null);
+        WebDriver driver = browser.driver();
+        driver.get(TestStack.gatewayUrl() + "/pay/" + id);
+
+        assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("This payment page has expired");
+        assertThat(driver.findElement(By.cssSelector("[role=status]")).getText()).contains("expired");
+        assertThat(driver.findElements(By.tagName("form"))).isEmpty();
+        assertThat(driver.findElements(By.tagName("input"))).isEmpty();
+        browser.screenshot("hosted-page-expired");
+    }
+
+    private static List<String> webhookTypesFor(String sessionId, String paymentId) {
+        return webhooks.received.stream().map(r -> JSON.readTree(r.body()))
+                .filter(b -> {
+                    String objectId = b.get("data").get("object").get("id").asString();
+                    return objectId.equals(sessionId) || objectId.equals(paymentId);
+                })
+                .map(b -> b.get("type").asString())
+                .toList();
+    }
+}
