@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.requestreply.CorrelationKey;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
@@ -37,7 +38,7 @@ public class CommandConfiguration {
     /** Replies that come after the reply timeout go to the {@link LateReplyListener}s (idempotency keys). */
     @Bean
     ReplyingKafkaTemplate<String, byte[], byte[]> replyingTemplate(ProducerFactory<String, byte[]> producerFactory,
-            ConcurrentMessageListenerContainer<String, byte[]> replyContainer, GatewayProperties properties,
+            @Qualifier("replyContainer") ConcurrentMessageListenerContainer<String, byte[]> replyContainer, GatewayProperties properties,
             ObjectProvider<LateReplyListener> lateReplyListeners) {
         ReplyingKafkaTemplate<String, byte[], byte[]> template = new LateReplyTemplate(producerFactory, replyContainer,
                 lateReplyListeners.orderedStream().toList());
