@@ -31,6 +31,12 @@ public class WebhookProperties {
     private Duration maxRetryAfter = Duration.ofHours(1);
     /** An endpoint whose attempts failed continuously for this long is disabled. */
     private Duration disableAfter = Duration.ofDays(5);
+    /**
+     * Events, their deliveries and the deliveries' attempts are kept this long (Stripe keeps 30 days of events); an
+     * event with a delivery still pending is kept until it is done. The events table also tells a redelivered state
+     * change from a new one, so this must outlive the event topics' records (checked at start-up).
+     */
+    private Duration retention = Duration.ofDays(30);
     /** A claimed delivery's lease is the timeout plus this: room for claiming, recording and a slow database. */
     private Duration leaseMargin = Duration.ofSeconds(30);
 
@@ -112,5 +118,13 @@ public class WebhookProperties {
 
     public void setConcurrency(int concurrency) {
         this.concurrency = concurrency;
+    }
+
+    public Duration getRetention() {
+        return retention;
+    }
+
+    public void setRetention(Duration retention) {
+        this.retention = retention;
     }
 }

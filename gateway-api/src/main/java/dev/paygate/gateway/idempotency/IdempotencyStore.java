@@ -119,19 +119,6 @@ class IdempotencyStore {
      * Deletes up to {@code batch} keys first used longer ago than {@code retention}: answered ones, and
      * unfinished ones whose lock has passed too. Emits how many.
      */
-    Mono<Long> purge(Duration retention, int batch) {
-        return db.sql("""
-                        DELETE FROM idempotency_keys WHERE (merchant_id, idempotency_key) IN (
-                            SELECT merchant_id, idempotency_key FROM idempotency_keys
-                            WHERE created_at < now() - make_interval(secs => :retention)
-                              AND (status = 'done' OR locked_until < now())
-                            LIMIT :batch)""")
-                .bind("retention", seconds(retention))
-                .bind("batch", batch)
-                .fetch()
-                .rowsUpdated();
-    }
-
     private static DatabaseClient.GenericExecuteSpec bindRow(DatabaseClient.GenericExecuteSpec spec, Claim claim,
                                                              String commandId) {
         spec = spec.bind("merchant", claim.merchantId()).bind("key", claim.key()).bind("hash", claim.requestHash());

@@ -89,7 +89,7 @@ class IdempotencyKeysIT {
     @Autowired CommandBus commandBus;
     @Autowired MerchantStore merchants;
     @Autowired DatabaseClient db;
-    @Autowired IdempotencyPurge purge;
+    @Autowired dev.paygate.support.retention.Retention retention;
     WebTestClient api;
 
     @BeforeEach
@@ -423,12 +423,32 @@ class IdempotencyKeysIT {
         insertRow(prefix + "old-awaiting", hash, "in_flight", "now() - interval '25 hours'", "now() + interval '1 hour'");
         insertRow(prefix + "recent-done", hash, "done", "now() - interval '23 hours'", "now() - interval '23 hours'");
 
-        assertThat(purge.purge().block(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(2L);
+        dev.paygate.support.retention.RetentionRule keys = retention.rules().stream()
+                .filter(rule -> rule.table().equals("idempotency_keys")).findFirst().orElseThrow();
+        assertThat(retention.purge(keys).block(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(2L);
 
         assertThat(db.sql("SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key LIKE :prefix")
                 .bind("prefix", prefix + "%").map(row -> row.get(0, String.class)).all().collectList()
                 .block(Duration.ofSeconds(10)))
                 .containsExactlyInAnyOrder(prefix + "old-awaiting", prefix + "recent-done");
+    }
+
+    @Test
+    void aKeyInsideItsWindowOutlivesThePurgeAndStillReplaysItsFirstAnswer() {
+        String ref = "ok-" + Ids.randomBase58(8);
+        String key = "kept-" + Ids.randomBase58(12);
+        EntityExchangeResult<String> first = post(KEY, SESSIONS, key, session(ref));
+        assertThat(first.getStatus().value()).isEqualTo(200);
+        dev.paygate.support.retention.RetentionRule keys = retention.rules().stream()
+                .filter(rule -> rule.table().equals("idempotency_keys")).findFirst().orElseThrow();
+
+        retention.purge(keys).block(Duration.ofSeconds(10));
+        EntityExchangeResult<String> replay = post(KEY, SESSIONS, key, session(ref));
+
+        assertThat(replay.getStatus().value()).isEqualTo(200);
+        assertThat(replay.getResponseBody()).isEqualTo(first.getResponseBody());
+        assertThat(replay.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+        assertPublished(ref, 1);
     }
 
     // --- helpers

@@ -37,6 +37,16 @@ public class PaygateEnvironmentPostProcessor implements EnvironmentPostProcessor
         // own thread, so a slow record does not count against it (that is max.poll.interval.ms).
         defaults.put("spring.kafka.consumer.properties.session.timeout.ms", "${PAYGATE_KAFKA_SESSION_TIMEOUT_MS:10000}");
         defaults.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "3000");
+        // retention (README "Retention"): how long each kind of row is kept, and the topic settings the inboxes'
+        // window is checked against
+        defaults.put("paygate.kafka.topic-retention", "${PAYGATE_KAFKA_RETENTION:7d}");
+        defaults.put("paygate.kafka.topic-segment", "${PAYGATE_KAFKA_SEGMENT:1d}");
+        defaults.put("paygate.retention.interval", "${PAYGATE_RETENTION_INTERVAL:1m}");
+        defaults.put("paygate.retention.batch-size", "${PAYGATE_RETENTION_BATCH:1000}");
+        defaults.put("paygate.retention.outbox", "${PAYGATE_RETENTION_OUTBOX:48h}");
+        defaults.put("paygate.retention.inbox", "${PAYGATE_RETENTION_INBOX:15d}");
+        defaults.put("paygate.retention.redelivery-margin", "${PAYGATE_RETENTION_MARGIN:1h}");
+        defaults.put("paygate.retention.idempotency-window", "${PAYGATE_IDEMPOTENCY_RETENTION:24h}");
         defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
         defaults.put("management.endpoint.health.probes.enabled", "true");
         defaults.put("management.endpoint.health.show-details", "always");

@@ -9,6 +9,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import dev.paygate.support.retention.RedeliveryWindowCheck;
+import dev.paygate.support.retention.Retention;
+import dev.paygate.support.retention.RetentionRule;
+import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.Environment;
 import dev.paygate.support.outbox.InboxProcessor;
@@ -53,13 +59,62 @@ public class PaygateSupportAutoConfiguration {
         return TransactionalOperator.create(transactionManager);
     }
 
-    /** Every Paygate topic, created with an explicit partition count if missing (brokers don't auto-create). */
+    /**
+     * Every Paygate topic, created with an explicit partition count if missing (brokers don't auto-create), and with
+     * the retention and segment time the inboxes' retention is checked against (a topic that exists keeps its own).
+     */
     @Bean
     KafkaAdmin.NewTopics paygateTopics(PaygateProperties properties) {
-        return new KafkaAdmin.NewTopics(Topics.ALL.stream()
-                .map(name -> new NewTopic(name, properties.getKafka().getPartitions(),
-                        properties.getKafka().getReplicationFactor()))
-                .toArray(NewTopic[]::new));
+        return new KafkaAdmin.NewTopics(newTopics(properties).toArray(NewTopic[]::new));
+    }
+
+    static List<NewTopic> newTopics(PaygateProperties properties) {
+        PaygateProperties.Kafka kafka = properties.getKafka();
+        Map<String, String> configs = Map.of(
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(kafka.getTopicRetention().toMillis()),
+                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(kafka.getTopicSegment().toMillis()));
+        return Topics.ALL.stream()
+                .map(name -> new NewTopic(name, kafka.getPartitions(), kafka.getReplicationFactor()).configs(configs))
+                .toList();
+    }
+
+    /**
+     * Published outbox rows go after {@code paygate.retention.outbox}. A command sent again under its id (its gateway
+     * died before the answer, and a retry with the same {@code Idempotency-Key} sends it again) gets its first reply
+     * from there, so the outbox must keep rows as long as the gateway keeps keys.
+     */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "paygate.outbox.enabled", matchIfMissing = true)
+    RetentionRule outboxRetention(PaygateProperties properties) {
+        PaygateProperties.Retention r = properties.getRetention();
+        if (!RetentionRule.of("outbox", "published_at", "id", r.getOutbox()).keepsForever()
+                && r.getOutbox().compareTo(r.getIdempotencyWindow()) < 0) {
+            throw new IllegalStateException(("paygate.retention.outbox (%s) is shorter than the gateway's idempotency "
+                    + "retention (%s): a command sent again for a kept Idempotency-Key would find no reply to repeat")
+                    .formatted(r.getOutbox(), r.getIdempotencyWindow()));
+        }
+        return RetentionRule.of("outbox", "published_at", "id", r.getOutbox());
+    }
+
+    /** Inbox rows go after {@code paygate.retention.inbox}, which must outlive every record that can come again. */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "paygate.outbox.enabled", matchIfMissing = true)
+    RetentionRule inboxRetention(PaygateProperties properties) {
+        return RetentionRule.of("inbox", "received_at", "consumer, message_id", properties.getRetention().getInbox())
+                .deduplicating(List.of(Topics.PAYMENT_COMMANDS, Topics.REFUND_COMMANDS, Topics.PAYMENT_EVENTS,
+                        Topics.REFUND_EVENTS));
+    }
+
+    /** Purges every {@link RetentionRule} of this service, in their order. */
+    @Bean
+    @ConditionalOnMissingBean
+    Retention retention(DatabaseClient db, ObjectProvider<RetentionRule> rules, PaygateProperties properties,
+                        KafkaAdmin admin, ObjectProvider<MeterRegistry> registry) {
+        PaygateProperties.Retention r = properties.getRetention();
+        return new Retention(db, rules.orderedStream().toList(), r.getBatchSize(), r.getMaxBatches(), r.getInterval(),
+                new RedeliveryWindowCheck(admin.getConfigurationProperties(), r.getRedeliveryMargin(),
+                        r.getCheckTimeout()),
+                registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
     }
 
     /**

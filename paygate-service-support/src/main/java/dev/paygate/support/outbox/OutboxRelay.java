@@ -125,14 +125,6 @@ public class OutboxRelay implements SmartLifecycle {
                 .thenReturn(rows.size());
     }
 
-    /** Removes rows published longer ago than {@code retention}; emits how many. */
-    public Mono<Long> purgePublished(Duration retention) {
-        return db.sql("DELETE FROM outbox WHERE published_at < now() - make_interval(secs => :secs)")
-                .bind("secs", (double) retention.toSeconds())
-                .fetch()
-                .rowsUpdated();
-    }
-
     @Override
     public synchronized void start() {
         wakeups = Sinks.many().unicast().onBackpressureBuffer(); // a unicast sink takes one subscriber
