@@ -13,16 +13,17 @@ import java.util.Map;
  * @param rate        requests per second offered (open loop, latency from each request's intended start), or 0 for
  *                    a closed loop of {@code concurrency} clients
  * @param mix         {@code refunds}, or {@code mixed}: refunds, cancels and session expiries
+ * @param soak        a soak run of this length (see {@link Soak}), or null
  */
 public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser, String dbPassword, int payments,
                           int concurrency, double rate, Duration warmup, Duration duration, Duration drain,
-                          Duration rawDuration, String mix, Path json) {
+                          Duration rawDuration, String mix, Path json, Duration soak) {
 
     static final String DEMO_KEY = "sk_test_paygate_demo";
 
     public static BenchConfig defaults() {
         return new BenchConfig(null, DEMO_KEY, null, "paygate", "paygate", 200, 32, 0, Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(10), "refunds", null);
+                Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(10), "refunds", null, null);
     }
 
     public static BenchConfig parse(String[] args) {
@@ -34,6 +35,9 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
             given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
         BenchConfig d = defaults();
+        // a soak measures for its whole length, after a warm-up that lets every retention window fill once
+        Duration soak = given.containsKey("soak") ? duration(given.remove("soak")) : null;
+        String defaultWarmup = soak == null ? "10s" : Soak.STEADY_AFTER.toSeconds() + "s";
         BenchConfig c = new BenchConfig(
                 given.remove("url"),
                 given.getOrDefault("api-key", d.apiKey()),
@@ -43,12 +47,13 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
                 Integer.parseInt(given.getOrDefault("payments", String.valueOf(d.payments()))),
                 Integer.parseInt(given.getOrDefault("concurrency", String.valueOf(d.concurrency()))),
                 Double.parseDouble(given.getOrDefault("rate", "0")),
-                duration(given.getOrDefault("warmup", "10s")),
-                duration(given.getOrDefault("duration", "60s")),
+                duration(given.getOrDefault("warmup", defaultWarmup)),
+                soak != null ? soak : duration(given.getOrDefault("duration", "60s")),
                 duration(given.getOrDefault("drain", "60s")),
                 duration(given.getOrDefault("raw-duration", "10s")),
                 given.getOrDefault("mix", d.mix()),
-                given.containsKey("json") ? Path.of(given.get("json")) : null);
+                given.containsKey("json") ? Path.of(given.get("json")) : null,
+                soak);
         for (String known : new String[] {"api-key", "db-user", "db-password", "payments", "concurrency", "rate",
                 "warmup", "duration", "drain", "raw-duration", "mix", "json"}) {
             given.remove(known);
@@ -58,6 +63,10 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
         }
         if (!c.mix().equals("refunds") && !c.mix().equals("mixed")) {
             throw new IllegalArgumentException("--mix is refunds or mixed");
+        }
+        if (c.soak() != null && c.url() != null) {
+            throw new IllegalArgumentException("--soak starts a stack of its own (its retention windows are minutes): "
+                    + "leave --url out");
         }
         if (c.concurrency() < 1 || c.payments() < 1) {
             throw new IllegalArgumentException("--concurrency and --payments must be at least 1");
@@ -90,6 +99,9 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
                   --rate=1000                offer this many requests/s instead (open loop)
                   --warmup=10s --duration=60s --drain=60s --raw-duration=10s
                   --mix=refunds|mixed        mixed: 70 % refunds, 15 % cancels, 15 % session expiries
-                  --json=report.json         also write the report as JSON""";
+                  --json=report.json         also write the report as JSON
+                  --soak=20m                 steady load this long with retention windows of minutes; prints each
+                                             bounded table's rows and size at start, middle and end, and the
+                                             throughput of each interval (in-process stack only; warm-up 3m20s)""";
     }
 }

@@ -65,9 +65,13 @@ public final class Benchmark {
             // the embedded server runs with synchronous_commit off (fast tests); the benchmark measures with it on
             synchronousCommit(dbUrl, dbUser, dbPassword);
             apiKey = "sk_test_" + Ids.randomBase58(32);
+            List<String> arguments = new ArrayList<>(List.of("--logging.level.root=WARN", "--logging.level.dev.paygate=WARN"));
+            if (config.soak() != null) {
+                Soak.shortenTopics(infra.kafkaBootstrap(), dev.paygate.contracts.Topics.ALL);
+                arguments.addAll(Soak.stackArguments());
+            }
             stack = PaygateStack.start(infra, new PaygateStack.Options(0, new int[] {0, 0, 0}, dbUrl, apiKey,
-                    "bench-admin-" + Ids.randomBase58(8), true, List.of("--logging.level.root=WARN",
-                    "--logging.level.dev.paygate=WARN")));
+                    "bench-admin-" + Ids.randomBase58(8), true, arguments));
             stack.awaitChainReady(Duration.ofMinutes(2));
             url = "http://localhost:" + stack.gatewayPort();
         }
@@ -89,11 +93,20 @@ public final class Benchmark {
             try {
                 log("seeding " + config.payments() + " captured payments");
                 List<Load.Seeded> payments = seed(api, config.payments());
-                Load load = new Load(api, config, payments);
+                // a soak sends every POST with an Idempotency-Key, so the gateway's keys are part of what it watches
+                Load load = new Load(api, config, payments, config.soak() != null);
+                Soak soak = config.soak() == null ? null : new Soak(dbUrl, dbUser, dbPassword, load);
+                if (soak != null) {
+                    soak.start(config.warmup(), Duration.ofMillis(Math.max(30_000, config.soak().toMillis() / 10)));
+                }
                 log((config.rate() > 0 ? "offering " + config.rate() + " requests/s" : config.concurrency() + " clients")
                         + ", " + config.warmup().toSeconds() + " s warm-up, " + config.duration().toSeconds() + " s measured");
                 long[] before = dbUrl == null ? null : activity(dbUrl, dbUser, dbPassword);
                 load.run(config.warmup().toNanos(), config.duration().toNanos());
+                if (soak != null) {
+                    soak.stop();
+                    report.soak = soak.table();
+                }
                 log("draining: waiting up to " + config.drain().toSeconds() + " s for every webhook");
                 drain(load, sink, config.drain());
                 if (before != null) {

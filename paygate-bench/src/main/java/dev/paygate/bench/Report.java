@@ -16,6 +16,8 @@ public final class Report {
     RawLimit.Result raw;
     Map<String, String> database;
     private final Map<String, Object> work = new LinkedHashMap<>();
+    /** A soak run's table ({@link Soak#table()}), or null. */
+    String soak;
 
     /** Database work per accepted change, from PostgreSQL's own counters (whole run, all services). */
     void databaseWork(long[] before, long[] after, long changes) {
@@ -214,6 +216,9 @@ public final class Report {
         t.append(String.format("webhooks       %s received, %s redeliveries (same webhook-id)%n",
                 chain.get("webhooksReceived"), chain.get("webhookRedeliveries")));
         t.append(String.format("correctness    %s %s%n", correct ? "PASSED" : "FAILED", correctness));
+        if (soak != null) {
+            t.append(soak);
+        }
         return t.toString();
     }
 

@@ -10,8 +10,9 @@ import org.springframework.core.annotation.Order;
 
 /**
  * Events, deliveries and attempts go {@code paygate.webhooks.retention} after they happened, children first: the
- * attempts, then deliveries that are over (not pending) and have no attempt left, then events that have no delivery
- * left. So nothing a retry still needs goes, and a delivery is listed with its attempts for as long as it is listed.
+ * attempts of deliveries that are over (not pending), then such deliveries that have no attempt left, then events
+ * that have no delivery left. So nothing a pending retry needs goes, and a delivery is listed with its attempts for as
+ * long as it is listed.
  */
 @Configuration(proxyBeanMethods = false)
 class WebhookRetention {
@@ -19,7 +20,9 @@ class WebhookRetention {
     @Bean
     @Order(1)
     RetentionRule deliveryAttemptsRetention(WebhookProperties properties) {
-        return RetentionRule.of("delivery_attempts", "attempted_at", "id", properties.getRetention());
+        return RetentionRule.of("delivery_attempts", "attempted_at", "id", properties.getRetention())
+                .where("NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = delivery_attempts.delivery_id"
+                        + " AND d.status = 'pending')");
     }
 
     @Bean
