@@ -97,7 +97,7 @@ public final class Benchmark {
                 Load load = new Load(api, config, payments, config.soak() != null);
                 Soak soak = config.soak() == null ? null : new Soak(dbUrl, dbUser, dbPassword, load);
                 if (soak != null) {
-                    soak.start(config.warmup(), Duration.ofMillis(Math.max(30_000, config.soak().toMillis() / 10)));
+                    soak.start(config.warmup(), Duration.ofMillis(Math.max(5_000, config.soak().toMillis() / 10)));
                 }
                 log((config.rate() > 0 ? "offering " + config.rate() + " requests/s" : config.concurrency() + " clients")
                         + ", " + config.warmup().toSeconds() + " s warm-up, " + config.duration().toSeconds() + " s measured");
@@ -122,6 +122,9 @@ public final class Benchmark {
         } finally {
             if (stack != null) {
                 stack.close();
+                if (config.soak() != null) {
+                    Soak.restoreTopics(DevInfrastructure.shared().kafkaBootstrap(), dev.paygate.contracts.Topics.ALL);
+                }
             }
         }
     }

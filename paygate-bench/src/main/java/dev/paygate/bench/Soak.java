@@ -78,22 +78,30 @@ final class Soak {
      * minutes are long enough (the services check it at start-up, as they would on an operator's cluster).
      */
     static void shortenTopics(String bootstrap, Collection<String> topics) throws Exception {
+        alterTopics(bootstrap, topics, AlterConfigOp.OpType.SET);
+    }
+
+    /** Gives the topics back the broker's defaults (the infrastructure may serve more than this run). */
+    static void restoreTopics(String bootstrap, Collection<String> topics) throws Exception {
+        alterTopics(bootstrap, topics, AlterConfigOp.OpType.DELETE);
+    }
+
+    private static void alterTopics(String bootstrap, Collection<String> topics, AlterConfigOp.OpType op)
+            throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
             for (String topic : topics) {
                 changes.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
-                        new AlterConfigOp(new ConfigEntry("retention.ms", Long.toString(TOPIC_RETENTION.toMillis())),
-                                AlterConfigOp.OpType.SET),
-                        new AlterConfigOp(new ConfigEntry("segment.ms", Long.toString(TOPIC_SEGMENT.toMillis())),
-                                AlterConfigOp.OpType.SET)));
+                        new AlterConfigOp(new ConfigEntry("retention.ms", Long.toString(TOPIC_RETENTION.toMillis())), op),
+                        new AlterConfigOp(new ConfigEntry("segment.ms", Long.toString(TOPIC_SEGMENT.toMillis())), op)));
             }
             admin.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
         }
     }
 
     /** One look at the tables. */
-    record Sample(String label, long atMillis, Map<String, long[]> tables, long accepted, double acceptedPerSecond,
-                  long failures) {
+    record Sample(String label, long atNanos, long atMillis, Map<String, long[]> tables, long accepted,
+                  double acceptedPerSecond, double p50Millis, double p99Millis, long failures) {
     }
 
     private final String jdbcUrl;
@@ -153,7 +161,21 @@ final class Soak {
         long atMillis = (now - startedAt) / 1_000_000;
         double perSecond = previous == null ? accepted / (atMillis / 1000.0)
                 : (accepted - previous.accepted()) / ((atMillis - previous.atMillis()) / 1000.0);
-        return new Sample(clock(atMillis), atMillis, tables, accepted, perSecond, failures);
+        // API latency of the changes answered in this interval, from each request's intended start
+        long from = previous == null ? startedAt : previous.atNanos();
+        long[] latencies = load.accepted.values().stream()
+                .filter(a -> a.answeredAt() > from && a.answeredAt() <= now)
+                .mapToLong(a -> a.answeredAt() - a.startedAt()).sorted().toArray();
+        return new Sample(clock(atMillis), now, atMillis, tables, accepted, perSecond, percentile(latencies, 50),
+                percentile(latencies, 99), failures);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
 
     private static String clock(long millis) {
@@ -162,7 +184,7 @@ final class Soak {
 
     private static String line(Sample s) {
         StringBuilder b = new StringBuilder("soak t=" + s.label() + " accepted/s=" + "%.1f".formatted(s.acceptedPerSecond())
-                + " failures=" + s.failures());
+                + " p99=" + "%.0f".formatted(s.p99Millis()) + "ms failures=" + s.failures());
         s.tables().forEach((table, v) -> b.append(" | ").append(table).append(' ').append(v[0]));
         return b.toString();
     }
@@ -193,9 +215,11 @@ final class Soak {
             b.append("| %s | %s | %d | %d | %d | %s | %s | %s |\n".formatted(t.getKey(), t.getValue() ? "yes" : "no (kept)",
                     a[0], m[0], z[0], kib(a[1]), kib(m[1]), kib(z[1])));
         }
-        b.append("\n| interval ending | accepted/s | failures (none, 5xx) so far |\n| --- | ---: | ---: |\n");
+        b.append("\n| interval ending | accepted/s | API p50 ms | API p99 ms | failures (none, 5xx) so far |\n"
+                + "| --- | ---: | ---: | ---: | ---: |\n");
         for (Sample s : all) {
-            b.append("| %s | %.1f | %d |\n".formatted(s.label(), s.acceptedPerSecond(), s.failures()));
+            b.append("| %s | %.1f | %.0f | %.0f | %d |\n".formatted(s.label(), s.acceptedPerSecond(), s.p50Millis(),
+                    s.p99Millis(), s.failures()));
         }
         return b.toString();
     }

@@ -72,6 +72,22 @@ class ObservabilityIT {
         assertThat(webhook).containsPattern("paygate_webhooks_attempts_total\\{[^}]*outcome=\"succeeded\"[^}]*} [1-9]");
         assertThat(webhook).containsPattern("paygate_webhooks_queue\\{[^}]*state=\"due\"");
         assertThat(webhook).containsPattern("paygate_webhooks_queue\\{[^}]*state=\"pending\"");
+
+        // retention: rows purged and the oldest row's age, per table each service purges
+        Map<String, List<String>> retained = Map.of(
+                "gateway-api", List.of("idempotency_keys"),
+                "payment-service", List.of("outbox", "inbox"),
+                "refund-service", List.of("outbox", "inbox"),
+                "webhook-dispatcher", List.of("outbox", "inbox", "events", "deliveries", "delivery_attempts"));
+        for (Map.Entry<String, List<String>> service : retained.entrySet()) {
+            String metrics = scrape(ports.get(service.getKey()));
+            for (String table : service.getValue()) {
+                assertThat(metrics).as(service.getKey()).containsPattern(
+                        "(?m)^paygate_retention_purged_rows_total\\{[^}]*table=\"" + table + "\"[^}]*} [0-9.E]+$");
+                assertThat(metrics).as(service.getKey()).containsPattern(
+                        "(?m)^paygate_retention_oldest_age_seconds\\{[^}]*table=\"" + table + "\"[^}]*} [0-9.E]+$");
+            }
+        }
     }
 
     @Test

@@ -360,8 +360,12 @@ class DeliveryManagementIT extends DispatcherTestBase {
     @Test
     void theEventsApiListsTheMerchantsEventsNewestFirstByTypeAndPage() throws Exception {
         String merchant = Ids.MERCHANT.next();
-        List<StateChange> sent = List.of(paymentEvent(merchant, EventType.PAYMENT_CREATED),
-                paymentEvent(merchant, EventType.PAYMENT_SUCCEEDED), paymentEvent(merchant, EventType.PAYMENT_CREATED));
+        // one payment's events: one key, one partition, so they arrive in the order sent (events of different
+        // payments are consumed from different partitions in parallel, and "newest first" is arrival order)
+        String paymentId = Ids.PAYMENT.next();
+        List<StateChange> sent = List.of(paymentEvent(merchant, EventType.PAYMENT_CREATED, paymentId, 1),
+                paymentEvent(merchant, EventType.PAYMENT_SUCCEEDED, paymentId, 2),
+                paymentEvent(merchant, EventType.PAYMENT_CREATED, paymentId, 3));
         for (StateChange event : sent) {
             publish(Topics.PAYMENT_EVENTS, event);
         }
@@ -398,8 +402,12 @@ class DeliveryManagementIT extends DispatcherTestBase {
     // ---- helpers ----
 
     static StateChange paymentEvent(String merchant, EventType type) {
-        String paymentId = Ids.PAYMENT.next();
-        return change(type, merchant, paymentId, paymentId, "{\"id\":\"" + paymentId + "\",\"version\":1}");
+        return paymentEvent(merchant, type, Ids.PAYMENT.next(), 1);
+    }
+
+    static StateChange paymentEvent(String merchant, EventType type, String paymentId, int version) {
+        return change(type, merchant, paymentId, paymentId,
+                "{\"id\":\"" + paymentId + "\",\"version\":" + version + "}");
     }
 
     long distinctIds(String path, String merchant) {
