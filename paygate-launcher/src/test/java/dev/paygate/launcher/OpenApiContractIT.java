@@ -412,11 +412,6 @@ class OpenApiContractIT {
      * reused with another body.
      */
     void genericRefusals() {
-        // a new connection per request, as HostileInputIT does: after some refusals a pooled keep-alive connection
-        // sometimes gets no answer to its next request (issue 8)
-        web = WebTestClient.bindToServer(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
-                        reactor.netty.http.client.HttpClient.newConnection()))
-                .baseUrl(TestStack.gatewayUrl()).responseTimeout(Duration.ofSeconds(40)).build();
         document.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
             String method = op.getKey().toUpperCase();
             String template = path.getKey();
