@@ -106,11 +106,7 @@ class RetentionIT {
         OutboxMessage reply = new OutboxMessage("reply", commandId, "command.reply", TOPIC, commandId,
                 Map.of("kafka_correlationId", commandId), "{\"reply\":\"" + commandId + "\"}");
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            StepVerifier.create(inboxProcessor.applyOnce("retention-it", commandId,
-                    () -> Mono.fromSupplier(() -> {
-                        runs.incrementAndGet();
-                        return List.of(reply);
-                    }))).expectNext(true).verifyComplete();
+            StepVerifier.create(apply(commandId, runs, reply)).expectNext(true).verifyComplete();
             assertThat(receive(consumer, commandId, 1)).containsExactly(reply.payload());
             await().atMost(Duration.ofSeconds(10)).until(() -> published(commandId));
 
@@ -120,11 +116,7 @@ class RetentionIT {
             retention.runOnce().block(Duration.ofSeconds(30));
 
             // its gateway died before answering, and the retry with the same Idempotency-Key sends it again
-            StepVerifier.create(inboxProcessor.applyOnce("retention-it", commandId,
-                    () -> Mono.fromSupplier(() -> {
-                        runs.incrementAndGet();
-                        return List.of(reply);
-                    }))).expectNext(false).verifyComplete();
+            StepVerifier.create(apply(commandId, runs, reply)).expectNext(false).verifyComplete();
             assertThat(receive(consumer, commandId, 1)).containsExactly(reply.payload());
             assertThat(runs).hasValue(1);
 
@@ -133,11 +125,7 @@ class RetentionIT {
             age("UPDATE outbox SET published_at = now() - interval '49 hours' WHERE aggregate_id = :id", commandId);
             retention.purge(rule("outbox")).block(Duration.ofSeconds(10));
             assertThat(outboxRows(commandId)).isEmpty();
-            StepVerifier.create(inboxProcessor.applyOnce("retention-it", commandId,
-                    () -> Mono.fromSupplier(() -> {
-                        runs.incrementAndGet();
-                        return List.of(reply);
-                    }))).expectNext(false).verifyComplete();
+            StepVerifier.create(apply(commandId, runs, reply)).expectNext(false).verifyComplete();
             assertThat(runs).hasValue(1);
         }
     }
@@ -281,6 +269,14 @@ class RetentionIT {
     }
 
     // --- helpers
+
+    /** Applies the command once in effect: counts each time its change really runs, which makes {@code reply}. */
+    Mono<Boolean> apply(String commandId, AtomicInteger runs, OutboxMessage reply) {
+        return inboxProcessor.applyOnce("retention-it", commandId, () -> Mono.fromSupplier(() -> {
+            runs.incrementAndGet();
+            return List.of(reply);
+        }));
+    }
 
     Retention job(RetentionRule rule) {
         return new Retention(db, List.of(rule), 100, 10, Duration.ofHours(1), check(Duration.ofHours(1)),

@@ -423,8 +423,7 @@ class IdempotencyKeysIT {
         insertRow(prefix + "old-awaiting", hash, "in_flight", "now() - interval '25 hours'", "now() + interval '1 hour'");
         insertRow(prefix + "recent-done", hash, "done", "now() - interval '23 hours'", "now() - interval '23 hours'");
 
-        dev.paygate.support.retention.RetentionRule keys = retention.rules().stream()
-                .filter(rule -> rule.table().equals("idempotency_keys")).findFirst().orElseThrow();
+        dev.paygate.support.retention.RetentionRule keys = keysRule();
         assertThat(retention.purge(keys).block(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(2L);
 
         assertThat(db.sql("SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key LIKE :prefix")
@@ -439,8 +438,7 @@ class IdempotencyKeysIT {
         String key = "kept-" + Ids.randomBase58(12);
         EntityExchangeResult<String> first = post(KEY, SESSIONS, key, session(ref));
         assertThat(first.getStatus().value()).isEqualTo(200);
-        dev.paygate.support.retention.RetentionRule keys = retention.rules().stream()
-                .filter(rule -> rule.table().equals("idempotency_keys")).findFirst().orElseThrow();
+        dev.paygate.support.retention.RetentionRule keys = keysRule();
 
         retention.purge(keys).block(Duration.ofSeconds(10));
         EntityExchangeResult<String> replay = post(KEY, SESSIONS, key, session(ref));
@@ -452,6 +450,11 @@ class IdempotencyKeysIT {
     }
 
     // --- helpers
+
+    dev.paygate.support.retention.RetentionRule keysRule() {
+        return retention.rules().stream().filter(rule -> rule.table().equals("idempotency_keys")).findFirst()
+                .orElseThrow();
+    }
 
     static String session(String reference) {
         return "{\"amount\": 1000, \"currency\": \"EUR\", \"merchantReferenceId\": \"" + reference + "\"}";
