@@ -86,6 +86,15 @@ public class Retention extends PeriodicJob {
         super.start();
     }
 
+    /**
+     * Before the Kafka listener containers, the outbox relay and the web server: a service whose inbox window a
+     * redelivery could outlive stops before it has consumed, published or answered anything.
+     */
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
     /** One run: every rule in order, then each table's oldest row. */
     @Override
     public Mono<Map<String, Long>> runOnce() {
