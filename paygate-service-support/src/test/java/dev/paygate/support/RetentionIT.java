@@ -328,7 +328,9 @@ class RetentionIT {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "retention-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+                // from the start, filtered by key: with "latest", a record published while the new group's position
+                // was still being fetched would be missed
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(TOPIC));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
