@@ -65,7 +65,7 @@ final class BankOperations {
 
     /** A status query: latency and failures as any call, nothing to write down. */
     Mono<Answer> refundStatus(String bankReference) {
-        return execute(simulator.refundStatus(bankReference).map(r -> new Executed(ok(r), null)))
+        return execute(simulator.refundStatus(bankReference).map(RefundAnswer::of).map(r -> new Executed(ok(r), null)))
                 .map(Executed::answer)
                 .map(a -> a.status() == 400
                         ? new Answer(404, new ErrorBody("refund_not_found", "No refund " + bankReference + " at this bank."))
