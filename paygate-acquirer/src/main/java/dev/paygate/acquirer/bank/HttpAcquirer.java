@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
+import reactor.netty.ConnectionObserver;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
@@ -57,20 +58,28 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
      * @param timeout               the most any call takes, connecting included
      * @param maxConnections        the pool's size: at most this many calls in flight, the rest wait
      * @param pendingAcquireTimeout how long a call waits for a pooled connection before it fails as unavailable
+     * @param maxPendingAcquires    how many calls may wait for a connection; beyond that a call fails as unavailable
+     *                              at once; -1 for no limit (the wait is still bounded by the timeouts). Reactor
+     *                              Netty's own default, 2 x maxConnections, would refuse a burst a bigger queue absorbs
      */
-    public record Settings(String baseUrl, Duration timeout, int maxConnections, Duration pendingAcquireTimeout) {
+    public record Settings(String baseUrl, Duration timeout, int maxConnections, Duration pendingAcquireTimeout,
+                           int maxPendingAcquires) {
 
-        /** A 2 s timeout and 500 connections, each waited for at most the timeout. */
+        /** A 2 s timeout and 500 connections, each waited for at most the timeout by any number of calls. */
         public static Settings of(String baseUrl) {
-            return new Settings(baseUrl, Duration.ofSeconds(2), 500, Duration.ofSeconds(2));
+            return new Settings(baseUrl, Duration.ofSeconds(2), 500, Duration.ofSeconds(2), -1);
         }
 
         public Settings withTimeout(Duration newTimeout) {
-            return new Settings(baseUrl, newTimeout, maxConnections, pendingAcquireTimeout);
+            return new Settings(baseUrl, newTimeout, maxConnections, pendingAcquireTimeout, maxPendingAcquires);
         }
 
         public Settings withMaxConnections(int max) {
-            return new Settings(baseUrl, timeout, max, pendingAcquireTimeout);
+            return new Settings(baseUrl, timeout, max, pendingAcquireTimeout, maxPendingAcquires);
+        }
+
+        public Settings withPending(Duration acquireTimeout, int maxPending) {
+            return new Settings(baseUrl, timeout, maxConnections, acquireTimeout, maxPending);
         }
     }
 
@@ -79,19 +88,29 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
     private final HttpClient client;
     private final JsonMapper json = PaygateJson.wire();
     private final AtomicLong connectionsOpened = new AtomicLong();
+    private final AtomicLong connectionsReused = new AtomicLong();
 
     public HttpAcquirer(Settings settings) {
         this.settings = settings;
         this.connections = ConnectionProvider.builder("paygate-bank")
                 .maxConnections(settings.maxConnections())
                 .pendingAcquireTimeout(settings.pendingAcquireTimeout())
+                .pendingAcquireMaxCount(settings.maxPendingAcquires())
                 .maxIdleTime(Duration.ofSeconds(30))
                 .build();
         this.client = HttpClient.create(connections)
                 .baseUrl(settings.baseUrl())
                 .responseTimeout(settings.timeout())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, settings.timeout().toMillis()))
-                .doOnConnected(connection -> connectionsOpened.incrementAndGet());
+                // CONNECTED once per new connection, ACQUIRED each time a pooled one is taken again (doOnConnected
+                // would count both)
+                .observe((connection, state) -> {
+                    if (state == ConnectionObserver.State.CONNECTED) {
+                        connectionsOpened.incrementAndGet();
+                    } else if (state == ConnectionObserver.State.ACQUIRED) {
+                        connectionsReused.incrementAndGet();
+                    }
+                });
     }
 
     @Override
@@ -135,9 +154,14 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
                 .map(RefundAnswer::toOutcome);
     }
 
-    /** How many connections this adapter has opened so far (a pooled connection is counted once). */
+    /** How many connections this adapter has opened so far. */
     public long connectionsOpened() {
         return connectionsOpened.get();
+    }
+
+    /** How many calls went over a connection taken from the pool rather than opened for them. */
+    public long connectionsReused() {
+        return connectionsReused.get();
     }
 
     @Override
