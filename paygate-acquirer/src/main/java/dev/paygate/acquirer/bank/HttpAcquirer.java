@@ -89,6 +89,7 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
     private final JsonMapper json = PaygateJson.wire();
     private final AtomicLong connectionsOpened = new AtomicLong();
     private final AtomicLong connectionsReused = new AtomicLong();
+    private final AtomicLong connectionsReleased = new AtomicLong();
 
     public HttpAcquirer(Settings settings) {
         this.settings = settings;
@@ -109,6 +110,8 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
                         connectionsOpened.incrementAndGet();
                     } else if (state == ConnectionObserver.State.ACQUIRED) {
                         connectionsReused.incrementAndGet();
+                    } else if (state == ConnectionObserver.State.RELEASED) {
+                        connectionsReleased.incrementAndGet();
                     }
                 });
     }
@@ -162,6 +165,14 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
     /** How many calls went over a connection taken from the pool rather than opened for them. */
     public long connectionsReused() {
         return connectionsReused.get();
+    }
+
+    /**
+     * How many times a connection went back to the pool. A caller has its answer a moment before that, so a call made
+     * right after may find none idle and open another; tests wait for this to catch up.
+     */
+    long connectionsReleased() {
+        return connectionsReleased.get();
     }
 
     @Override

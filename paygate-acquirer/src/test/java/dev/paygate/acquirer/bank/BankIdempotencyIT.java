@@ -165,7 +165,7 @@ class BankIdempotencyIT {
 
     @Test
     void aRetryAfterTheClientTimedOutGetsTheFirstOutcomeOnceTheBankHasExecutedIt() {
-        start(Duration.ofMillis(500), Duration.ofMillis(200));
+        start(Duration.ofMillis(700), Duration.ofMillis(400));
         warmUp();
 
         StepVerifier.create(http.authorize("p_slow", CARD, 1000, "EUR", false))
@@ -180,7 +180,8 @@ class BankIdempotencyIT {
 
     @Test
     void aRetryWhileTheFirstIsStillExecutingWaitsForItsOutcome() {
-        start(Duration.ofMillis(700), Duration.ofMillis(450));
+        // the retry is sent at about 800 ms and answered when the bank is done, at about 1200 ms: well within 800 ms
+        start(Duration.ofMillis(1200), Duration.ofMillis(800));
         warmUp();
 
         StepVerifier.create(http.capture("auth_slow", 100))
