@@ -25,7 +25,7 @@ class BankLatencyIT {
 
     /** Until every call so far has given its connection back to the pool (a caller is answered just before). */
     static void awaitReleased(HttpAcquirer http) {
-        await().atMost(Duration.ofSeconds(5))
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(5))
                 .until(() -> http.connectionsReleased() == http.connectionsOpened() + http.connectionsReused());
     }
 
