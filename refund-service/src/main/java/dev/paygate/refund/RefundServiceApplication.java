@@ -1,7 +1,7 @@
 package dev.paygate.refund;
 
 import dev.paygate.acquirer.Acquirer;
-import dev.paygate.acquirer.simulator.SimulatedAcquirer;
+import dev.paygate.acquirer.Acquirers;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
@@ -30,14 +30,17 @@ public class RefundServiceApplication {
         return Clock.systemUTC();
     }
 
-    /** The bank: the built-in simulator (a real connector would be another {@link Acquirer} bean). */
+    /**
+     * The bank: the one at {@code paygate.acquirer.url} over HTTP, or the built-in simulator when none is named (see
+     * {@link Acquirers}).
+     */
     @Bean
-    Acquirer acquirer(@Value("${paygate.acquirer.latency:0ms}") Duration latency,
+    Acquirer acquirer(@Value("${paygate.acquirer.url:}") String url,
+                      @Value("${paygate.acquirer.latency:0ms}") Duration latency,
                       @Value("${paygate.acquirer.failure-rate:0}") double failureRate,
                       @Value("${paygate.acquirer.timeout:10s}") Duration timeout,
                       @Value("${paygate.acquirer.refund-pending-for:30s}") Duration refundPendingFor, Clock clock,
                       @Value("${paygate.acquirer.outage-file:}") String outageFile) {
-        return new SimulatedAcquirer(latency, failureRate, timeout, refundPendingFor, clock,
-                dev.paygate.acquirer.simulator.OutageFile.of(outageFile));
+        return Acquirers.of(url, timeout, latency, failureRate, refundPendingFor, clock, outageFile);
     }
 }
