@@ -40,7 +40,16 @@ public final class Benchmark {
             System.exit(2);
             return;
         }
-        Report report = run(config);
+        Report report;
+        try {
+            report = run(config);
+        } catch (Exception | Error e) {
+            // exit now: the in-process stack's embedded Kafka leaves threads that would keep this JVM alive for minutes
+            System.err.println("[bench] failed: " + e);
+            e.printStackTrace();
+            System.exit(3);
+            return;
+        }
         System.out.println(report.table());
         if (config.json() != null) {
             Files.writeString(config.json(), report.json());
@@ -141,11 +150,17 @@ public final class Benchmark {
     }
 
     static List<Load.Seeded> seed(Api api, int n, long amount) {
+        return seed(api, n, amount, SEED_OUTCOME_WITHIN);
+    }
+
+    static List<Load.Seeded> seed(Api api, int n, long amount, Duration outcomeWithin) {
         Semaphore inFlight = new Semaphore(16);
         List<CompletableFuture<Load.Seeded>> created = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             inFlight.acquireUninterruptibly();
             created.add(api.post("/api2/payments", paymentBody(amount, "automatic"))
+                    .thenCompose(answer -> answer.status() == 202 ? outcome(api, answer, outcomeWithin)
+                            : CompletableFuture.completedFuture(answer))
                     .whenComplete((a, e) -> inFlight.release())
                     .thenApply(answer -> {
                         JsonNode p = PaygateJson.wire().readTree(answer.body());
@@ -157,6 +172,33 @@ public final class Benchmark {
                     }));
         }
         return created.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** How long seeding waits for a payment answered 202 (its outcome was not known within the reply timeout). */
+    static final Duration SEED_OUTCOME_WITHIN = Duration.ofSeconds(60);
+
+    /**
+     * A payment answered 202 is still being created: its outcome is read until it is final (not {@code processing}
+     * or still missing), or {@code within} is up. Answers the last read.
+     */
+    static CompletableFuture<Api.Answer> outcome(Api api, Api.Answer accepted, Duration within) {
+        String id = PaygateJson.wire().readTree(accepted.body()).path("id").asString();
+        long deadline = System.nanoTime() + within.toNanos();
+        return poll(api, "/api2/payments/" + id, deadline);
+    }
+
+    private static CompletableFuture<Api.Answer> poll(Api api, String path, long deadline) {
+        return api.get(path).thenCompose(answer -> {
+            boolean pending = answer.status() == 404 || (answer.status() == 200
+                    && "processing".equals(PaygateJson.wire().readTree(answer.body()).path("status").asString()));
+            if (!pending || System.nanoTime() >= deadline) {
+                return CompletableFuture.completedFuture(answer);
+            }
+            // a bounded wait between reads of a remote resource, off the caller's thread
+            return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(200, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> poll(api, path, deadline));
+        });
     }
 
     /** Until every accepted change has its webhooks (final status included), or the drain time is up. */
