@@ -86,7 +86,10 @@ public final class BankServer implements AutoCloseable {
         }
     }
 
-    /** Blocks until the server is closed (for {@link BankServerMain}). */
+    /**
+     * Blocks until the server is closed: only {@link BankServerMain}'s main thread calls it, to keep the process
+     * alive while the bank serves (the event loops run on daemon threads); never on a reactive path.
+     */
     void awaitClose() {
         server.onDispose().block();
     }

@@ -15,10 +15,13 @@ import tools.jackson.databind.JsonNode;
 
 class BankApiTest {
 
+    /** How long a step that only arranges a test may wait: a bank that never answers fails it, never hangs it. */
+    static final java.time.Duration ARRANGE = java.time.Duration.ofSeconds(10);
+
     @Test
     void anAuthorizationCarriesTheTokenAndWhatMayBeShownNeverTheNumberOrCvc() {
         CardToken token = new SimulatedCardTokenizer(Clock.systemUTC())
-                .tokenize(new CardInput("4111111111111111", "737", 12, 2030, "TEST CARDHOLDER")).block();
+                .tokenize(new CardInput("4111111111111111", "737", 12, 2030, "TEST CARDHOLDER")).block(ARRANGE);
 
         String body = PaygateJson.wire().writeValueAsString(
                 new BankApi.AuthorizeBody(BankApi.Card.of(token), 1000, "EUR", false));

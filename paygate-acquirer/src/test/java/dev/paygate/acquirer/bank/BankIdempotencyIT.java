@@ -25,8 +25,11 @@ import reactor.test.StepVerifier;
 /** A repeated reference executes once at the bank, however and whenever it is repeated. */
 class BankIdempotencyIT {
 
+    /** How long a step that only arranges a test may wait: a bank that never answers fails it, never hangs it. */
+    static final java.time.Duration ARRANGE = java.time.Duration.ofSeconds(10);
+
     static final CardToken CARD = new SimulatedCardTokenizer(Clock.systemUTC())
-            .tokenize(new CardInput("4111111111111111", "123", 12, 2030, "TEST CARDHOLDER")).block();
+            .tokenize(new CardInput("4111111111111111", "123", 12, 2030, "TEST CARDHOLDER")).block(ARRANGE);
 
     BankServer bank;
     HttpAcquirer http;
@@ -72,15 +75,15 @@ class BankIdempotencyIT {
     @Test
     void aRepeatedReferenceGetsTheFirstOutcomeAndTheLedgerShowsItOnce() {
         start(Duration.ZERO, Duration.ofSeconds(2));
-        Authorization first = http.authorize("p_1", CARD, 1000, "EUR", false).block();
-        RefundOutcome refund = http.refund(new RefundRequest("re_1", "p_1", "a", "400000**7726", 100, "EUR")).block();
+        Authorization first = http.authorize("p_1", CARD, 1000, "EUR", false).block(ARRANGE);
+        RefundOutcome refund = http.refund(new RefundRequest("re_1", "p_1", "a", "400000**7726", 100, "EUR")).block(ARRANGE);
 
         StepVerifier.create(http.authorize("p_1", CARD, 1000, "EUR", false)).expectNext(first).verifyComplete();
         StepVerifier.create(http.refund(new RefundRequest("re_1", "p_1", "a", "400000**7726", 100, "EUR")))
                 .expectNext(refund).verifyComplete();
         String id = ((Authorization.Approved) first).authorizationId();
-        http.capture(id, 1000).block();
-        http.capture(id, 1000).block();
+        http.capture(id, 1000).block(ARRANGE);
+        http.capture(id, 1000).block(ARRANGE);
 
         assertThat(bank.ledger().entries()).extracting(LedgerEntry::reference, LedgerEntry::repeats)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("p_1", 1L),
@@ -132,7 +135,7 @@ class BankIdempotencyIT {
     @Test
     void theSameKeyWithAnotherBodyIs422AndExecutesNothing() {
         start(Duration.ZERO, Duration.ofSeconds(2));
-        http.capture("auth_1", 500).block();
+        http.capture("auth_1", 500).block(ARRANGE);
 
         assertThat(post(BankApi.AUTHORIZATIONS + "/auth_1/captures", "auth_1:capture", "{\"amount\":600}").status())
                 .isEqualTo(422);

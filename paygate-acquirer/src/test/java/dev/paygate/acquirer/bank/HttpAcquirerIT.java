@@ -27,6 +27,9 @@ import reactor.test.StepVerifier;
 /** Every operation through {@link HttpAcquirer} and a real {@link BankServer} answers as {@link SimulatedAcquirer} does. */
 class HttpAcquirerIT {
 
+    /** How long a step that only arranges a test may wait: a bank that never answers fails it, never hangs it. */
+    static final java.time.Duration ARRANGE = java.time.Duration.ofSeconds(10);
+
     static final Duration PENDING_FOR = Duration.ofSeconds(10);
 
     final AtomicLong now = new AtomicLong(1_700_000_000_000L);
@@ -48,7 +51,7 @@ class HttpAcquirerIT {
 
     static CardToken token(TestCard card) {
         return new SimulatedCardTokenizer(Clock.systemUTC())
-                .tokenize(new CardInput(card.number(), "123", 12, 2030, "TEST CARDHOLDER")).block();
+                .tokenize(new CardInput(card.number(), "123", 12, 2030, "TEST CARDHOLDER")).block(ARRANGE);
     }
 
     /** Authorization ids and refund references are random: compare what they mean. */
@@ -142,8 +145,8 @@ class HttpAcquirerIT {
 
     @Test
     void pendingRefundsSucceedOrFailOnceDue() {
-        RefundOutcome later = http.refund(new RefundRequest("re_1", "p_1", "a", "400000**7726", 100, "EUR")).block();
-        RefundOutcome failing = http.refund(new RefundRequest("re_2", "p_1", "a", "400000**5126", 100, "EUR")).block();
+        RefundOutcome later = http.refund(new RefundRequest("re_1", "p_1", "a", "400000**7726", 100, "EUR")).block(ARRANGE);
+        RefundOutcome failing = http.refund(new RefundRequest("re_2", "p_1", "a", "400000**5126", 100, "EUR")).block(ARRANGE);
         assertThat(later).isInstanceOf(RefundOutcome.Pending.class);
         assertThat(failing).isInstanceOf(RefundOutcome.Pending.class);
 

@@ -17,6 +17,9 @@ import reactor.test.StepVerifier;
 
 class LedgerTest {
 
+    /** How long a step that only arranges a test may wait: a bank that never answers fails it, never hangs it. */
+    static final java.time.Duration ARRANGE = java.time.Duration.ofSeconds(10);
+
     final Ledger ledger = new Ledger();
     final AtomicInteger executions = new AtomicInteger();
 
@@ -44,7 +47,7 @@ class LedgerTest {
 
     @Test
     void theSameKeyForAnotherRequestIsRefusedAndExecutesNothing() {
-        ledger.run("k1", "capture 100", execution("k1", "first")).block();
+        ledger.run("k1", "capture 100", execution("k1", "first")).block(ARRANGE);
 
         StepVerifier.create(ledger.run("k1", "capture 200", execution("k1", "second")))
                 .assertNext(r -> assertThat(r.answer().status()).isEqualTo(422)).verifyComplete();
@@ -90,8 +93,8 @@ class LedgerTest {
 
     @Test
     void theLedgerFiltersByReferenceAndAuthorization() {
-        ledger.run("k1", "a", execution("k1", "one")).block();
-        ledger.run("k2", "b", execution("k2", "two")).block();
+        ledger.run("k1", "a", execution("k1", "one")).block(ARRANGE);
+        ledger.run("k2", "b", execution("k2", "two")).block(ARRANGE);
 
         assertThat(ledger.entries("k2", null)).extracting(LedgerEntry::outcome).containsExactly("two");
         assertThat(ledger.entries(null, "auth_1")).extracting(LedgerEntry::outcome).containsExactly("one", "two");
