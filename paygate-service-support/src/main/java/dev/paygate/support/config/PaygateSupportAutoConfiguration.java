@@ -87,13 +87,13 @@ public class PaygateSupportAutoConfiguration {
     @ConditionalOnBooleanProperty(name = "paygate.outbox.enabled", matchIfMissing = true)
     RetentionRule outboxRetention(PaygateProperties properties) {
         PaygateProperties.Retention r = properties.getRetention();
-        if (!RetentionRule.of("outbox", "published_at", "id", r.getOutbox()).keepsForever()
-                && r.getOutbox().compareTo(r.getIdempotencyWindow()) < 0) {
+        RetentionRule rule = RetentionRule.of("outbox", "published_at", "id", r.getOutbox());
+        if (!rule.keepsForever() && r.getOutbox().compareTo(r.getIdempotencyWindow()) < 0) {
             throw new IllegalStateException(("paygate.retention.outbox (%s) is shorter than the gateway's idempotency "
                     + "retention (%s): a command sent again for a kept Idempotency-Key would find no reply to repeat")
                     .formatted(r.getOutbox(), r.getIdempotencyWindow()));
         }
-        return RetentionRule.of("outbox", "published_at", "id", r.getOutbox());
+        return rule;
     }
 
     /** Inbox rows go after {@code paygate.retention.inbox}, which must outlive every record that can come again. */
