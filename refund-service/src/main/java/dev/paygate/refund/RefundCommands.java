@@ -13,10 +13,10 @@ import dev.paygate.refund.domain.StoredRefund;
 import dev.paygate.refund.store.PaymentMirror;
 import dev.paygate.refund.store.RefundStore;
 import dev.paygate.refund.store.RefundablePayment;
+import dev.paygate.support.outbox.AfterCommit;
 import dev.paygate.support.outbox.OutboxMessage;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Service;
@@ -24,8 +24,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Creates refunds inside the command's transaction: reserve the amount on the payment's balance (one
- * conditional update), store the refund {@code pending} (event), ask the bank, store its answer (event),
- * answer with the latest status.
+ * conditional update) and store the refund {@code pending} (event). Once that has committed, the bank is asked
+ * ({@link RefundExecution}, outside any transaction) and its answer stored (event), with the reply to the waiting
+ * caller: the latest status, as soon as the bank gives it.
  */
 @Service
 public class RefundCommands {
@@ -74,23 +75,17 @@ public class RefundCommands {
         StoredRefund pending = StoredRefund.pending(c.refundId(), c.paymentId(), c.merchantId(), amount,
                 payment.currency(), c.reason(), c.metadata() == null ? Map.of() : c.metadata(), description,
                 clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        // the reply waits for the bank's answer; a secupay cancel is answered by payment-service, which links the
+        // refund first
+        String answerTo = c.secupay() == null ? c.commandId() : null;
         return payments.reserve(c.paymentId(), amount).flatMap(reserved -> !reserved
                 ? payments.find(c.paymentId(), c.merchantId()).map(now -> exceeds(c, now))
-                : refunds.insert(pending)
+                : refunds.insert(pending, answerTo)
                         .filter(inserted -> inserted)
                         .switchIfEmpty(Mono.error(() -> new IllegalStateException("refund " + c.refundId() + " exists")))
-                        .flatMap(inserted -> execution.advance(pending, payment.maskedNumber()))
-                        .map(result -> {
-                            List<OutboxMessage> out = new ArrayList<>();
-                            out.add(events.updated(pending));
-                            out.addAll(result.events());
-                            // a secupay cancel is answered by payment-service, which links the refund first
-                            if (c.secupay() == null) {
-                                out.add(OutboxMessage.reply(c.paymentId(), CommandReply.ok(c.commandId(),
-                                        PaygateJson.wire().valueToTree(result.refund().toResource()))));
-                            }
-                            return out;
-                        }));
+                        .flatMap(inserted -> Mono.deferContextual(context -> AfterCommit.run(
+                                () -> execution.start(pending, payment.maskedNumber(), context))))
+                        .thenReturn(List.of(events.updated(pending))));
     }
 
     /** The bank reversed a succeeded refund: it fails, and its amount is refundable again. */

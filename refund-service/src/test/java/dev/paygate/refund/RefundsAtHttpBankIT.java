@@ -73,9 +73,10 @@ class RefundsAtHttpBankIT {
         StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
                 .expectNext(false).verifyComplete();
 
-        assertThat(db.sql("SELECT status FROM refunds WHERE id = :id").bind("id", command.refundId())
-                .map(row -> row.get(0, String.class)).all().collectList().block(Duration.ofSeconds(10)))
-                .containsExactly("succeeded");
+        // the bank is asked once the pending refund has committed, and its answer recorded then
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "succeeded".equals(
+                db.sql("SELECT status FROM refunds WHERE id = :id").bind("id", command.refundId())
+                        .map(row -> row.get(0, String.class)).one().block(Duration.ofSeconds(10))));
         List<LedgerEntry> executed = BANK.ledger().entries(command.refundId(), null);
         assertThat(executed).singleElement().satisfies(entry -> {
             assertThat(entry.type()).isEqualTo("refund");

@@ -4,69 +4,153 @@ import dev.paygate.acquirer.Acquirer;
 import dev.paygate.acquirer.AcquirerUnavailableException;
 import dev.paygate.acquirer.RefundOutcome;
 import dev.paygate.acquirer.RefundRequest;
+import dev.paygate.contracts.command.CommandReply;
+import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.refund.domain.StoredRefund;
 import dev.paygate.refund.store.PaymentMirror;
 import dev.paygate.refund.store.RefundStore;
+import dev.paygate.support.calls.OrderedCalls;
+import dev.paygate.support.outbox.Outbox;
 import dev.paygate.support.outbox.OutboxMessage;
+import dev.paygate.support.outbox.OutboxRelay;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
- * Asks the bank about a pending refund (executes it, or queries it when the bank already has it) and stores
- * the answer: succeeded, failed (its amount back in the balance), or still pending. A bank that doesn't answer
- * leaves the refund pending for the janitor. Runs inside the caller's transaction, the refund row locked.
+ * Asks the bank about a pending refund (executes it under the refund's id, or queries it when the bank answered
+ * pending before) and records the answer: succeeded, failed (its amount back in the balance), or still pending.
+ *
+ * <p>The refund is committed {@code pending} before this runs: the bank is never called inside a transaction or
+ * with a row locked. Calls run many at once ({@code paygate.acquirer.max-in-flight}); one payment's calls run one
+ * after another, in the order they were submitted. Recording is a short transaction of its own, conditional on the
+ * refund still being pending, so whichever of two askers records first wins and the other changes nothing (the bank
+ * answers a repeated reference with its first outcome). A crash between call and record leaves the refund pending:
+ * the janitor asks again with the same reference.
  */
 @Component
 public class RefundExecution {
+
+    private static final Logger log = LoggerFactory.getLogger(RefundExecution.class);
 
     private final Acquirer bank;
     private final RefundStore refunds;
     private final PaymentMirror payments;
     private final RefundEvents events;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final TransactionalOperator tx;
     private final Clock clock;
+    private final OrderedCalls calls;
 
-    public RefundExecution(Acquirer bank, RefundStore refunds, PaymentMirror payments, RefundEvents events, Clock clock) {
+    public RefundExecution(Acquirer bank, RefundStore refunds, PaymentMirror payments, RefundEvents events,
+                           Outbox outbox, OutboxRelay relay, TransactionalOperator tx, Clock clock,
+                           @Value("${paygate.acquirer.max-in-flight:256}") int maxInFlight,
+                           ObjectProvider<MeterRegistry> meters) {
         this.bank = bank;
         this.refunds = refunds;
         this.payments = payments;
         this.events = events;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.tx = tx;
         this.clock = clock;
+        this.calls = new OrderedCalls(maxInFlight);
+        meters.ifAvailable(registry -> {
+            Gauge.builder("paygate.bank.calls.in.flight", calls, OrderedCalls::inFlight)
+                    .description("Refund calls to the bank under way now").register(registry);
+            Gauge.builder("paygate.bank.calls.queued", calls, OrderedCalls::queued)
+                    .description("Refund calls to the bank waiting for a free slot or their payment's turn")
+                    .register(registry);
+        });
     }
 
-    /** Emits the refund as it now is, and the events of its changes (none when it stays pending). */
+    /**
+     * Starts asking the bank about {@code refund} in the background, in {@code context} (the trace of the command
+     * that made it). Failures are logged: the refund stays pending and the janitor comes back to it.
+     */
+    public void start(StoredRefund refund, String maskedNumber, ContextView context) {
+        advance(refund, maskedNumber)
+                .contextWrite(context)
+                .subscribe(result -> { }, e -> log.warn("refund {} stays pending for the janitor: {}", refund.id(),
+                        e.toString()));
+    }
+
+    /**
+     * Asks the bank (in turn: after this payment's earlier calls) and records its answer. Emits the refund as it now
+     * is and what was published; empty when another asker recorded an answer first.
+     */
     public Mono<Result> advance(StoredRefund refund, String maskedNumber) {
+        return calls.submit(refund.paymentId(), () -> ask(refund, maskedNumber)
+                .flatMap(outcome -> tx.transactional(record(refund, outcome)))
+                .doOnNext(result -> relay.wakeUp()));
+    }
+
+    /** The bank's answer; {@code null} outcome stands for "no answer" (the bank is unavailable). */
+    private Mono<RefundOutcome> ask(StoredRefund refund, String maskedNumber) {
         Mono<RefundOutcome> answer = refund.bankReference() == null
                 ? bank.refund(new RefundRequest(refund.id(), refund.paymentId(), null, maskedNumber, refund.amount(),
                         refund.currency()))
                 : bank.refundStatus(refund.bankReference());
-        return answer
-                .flatMap(outcome -> apply(refund, outcome))
-                .onErrorResume(AcquirerUnavailableException.class, e -> touch(refund, refund.bankReference()));
+        return answer.onErrorResume(AcquirerUnavailableException.class,
+                e -> Mono.just(new RefundOutcome.Pending(refund.bankReference())));
     }
 
-    private Mono<Result> apply(StoredRefund refund, RefundOutcome outcome) {
+    private Mono<Result> record(StoredRefund refund, RefundOutcome outcome) {
         var now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        StoredRefund next;
         if (outcome instanceof RefundOutcome.Succeeded s) {
-            StoredRefund next = refund.succeeded(s.reference(), now);
-            return refunds.update(next, refund.version()).thenReturn(new Result(next, List.of(events.updated(next))));
+            next = refund.succeeded(s.reference(), now);
+        } else if (outcome instanceof RefundOutcome.Failed f) {
+            next = refund.failed(f.reference(), f.reason(), now);
+        } else {
+            next = refund.stillPending(outcome.reference(), now);
         }
-        if (outcome instanceof RefundOutcome.Failed f) {
-            StoredRefund next = refund.failed(f.reference(), f.reason(), now);
-            return refunds.update(next, refund.version())
-                    .then(payments.release(refund.paymentId(), refund.amount()))
-                    .thenReturn(new Result(next, List.of(events.updated(next))));
-        }
-        return touch(refund, outcome.reference());
+        return refunds.record(next)
+                .flatMap(recorded -> {
+                    List<OutboxMessage> out = new ArrayList<>(2);
+                    if (next.version() != refund.version()) {
+                        out.add(events.updated(next));
+                    }
+                    recorded.answerTo().ifPresent(commandId -> out.add(OutboxMessage.reply(next.paymentId(),
+                            CommandReply.ok(commandId, PaygateJson.wire().valueToTree(next.toResource())))));
+                    Mono<Void> balance = outcome instanceof RefundOutcome.Failed
+                            ? payments.release(refund.paymentId(), refund.amount()) : Mono.empty();
+                    return balance.then(outbox.append(out)).thenReturn(new Result(next, out));
+                });
     }
 
-    private Mono<Result> touch(StoredRefund refund, String reference) {
-        StoredRefund pending = refund.stillPending(reference, clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        return refunds.touch(pending).thenReturn(new Result(pending, List.of()));
+    /** Calls to the bank under way now (the benchmark and the fault suite read it). */
+    public OrderedCalls calls() {
+        return calls;
     }
 
-    public record Result(StoredRefund refund, List<OutboxMessage> events) {
+    /**
+     * Blocks the calling consumer (its own thread) while more than a few rounds of calls wait, so a bank slower
+     * than the stream holds back the consumer instead of filling memory.
+     */
+    public void awaitRoom(Duration atMost) {
+        try {
+            if (!calls.awaitRoom(4 * calls.maxInFlight(), atMost)) {
+                log.debug("{} bank calls queued after {}", calls.queued(), atMost);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public record Result(StoredRefund refund, List<OutboxMessage> published) {
     }
 }

@@ -6,6 +6,7 @@ import dev.paygate.contracts.command.RefundCommand;
 import dev.paygate.contracts.command.ReverseRefund;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.refund.RefundCommands;
+import dev.paygate.refund.bank.RefundExecution;
 import dev.paygate.support.config.PaygateProperties;
 import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.InboxProcessor;
@@ -20,7 +21,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Consumes {@link Topics#REFUND_COMMANDS}, keyed by payment: one payment's refunds are applied one at a time, in
- * order. A poll's commands share one transaction (inbox, balances, refunds, outbox).
+ * order. A poll's commands share one transaction (inbox, balances, pending refunds, outbox); the bank is asked after
+ * it commits, many refunds at once, one payment's in order.
  */
 @Component
 public class RefundCommandListener {
@@ -29,11 +31,14 @@ public class RefundCommandListener {
 
     private final InboxProcessor inbox;
     private final RefundCommands refunds;
+    private final RefundExecution execution;
     private final PaygateProperties properties;
 
-    public RefundCommandListener(InboxProcessor inbox, RefundCommands refunds, PaygateProperties properties) {
+    public RefundCommandListener(InboxProcessor inbox, RefundCommands refunds, RefundExecution execution,
+                                 PaygateProperties properties) {
         this.inbox = inbox;
         this.refunds = refunds;
+        this.execution = execution;
         this.properties = properties;
     }
 
@@ -67,6 +72,8 @@ public class RefundCommandListener {
                             ? refunds.reverse(reverse)
                             : refunds.create((CreateRefund) command))
                     .block(properties.getKafka().getCommandTimeout());
+            // the refunds committed now are with the bank: a bank slower than the stream holds this consumer back
+            execution.awaitRoom(properties.getKafka().getCommandTimeout());
         }
         if (undecodable >= 0) {
             // the commands before it are applied; the error handler passes this one and redelivers the rest

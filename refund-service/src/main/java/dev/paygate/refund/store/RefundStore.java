@@ -34,10 +34,19 @@ public class RefundStore {
 
     /** Emits {@code false} when a refund with this id exists already. */
     public Mono<Boolean> insert(StoredRefund r) {
+        return insert(r, null);
+    }
+
+    /**
+     * The same, remembering the command whose caller waits for the refund's first outcome from the bank
+     * ({@code null}: nobody waits here); {@link #record} hands it out once.
+     */
+    public Mono<Boolean> insert(StoredRefund r, String answerTo) {
         return db.sql("INSERT INTO refunds (" + COLUMNS + """
-                        ) VALUES (:id, :paymentId, :merchantId, :amount, :currency, :status, :reason, :metadata,
-                                  :failureReason, :description, :bankReference, :version, :created, :updated)
+                        , answer_to) VALUES (:id, :paymentId, :merchantId, :amount, :currency, :status, :reason, :metadata,
+                                  :failureReason, :description, :bankReference, :version, :created, :updated, :answerTo)
                         ON CONFLICT (id) DO NOTHING""")
+                .bind("answerTo", text(answerTo))
                 .bind("id", r.id())
                 .bind("paymentId", r.paymentId())
                 .bind("merchantId", r.merchantId())
@@ -76,6 +85,61 @@ public class RefundStore {
                         : Mono.error(new IllegalStateException("concurrent update of refund " + r.id())));
     }
 
+    /** What {@link #record} changed: the command to answer now, if one waited. */
+    public record Recorded(java.util.Optional<String> answerTo) {
+    }
+
+    /**
+     * Records the bank's answer about a pending refund: its new status, or (still pending) its reference and the time
+     * of this look. Only a refund still {@code pending} changes, so of two askers only the first records an outcome;
+     * emits empty for the other. The waiting command, if any, is handed out here once and forgotten.
+     */
+    public Mono<Recorded> record(StoredRefund r) {
+        return db.sql("""
+                        UPDATE refunds SET status = :status, failure_reason = :failureReason, bank_reference = :bankReference,
+                               version = :version, updated_at = :updated, answer_to = NULL
+                        FROM (SELECT id, answer_to FROM refunds WHERE id = :id FOR UPDATE) AS before
+                        WHERE refunds.id = before.id AND refunds.status = 'pending'
+                        RETURNING before.answer_to""")
+                .bind("status", r.status())
+                .bind("failureReason", text(r.failureReason()))
+                .bind("bankReference", text(r.bankReference()))
+                .bind("version", r.version())
+                .bind("updated", r.updated().atOffset(ZoneOffset.UTC))
+                .bind("id", r.id())
+                .map(row -> new Recorded(java.util.Optional.ofNullable(row.get("answer_to", String.class))))
+                .one();
+    }
+
+    /** A pending refund with the masked card number the bank needs to execute it. */
+    public record Due(StoredRefund refund, String maskedNumber) {
+    }
+
+    /**
+     * Claims pending refunds not looked at since {@code before}: marks them looked at {@code now} and emits them, in
+     * one short statement that skips rows another instance holds. Another look (here or elsewhere) comes only after
+     * the pending age again, and no lock outlives the statement: the bank is asked afterwards.
+     */
+    public Mono<List<Due>> claimPendingSince(Instant before, Instant now, int limit) {
+        return db.sql("UPDATE refunds SET updated_at = :now FROM (SELECT id FROM refunds WHERE status = 'pending' "
+                        + "AND updated_at < :before ORDER BY updated_at LIMIT :limit FOR UPDATE SKIP LOCKED) AS due "
+                        + "WHERE refunds.id = due.id RETURNING " + prefixed("refunds.") + ", (SELECT masked_number "
+                        + "FROM payments p WHERE p.payment_id = refunds.payment_id) AS masked_number")
+                .bind("before", before.atOffset(ZoneOffset.UTC))
+                .bind("now", now.atOffset(ZoneOffset.UTC))
+                .bind("limit", limit)
+                .map(row -> new Due(read(row), row.get("masked_number", String.class)))
+                .all()
+                .collectList();
+    }
+
+    private static String prefixed(String table) {
+        return java.util.Arrays.stream(COLUMNS.split(","))
+                .map(String::strip)
+                .map(column -> table + column)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     public Mono<StoredRefund> find(String id, String merchantId) {
         return db.sql("SELECT " + COLUMNS + " FROM refunds WHERE id = :id AND merchant_id = :merchantId")
                 .bind("id", id).bind("merchantId", merchantId).map(RefundStore::read).one();
@@ -101,18 +165,6 @@ public class RefundStore {
         return spec.map(RefundStore::read).all();
     }
 
-    /** Locks pending refunds not touched since {@code before}, skipping those another instance holds. */
-    public Mono<List<StoredRefund>> lockPendingSince(Instant before, int limit) {
-        return db.sql("SELECT " + COLUMNS + """
-                         FROM refunds WHERE status = 'pending' AND updated_at < :before
-                        ORDER BY updated_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
-                .bind("before", before.atOffset(ZoneOffset.UTC))
-                .bind("limit", limit)
-                .map(RefundStore::read)
-                .all()
-                .collectList();
-    }
-
     /**
      * Pending refunds created before {@code before}, across merchants, the oldest first (the ops console): their age
      * counts from creation, since the janitor's touches move {@code updated_at} on.
@@ -134,15 +186,6 @@ public class RefundStore {
                 .bind("before", before.atOffset(ZoneOffset.UTC))
                 .map(row -> row.get("n", Long.class))
                 .one();
-    }
-
-    /** Touches a refund that stays pending, so the janitor asks about it again only after the pending age. */
-    public Mono<Void> touch(StoredRefund r) {
-        return db.sql("UPDATE refunds SET bank_reference = :ref, updated_at = :updated WHERE id = :id")
-                .bind("ref", text(r.bankReference()))
-                .bind("updated", r.updated().atOffset(ZoneOffset.UTC))
-                .bind("id", r.id())
-                .fetch().rowsUpdated().then();
     }
 
     private static StoredRefund read(Readable row) {
