@@ -31,6 +31,8 @@ public final class BankApi {
     public static final String AUTHORIZATIONS = "/v1/authorizations";
     public static final String REFUNDS = "/v1/refunds";
     public static final String LEDGER = "/v1/ledger";
+    /** {@code GET}: {@link Stats}, how busy the bank is and was. */
+    public static final String STATS = "/v1/stats";
 
     private BankApi() {
     }
@@ -119,6 +121,15 @@ public final class BankApi {
     }
 
     /** {@code error}: a stable code ({@code idempotency_key_missing}, {@code idempotency_key_reused}, ...). */
+    /**
+     * @param inFlight    requests the bank is working on now
+     * @param maxInFlight the most it worked on at once since it started (or since the last {@code ?reset=true})
+     * @param executed    operations in its ledger
+     * @param repeats     repeated requests answered with a first outcome
+     */
+    public record Stats(int inFlight, int maxInFlight, long executed, long repeats) {
+    }
+
     public record ErrorBody(String error, String message) {
     }
 }

@@ -39,6 +39,8 @@ public final class BankServer implements AutoCloseable {
     private final BankOperations bank;
     private final JsonMapper json = PaygateJson.wire();
     private volatile DisposableServer server;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public BankServer(BankSettings settings) {
         this.settings = settings;
@@ -64,7 +66,14 @@ public final class BankServer implements AutoCloseable {
                         bank::refund))
                 .get(BankApi.REFUNDS + "/{reference}", (req, res) -> settings.down().getAsBoolean()
                         ? Mono.never() : bank.refundStatus(id(req, "reference")).flatMap(a -> send(res, a, false)))
-                .get(BankApi.LEDGER, this::ledger))
+                .get(BankApi.LEDGER, this::ledger)
+                .get(BankApi.STATS, (req, res) -> {
+                    BankApi.Stats now = stats();
+                    if (new QueryStringDecoder(req.uri()).parameters().containsKey("reset")) {
+                        maxInFlight.set(inFlight.get());
+                    }
+                    return send(res, new Answer(200, now), false);
+                }))
                 .bindNow(Duration.ofSeconds(10));
         return this;
     }
@@ -76,6 +85,11 @@ public final class BankServer implements AutoCloseable {
 
     public Ledger ledger() {
         return ledger;
+    }
+
+    /** How busy the bank is, and the most requests it worked on at once. */
+    public BankApi.Stats stats() {
+        return new BankApi.Stats(inFlight.get(), maxInFlight.get(), ledger.entries().size(), ledger.repeats());
     }
 
     @Override
@@ -116,7 +130,9 @@ public final class BankServer implements AutoCloseable {
                     // the path names the operation and the authorization, the body the rest
                     return ledger.run(key, List.of(req.fullPath(), body), operation.apply(key, body));
                 })
-                .flatMap(reply -> send(res, reply.answer(), reply.replayed()));
+                .flatMap(reply -> send(res, reply.answer(), reply.replayed()))
+                .doOnSubscribe(s -> maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max))
+                .doFinally(signal -> inFlight.decrementAndGet());
     }
 
     private Publisher<Void> ledger(HttpServerRequest req, HttpServerResponse res) {

@@ -10,6 +10,7 @@ import dev.paygate.refund.domain.StoredRefund;
 import dev.paygate.refund.store.PaymentMirror;
 import dev.paygate.refund.store.RefundStore;
 import dev.paygate.support.calls.OrderedCalls;
+import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.Outbox;
 import dev.paygate.support.outbox.OutboxMessage;
 import dev.paygate.support.outbox.OutboxRelay;
@@ -54,11 +55,13 @@ public class RefundExecution {
     private final TransactionalOperator tx;
     private final Clock clock;
     private final OrderedCalls calls;
+    private final Traces traces;
 
     public RefundExecution(Acquirer bank, RefundStore refunds, PaymentMirror payments, RefundEvents events,
                            Outbox outbox, OutboxRelay relay, TransactionalOperator tx, Clock clock,
                            @Value("${paygate.acquirer.max-in-flight:256}") int maxInFlight,
-                           ObjectProvider<MeterRegistry> meters) {
+                           ObjectProvider<MeterRegistry> meters, Traces traces) {
+        this.traces = traces;
         this.bank = bank;
         this.refunds = refunds;
         this.payments = payments;
@@ -82,8 +85,9 @@ public class RefundExecution {
      * that made it). Failures are logged: the refund stays pending and the janitor comes back to it.
      */
     public void start(StoredRefund refund, String maskedNumber, ContextView context) {
+        // the trace goes on, nothing else of the context: least of all the committed transaction
         advance(refund, maskedNumber)
-                .contextWrite(context)
+                .contextWrite(Traces.parent(traces.traceparent(context)))
                 .subscribe(result -> { }, e -> log.warn("refund {} stays pending for the janitor: {}", refund.id(),
                         e.toString()));
     }
