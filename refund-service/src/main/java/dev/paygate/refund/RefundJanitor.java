@@ -53,6 +53,12 @@ public class RefundJanitor extends PeriodicJob {
     public Mono<Integer> sweep() {
         var now = clock.instant();
         return refunds.claimPendingSince(now.minus(pendingAge), now, BATCH)
+                .doOnNext(due -> {
+                    if (!due.isEmpty()) {
+                        log.info("asking the bank again about {} refunds pending since before {}", due.size(),
+                                now.minus(pendingAge));
+                    }
+                })
                 .flatMapMany(Flux::fromIterable)
                 .flatMap(due -> execution.advance(due.refund(), due.maskedNumber())
                         .onErrorResume(e -> {

@@ -29,6 +29,8 @@ import tools.jackson.databind.JsonNode;
  * The ops console's read of refunds pending for long, over HTTP on real PostgreSQL: across merchants, oldest first,
  * aged from creation (not from the janitor's last look), pending ones only.
  */
+// closed after its tests: its consumers share the group "refund-service" with the next class's, on one broker
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = RefundServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=refund-service")
 class PendingRefundsIT {

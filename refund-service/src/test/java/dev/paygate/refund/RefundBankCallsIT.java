@@ -42,6 +42,8 @@ import reactor.test.StepVerifier;
  * pending refund has committed, with its row unlocked, many refunds at once, and one payment's refunds in the order
  * of their commands.
  */
+// closed after its tests: its consumers share the group "refund-service" with the next class's, on one broker
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = RefundServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "spring.config.name=refund-service")
 class RefundBankCallsIT {

@@ -24,6 +24,8 @@ import reactor.test.StepVerifier;
  * refund-service on real PostgreSQL: a redelivered refund command creates one refund, and the balance can't go
  * beyond what was received — not through concurrent reservations, and not even through a direct update.
  */
+// closed after its tests: its consumers share the group "refund-service" with the next class's, on one broker
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = RefundServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "spring.config.name=refund-service")
 class RefundCommandsIT {

@@ -29,6 +29,8 @@ import reactor.test.StepVerifier;
  * refund-service with {@code paygate.acquirer.url} set: refunds go to a bank of its own over HTTP ({@link BankServer}),
  * and the bank's ledger shows each one executed once, under the refund's id, redelivery or not.
  */
+// closed after its tests: its consumers share the group "refund-service" with the next class's, on one broker
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = RefundServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "spring.config.name=refund-service")
 class RefundsAtHttpBankIT {

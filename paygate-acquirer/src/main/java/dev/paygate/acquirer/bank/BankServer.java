@@ -39,6 +39,12 @@ public final class BankServer implements AutoCloseable {
     private final BankOperations bank;
     private final JsonMapper json = PaygateJson.wire();
     private volatile DisposableServer server;
+    /**
+     * Event loops of its own: a bank in the same JVM as the services (the launcher, tests) must not live on the
+     * global Reactor Netty resources, which a service disposes when its context closes.
+     */
+    private final reactor.netty.resources.LoopResources loops = reactor.netty.resources.LoopResources.create("bank",
+            Math.max(2, Runtime.getRuntime().availableProcessors()), true);
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -53,7 +59,7 @@ public final class BankServer implements AutoCloseable {
     }
 
     public BankServer start(String host, int port) {
-        server = HttpServer.create().host(host).port(port).route(routes -> routes
+        server = HttpServer.create().runOn(loops).host(host).port(port).route(routes -> routes
                 .post(BankApi.AUTHORIZATIONS, (req, res) -> post(req, res, b -> valid(read(b, AuthorizeBody.class)),
                         bank::authorize))
                 .post(BankApi.AUTHORIZATIONS + "/{id}/captures", (req, res) -> post(req, res, b -> read(b, AmountBody.class),
@@ -98,6 +104,7 @@ public final class BankServer implements AutoCloseable {
         if (running != null) {
             running.disposeNow(Duration.ofSeconds(5));
         }
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
     }
 
     /**

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -42,7 +43,7 @@ import reactor.util.context.ContextView;
  * the janitor asks again with the same reference.
  */
 @Component
-public class RefundExecution {
+public class RefundExecution implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RefundExecution.class);
 
@@ -56,6 +57,7 @@ public class RefundExecution {
     private final Clock clock;
     private final OrderedCalls calls;
     private final Traces traces;
+    private volatile boolean running;
 
     public RefundExecution(Acquirer bank, RefundStore refunds, PaymentMirror payments, RefundEvents events,
                            Outbox outbox, OutboxRelay relay, TransactionalOperator tx, Clock clock,
@@ -98,6 +100,9 @@ public class RefundExecution {
      */
     public Mono<Result> advance(StoredRefund refund, String maskedNumber) {
         return calls.submit(refund.paymentId(), () -> ask(refund, maskedNumber)
+                // an instance shutting down records nothing more: an answer its own closing cut off is no answer
+                // from the bank, and the next instance's janitor asks again and answers the caller then
+                .filter(outcome -> running)
                 .flatMap(outcome -> tx.transactional(record(refund, outcome)))
                 .doOnNext(result -> relay.wakeUp()));
     }
@@ -134,6 +139,27 @@ public class RefundExecution {
                             ? payments.release(refund.paymentId(), refund.amount()) : Mono.empty();
                     return balance.then(outbox.append(out)).thenReturn(new Result(next, out));
                 });
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Stopped before anything else (highest phase): from now on no answer is recorded. */
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 
     /** Calls to the bank under way now (the benchmark and the fault suite read it). */
