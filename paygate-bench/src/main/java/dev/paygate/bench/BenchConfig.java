@@ -14,16 +14,20 @@ import java.util.Map;
  *                    a closed loop of {@code concurrency} clients
  * @param mix         {@code refunds}, or {@code mixed}: refunds, cancels and session expiries
  * @param soak        a soak run of this length (see {@link Soak}), or null
+ * @param bankLatency the HTTP bank's latency per call (± {@code bankJitter}) for an in-process stack
+ * @param receiverLatency how long the webhook receiver takes to answer
  */
 public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser, String dbPassword, int payments,
                           int concurrency, double rate, Duration warmup, Duration duration, Duration drain,
-                          Duration rawDuration, String mix, Path json, Duration soak) {
+                          Duration rawDuration, String mix, Path json, Duration soak, Duration bankLatency,
+                          Duration bankJitter, Duration receiverLatency) {
 
     static final String DEMO_KEY = "sk_test_paygate_demo";
 
     public static BenchConfig defaults() {
         return new BenchConfig(null, DEMO_KEY, null, "paygate", "paygate", 200, 32, 0, Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(10), "refunds", null, null);
+                Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(10), "refunds", null, null,
+                Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(50));
     }
 
     public static BenchConfig parse(String[] args) {
@@ -53,9 +57,13 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
                 duration(given.getOrDefault("raw-duration", "10s")),
                 given.getOrDefault("mix", d.mix()),
                 given.containsKey("json") ? Path.of(given.get("json")) : null,
-                soak);
+                soak,
+                duration(given.getOrDefault("bank-latency", "200ms")),
+                duration(given.getOrDefault("bank-jitter", "50ms")),
+                duration(given.getOrDefault("receiver-latency", "50ms")));
         for (String known : new String[] {"api-key", "db-user", "db-password", "payments", "concurrency", "rate",
-                "warmup", "duration", "drain", "raw-duration", "mix", "json"}) {
+                "warmup", "duration", "drain", "raw-duration", "mix", "json", "bank-latency", "bank-jitter",
+                "receiver-latency"}) {
             given.remove(known);
         }
         if (!given.isEmpty()) {
@@ -68,6 +76,9 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
             throw new IllegalArgumentException("--soak starts a stack of its own (its retention windows are minutes): "
                     + "leave --url out");
         }
+        if (c.bankJitter().compareTo(c.bankLatency()) > 0) {
+            throw new IllegalArgumentException("--bank-jitter can't exceed --bank-latency");
+        }
         if (c.concurrency() < 1 || c.payments() < 1) {
             throw new IllegalArgumentException("--concurrency and --payments must be at least 1");
         }
@@ -76,6 +87,9 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
 
     /** {@code 60s}, {@code 500ms}, {@code 2m}. */
     static Duration duration(String text) {
+        if (text.equals("0")) {
+            return Duration.ZERO;
+        }
         if (text.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
         }
@@ -100,6 +114,10 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
                   --warmup=10s --duration=60s --drain=60s --raw-duration=10s
                   --mix=refunds|mixed        mixed: 70 % refunds, 15 % cancels, 15 % session expiries
                   --json=report.json         also write the report as JSON
+                  --bank-latency=200ms --bank-jitter=50ms
+                                             the bank (an HTTP server, in this process) takes this long per call;
+                                             0ms for an instant bank (in-process stack only)
+                  --receiver-latency=50ms    the webhook receiver answers after this long
                   --soak=20m                 steady load this long with retention windows of minutes; prints each
                                              bounded table's rows and size at start, middle and end, and the
                                              throughput of each interval (in-process stack only; warm-up 3m20s)""";

@@ -61,6 +61,7 @@ public final class Benchmark {
     /** One whole run; starts (and stops) a stack of its own when the config names no URL. */
     public static Report run(BenchConfig config) throws Exception {
         PaygateStack stack = null;
+        dev.paygate.acquirer.bank.BankServer bank = null;
         String url = config.url();
         String apiKey = config.apiKey();
         String dbUrl = config.dbUrl();
@@ -75,6 +76,10 @@ public final class Benchmark {
             synchronousCommit(dbUrl, dbUser, dbPassword);
             apiKey = "sk_test_" + Ids.randomBase58(32);
             List<String> arguments = new ArrayList<>(List.of("--logging.level.root=WARN", "--logging.level.dev.paygate=WARN"));
+            // the bank is a remote system: an HTTP server with its own latency, reached through a connection pool
+            bank = new dev.paygate.acquirer.bank.BankServer(dev.paygate.acquirer.bank.BankSettings.of(
+                    config.bankLatency(), config.bankJitter())).start(0);
+            arguments.add("--paygate.acquirer.url=http://127.0.0.1:" + bank.port());
             if (config.soak() != null) {
                 Soak.shortenTopics(infra.kafkaBootstrap(), dev.paygate.contracts.Topics.ALL);
                 arguments.addAll(Soak.stackArguments());
@@ -84,7 +89,7 @@ public final class Benchmark {
             stack.awaitChainReady(Duration.ofMinutes(2));
             url = "http://localhost:" + stack.gatewayPort();
         }
-        try (WebhookSink sink = new WebhookSink()) {
+        try (WebhookSink sink = new WebhookSink(config.receiverLatency())) {
             Api api = new Api(url, apiKey);
             Report report = new Report(config, url);
             if (dbUrl != null) {
@@ -111,7 +116,11 @@ public final class Benchmark {
                 log((config.rate() > 0 ? "offering " + config.rate() + " requests/s" : config.concurrency() + " clients")
                         + ", " + config.warmup().toSeconds() + " s warm-up, " + config.duration().toSeconds() + " s measured");
                 long[] before = dbUrl == null ? null : activity(dbUrl, dbUser, dbPassword);
+                BankWatch bankWatch = bank == null ? null : BankWatch.start(bank, config.warmup());
                 load.run(config.warmup().toNanos(), config.duration().toNanos());
+                if (bankWatch != null) {
+                    report.bank = bankWatch.stop();
+                }
                 if (soak != null) {
                     soak.stop();
                     report.soak = soak.table();
@@ -134,6 +143,9 @@ public final class Benchmark {
                 if (config.soak() != null) {
                     Soak.restoreTopics(DevInfrastructure.shared().kafkaBootstrap(), dev.paygate.contracts.Topics.ALL);
                 }
+            }
+            if (bank != null) {
+                bank.close();
             }
         }
     }

@@ -18,6 +18,8 @@ public final class Report {
     private final Map<String, Object> work = new LinkedHashMap<>();
     /** A soak run's table ({@link Soak#table()}), or null. */
     String soak;
+    /** CPU and bank figures of the measured window ({@link BankWatch#stop()}), or null. */
+    Map<String, Object> bank;
 
     /** Database work per accepted change, from PostgreSQL's own counters (whole run, all services). */
     void databaseWork(long[] before, long[] after, long changes) {
@@ -175,6 +177,9 @@ public final class Report {
         if (!work.isEmpty()) {
             all.put("databaseWork", work);
         }
+        if (bank != null) {
+            all.put("resources", resources());
+        }
         all.put("correctness", correctness);
         return PaygateJson.wire().writerWithDefaultPrettyPrinter().writeValueAsString(all);
     }
@@ -211,6 +216,14 @@ public final class Report {
         if (!work.isEmpty()) {
             t.append(String.format("database work  per accepted change: %s%n", work));
         }
+        if (bank != null) {
+            Map<String, Object> r = resources();
+            t.append(String.format("CPU ms/refund  %s JVM (services, broker, bank, load: all in-process) + %s PostgreSQL%n",
+                    r.get("jvmCpuMsPerCompleted"), r.get("postgresCpuMsPerCompleted")));
+            t.append(String.format("bank           %s ms ± %s ms; %s calls in the window, in flight mean %s, max %s%n",
+                    config.bankLatency().toMillis(), config.bankJitter().toMillis(), bank.get("bankCallsExecuted"),
+                    bank.get("bankCallsInFlightMean"), bank.get("bankCallsInFlightMax")));
+        }
         t.append(String.format("errors         %s; answered 202 (late): %s%n", chain.get("errors"),
                 chain.get("answeredLate202")));
         t.append(String.format("webhooks       %s received, %s redeliveries (same webhook-id)%n",
@@ -220,6 +233,20 @@ public final class Report {
             t.append(soak);
         }
         return t.toString();
+    }
+
+    /** {@link #bank} with CPU per change completed in the window. */
+    private Map<String, Object> resources() {
+        Map<String, Object> r = new LinkedHashMap<>(bank);
+        double completed = completedPerSecond * config.duration().toNanos() / 1e9;
+        if (completed > 0 && bank.containsKey("jvmCpuSeconds")) {
+            r.put("jvmCpuMsPerCompleted", round((Double) bank.get("jvmCpuSeconds") * 1000 / completed));
+            r.put("postgresCpuMsPerCompleted", round((Double) bank.get("postgresCpuSeconds") * 1000 / completed));
+        }
+        r.put("bankLatencyMs", config.bankLatency().toMillis());
+        r.put("bankJitterMs", config.bankJitter().toMillis());
+        r.put("receiverLatencyMs", config.receiverLatency().toMillis());
+        return r;
     }
 
     private static Map<String, Object> machine() {

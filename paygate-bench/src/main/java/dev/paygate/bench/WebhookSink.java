@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The benchmark's own webhook receiver: answers 200 at once and remembers, per object (refund, payment, session),
+ * The benchmark's own webhook receiver: answers 200 (at once, or after a latency of its own) and remembers, per object (refund, payment, session),
  * which statuses arrived, when first, and under which {@code webhook-id}s — enough to match every webhook to its
  * request and to tell an allowed redelivery (same id) from a duplicated event (new id, same change).
  */
@@ -37,19 +37,41 @@ final class WebhookSink implements AutoCloseable {
     volatile boolean failing;
     final AtomicLong refused = new AtomicLong();
 
+    private final java.util.concurrent.ScheduledExecutorService later =
+            Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-sink-later"));
+
     WebhookSink() throws IOException {
+        this(java.time.Duration.ZERO);
+    }
+
+    /** A receiver that answers each webhook {@code latency} after it arrived, holding no thread meanwhile. */
+    WebhookSink(java.time.Duration latency) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         server.createContext("/", exchange -> {
             long now = System.nanoTime();
-            try (exchange; InputStream in = exchange.getRequestBody()) {
-                byte[] body = in.readAllBytes();
-                if (failing) {
-                    refused.incrementAndGet();
-                    exchange.sendResponseHeaders(500, -1);
-                    return;
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            if (failing) {
+                refused.incrementAndGet();
+                exchange.sendResponseHeaders(500, -1);
+                exchange.close();
+                return;
+            }
+            String webhookId = exchange.getRequestHeaders().getFirst("webhook-id");
+            Runnable answer = () -> {
+                try (exchange) {
+                    exchange.sendResponseHeaders(200, -1);
+                    record(webhookId, body, now);
+                } catch (IOException e) {
+                    // the dispatcher gave up waiting: it delivers again, and the redelivery is counted then
                 }
-                exchange.sendResponseHeaders(200, -1);
-                record(exchange.getRequestHeaders().getFirst("webhook-id"), body, now);
+            };
+            if (latency.isZero()) {
+                answer.run();
+            } else {
+                later.schedule(answer, latency.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         });
         server.setExecutor(executor);
@@ -96,5 +118,6 @@ final class WebhookSink implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        later.shutdownNow();
     }
 }

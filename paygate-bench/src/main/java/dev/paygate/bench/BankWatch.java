@@ -1,0 +1,105 @@
+package dev.paygate.bench;
+
+import dev.paygate.acquirer.bank.BankServer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What the measured window cost, read from the machine rather than guessed: CPU time of this JVM (services, broker,
+ * bank, load and receiver: everything in-process) and of every PostgreSQL process, from {@code /proc}; and how many
+ * calls the bank worked on at once (sampled every 100 ms) and executed. Starts measuring after the warm-up.
+ */
+final class BankWatch {
+
+    private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+    private final BankServer bank;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-watch"));
+    private volatile long jvmCpuStart = -1;
+    private volatile long pgCpuStart;
+    private volatile long executedStart;
+    private long samples;
+    private long inFlightSum;
+    private int inFlightMax;
+
+    private BankWatch(BankServer bank) {
+        this.bank = bank;
+    }
+
+    static BankWatch start(BankServer bank, Duration warmup) {
+        BankWatch watch = new BankWatch(bank);
+        watch.timer.schedule(watch::begin, warmup.toMillis(), TimeUnit.MILLISECONDS);
+        return watch;
+    }
+
+    private void begin() {
+        pgCpuStart = postgresCpuNanos();
+        executedStart = bank.stats().executed();
+        jvmCpuStart = jvmCpuNanos();
+        timer.scheduleAtFixedRate(this::sample, 0, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void sample() {
+        int now = bank.stats().inFlight();
+        samples++;
+        inFlightSum += now;
+        inFlightMax = Math.max(inFlightMax, now);
+    }
+
+    /** The window's figures: CPU seconds, bank calls executed and in flight (mean and max). */
+    synchronized Map<String, Object> stop() {
+        timer.shutdownNow();
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (jvmCpuStart < 0) {
+            return m;
+        }
+        m.put("jvmCpuSeconds", Math.round((jvmCpuNanos() - jvmCpuStart) / 1e7) / 100.0);
+        m.put("postgresCpuSeconds", Math.round((postgresCpuNanos() - pgCpuStart) / 1e7) / 100.0);
+        m.put("bankCallsExecuted", bank.stats().executed() - executedStart);
+        m.put("bankCallsInFlightMean", samples == 0 ? 0 : Math.round(inFlightSum * 10.0 / samples) / 10.0);
+        m.put("bankCallsInFlightMax", inFlightMax);
+        return m;
+    }
+
+    static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** utime + stime of every process named {@code postgres} (the server and its backends), in nanoseconds. */
+    static long postgresCpuNanos() {
+        long ticks = 0;
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) processes::iterator) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    if (!stat.substring(open + 1, close).equals("postgres")) {
+                        continue;
+                    }
+                    String[] fields = stat.substring(close + 2).split(" ");
+                    // after "(comm) ": state is field 3 of stat, utime 14 and stime 15 → indexes 11 and 12 here
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (IOException | RuntimeException gone) {
+                    // a backend that ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+}
