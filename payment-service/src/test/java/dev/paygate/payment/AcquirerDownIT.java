@@ -46,7 +46,7 @@ class AcquirerDownIT {
                 new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"), CustomerDetails.EMPTY, null, null,
                 Map.of(), null, Payment.PaymentMethodOptions.DEFAULT, null);
 
-        StepVerifier.create(inbox.applyOnce("test", create.commandId(), () -> payments.create(create)))
+        StepVerifier.create(inbox.applyPlanned("test", create.commandId(), () -> payments.create(create)))
                 .expectNext(true)
                 .verifyComplete();
 

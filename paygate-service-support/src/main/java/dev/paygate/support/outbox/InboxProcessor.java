@@ -48,6 +48,23 @@ public class InboxProcessor {
     }
 
     /**
+     * Applies a message whose change is prepared outside any transaction (the bank asked) and written in a short
+     * one: a message applied before is answered with its reply again and prepared no more; otherwise
+     * {@code prepare} runs, and its {@link Plan} is written with the inbox row and the messages, as
+     * {@link #applyOnce} does (should another delivery of the message have been applied meanwhile, the plan is
+     * dropped and the reply sent again). Emits whether the message was applied now.
+     */
+    public Mono<Boolean> applyPlanned(String consumer, String messageId, Supplier<Mono<Plan>> prepare) {
+        return inbox.seen(consumer, messageId).flatMap(seen -> seen
+                ? tx.transactional(outbox.replayReply(messageId)).doOnNext(replayed -> {
+                    if (replayed) {
+                        relay.wakeUp();
+                    }
+                }).thenReturn(false)
+                : Mono.defer(prepare).flatMap(plan -> applyOnce(consumer, messageId, plan::writes)));
+    }
+
+    /**
      * Applies a poll's worth of messages in order, each at most once, all in <em>one</em> transaction: one commit
      * (one WAL flush) for the lot instead of one per message. If any fails, none is recorded and the whole lot is
      * redelivered; those applied before are then found in the inbox. Emits how many were applied now.
@@ -68,18 +85,26 @@ public class InboxProcessor {
                                           java.util.function.Function<M, String> traceparent,
                                           java.util.function.Function<M, Mono<List<OutboxMessage>>> change) {
         java.util.concurrent.atomic.AtomicBoolean replayed = new java.util.concurrent.atomic.AtomicBoolean();
-        Mono<Integer> all = reactor.core.publisher.Flux.fromIterable(messages)
-                .concatMap(m -> inbox.firstDelivery(consumer, id.apply(m))
-                        .flatMap(first -> first
-                                ? Mono.defer(() -> change.apply(m)).flatMap(out -> forgetIfNothingChanged(consumer,
-                                        id.apply(m), out).then(outbox.append(out))).thenReturn(1)
-                                : outbox.replayReply(id.apply(m)).doOnNext(r -> {
-                                    if (r) {
-                                        replayed.set(true);
-                                    }
-                                }).thenReturn(0))
-                        .contextWrite(Traces.parent(traceparent.apply(m))))
-                .reduce(0, Integer::sum);
+        // one statement records the poll in the inbox, one appends everything it made to the outbox; the changes
+        // themselves run one after another, in order, each in its message's trace
+        Mono<Integer> all = inbox.firstDeliveries(consumer, messages.stream().map(id).toList())
+                .flatMap(first -> {
+                    java.util.Set<String> fresh = new java.util.HashSet<>(first);
+                    List<Outbox.Traced> made = new java.util.ArrayList<>();
+                    return reactor.core.publisher.Flux.fromIterable(messages)
+                            .concatMap(m -> (fresh.remove(id.apply(m))
+                                    ? Mono.defer(() -> change.apply(m)).flatMap(out -> forgetIfNothingChanged(consumer,
+                                                    id.apply(m), out)
+                                            .then(outbox.traced(out)).doOnNext(made::addAll)).thenReturn(1)
+                                    : outbox.replayReply(id.apply(m)).doOnNext(r -> {
+                                        if (r) {
+                                            replayed.set(true);
+                                        }
+                                    }).thenReturn(0))
+                                    .contextWrite(Traces.parent(traceparent.apply(m))))
+                            .reduce(0, Integer::sum)
+                            .flatMap(applied -> outbox.insert(made).thenReturn(applied));
+                });
         return tx.transactional(all)
                 .doOnNext(applied -> {
                     if (applied > 0 || replayed.get()) {

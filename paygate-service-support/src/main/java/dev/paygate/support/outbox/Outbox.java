@@ -2,11 +2,9 @@ package dev.paygate.support.outbox;
 
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.support.observability.Traces;
-import io.r2dbc.postgresql.codec.Json;
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,27 +26,69 @@ public class Outbox {
         this.traces = traces;
     }
 
+    /** Appends the messages in order, in one statement, in the trace current when it is called. */
     public Mono<Void> append(List<OutboxMessage> messages) {
-        return Flux.fromIterable(messages).concatMap(this::append).then();
+        return traced(messages).flatMap(this::insert);
     }
 
     public Mono<Void> append(OutboxMessage m) {
-        return Mono.deferContextual(context -> append(m, traces.traceparent(context)));
+        return append(List.of(m));
     }
 
-    private Mono<Void> append(OutboxMessage m, String traceparent) {
+    /** A message with the trace it is to be published in. */
+    public record Traced(OutboxMessage message, String traceparent) {
+    }
+
+    /** The messages with the trace current now: to {@link #insert} later, with others, in one statement. */
+    public Mono<List<Traced>> traced(List<OutboxMessage> messages) {
+        return Mono.deferContextual(context -> {
+            String traceparent = traces.traceparent(context);
+            return Mono.just(messages.stream().map(m -> new Traced(m, traceparent)).toList());
+        });
+    }
+
+    /** Appends all of them, in order, with one multi-row statement (however many: one round trip). */
+    public Mono<Void> insert(List<Traced> rows) {
+        if (rows.isEmpty()) {
+            return Mono.empty();
+        }
+        int n = rows.size();
+        String[] aggregateTypes = new String[n];
+        String[] aggregateIds = new String[n];
+        String[] types = new String[n];
+        String[] topics = new String[n];
+        String[] keys = new String[n];
+        String[] headers = new String[n];
+        String[] payloads = new String[n];
+        String[] traceparents = new String[n];
+        for (int i = 0; i < n; i++) {
+            OutboxMessage m = rows.get(i).message();
+            aggregateTypes[i] = m.aggregateType();
+            aggregateIds[i] = m.aggregateId();
+            types[i] = m.type();
+            topics[i] = m.topic();
+            keys[i] = m.key();
+            headers[i] = PaygateJson.wire().writeValueAsString(m.headers());
+            payloads[i] = m.payload();
+            traceparents[i] = rows.get(i).traceparent();
+        }
         return db.sql("""
                         INSERT INTO outbox (aggregate_type, aggregate_id, type, topic, message_key, headers, payload,
                                             traceparent)
-                        VALUES (:aggregateType, :aggregateId, :type, :topic, :key, :headers, :payload, :traceparent)""")
-                .bind("traceparent", Parameter.fromOrEmpty(traceparent, String.class))
-                .bind("aggregateType", m.aggregateType())
-                .bind("aggregateId", m.aggregateId())
-                .bind("type", m.type())
-                .bind("topic", m.topic())
-                .bind("key", m.key())
-                .bind("headers", Json.of(PaygateJson.wire().writeValueAsString(m.headers())))
-                .bind("payload", m.payload())
+                        SELECT aggregate_type, aggregate_id, type, topic, message_key, headers::jsonb, payload, traceparent
+                        FROM unnest(:aggregateTypes::text[], :aggregateIds::text[], :types::text[], :topics::text[],
+                                    :keys::text[], :headers::text[], :payloads::text[], :traceparents::text[])
+                             WITH ORDINALITY AS m(aggregate_type, aggregate_id, type, topic, message_key, headers, payload,
+                                                  traceparent, position)
+                        ORDER BY position""")
+                .bind("aggregateTypes", aggregateTypes)
+                .bind("aggregateIds", aggregateIds)
+                .bind("types", types)
+                .bind("topics", topics)
+                .bind("keys", keys)
+                .bind("headers", headers)
+                .bind("payloads", payloads)
+                .bind("traceparents", traceparents)
                 .fetch()
                 .rowsUpdated()
                 .then();

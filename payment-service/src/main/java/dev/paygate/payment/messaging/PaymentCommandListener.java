@@ -8,31 +8,46 @@ import dev.paygate.contracts.command.CompleteThreeDs;
 import dev.paygate.contracts.command.ConfirmPayment;
 import dev.paygate.contracts.command.CreatePayment;
 import dev.paygate.contracts.command.CreateSession;
-import dev.paygate.contracts.command.PaySession;
 import dev.paygate.contracts.command.ExpireSession;
+import dev.paygate.contracts.command.PaySession;
 import dev.paygate.contracts.command.PaymentCommand;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.payment.payment.PaymentCommands;
 import dev.paygate.payment.session.SessionCommands;
 import dev.paygate.payment.session.SessionPayments;
+import dev.paygate.support.calls.OrderedCalls;
 import dev.paygate.support.config.PaygateProperties;
 import dev.paygate.support.config.UndecodableMessageException;
+import dev.paygate.support.observability.Traces;
+import dev.paygate.support.outbox.ConcurrentChangeException;
 import dev.paygate.support.outbox.InboxProcessor;
-import dev.paygate.support.outbox.OutboxMessage;
+import dev.paygate.support.outbox.Plan;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.core.JacksonException;
 
 /**
- * Consumes {@link Topics#PAYMENT_COMMANDS}. Each record is applied in its own transaction (inbox, change,
- * outbox) before the next record of its partition is taken, so one session or payment is never worked on
- * twice at once.
+ * Consumes {@link Topics#PAYMENT_COMMANDS}, keyed by payment (or session). A poll's commands run at once, each
+ * payment's one after another in their order ({@link OrderedCalls}): a command reads, asks the bank with no
+ * transaction open and no row locked, and writes its outcome in a short transaction with its inbox row and outbox
+ * messages ({@link InboxProcessor#applyPlanned}). The poll's offsets are committed only when every command of it
+ * is written, so a crash between a bank call and its write brings the command again, and the bank, asked again under
+ * the same reference, executes nothing twice. A command that finds its payment changed meanwhile (another instance, a
+ * zombie that woke up) runs again from the start.
  */
 @Component
 public class PaymentCommandListener {
@@ -45,50 +60,108 @@ public class PaymentCommandListener {
     private final SessionPayments sessionPayments;
     private final PaymentCommands payments;
     private final PaygateProperties properties;
-
     private final MeterRegistry meters;
+    private final OrderedCalls calls;
+    private final Duration batchTimeout;
 
     public PaymentCommandListener(InboxProcessor inbox, SessionCommands sessions, SessionPayments sessionPayments,
-                                  PaymentCommands payments, PaygateProperties properties, MeterRegistry meters) {
+                                  PaymentCommands payments, PaygateProperties properties, MeterRegistry meters,
+                                  @Value("${paygate.acquirer.max-in-flight:256}") int maxInFlight,
+                                  @Value("${paygate.acquirer.timeout:10s}") Duration bankTimeout) {
         this.meters = meters;
         this.inbox = inbox;
         this.sessions = sessions;
         this.sessionPayments = sessionPayments;
         this.payments = payments;
         this.properties = properties;
+        this.calls = new OrderedCalls(maxInFlight);
+        // a poll's commands of one payment run one after another, each with up to two bank calls
+        this.batchTimeout = properties.getKafka().getCommandTimeout().plus(PaymentCommands.operationLease(bankTimeout));
+        Gauge.builder("paygate.commands.in.flight", calls, OrderedCalls::inFlight)
+                .description("payment commands under way (reading, at the bank, or writing)").register(meters);
     }
 
+    /**
+     * A poll's commands, many at once. A record that doesn't decode is passed by the error handler (named by its
+     * index) once those before it are applied; a command that fails fails the poll, which is redelivered and finds
+     * what was applied in the inbox.
+     */
     @KafkaListener(id = "payment-commands", topics = Topics.PAYMENT_COMMANDS, groupId = CONSUMER,
-            concurrency = "${paygate.kafka.concurrency:3}")
-    public void onCommand(ConsumerRecord<String, byte[]> record) {
-        PaymentCommand command = PaygateJson.wire().readValue(record.value(), PaymentCommand.class);
-        // The listener thread is Kafka's own, not a reactive event loop: waiting here (bounded) is what keeps
-        // records of one partition strictly in order. A timeout fails the record, which is then retried.
-        Timer.Sample sample = Timer.start(meters);
-        String outcome = "error";
-        Boolean applied;
-        try {
-            applied = inbox.applyOnce(CONSUMER, command.commandId(), () -> apply(command))
-                    .block(properties.getKafka().getCommandTimeout());
-            outcome = Boolean.FALSE.equals(applied) ? "duplicate" : "applied";
-        } finally {
-            // paygate.commands.applied: the service's part of a command's latency (inbox, change, outbox, commit)
-            sample.stop(Timer.builder("paygate.commands.applied").description("time to apply a command, by type")
-                    .tag("command", command.getClass().getSimpleName()).tag("outcome", outcome).register(meters));
+            concurrency = "${paygate.kafka.concurrency:3}", batch = "true",
+            properties = "max.poll.records=${paygate.kafka.batch-size:100}")
+    public void onCommands(List<ConsumerRecord<String, byte[]>> records) {
+        List<PaymentCommand> commands = new ArrayList<>(records.size());
+        List<String> traces = new ArrayList<>(records.size());
+        int undecodable = -1;
+        JacksonException why = null;
+        for (int i = 0; i < records.size() && undecodable < 0; i++) {
+            try {
+                commands.add(PaygateJson.wire().readValue(records.get(i).value(), PaymentCommand.class));
+                traces.add(Traces.traceparent(records.get(i)));
+            } catch (JacksonException e) {
+                undecodable = i;
+                why = e;
+            }
         }
-        if (Boolean.FALSE.equals(applied)) {
-            log.info("command {} was applied before; redelivery ignored", command.commandId());
-        } else {
-            // one line per command, in the trace of the request that sent it (ids and type only, never card data)
-            log.info("command {} applied ({})", command.commandId(), command.getClass().getSimpleName());
+        // Kafka's own thread, not an event loop: waiting (bounded) commits the offsets only after every write
+        java.util.concurrent.atomic.AtomicReferenceArray<Throwable> failed =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(Math.max(1, commands.size()));
+        Flux.range(0, commands.size())
+                .flatMap(i -> calls.submit(commands.get(i).key(), () -> applyOne(commands.get(i))
+                                .contextWrite(Traces.parent(traces.get(i))))
+                        .onErrorResume(e -> {
+                            failed.set(i, e);
+                            return Mono.empty();
+                        }), Math.max(1, commands.size()))
+                .then()
+                .block(batchTimeout);
+        for (int i = 0; i < commands.size(); i++) {
+            if (failed.get(i) != null) {
+                // those before it are written; it and those after come again (the inbox knows which were applied)
+                throw new BatchListenerFailedException("payment command " + commands.get(i).commandId() + " failed",
+                        failed.get(i), i);
+            }
+        }
+        if (undecodable >= 0) {
+            throw new BatchListenerFailedException("undecodable payment command", new UndecodableMessageException(
+                    "payment command at offset " + records.get(undecodable).offset(), why), undecodable);
         }
     }
 
-    private Mono<List<OutboxMessage>> apply(PaymentCommand command) {
+    private Mono<Boolean> applyOne(PaymentCommand command) {
+        Timer.Sample sample = Timer.start(meters);
+        return Mono.defer(() -> inbox.applyPlanned(CONSUMER, command.commandId(), () -> plan(command)))
+                // the payment changed since it was read (or another command's operation is under way on it): anew
+                .retryWhen(Retry.backoff(50, Duration.ofMillis(20)).maxBackoff(Duration.ofSeconds(1))
+                        .filter(ConcurrentChangeException.class::isInstance))
+                .doOnEach(signal -> {
+                    if (!signal.isOnNext() && !signal.isOnError()) {
+                        return;
+                    }
+                    String outcome = signal.isOnError() ? "error"
+                            : Boolean.FALSE.equals(signal.get()) ? "duplicate" : "applied";
+                    // paygate.commands.applied: the service's part of a command's latency (bank included)
+                    sample.stop(Timer.builder("paygate.commands.applied")
+                            .description("time to apply a command, by type")
+                            .tag("command", command.getClass().getSimpleName()).tag("outcome", outcome)
+                            .register(meters));
+                    if (signal.isOnNext()) {
+                        // one line per command, in the trace of the request that sent it (ids and type, no card data)
+                        if (Boolean.FALSE.equals(signal.get())) {
+                            log.info("command {} was applied before; redelivery ignored", command.commandId());
+                        } else {
+                            log.info("command {} applied ({})", command.commandId(),
+                                    command.getClass().getSimpleName());
+                        }
+                    }
+                });
+    }
+
+    private Mono<Plan> plan(PaymentCommand command) {
         if (command instanceof CreateSession c) {
-            return sessions.create(c);
+            return Mono.just(() -> sessions.create(c));
         } else if (command instanceof ExpireSession c) {
-            return sessions.expire(c);
+            return Mono.just(() -> sessions.expire(c));
         } else if (command instanceof PaySession c) {
             return sessionPayments.pay(c);
         } else if (command instanceof CreatePayment c) {

@@ -22,7 +22,12 @@ import dev.paygate.contracts.resource.Payment;
 import dev.paygate.payment.payment.domain.PaymentTransitionRejected;
 import dev.paygate.payment.payment.domain.StoredPayment;
 import dev.paygate.payment.payment.store.PaymentStore;
+import dev.paygate.support.outbox.ConcurrentChangeException;
 import dev.paygate.support.outbox.OutboxMessage;
+import dev.paygate.support.outbox.Plan;
+import java.time.Duration;
+import java.util.function.Function;
+import org.springframework.beans.factory.annotation.Value;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,9 +38,13 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
- * Applies payment commands inside the command's transaction. The payment row is locked first, the bank is
- * asked, and only then is anything written: when the bank can't be reached the answer is 502
- * {@code acquirer_unavailable} and nothing changes.
+ * Prepares payment commands outside any transaction, and plans what each writes. A command reads the payment
+ * (no lock), decides, and if the bank must act, first records the operation on the payment (a short statement of its
+ * own: {@link PaymentStore#beginOperation}) and then asks the bank, holding nothing. Its {@link Plan} then writes the
+ * outcome in the command's transaction, checked against the version it read: a payment that changed meanwhile makes
+ * the command run again from the start ({@link ConcurrentChangeException}). When the bank can't be reached the answer
+ * is 502 {@code acquirer_unavailable} and nothing changes. Every bank call carries a reference derived from the
+ * payment and the operation, so a command run again (a redelivery after a crash) is executed once at the bank.
  */
 @Service
 public class PaymentCommands {
@@ -47,9 +56,11 @@ public class PaymentCommands {
     private final Clock clock;
     private final SecupayTransactions secupay;
     private final DatabaseClient db;
+    private final Duration lease;
 
     public PaymentCommands(PaymentStore store, PaymentAuthorizer authorizer, Acquirer bank, Changes changes, Clock clock,
-                           SecupayTransactions secupay, DatabaseClient db) {
+                           SecupayTransactions secupay, DatabaseClient db,
+                           @Value("${paygate.acquirer.timeout:10s}") Duration bankTimeout) {
         this.secupay = secupay;
         this.db = db;
         this.store = store;
@@ -57,20 +68,30 @@ public class PaymentCommands {
         this.bank = bank;
         this.changes = changes;
         this.clock = clock;
+        this.lease = operationLease(bankTimeout);
     }
 
-    public Mono<List<OutboxMessage>> create(CreatePayment c) {
+    /**
+     * How long an operation holds its payment: two bank calls (authorize and capture) at their timeout, and a margin.
+     * A command that dies with its operation under way blocks the payment's next command for at most this long.
+     */
+    public static Duration operationLease(Duration bankTimeout) {
+        return bankTimeout.multipliedBy(2).plusSeconds(5);
+    }
+
+    public Mono<Plan> create(CreatePayment c) {
         StoredPayment created = StoredPayment.create(c.paymentId(), c.merchantId(), c.transactionId(), c.amount(),
                 c.currency(), c.captureMethod(), c.card(),
                 c.customerDetails() == null ? CustomerDetails.EMPTY : c.customerDetails(), c.description(),
                 c.merchantCustomerId(), c.metadata() == null ? Map.of() : c.metadata(), c.returnUrl(),
                 c.paymentMethodOptions() == null ? Payment.PaymentMethodOptions.DEFAULT : c.paymentMethodOptions(),
                 c.setupFutureUsage(), now());
+        // a new payment has no row to record the operation on: its id is the bank's reference, and the insert decides
         Mono<StoredPayment> result = c.confirm() && c.card() != null
                 ? authorizer.authorize(created, false)
                 : Mono.just(created);
         return result
-                .flatMap(last -> store.insert(last, null).map(inserted -> {
+                .<Plan>map(last -> () -> store.insert(last, null).map(inserted -> {
                     if (!inserted) {
                         return List.of(changes.problem(c.paymentId(), c.commandId(), 409, "resource_already_exists",
                                 "Payment " + c.paymentId() + " already exists.", "id"));
@@ -82,97 +103,106 @@ public class PaymentCommands {
                     }
                     return Changes.of(events, answer(c.paymentId(), c.commandId(), last));
                 }))
-                .onErrorResume(AcquirerUnavailableException.class, e -> unavailable(c.paymentId(), c.commandId(), e));
+                .onErrorResume(AcquirerUnavailableException.class,
+                        e -> Mono.just(Plan.of(unavailable(c.paymentId(), c.commandId(), e))));
     }
 
-    public Mono<List<OutboxMessage>> confirm(ConfirmPayment c) {
-        return locked(c.paymentId(), c.merchantId(), c.commandId(), current -> {
+    public Mono<Plan> confirm(ConfirmPayment c) {
+        return current(c.paymentId(), c.merchantId(), c.commandId(), current -> {
             StoredPayment confirming = current.confirming(c.card());
             if (confirming.card() == null) {
-                return Mono.just(List.of(changes.problem(c.paymentId(), c.commandId(), 400,
-                        ProblemCodes.PARAMETER_MISSING, "A payment method is required to confirm.", "paymentMethod")));
+                return Mono.just(Plan.of(List.of(changes.problem(c.paymentId(), c.commandId(), 400,
+                        ProblemCodes.PARAMETER_MISSING, "A payment method is required to confirm.", "paymentMethod"))));
             }
-            return authorizer.authorize(confirming, false)
-                    .flatMap(next -> save(c.commandId(), current, next, answer(c.paymentId(), c.commandId(), next)));
+            return withBank(current, c.commandId(), authorizer.authorize(confirming, false),
+                    next -> save(c.commandId(), current, next, answer(c.paymentId(), c.commandId(), next)));
         });
     }
 
-    public Mono<List<OutboxMessage>> completeThreeDs(CompleteThreeDs c) {
-        return locked(c.paymentId(), c.merchantId(), c.commandId(), current -> {
+    public Mono<Plan> completeThreeDs(CompleteThreeDs c) {
+        return current(c.paymentId(), c.merchantId(), c.commandId(), current -> {
             current.requireThreeDsPending();
-            Mono<StoredPayment> next = c.success()
-                    ? authorizer.authorize(current, true)
-                    : Mono.just(current.declined(ProblemCodes.AUTHENTICATION_FAILED,
-                            "The payer failed 3-D Secure authentication.", now()));
-            return next.flatMap(n -> save(c.commandId(), current, n, changes.ok(c.paymentId(), c.commandId(), n.toResource())));
+            if (!c.success()) {
+                StoredPayment declined = current.declined(ProblemCodes.AUTHENTICATION_FAILED,
+                        "The payer failed 3-D Secure authentication.", now());
+                return Mono.just(save(c.commandId(), current, declined,
+                        changes.ok(c.paymentId(), c.commandId(), declined.toResource())));
+            }
+            return withBank(current, c.commandId(), authorizer.authorize(current, true),
+                    next -> save(c.commandId(), current, next, changes.ok(c.paymentId(), c.commandId(), next.toResource())));
         });
     }
 
-    public Mono<List<OutboxMessage>> capture(CapturePayment c) {
-        return locked(c.paymentId(), c.merchantId(), c.commandId(), current -> {
+    public Mono<Plan> capture(CapturePayment c) {
+        return current(c.paymentId(), c.merchantId(), c.commandId(), current -> {
             long amount;
             try {
                 amount = current.captureAmount(c.amountToCapture());
             } catch (IllegalArgumentException e) {
-                return Mono.just(List.of(changes.problem(c.paymentId(), c.commandId(), 400,
-                        ProblemCodes.AMOUNT_INVALID, e.getMessage(), "amountToCapture")));
+                return Mono.just(Plan.of(List.of(changes.problem(c.paymentId(), c.commandId(), 400,
+                        ProblemCodes.AMOUNT_INVALID, e.getMessage(), "amountToCapture"))));
             }
-            return bank.capture(current.authorizationId(), amount)
-                    .then(Mono.fromSupplier(() -> current.captured(amount, now())))
-                    .flatMap(next -> save(c.commandId(), current, next, changes.ok(c.paymentId(), c.commandId(), next.toResource())));
+            return withBank(current, c.commandId(), bank.capture(current.authorizationId(), amount)
+                            .then(Mono.fromSupplier(() -> current.captured(amount, now()))),
+                    next -> save(c.commandId(), current, next, changes.ok(c.paymentId(), c.commandId(), next.toResource())));
         });
     }
 
-    public Mono<List<OutboxMessage>> cancel(CancelPayment c) {
-        return locked(c.paymentId(), c.merchantId(), c.commandId(), current -> {
+    public Mono<Plan> cancel(CancelPayment c) {
+        return current(c.paymentId(), c.merchantId(), c.commandId(), current -> {
             current.requireCancelable();
-            Mono<Void> release = current.holdsAuthorization() ? bank.voidAuthorization(current.authorizationId()) : Mono.empty();
-            return release.then(Mono.fromSupplier(() -> current.canceled(c.cancellationReason(), now())))
-                    .flatMap(next -> save(c.commandId(), current, next, changes.ok(c.paymentId(), c.commandId(), next.toResource())));
+            Function<StoredPayment, Plan> outcome = next -> save(c.commandId(), current, next,
+                    changes.ok(c.paymentId(), c.commandId(), next.toResource()));
+            if (!current.holdsAuthorization()) {
+                return Mono.just(outcome.apply(current.canceled(c.cancellationReason(), now())));
+            }
+            return withBank(current, c.commandId(), bank.voidAuthorization(current.authorizationId())
+                    .then(Mono.fromSupplier(() -> current.canceled(c.cancellationReason(), now()))), outcome);
         });
     }
 
     /**
-     * The secupay cancel (SPEC §2.5), decided here under the payment's lock so a racing capture can't change the
-     * choice: before capture it lowers the authorization once or cancels in full; once captured it asks
-     * refund-service — through the outbox, so only if this transaction commits — for a refund linked to the
-     * payment, and the answer follows when that refund's first event is linked ({@code RefundEventsListener}).
+     * The secupay cancel (SPEC §2.5), decided on the payment as read and written only if it is still so: before
+     * capture it lowers the authorization once or cancels in full; once captured it asks refund-service — through the
+     * outbox, so only if this transaction commits — for a refund linked to the payment, and the answer follows when
+     * that refund's first event is linked ({@code RefundEventsListener}).
      */
-    public Mono<List<OutboxMessage>> cancelTransaction(CancelTransaction c) {
-        return locked(c.paymentId(), c.merchantId(), c.commandId(), current -> {
+    public Mono<Plan> cancelTransaction(CancelTransaction c) {
+        return current(c.paymentId(), c.merchantId(), c.commandId(), current -> {
             if (Payment.SUCCEEDED.equals(current.status())) {
-                return refundFor(c, current);
+                return Mono.<Plan>just(() -> refundFor(c, current));
             }
             current.requireCancelable();
             Long by = c.reduceAmountBy();
             long reserved = Payment.REQUIRES_CAPTURE.equals(current.status())
                     ? current.amountCapturable() : current.amount() - current.amountCanceled();
             if (by == null || by == reserved) {
-                Mono<Void> release = current.holdsAuthorization()
-                        ? bank.voidAuthorization(current.authorizationId()) : Mono.empty();
-                return release.then(Mono.fromSupplier(() -> current.canceled(null, now())))
-                        .flatMap(next -> saveAndAnswer(c, current, next, EventType.PAYMENT_CANCELED));
+                Function<StoredPayment, Plan> outcome = next -> saveAndAnswer(c, current, next, EventType.PAYMENT_CANCELED);
+                if (!current.holdsAuthorization()) {
+                    return Mono.just(outcome.apply(current.canceled(null, now())));
+                }
+                return withBank(current, c.commandId(), bank.voidAuthorization(current.authorizationId())
+                        .then(Mono.fromSupplier(() -> current.canceled(null, now()))), outcome);
             }
             if (by > reserved) {
-                return Mono.just(List.of(changes.problem(c.paymentId(), c.commandId(), 409,
+                return Mono.just(Plan.of(List.of(changes.problem(c.paymentId(), c.commandId(), 409,
                         ProblemCodes.AMOUNT_EXCEEDS_AUTHORIZED, "At most " + reserved + " of transaction "
-                                + c.transactionId() + " can still be cancelled.", "reduce_amount_by")));
+                                + c.transactionId() + " can still be cancelled.", "reduce_amount_by"))));
             }
             try {
                 current.requireReducible(by);
             } catch (StoredPayment.AlreadyReduced e) {
-                return Mono.just(List.of(changes.problem(c.paymentId(), c.commandId(), 409,
-                        ProblemCodes.TRANSACTION_ALREADY_REDUCED, e.getMessage(), "reduce_amount_by")));
+                return Mono.just(Plan.of(List.of(changes.problem(c.paymentId(), c.commandId(), 409,
+                        ProblemCodes.TRANSACTION_ALREADY_REDUCED, e.getMessage(), "reduce_amount_by"))));
             }
-            return bank.reduceAuthorization(current.authorizationId(), by)
-                    .then(Mono.fromSupplier(() -> current.reduced(by, now())))
-                    .flatMap(next -> saveAndAnswer(c, current, next, EventType.PAYMENT_AMOUNT_UPDATED));
+            return withBank(current, c.commandId(), bank.reduceAuthorization(current.authorizationId(), by)
+                            .then(Mono.fromSupplier(() -> current.reduced(by, now()))),
+                    next -> saveAndAnswer(c, current, next, EventType.PAYMENT_AMOUNT_UPDATED));
         });
     }
 
-    private Mono<List<OutboxMessage>> saveAndAnswer(CancelTransaction c, StoredPayment before, StoredPayment after,
-                                                    EventType type) {
-        return store.update(after, before.version())
+    private Plan saveAndAnswer(CancelTransaction c, StoredPayment before, StoredPayment after, EventType type) {
+        return () -> store.update(after, before.version(), c.commandId())
                 .then(secupay.answer(c.paymentId(), null))
                 .map(answer -> Changes.of(List.of(changes.event(after, type)),
                         OutboxMessage.reply(c.paymentId(), CommandReply.ok(c.commandId(), answer))));
@@ -198,20 +228,32 @@ public class PaymentCommands {
                                         secupay.view().day(original.created()), refundTransId, c.reason()))))));
     }
 
-    /** Locks the payment, runs {@code change}, and turns the usual refusals into replies. */
-    private Mono<List<OutboxMessage>> locked(String paymentId, String merchantId, String commandId,
-                                             java.util.function.Function<StoredPayment, Mono<List<OutboxMessage>>> change) {
-        return store.findForUpdate(paymentId, merchantId)
+    /** Reads the payment (no lock), runs {@code change}, and turns the usual refusals into replies. */
+    private Mono<Plan> current(String paymentId, String merchantId, String commandId,
+                               Function<StoredPayment, Mono<Plan>> change) {
+        return store.find(paymentId, merchantId)
                 .flatMap(current -> Mono.defer(() -> change.apply(current)))
-                .switchIfEmpty(Mono.fromSupplier(() -> List.of(changes.problem(paymentId, commandId, 404,
-                        ProblemCodes.RESOURCE_MISSING, "No such payment: " + paymentId, "id"))))
-                .onErrorResume(PaymentTransitionRejected.class, e -> Mono.just(List.of(changes.problem(paymentId,
-                        commandId, 409, ProblemCodes.PAYMENT_INVALID_STATUS, e.getMessage(), null))))
-                .onErrorResume(AcquirerUnavailableException.class, e -> unavailable(paymentId, commandId, e));
+                .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(paymentId, commandId, 404,
+                        ProblemCodes.RESOURCE_MISSING, "No such payment: " + paymentId, "id")))))
+                .onErrorResume(PaymentTransitionRejected.class, e -> Mono.just(Plan.of(List.of(changes.problem(
+                        paymentId, commandId, 409, ProblemCodes.PAYMENT_INVALID_STATUS, e.getMessage(), null)))));
     }
 
-    private Mono<List<OutboxMessage>> save(String commandId, StoredPayment before, StoredPayment after, OutboxMessage reply) {
-        return store.update(after, before.version())
+    /**
+     * Records the operation on the payment (as read), asks the bank, and plans the writes of its outcome. A bank that
+     * can't be reached changes nothing: the plan answers 502 and ends the operation.
+     */
+    private Mono<Plan> withBank(StoredPayment current, String commandId, Mono<StoredPayment> operation,
+                                Function<StoredPayment, Plan> outcome) {
+        return store.beginOperation(current.id(), current.version(), commandId, lease)
+                .then(operation)
+                .map(outcome)
+                .onErrorResume(AcquirerUnavailableException.class, e -> Mono.just(() -> store.endOperation(current.id(),
+                        commandId).thenReturn(unavailable(current.id(), commandId, e))));
+    }
+
+    private Plan save(String commandId, StoredPayment before, StoredPayment after, OutboxMessage reply) {
+        return () -> store.update(after, before.version(), commandId)
                 .thenReturn(Changes.of(List.of(changes.event(after, Changes.eventFor(after, false))), reply));
     }
 
@@ -224,9 +266,9 @@ public class PaymentCommands {
         return changes.ok(key, commandId, p.toResource());
     }
 
-    private Mono<List<OutboxMessage>> unavailable(String key, String commandId, AcquirerUnavailableException e) {
-        return Mono.just(List.of(changes.problem(key, commandId, 502, ProblemCodes.ACQUIRER_UNAVAILABLE,
-                "The bank could not be reached; nothing was changed. " + e.getMessage(), null)));
+    private List<OutboxMessage> unavailable(String key, String commandId, AcquirerUnavailableException e) {
+        return List.of(changes.problem(key, commandId, 502, ProblemCodes.ACQUIRER_UNAVAILABLE,
+                "The bank could not be reached; nothing was changed. " + e.getMessage(), null));
     }
 
     private Instant now() {

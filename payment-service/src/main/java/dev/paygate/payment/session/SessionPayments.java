@@ -13,6 +13,7 @@ import dev.paygate.payment.session.domain.SessionTransitionRejected;
 import dev.paygate.payment.session.domain.StoredSession;
 import dev.paygate.payment.session.store.SessionStore;
 import dev.paygate.support.outbox.OutboxMessage;
+import dev.paygate.support.outbox.Plan;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,9 +35,13 @@ public class SessionPayments {
     private final PaymentAuthorizer authorizer;
     private final Changes changes;
     private final Clock clock;
+    private final java.time.Duration lease;
 
     public SessionPayments(SessionStore sessions, PaymentStore payments, PaymentAuthorizer authorizer, Changes changes,
-                           Clock clock) {
+                           Clock clock,
+                           @org.springframework.beans.factory.annotation.Value("${paygate.acquirer.timeout:10s}")
+                           java.time.Duration bankTimeout) {
+        this.lease = dev.paygate.payment.payment.PaymentCommands.operationLease(bankTimeout);
         this.sessions = sessions;
         this.payments = payments;
         this.authorizer = authorizer;
@@ -44,26 +49,34 @@ public class SessionPayments {
         this.clock = clock;
     }
 
-    public Mono<List<OutboxMessage>> pay(PaySession c) {
+    /**
+     * Reads the session (no lock) and refuses one that can't be paid before the bank is asked; records the operation
+     * on the session (expiry waits for it), asks the bank, and plans the writes: the payment, and the session
+     * completed, if it is still as read.
+     */
+    public Mono<Plan> pay(PaySession c) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        return sessions.findForUpdate(c.sessionId(), c.merchantId())
+        return sessions.find(c.sessionId(), c.merchantId())
                 .flatMap(session -> {
                     session.complete(c.paymentId(), now); // refuses a session that can't be paid, before the bank is asked
                     StoredPayment created = StoredPayment.create(c.paymentId(), c.merchantId(), c.transactionId(),
                             session.amount(), session.currency(), session.captureMethod(), c.card(),
                             session.customerDetails(), null, null, session.metadata(), session.successUrl(),
                             Payment.PaymentMethodOptions.DEFAULT, null, now);
-                    return authorizer.authorize(created, false)
-                            .flatMap(paid -> payments.insert(paid, session.id()).then(Mono.defer(() ->
-                                    settle(c, session, created, paid, now))));
+                    return sessions.beginOperation(session.id(), session.version(), c.commandId(), lease)
+                            .then(authorizer.authorize(created, false))
+                            .<Plan>map(paid -> () -> payments.insert(paid, session.id()).then(Mono.defer(() ->
+                                    settle(c, session, created, paid, now))))
+                            .onErrorResume(AcquirerUnavailableException.class, e -> Mono.just(() -> sessions
+                                    .endOperation(session.id(), c.commandId())
+                                    .thenReturn(List.of(changes.problem(c.sessionId(), c.commandId(), 502,
+                                            ProblemCodes.ACQUIRER_UNAVAILABLE,
+                                            "The bank could not be reached; nothing was changed.", null)))));
                 })
-                .switchIfEmpty(Mono.fromSupplier(() -> List.of(changes.problem(c.sessionId(), c.commandId(), 404,
-                        ProblemCodes.RESOURCE_MISSING, "No such session: " + c.sessionId(), "id"))))
-                .onErrorResume(SessionTransitionRejected.class, e -> Mono.just(List.of(changes.problem(c.sessionId(),
-                        c.commandId(), 409, ProblemCodes.SESSION_INVALID_STATUS, e.getMessage(), null))))
-                .onErrorResume(AcquirerUnavailableException.class, e -> Mono.just(List.of(changes.problem(c.sessionId(),
-                        c.commandId(), 502, ProblemCodes.ACQUIRER_UNAVAILABLE,
-                        "The bank could not be reached; nothing was changed.", null))));
+                .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(c.sessionId(), c.commandId(), 404,
+                        ProblemCodes.RESOURCE_MISSING, "No such session: " + c.sessionId(), "id")))))
+                .onErrorResume(SessionTransitionRejected.class, e -> Mono.just(Plan.of(List.of(changes.problem(
+                        c.sessionId(), c.commandId(), 409, ProblemCodes.SESSION_INVALID_STATUS, e.getMessage(), null)))));
     }
 
     private Mono<List<OutboxMessage>> settle(PaySession c, StoredSession session, StoredPayment created,
@@ -74,14 +87,16 @@ public class SessionPayments {
         boolean authorized = Payment.SUCCEEDED.equals(paid.status()) || Payment.REQUIRES_CAPTURE.equals(paid.status());
         if (!authorized) {
             boolean needs3ds = Payment.REQUIRES_ACTION.equals(paid.status());
-            return Mono.just(Changes.of(events, changes.problemWith(c.sessionId(), c.commandId(), 402,
+            // the session stays open for another card: its operation ends here
+            return sessions.endOperation(session.id(), c.commandId()).thenReturn(Changes.of(events,
+                    changes.problemWith(c.sessionId(), c.commandId(), 402,
                     needs3ds ? ProblemCodes.AUTHENTICATION_REQUIRED : ProblemCodes.CARD_DECLINED,
                     needs3ds ? "The card needs 3-D Secure, which the hosted page can't complete yet; use another card."
                             : paid.lastPaymentError().message(), paid.toResource())));
         }
         StoredSession completed = session.complete(paid.id(), now);
         events.add(changes.event(completed, EventType.SESSION_COMPLETED));
-        return sessions.updateStatus(completed)
+        return sessions.updateStatus(completed, c.commandId())
                 .thenReturn(Changes.of(events, changes.ok(c.sessionId(), c.commandId(), completed.toResource())));
     }
 }

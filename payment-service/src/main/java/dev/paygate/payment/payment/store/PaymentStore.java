@@ -14,6 +14,7 @@ import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
+import dev.paygate.support.outbox.ConcurrentChangeException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -106,6 +107,14 @@ public class PaymentStore {
 
     /** Writes a transition; the version check refuses a lost update even if a lock was missed. */
     public Mono<Void> update(StoredPayment p, long previousVersion) {
+        return update(p, previousVersion, null);
+    }
+
+    /**
+     * The same, by the command that has an operation under way on the payment ({@code null}: by none); refused
+     * ({@link ConcurrentChangeException}) while another command's operation is under way.
+     */
+    public Mono<Void> update(StoredPayment p, long previousVersion, String commandId) {
         return db.sql("""
                         UPDATE payments SET amount_capturable = :amountCapturable, amount_received = :amountReceived,
                                amount_refunded = :amountRefunded, amount_canceled = :amountCanceled,
@@ -113,8 +122,11 @@ public class PaymentStore {
                                                   ELSE captured_at END,
                                status = :status, card = :card, authorization_id = :authorizationId,
                                cancellation_reason = :cancellationReason, canceled_at = :canceledAt,
-                               last_payment_error = :lastPaymentError, version = :version, updated_at = :updated
-                        WHERE id = :id AND version = :previousVersion""")
+                               last_payment_error = :lastPaymentError, version = :version, updated_at = :updated,
+                               operation_command = NULL, operation_until = NULL
+                        WHERE id = :id AND version = :previousVersion
+                          AND (operation_command IS NULL OR operation_until < now() OR operation_command = :command)""")
+                .bind("command", commandId == null ? Parameter.empty(String.class) : Parameter.from(commandId))
                 .bind("amountCapturable", p.amountCapturable())
                 .bind("amountReceived", p.amountReceived())
                 .bind("amountRefunded", p.amountRefunded())
@@ -132,7 +144,41 @@ public class PaymentStore {
                 .fetch()
                 .rowsUpdated()
                 .flatMap(rows -> rows == 1L ? Mono.<Void>empty()
-                        : Mono.error(new IllegalStateException("concurrent update of payment " + p.id())));
+                        : Mono.error(new ConcurrentChangeException("concurrent update of payment " + p.id())));
+    }
+
+    /**
+     * Records that {@code commandId} has a bank operation under way on the payment, as read at {@code version}, for
+     * at most {@code lease}; a statement of its own (auto-commit), so the bank is called with nothing held. Refused
+     * ({@link ConcurrentChangeException}) when the payment moved on since it was read, or another command's operation
+     * is under way; the same command may take its own operation up again.
+     */
+    public Mono<Void> beginOperation(String id, long version, String commandId, java.time.Duration lease) {
+        return db.sql("""
+                        UPDATE payments SET operation_command = :command,
+                               operation_until = now() + make_interval(secs => :leaseSeconds)
+                        WHERE id = :id AND version = :version
+                          AND (operation_command IS NULL OR operation_command = :command OR operation_until < now())""")
+                .bind("command", commandId)
+                .bind("leaseSeconds", (double) lease.toMillis() / 1000)
+                .bind("id", id)
+                .bind("version", version)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(rows -> rows == 1L ? Mono.<Void>empty() : Mono.error(new ConcurrentChangeException(
+                        "payment " + id + " changed, or has another operation under way")));
+    }
+
+    /** The operation of {@code commandId} ended without changing the payment (the bank could not be reached). */
+    public Mono<Void> endOperation(String id, String commandId) {
+        return db.sql("""
+                        UPDATE payments SET operation_command = NULL, operation_until = NULL
+                        WHERE id = :id AND operation_command = :command""")
+                .bind("id", id)
+                .bind("command", commandId)
+                .fetch()
+                .rowsUpdated()
+                .then();
     }
 
     private StoredPayment read(Readable row) {

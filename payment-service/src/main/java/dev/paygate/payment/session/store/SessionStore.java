@@ -10,7 +10,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
+import dev.paygate.support.outbox.ConcurrentChangeException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -96,6 +98,7 @@ public class SessionStore {
     public reactor.core.publisher.Flux<StoredSession> lockDueForExpiry(Instant now, int limit) {
         return db.sql("SELECT " + COLUMNS + """
                          FROM sessions WHERE status = 'open' AND expires_at <= :now
+                          AND (operation_until IS NULL OR operation_until < now())
                         ORDER BY expires_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
                 .bind("now", utc(now))
                 .bind("limit", limit)
@@ -105,10 +108,22 @@ public class SessionStore {
 
     /** Writes a transition; the version check makes a lost update impossible even without the row lock. */
     public Mono<Void> updateStatus(StoredSession s) {
+        return updateStatus(s, null);
+    }
+
+    /**
+     * The same, by the command that has an operation under way on the session ({@code null}: by none, which is
+     * refused while another command's operation is under way).
+     */
+    public Mono<Void> updateStatus(StoredSession s, String commandId) {
         return db.sql("""
                         UPDATE sessions SET status = :status, payment_status = :paymentStatus, payment_id = :paymentId,
-                               version = :version, updated_at = :updated
-                        WHERE id = :id AND version = :previousVersion""")
+                               version = :version, updated_at = :updated, operation_command = NULL,
+                               operation_until = NULL
+                        WHERE id = :id AND version = :previousVersion
+                          AND (operation_command IS NULL OR operation_until < now()
+                               OR operation_command = :command)""")
+                .bind("command", commandId == null ? Parameter.empty(String.class) : Parameter.from(commandId))
                 .bind("status", s.status())
                 .bind("paymentStatus", s.paymentStatus())
                 .bind("paymentId", nullable(s.paymentId()))
@@ -119,7 +134,40 @@ public class SessionStore {
                 .fetch()
                 .rowsUpdated()
                 .flatMap(rows -> rows == 1L ? Mono.<Void>empty()
-                        : Mono.error(new IllegalStateException("concurrent update of session " + s.id())));
+                        : Mono.error(new ConcurrentChangeException("concurrent update of session " + s.id())));
+    }
+
+    /**
+     * Records that {@code commandId} has a bank operation under way on the session (its payment), as read at
+     * {@code version}, for at most {@code lease}: a statement of its own, so the bank is called with nothing held.
+     * Refused when the session moved on or another command's operation is under way; expiry waits for it too.
+     */
+    public Mono<Void> beginOperation(String id, long version, String commandId, java.time.Duration lease) {
+        return db.sql("""
+                        UPDATE sessions SET operation_command = :command,
+                               operation_until = now() + make_interval(secs => :leaseSeconds)
+                        WHERE id = :id AND version = :version
+                          AND (operation_command IS NULL OR operation_command = :command OR operation_until < now())""")
+                .bind("command", commandId)
+                .bind("leaseSeconds", (double) lease.toMillis() / 1000)
+                .bind("id", id)
+                .bind("version", version)
+                .fetch()
+                .rowsUpdated()
+                .flatMap(rows -> rows == 1L ? Mono.<Void>empty() : Mono.error(new ConcurrentChangeException(
+                        "session " + id + " changed, or has another operation under way")));
+    }
+
+    /** The operation of {@code commandId} ended without changing the session. */
+    public Mono<Void> endOperation(String id, String commandId) {
+        return db.sql("""
+                        UPDATE sessions SET operation_command = NULL, operation_until = NULL
+                        WHERE id = :id AND operation_command = :command""")
+                .bind("id", id)
+                .bind("command", commandId)
+                .fetch()
+                .rowsUpdated()
+                .then();
     }
 
     private StoredSession read(Readable row) {
