@@ -45,6 +45,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * event and reply happen once, a redelivered command has no second effect, and concurrent commands for one
  * session are applied one after the other.
  */
+// closed after its tests: its consumers share the group "payment-service" with the next class's, on one broker
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = PaymentServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=payment-service")
 class PaymentCommandsIT {

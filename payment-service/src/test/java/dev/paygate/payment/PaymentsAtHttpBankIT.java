@@ -49,6 +49,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * payment-service with {@code paygate.acquirer.url} set: authorizations, captures and voids go to a bank of its own
  * over HTTP ({@link BankServer}); its ledger shows each executed once, a redelivered capture included.
  */
+// closed after its tests: its consumers share the group "payment-service" with the next class's, on one broker
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = PaymentServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=payment-service")
 class PaymentsAtHttpBankIT {

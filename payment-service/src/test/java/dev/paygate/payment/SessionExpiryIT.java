@@ -27,6 +27,8 @@ import reactor.test.StepVerifier;
  * Several expiry runs at once (as several instances would run them, plus this instance's own background run)
  * expire every due session exactly once: one status change, one {@code session.expired} event each.
  */
+// closed after its tests: its consumers share the group "payment-service" with the next class's, on one broker
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = PaymentServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=payment-service", "paygate.sessions.expiry-interval=50ms"})
 class SessionExpiryIT {
