@@ -19,11 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Paygate for the fault suite: a PostgreSQL server and a Kafka broker that can be crashed and restarted on their
  * data, and each of the four services in a JVM of its own that can be killed with SIGKILL and started again, all on
- * ports fixed for the whole run. Its logs are kept under {@code directory}.
+ * ports fixed for the whole run; the bank is an HTTP server in a process of its own, which can be made slow or
+ * unresponsive, and keeps a ledger of what it executed. Its logs are kept under {@code directory}.
  */
 final class FaultStack implements AutoCloseable {
 
@@ -38,6 +40,12 @@ final class FaultStack implements AutoCloseable {
     final RestartablePostgres postgres;
     final RestartableKafka kafka;
     final Path bankOutage;
+    /** While this file exists the bank takes {@link #BANK_SLOW_LATENCY} per operation. */
+    final Path bankSlow;
+    static final Duration BANK_SLOW_LATENCY = Duration.ofSeconds(9);
+    /** The bank: an HTTP server in a process of its own, with its ledger. */
+    private final ChildJvm bank;
+    private final int bankPort = FreePorts.pick();
     final String apiKey;
     final String adminToken;
     final String jdbcUrl;
@@ -50,6 +58,14 @@ final class FaultStack implements AutoCloseable {
         this.apiKey = apiKey;
         this.adminToken = adminToken;
         this.bankOutage = this.directory.resolve("bank-outage");
+        this.bankSlow = this.directory.resolve("bank-slow");
+        this.bank = new ChildJvm("bank", List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                "dev.paygate.acquirer.bank.BankServerMain", List.of("--port=" + bankPort, "--latency=200ms",
+                "--jitter=50ms", "--outage-file=" + bankOutage, "--slow-file=" + bankSlow,
+                "--slow-latency=" + BANK_SLOW_LATENCY.toMillis() + "ms"),
+                this.directory.resolve("logs").resolve("bank.log"));
+        bank.start();
+        awaitBank(Duration.ofMinutes(1));
         this.postgres = new RestartablePostgres(this.directory.resolve("postgres"), 0).start();
         this.jdbcUrl = postgres.database("paygate");
         this.kafka = new RestartableKafka(this.directory.resolve("kafka"), 0, 0, 12)
@@ -61,7 +77,7 @@ final class FaultStack implements AutoCloseable {
                 "--paygate.db.user=" + postgres.user(),
                 "--paygate.db.password=" + postgres.password(),
                 "--spring.main.banner-mode=off",
-                "--paygate.acquirer.outage-file=" + bankOutage));
+                "--paygate.acquirer.url=" + bankUrl()));
         common.addAll(extraArguments);
         for (String service : SERVICES) {
             List<String> args = new ArrayList<>(common);
@@ -86,6 +102,48 @@ final class FaultStack implements AutoCloseable {
         }
         CompletableFuture.allOf(SERVICES.stream()
                 .map(s -> CompletableFuture.runAsync(() -> start(s))).toArray(CompletableFuture[]::new)).join();
+    }
+
+    String bankUrl() {
+        return "http://127.0.0.1:" + bankPort;
+    }
+
+    /** The bank's {@code GET /v1/stats}: in flight now, most at once, executed. */
+    JsonNode bankStats() {
+        return getJson(bankUrl() + "/v1/stats");
+    }
+
+    /** Every operation the bank executed ({@code GET /v1/ledger}). */
+    JsonNode bankLedger() {
+        return getJson(bankUrl() + "/v1/ledger");
+    }
+
+    void bankSlow(boolean slow) {
+        try {
+            if (slow) {
+                Files.writeString(bankSlow, "slow");
+            } else {
+                Files.deleteIfExists(bankSlow);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode getJson(String url) {
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + answer.statusCode());
+            }
+            return dev.paygate.contracts.json.PaygateJson.wire().readTree(answer.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(url + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     String url(String service) {
@@ -120,7 +178,24 @@ final class FaultStack implements AutoCloseable {
     }
 
     List<Path> logs() {
-        return services.values().stream().map(ChildJvm::log).toList();
+        List<Path> logs = new ArrayList<>(services.values().stream().map(ChildJvm::log).toList());
+        logs.add(bank.log());
+        return logs;
+    }
+
+    private void awaitBank(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            try {
+                bankStats();
+                return;
+            } catch (IllegalStateException notYet) {
+                if (!bank.alive() || Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("the bank did not start; see " + bank.log(), notYet);
+                }
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // polling a readiness probe
+        }
     }
 
     private void awaitHealthy(String service, Duration timeout) {
@@ -152,6 +227,7 @@ final class FaultStack implements AutoCloseable {
     @Override
     public void close() {
         List.of("gateway-api", "webhook-dispatcher", "refund-service", "payment-service").forEach(s -> services.get(s).kill());
+        bank.kill();
         kafka.close();
         postgres.close();
     }

@@ -46,8 +46,16 @@ public final class FaultSuite {
 
     /** One fault: what is done to the stack, for how long, and how it is undone. */
     record Fault(String name, String what, Consumer<Run> inject, Consumer<Run> remove,
-                 java.util.function.Function<Settings, Duration> hold) {
+                 java.util.function.Function<Settings, Duration> hold, double minRate) {
+
+        Fault(String name, String what, Consumer<Run> inject, Consumer<Run> remove,
+              java.util.function.Function<Settings, Duration> hold) {
+            this(name, what, inject, remove, hold, 0);
+        }
     }
+
+    /** Bank calls in flight when payment- and refund-service are killed in {@code bank-calls-kill}. */
+    static final int CALLS_IN_FLIGHT_AT_KILL = 100;
 
     /** What a scenario works on. */
     record Run(FaultStack stack, WebhookSink sink, Settings settings) {
@@ -65,7 +73,34 @@ public final class FaultSuite {
             new Fault("bank-timeout", "the bank does not answer: every call times out",
                     r -> r.stack().bankDown(true), r -> r.stack().bankDown(false), Settings::bankOutage),
             new Fault("webhook-500", "the merchant's webhook receiver answers 500",
-                    r -> r.sink().failing = true, r -> r.sink().failing = false, Settings::receiverOutage));
+                    r -> r.sink().failing = true, r -> r.sink().failing = false, Settings::receiverOutage),
+            new Fault("bank-calls-kill", "payment- and refund-service killed (SIGKILL) with at least "
+                    + CALLS_IN_FLIGHT_AT_KILL + " calls at the bank (slowed to " + FaultStack.BANK_SLOW_LATENCY.toSeconds()
+                    + " s a call), started again",
+                    r -> {
+                        r.stack().bankSlow(true);
+                        awaitBankCallsInFlight(r.stack(), CALLS_IN_FLIGHT_AT_KILL, Duration.ofSeconds(90));
+                        r.stack().kill("payment-service");
+                        r.stack().kill("refund-service");
+                    },
+                    r -> {
+                        r.stack().bankSlow(false);
+                        r.stack().start("payment-service");
+                        r.stack().start("refund-service");
+                    },
+                    Settings::down, 20));
+
+    private static void awaitBankCallsInFlight(FaultStack stack, int calls, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        int now;
+        while ((now = stack.bankStats().path("inFlight").asInt()) < calls) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + now + " calls at the bank after " + within);
+            }
+            pause(Duration.ofMillis(100));
+        }
+        log(now + " calls at the bank: killing payment-service and refund-service");
+    }
 
     private static Fault kill(String service) {
         return new Fault(service + "-kill", service + " killed (SIGKILL) mid-load and started again",
@@ -75,11 +110,11 @@ public final class FaultSuite {
     /** One scenario's figures; the zero columns must be zero. */
     record Row(String scenario, long requests, long accepted, long retried, long unresolved, long lost, long duplicated,
                long overRefunds, long unexpected5xx, long unavailable5xx, long eventsMissing, long webhooksMissing,
-               double recoverySeconds, List<String> examples) {
+               long bankMismatches, double recoverySeconds, List<String> examples) {
 
         boolean clean() {
             return unresolved == 0 && lost == 0 && duplicated == 0 && overRefunds == 0 && unexpected5xx == 0
-                    && eventsMissing == 0 && webhooksMissing == 0;
+                    && eventsMissing == 0 && webhooksMissing == 0 && bankMismatches == 0;
         }
     }
 
@@ -141,7 +176,8 @@ public final class FaultSuite {
     private static Row scenario(Run run, Api api, EventLog events, Fault fault) {
         Settings s = run.settings();
         List<Load.Seeded> payments = Benchmark.seed(api, s.payments(), s.paymentAmount());
-        BenchConfig config = BenchConfig.parse(new String[] {"--rate=" + s.rate(), "--mix=mixed"});
+        BenchConfig config = BenchConfig.parse(new String[] {"--rate=" + Math.max(s.rate(), fault.minRate()),
+                "--mix=mixed"});
         Load load = new Load(api, config, payments, true);
         CompletableFuture<Void> running = CompletableFuture.runAsync(
                 () -> load.run(0, Duration.ofHours(1).toNanos()), java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -162,6 +198,7 @@ public final class FaultSuite {
         long deadline = System.nanoTime() + s.drain().toNanos();
         while (true) {
             result = reconcile(api, events, run.sink(), payments, load);
+            reconcileBank(api, run.stack().bankLedger(), load, result);
             if (result.clean() || System.nanoTime() > deadline) {
                 break;
             }
@@ -180,7 +217,7 @@ public final class FaultSuite {
         return new Row(fault.name(), requests, load.accepted.size(), retried.size(), unresolved.get(), result.lost,
                 result.duplicated,
                 result.overRefunds, unexpected, unavailable, result.eventsMissing, result.webhooksMissing,
-                recovery(load, run.sink(), resent, faultEnd), examples);
+                result.bankMismatches, recovery(load, run.sink(), resent, faultEnd), examples);
     }
 
     /**
@@ -238,15 +275,75 @@ public final class FaultSuite {
         long overRefunds;
         long eventsMissing;
         long webhooksMissing;
+        /** Operations the bank's ledger and Paygate disagree on: executed twice, missing, another amount or outcome. */
+        long bankMismatches;
         final List<String> examples = new ArrayList<>();
 
         boolean clean() {
-            return lost == 0 && duplicated == 0 && overRefunds == 0 && eventsMissing == 0 && webhooksMissing == 0;
+            return lost == 0 && duplicated == 0 && overRefunds == 0 && eventsMissing == 0 && webhooksMissing == 0
+                    && bankMismatches == 0;
         }
 
         void example(String what) {
             if (examples.size() < 6) {
                 examples.add(what);
+            }
+        }
+    }
+
+    /**
+     * The bank's ledger against Paygate: every accepted refund executed at the bank exactly once, for its amount, and
+     * succeeded at the bank if and only if it succeeded in Paygate; every accepted cancel voided its authorization
+     * once; no authorization captured or voided more than once (an operation executed again under another reference).
+     */
+    static void reconcileBank(Api api, JsonNode ledger, Load load, Reconciliation r) {
+        Map<String, JsonNode> byReference = new HashMap<>();
+        Map<String, Map<String, Integer>> perAuthorization = new HashMap<>();
+        for (JsonNode entry : ledger) {
+            byReference.put(entry.path("reference").asString(), entry);
+            String type = entry.path("type").asString();
+            if ((type.equals("capture") || type.equals("void")) && entry.hasNonNull("authorizationId")) {
+                perAuthorization.computeIfAbsent(entry.get("authorizationId").asString(), k -> new HashMap<>())
+                        .merge(type, 1, Integer::sum);
+            }
+        }
+        perAuthorization.forEach((authorization, counts) -> counts.forEach((type, n) -> {
+            if (n > 1) {
+                synchronized (r) {
+                    r.bankMismatches++;
+                    r.example(authorization + ": " + n + " " + type + "s at the bank");
+                }
+            }
+        }));
+        for (Load.Accepted a : load.accepted.values()) {
+            if (a.kind().equals("refund")) {
+                JsonNode executed = byReference.get(a.objectId());
+                String status = PaygateJson.wire().readTree(api.get("/api2/refunds/" + a.objectId()).join().body())
+                        .path("status").asString();
+                String problem = executed == null ? "refund " + a.objectId() + " (" + status + ") not at the bank"
+                        : executed.path("amount").asLong() != a.amount() ? "refund " + a.objectId() + " of "
+                                + a.amount() + " executed for " + executed.path("amount").asLong()
+                        : executed.path("outcome").asString().equals("succeeded") != status.equals("succeeded")
+                                ? "refund " + a.objectId() + " is " + status + ", the bank says "
+                                        + executed.path("outcome").asString()
+                        : null;
+                if (problem != null) {
+                    synchronized (r) {
+                        r.bankMismatches++;
+                        r.example(problem);
+                    }
+                }
+            } else if (a.kind().equals("cancel")) {
+                JsonNode authorization = byReference.get(a.objectId());
+                String authorizationId = authorization == null ? null : authorization.path("authorizationId").asString();
+                int voids = authorizationId == null ? 0
+                        : perAuthorization.getOrDefault(authorizationId, Map.of()).getOrDefault("void", 0);
+                if (voids != 1) {
+                    synchronized (r) {
+                        r.bankMismatches++;
+                        r.example("payment " + a.objectId() + " canceled, " + voids + " voids at the bank");
+                    }
+                }
             }
         }
     }
@@ -424,12 +521,13 @@ public final class FaultSuite {
                 + "fault after %d s, load %d s after it is undone%n%n", settings.name(), settings.rate(),
                 settings.before().toSeconds(), settings.after().toSeconds()));
         t.append("| scenario | requests | accepted | final answer by retry | unresolved | lost | duplicated | over-refunds"
-                + " | 5xx | 503 / no answer (retried) | events missing | webhooks missing | recovered in |\n");
-        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + " | 5xx | 503 / no answer (retried) | events missing | webhooks missing | bank ≠ ledger | recovered in |\n");
+        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row r : rows) {
-            t.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %.1f s |%n", r.scenario(),
-                    r.requests(), r.accepted(), r.retried(), r.unresolved(), r.lost(), r.duplicated(), r.overRefunds(),
-                    r.unexpected5xx(), r.unavailable5xx(), r.eventsMissing(), r.webhooksMissing(), r.recoverySeconds()));
+            t.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %.1f s |%n",
+                    r.scenario(), r.requests(), r.accepted(), r.retried(), r.unresolved(), r.lost(), r.duplicated(),
+                    r.overRefunds(), r.unexpected5xx(), r.unavailable5xx(), r.eventsMissing(), r.webhooksMissing(),
+                    r.bankMismatches(), r.recoverySeconds()));
         }
         for (Row r : rows) {
             if (!r.examples().isEmpty()) {

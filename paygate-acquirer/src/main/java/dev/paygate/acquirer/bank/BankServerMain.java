@@ -12,15 +12,17 @@ import java.util.function.Function;
  * <pre>
  * java -cp paygate-acquirer.jar:&lt;its dependencies&gt; dev.paygate.acquirer.bank.BankServerMain \
  *      --port=8089 --latency=200ms --jitter=50ms [--host=127.0.0.1] [--failure-rate=0.01] \
- *      [--refund-pending-for=30s] [--outage-file=/tmp/bank-down]
+ *      [--refund-pending-for=30s] [--outage-file=/tmp/bank-down] [--slow-file=/tmp/bank-slow --slow-latency=8s]
  * </pre>
  *
  * Each option may instead come from the environment: {@code PAYGATE_BANK_PORT}, {@code PAYGATE_BANK_LATENCY},
  * {@code PAYGATE_BANK_JITTER}, {@code PAYGATE_BANK_HOST}, {@code PAYGATE_BANK_FAILURE_RATE},
- * {@code PAYGATE_BANK_REFUND_PENDING_FOR}, {@code PAYGATE_BANK_OUTAGE_FILE}; an option given on the command line
+ * {@code PAYGATE_BANK_REFUND_PENDING_FOR}, {@code PAYGATE_BANK_OUTAGE_FILE}, {@code PAYGATE_BANK_SLOW_FILE},
+ * {@code PAYGATE_BANK_SLOW_LATENCY}; an option given on the command line
  * wins. Defaults: port 8089 on 127.0.0.1 ({@code --host=0.0.0.0} to be reached from other hosts or containers),
  * 200 ms ± 50 ms, no failures, refunds pending 30 s, never down. Durations: {@code 250ms}, {@code 2s}, {@code 1m}
- * or ISO-8601 ({@code PT0.25S}). While the outage file exists the bank answers nothing. It prints
+ * or ISO-8601 ({@code PT0.25S}). While the outage file exists the bank answers nothing; while the slow file
+ * exists each operation takes the slow latency (8 s by default). It prints
  * {@code bank listening on <host>:<port>} once it listens.
  */
 public final class BankServerMain {
@@ -33,7 +35,8 @@ public final class BankServerMain {
         BankSettings settings = BankSettings.of(options.duration("latency", "200ms"), options.duration("jitter", "50ms"))
                 .withFailureRate(Double.parseDouble(options.get("failure-rate", "0")))
                 .withRefundPendingFor(options.duration("refund-pending-for", "30s"))
-                .withDown(OutageFile.of(options.get("outage-file", "")));
+                .withDown(OutageFile.of(options.get("outage-file", "")))
+                .withSlow(OutageFile.of(options.get("slow-file", "")), options.duration("slow-latency", "8s"));
         String host = options.get("host", "127.0.0.1");
         BankServer bank = new BankServer(settings).start(host, Integer.parseInt(options.get("port", "8089")));
         Runtime.getRuntime().addShutdownHook(new Thread(bank::close, "bank-shutdown"));

@@ -36,6 +36,22 @@ class BankSettingsTest {
     }
 
     @Test
+    void whileSlowEveryOperationTakesTheSlowLatency() {
+        java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean();
+        BankSettings settings = BankSettings.of(Duration.ofMillis(200), Duration.ofMillis(50))
+                .withSlow(slow::get, Duration.ofSeconds(9));
+        SplittableRandom random = new SplittableRandom(16);
+
+        assertThat(settings.nextDelay(random)).isLessThanOrEqualTo(Duration.ofMillis(250));
+        slow.set(true);
+        assertThat(settings.nextDelay(random)).isEqualTo(Duration.ofSeconds(9));
+        assertThat(settings.withFailureRate(0.5).nextDelay(random)).as("kept by the other withers")
+                .isEqualTo(Duration.ofSeconds(9));
+        slow.set(false);
+        assertThat(settings.nextDelay(random)).isLessThanOrEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
     void nonsenseIsRefused() {
         assertThatThrownBy(() -> BankSettings.of(Duration.ofMillis(-1), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -63,11 +63,13 @@ public class PaymentCommandListener {
     private final MeterRegistry meters;
     private final OrderedCalls calls;
     private final Duration batchTimeout;
+    private final Traces tracing;
 
     public PaymentCommandListener(InboxProcessor inbox, SessionCommands sessions, SessionPayments sessionPayments,
                                   PaymentCommands payments, PaygateProperties properties, MeterRegistry meters,
                                   @Value("${paygate.acquirer.max-in-flight:256}") int maxInFlight,
-                                  @Value("${paygate.acquirer.timeout:10s}") Duration bankTimeout) {
+                                  @Value("${paygate.acquirer.timeout:10s}") Duration bankTimeout, Traces tracing) {
+        this.tracing = tracing;
         this.meters = meters;
         this.inbox = inbox;
         this.sessions = sessions;
@@ -107,8 +109,7 @@ public class PaymentCommandListener {
         java.util.concurrent.atomic.AtomicReferenceArray<Throwable> failed =
                 new java.util.concurrent.atomic.AtomicReferenceArray<>(Math.max(1, commands.size()));
         Flux.range(0, commands.size())
-                .flatMap(i -> calls.submit(commands.get(i).key(), () -> applyOne(commands.get(i))
-                                .contextWrite(Traces.parent(traces.get(i))))
+                .flatMap(i -> calls.submit(commands.get(i).key(), () -> applyOne(commands.get(i), traces.get(i)))
                         .onErrorResume(e -> {
                             failed.set(i, e);
                             return Mono.empty();
@@ -128,7 +129,16 @@ public class PaymentCommandListener {
         }
     }
 
-    private Mono<Boolean> applyOne(PaymentCommand command) {
+    /** One command, in a span of its own that continues the trace its record carries (logs and messages in it). */
+    private Mono<Boolean> applyOne(PaymentCommand command, String traceparent) {
+        return Mono.using(() -> tracing.start("payment command " + command.getClass().getSimpleName(), traceparent,
+                        io.micrometer.tracing.Span.Kind.CONSUMER),
+                span -> applyOne(command, span).contextWrite(Traces.parent(tracing.traceparent(span) == null
+                        ? traceparent : tracing.traceparent(span))),
+                io.micrometer.tracing.Span::end);
+    }
+
+    private Mono<Boolean> applyOne(PaymentCommand command, io.micrometer.tracing.Span span) {
         Timer.Sample sample = Timer.start(meters);
         return Mono.defer(() -> inbox.applyPlanned(CONSUMER, command.commandId(), () -> plan(command)))
                 // the payment changed since it was read (or another command's operation is under way on it): anew
@@ -146,12 +156,14 @@ public class PaymentCommandListener {
                             .tag("command", command.getClass().getSimpleName()).tag("outcome", outcome)
                             .register(meters));
                     if (signal.isOnNext()) {
+                        try (var scope = tracing.inScope(span)) {
                         // one line per command, in the trace of the request that sent it (ids and type, no card data)
                         if (Boolean.FALSE.equals(signal.get())) {
                             log.info("command {} was applied before; redelivery ignored", command.commandId());
                         } else {
                             log.info("command {} applied ({})", command.commandId(),
                                     command.getClass().getSimpleName());
+                        }
                         }
                     }
                 });
