@@ -46,11 +46,11 @@ public final class FaultSuite {
 
     /** One fault: what is done to the stack, for how long, and how it is undone. */
     record Fault(String name, String what, Consumer<Run> inject, Consumer<Run> remove,
-                 java.util.function.Function<Settings, Duration> hold, double minRate) {
+                 java.util.function.Function<Settings, Duration> hold, double minRate, int minPayments) {
 
         Fault(String name, String what, Consumer<Run> inject, Consumer<Run> remove,
               java.util.function.Function<Settings, Duration> hold) {
-            this(name, what, inject, remove, hold, 0);
+            this(name, what, inject, remove, hold, 0, 0);
         }
     }
 
@@ -88,7 +88,8 @@ public final class FaultSuite {
                         r.stack().start("payment-service");
                         r.stack().start("refund-service");
                     },
-                    Settings::down, 20));
+                    // one payment's bank calls run one after another: many payments make many calls at once
+                    Settings::down, 20, 200));
 
     private static void awaitBankCallsInFlight(FaultStack stack, int calls, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
@@ -175,7 +176,7 @@ public final class FaultSuite {
 
     private static Row scenario(Run run, Api api, EventLog events, Fault fault) {
         Settings s = run.settings();
-        List<Load.Seeded> payments = Benchmark.seed(api, s.payments(), s.paymentAmount());
+        List<Load.Seeded> payments = Benchmark.seed(api, Math.max(s.payments(), fault.minPayments()), s.paymentAmount());
         BenchConfig config = BenchConfig.parse(new String[] {"--rate=" + Math.max(s.rate(), fault.minRate()),
                 "--mix=mixed"});
         Load load = new Load(api, config, payments, true);

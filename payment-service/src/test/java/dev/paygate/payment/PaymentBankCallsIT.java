@@ -229,6 +229,26 @@ class PaymentBankCallsIT {
     }
 
     @Test
+    void aRecordThatIsNoCommandIsPassedAndTheCommandsAroundItAreApplied() {
+        CreatePayment before = create(Ids.PAYMENT.next());
+        CreatePayment after = create(Ids.PAYMENT.next());
+        // one partition, one poll: a command, garbage, a command
+        producer.send(new ProducerRecord<>(Topics.PAYMENT_COMMANDS, 0, before.key(),
+                PaygateJson.wire().writeValueAsBytes(before)));
+        producer.send(new ProducerRecord<>(Topics.PAYMENT_COMMANDS, 0, before.key(),
+                "{not json".getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(Topics.PAYMENT_COMMANDS, 0, after.key(),
+                PaygateJson.wire().writeValueAsBytes(after)));
+        producer.flush();
+
+        awaitReplies(List.of(before, after));
+        assertThat(replies.get(before.commandId()).status()).isEqualTo(200);
+        assertThat(replies.get(after.commandId()).status()).isEqualTo(200);
+        assertThat(BANK.ledger().entries(before.paymentId(), null)).hasSize(1);
+        assertThat(BANK.ledger().entries(after.paymentId(), null)).hasSize(1);
+    }
+
+    @Test
     void anotherInstancesCommandWaitsWhileAnOperationIsUnderWay() {
         String id = authorized(1).get(0);
         // two instances at once, as during a rebalance: one captures, the other is asked to cancel

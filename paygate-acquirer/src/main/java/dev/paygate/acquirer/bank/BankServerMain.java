@@ -45,6 +45,11 @@ public final class BankServerMain {
         bank.awaitClose();
     }
 
+    /** {@code 250ms}, {@code 2s}, {@code 1m} or ISO-8601, as the options take them. */
+    public static Duration parseDuration(String text) {
+        return Options.parse(text);
+    }
+
     /** {@code --name=value}, else {@code PAYGATE_BANK_NAME}, else the default. */
     static final class Options {
         private final String[] args;
