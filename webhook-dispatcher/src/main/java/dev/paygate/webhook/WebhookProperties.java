@@ -24,9 +24,9 @@ public class WebhookProperties {
     /** Fallback poll for due retries and for deliveries recorded by other instances; new events wake it at once. */
     private Duration pollInterval = Duration.ofSeconds(1);
     /** Attempts in flight at once, per instance. */
-    private int concurrency = 128;
+    private int concurrency = 256;
     /** Attempts in flight at once to one endpoint, so a slow or dead endpoint can't take every slot. */
-    private int endpointConcurrency = 16;
+    private int endpointConcurrency = 64;
     /** The longest {@code Retry-After} honoured; a longer one waits this long. */
     private Duration maxRetryAfter = Duration.ofHours(1);
     /** An endpoint whose attempts failed continuously for this long is disabled. */

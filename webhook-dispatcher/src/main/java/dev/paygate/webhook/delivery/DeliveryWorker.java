@@ -55,6 +55,11 @@ public class DeliveryWorker implements SmartLifecycle {
     private final Duration pollInterval;
     private final Duration lease;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Whether the last claim found fewer due deliveries than it had slots for (endpoints at their limit, or none due). */
+    private volatile boolean lastClaimShort;
+    /** Deliveries recorded or retried since the last claim: worth a claim at once. */
+    private volatile boolean newWork = true;
+    private final AtomicInteger finishedSinceClaim = new AtomicInteger();
     private volatile Sinks.Many<Boolean> wakeups = Sinks.many().unicast().onBackpressureBuffer();
     private volatile Sinks.Many<ClaimedDelivery> claimed = Sinks.many().unicast().onBackpressureBuffer();
     private volatile Disposable claiming;
@@ -86,8 +91,15 @@ public class DeliveryWorker implements SmartLifecycle {
         this.lease = properties.getTimeout().plus(properties.getLeaseMargin());
     }
 
-    /** Look for due deliveries now; cheap, and coalesced with other wake-ups. */
+    /** Look for due deliveries now (new ones were recorded, or retried); cheap, and coalesced with other wake-ups. */
     public synchronized void wakeUp() {
+        newWork = true;
+        wakeups.tryEmitNext(Boolean.TRUE);
+    }
+
+    /** An attempt finished: its slot is free. */
+    private synchronized void slotFreed() {
+        finishedSinceClaim.incrementAndGet();
         wakeups.tryEmitNext(Boolean.TRUE);
     }
 
@@ -100,6 +112,15 @@ public class DeliveryWorker implements SmartLifecycle {
         if (free <= 0 || (busy > 0 && free < claimBatch)) {
             return Mono.just(0L);
         }
+        // when the last claim came back short, one finished attempt frees one slot of an endpoint at its limit: claim
+        // again only once a few have finished (or new deliveries came), not once per attempt, since each claim reads
+        // its window of due rows whatever it returns
+        int few = Math.max(1, endpointConcurrency / 4);
+        if (!newWork && lastClaimShort && busy >= few && finishedSinceClaim.get() < few) {
+            return Mono.just(0L);
+        }
+        newWork = false;
+        finishedSinceClaim.set(0);
         return store.claimDue(free, endpointConcurrency, lease)
                 .doOnNext(delivery -> {
                     inFlight.incrementAndGet();
@@ -108,7 +129,8 @@ public class DeliveryWorker implements SmartLifecycle {
                         inFlight.decrementAndGet();
                     }
                 })
-                .count();
+                .count()
+                .doOnNext(n -> lastClaimShort = n < free);
     }
 
     private Mono<Void> attempt(ClaimedDelivery delivery) {
@@ -121,7 +143,7 @@ public class DeliveryWorker implements SmartLifecycle {
                 })
                 .doFinally(signal -> {
                     inFlight.decrementAndGet();
-                    wakeUp();
+                    slotFreed();
                 });
     }
 
@@ -200,7 +222,11 @@ public class DeliveryWorker implements SmartLifecycle {
                 .flatMap(this::attempt, concurrency)
                 .subscribe();
         // one claim at start picks up whatever was due before a restart
-        claiming = Flux.merge(Flux.just(Boolean.TRUE), wakeups.asFlux(), Flux.interval(pollInterval).map(tick -> Boolean.TRUE))
+        // the poll is the fallback for retries coming due and deliveries recorded elsewhere: new work, always claimed
+        claiming = Flux.merge(Flux.just(Boolean.TRUE), wakeups.asFlux(), Flux.interval(pollInterval).map(tick -> {
+                    newWork = true;
+                    return Boolean.TRUE;
+                }))
                 .onBackpressureLatest()
                 // claims run on a scheduler of their own, not on the caller of wakeUp() (a Kafka listener thread,
                 // an event loop finishing an attempt), which only leaves a signal and returns
