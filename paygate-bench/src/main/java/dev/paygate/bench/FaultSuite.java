@@ -199,7 +199,8 @@ public final class FaultSuite {
         long deadline = System.nanoTime() + s.drain().toNanos();
         while (true) {
             result = reconcile(api, events, run.sink(), payments, load);
-            reconcileBank(api, run.stack().bankLedger(), load, result);
+            reconcileBank(refund -> PaygateJson.wire().readTree(api.get("/api2/refunds/" + refund).join().body())
+                    .path("status").asString(), run.stack().bankLedger(), load, result);
             if (result.clean() || System.nanoTime() > deadline) {
                 break;
             }
@@ -297,7 +298,8 @@ public final class FaultSuite {
      * succeeded at the bank if and only if it succeeded in Paygate; every accepted cancel voided its authorization
      * once; no authorization captured or voided more than once (an operation executed again under another reference).
      */
-    static void reconcileBank(Api api, JsonNode ledger, Load load, Reconciliation r) {
+    static void reconcileBank(java.util.function.Function<String, String> refundStatus, JsonNode ledger, Load load,
+                              Reconciliation r) {
         Map<String, JsonNode> byReference = new HashMap<>();
         Map<String, Map<String, Integer>> perAuthorization = new HashMap<>();
         for (JsonNode entry : ledger) {
@@ -319,8 +321,7 @@ public final class FaultSuite {
         for (Load.Accepted a : load.accepted.values()) {
             if (a.kind().equals("refund")) {
                 JsonNode executed = byReference.get(a.objectId());
-                String status = PaygateJson.wire().readTree(api.get("/api2/refunds/" + a.objectId()).join().body())
-                        .path("status").asString();
+                String status = refundStatus.apply(a.objectId());
                 String problem = executed == null ? "refund " + a.objectId() + " (" + status + ") not at the bank"
                         : executed.path("amount").asLong() != a.amount() ? "refund " + a.objectId() + " of "
                                 + a.amount() + " executed for " + executed.path("amount").asLong()
