@@ -16,13 +16,16 @@ import java.util.stream.Stream;
 /**
  * What the measured window cost, read from the machine rather than guessed: CPU time of this JVM (services, broker,
  * bank, load and receiver: everything in-process) and of every PostgreSQL process, from {@code /proc}; and how many
- * calls the bank worked on at once (sampled every 100 ms) and executed. Starts measuring after the warm-up.
+ * calls the bank worked on at once (sampled every 100 ms) and executed; and the records produced to Paygate's topics
+ * (their end offsets). Starts measuring after the warm-up.
  */
 final class BankWatch {
 
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final BankServer bank;
+    private final String kafkaBootstrap;
+    private volatile long recordsStart = -1;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-watch"));
     private volatile long jvmCpuStart = -1;
     private volatile long pgCpuStart;
@@ -31,17 +34,20 @@ final class BankWatch {
     private long inFlightSum;
     private int inFlightMax;
 
-    private BankWatch(BankServer bank) {
+    private BankWatch(BankServer bank, String kafkaBootstrap) {
         this.bank = bank;
+        this.kafkaBootstrap = kafkaBootstrap;
     }
 
-    static BankWatch start(BankServer bank, Duration warmup) {
-        BankWatch watch = new BankWatch(bank);
+    /** @param kafkaBootstrap the stack's broker, to count the records produced in the window (null: not counted) */
+    static BankWatch start(BankServer bank, Duration warmup, String kafkaBootstrap) {
+        BankWatch watch = new BankWatch(bank, kafkaBootstrap);
         watch.timer.schedule(watch::begin, warmup.toMillis(), TimeUnit.MILLISECONDS);
         return watch;
     }
 
     private void begin() {
+        recordsStart = records();
         pgCpuStart = postgresCpuNanos();
         executedStart = bank.stats().executed();
         jvmCpuStart = jvmCpuNanos();
@@ -67,7 +73,31 @@ final class BankWatch {
         m.put("bankCallsExecuted", bank.stats().executed() - executedStart);
         m.put("bankCallsInFlightMean", samples == 0 ? 0 : Math.round(inFlightSum * 10.0 / samples) / 10.0);
         m.put("bankCallsInFlightMax", inFlightMax);
+        long recordsEnd = records();
+        if (recordsStart >= 0 && recordsEnd >= 0) {
+            m.put("kafkaRecordsProduced", recordsEnd - recordsStart);
+        }
         return m;
+    }
+
+    /** Records on Paygate's topics now: the sum of their partitions' end offsets; -1 when not counted. */
+    private long records() {
+        if (kafkaBootstrap == null) {
+            return -1;
+        }
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap))) {
+            var topics = admin.describeTopics(dev.paygate.contracts.Topics.ALL).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            topics.values().forEach(t -> t.partitions().forEach(p -> latest.put(
+                    new org.apache.kafka.common.TopicPartition(t.name(), p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     static long jvmCpuNanos() {

@@ -116,7 +116,8 @@ public final class Benchmark {
                 log((config.rate() > 0 ? "offering " + config.rate() + " requests/s" : config.concurrency() + " clients")
                         + ", " + config.warmup().toSeconds() + " s warm-up, " + config.duration().toSeconds() + " s measured");
                 long[] before = dbUrl == null ? null : activity(dbUrl, dbUser, dbPassword);
-                BankWatch bankWatch = bank == null ? null : BankWatch.start(bank, config.warmup());
+                BankWatch bankWatch = bank == null ? null : BankWatch.start(bank, config.warmup(),
+                        DevInfrastructure.shared().kafkaBootstrap());
                 load.run(config.warmup().toNanos(), config.duration().toNanos());
                 if (bankWatch != null) {
                     report.bank = bankWatch.stop();

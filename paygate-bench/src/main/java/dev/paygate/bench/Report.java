@@ -220,6 +220,10 @@ public final class Report {
             Map<String, Object> r = resources();
             t.append(String.format("CPU ms/refund  %s JVM (services, broker, bank, load: all in-process) + %s PostgreSQL%n",
                     r.get("jvmCpuMsPerCompleted"), r.get("postgresCpuMsPerCompleted")));
+            if (r.containsKey("kafkaRecordsPerAccepted")) {
+                t.append(String.format("Kafka          %s records produced per accepted change (all topics, the window)%n",
+                        r.get("kafkaRecordsPerAccepted")));
+            }
             t.append(String.format("bank           %s ms ± %s ms; %s calls in the window, in flight mean %s, max %s%n",
                     config.bankLatency().toMillis(), config.bankJitter().toMillis(), bank.get("bankCallsExecuted"),
                     bank.get("bankCallsInFlightMean"), bank.get("bankCallsInFlightMax")));
@@ -242,6 +246,11 @@ public final class Report {
         if (completed > 0 && bank.containsKey("jvmCpuSeconds")) {
             r.put("jvmCpuMsPerCompleted", round((Double) bank.get("jvmCpuSeconds") * 1000 / completed));
             r.put("postgresCpuMsPerCompleted", round((Double) bank.get("postgresCpuSeconds") * 1000 / completed));
+            double accepted = chain.get("acceptedPerSecond") instanceof Double perSecond
+                    ? perSecond * config.duration().toNanos() / 1e9 : 0;
+            if (bank.containsKey("kafkaRecordsProduced") && accepted > 0) {
+                r.put("kafkaRecordsPerAccepted", round((Long) bank.get("kafkaRecordsProduced") / accepted));
+            }
         }
         r.put("bankLatencyMs", config.bankLatency().toMillis());
         r.put("bankJitterMs", config.bankJitter().toMillis());
