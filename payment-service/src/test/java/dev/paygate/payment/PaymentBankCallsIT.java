@@ -229,6 +229,30 @@ class PaymentBankCallsIT {
     }
 
     @Test
+    void aDeclinedPaymentConfirmedAgainWithAnotherCardIsANewAuthorizationAtTheBank() {
+        CreatePayment declined = new CreatePayment(Ids.COMMAND.next(), MERCHANT, Ids.PAYMENT.next(), Ids.transactionId(),
+                8000, "EUR", "manual", true, new CardDetails("tok_sim_decline_00", "400000**0002", 12, 2030, "X"),
+                CustomerDetails.EMPTY, null, null, Map.of(), null, Payment.PaymentMethodOptions.DEFAULT, null);
+        send(List.of(declined));
+        awaitReplies(List.of(declined));
+        assertThat(replies.get(declined.commandId()).status()).isEqualTo(402);
+
+        dev.paygate.contracts.command.ConfirmPayment again = new dev.paygate.contracts.command.ConfirmPayment(
+                Ids.COMMAND.next(), MERCHANT, declined.paymentId(),
+                new CardDetails("tok_sim_approve_01", "411111**1111", 12, 2030, "X"));
+        send(List.of(again));
+        awaitReplies(List.of(again));
+
+        // the same reference with another card would be refused by the bank (422): the payment would stay declined
+        assertThat(replies.get(again.commandId()).status()).isEqualTo(200);
+        assertThat(replies.get(again.commandId()).resource().get("status").asString()).isEqualTo("requiresCapture");
+        assertThat(BANK.ledger().entries().stream().filter(e -> e.reference().startsWith(declined.paymentId())))
+                .extracting(LedgerEntry::type, LedgerEntry::outcome)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("authorization", "declined"),
+                        org.assertj.core.groups.Tuple.tuple("authorization", "approved"));
+    }
+
+    @Test
     void aRecordThatIsNoCommandIsPassedAndTheCommandsAroundItAreApplied() {
         CreatePayment before = create(Ids.PAYMENT.next());
         CreatePayment after = create(Ids.PAYMENT.next());

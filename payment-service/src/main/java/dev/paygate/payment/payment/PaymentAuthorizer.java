@@ -30,7 +30,7 @@ public class PaymentAuthorizer {
     public Mono<StoredPayment> authorize(StoredPayment payment, boolean threeDsCompleted) {
         CardToken card = new CardToken(payment.card().token(), payment.card().maskedNumber(),
                 payment.card().expiryMonth(), payment.card().expiryYear(), payment.card().holderName());
-        return bank.authorize(payment.id(), card, payment.amount(), payment.currency(), threeDsCompleted)
+        return bank.authorize(reference(payment), card, payment.amount(), payment.currency(), threeDsCompleted)
                 .flatMap(answer -> {
                     if (answer instanceof Authorization.Approved approved) {
                         return payment.capturesAutomatically()
@@ -48,6 +48,16 @@ public class PaymentAuthorizer {
                     }
                     return Mono.just(payment.requiresAction(now()));
                 });
+    }
+
+    /**
+     * The bank's reference for this authorization request: the payment id for the first one; for a later one (a
+     * confirm after a decline, with another card) the id and the version the payment was asked at. Each request is a
+     * new one at the bank, and the same request sent again (a redelivered command, which reads the same version) is
+     * the same one, answered with its first outcome.
+     */
+    static String reference(StoredPayment payment) {
+        return payment.version() <= 1 ? payment.id() : payment.id() + ":" + payment.version();
     }
 
     Instant now() {
