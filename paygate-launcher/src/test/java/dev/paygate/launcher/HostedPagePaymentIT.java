@@ -177,9 +177,21 @@ class HostedPagePaymentIT {
         String id = createSession(500, "order-9");
         WebDriver driver = browser.driver();
         driver.get(TestStack.gatewayUrl() + "/pay/" + id);
+        // a number failing the Luhn check, a two-digit CVC; field by field, each keystroke in before the next field
         new Actions(driver).sendKeys(Keys.TAB).perform();
-        type(driver, "4111111111111112" + Keys.TAB + "12" + Keys.TAB + "2030" + Keys.TAB + "12" + Keys.TAB
-                + "A. Payer" + Keys.ENTER); // a number failing the Luhn check, a two-digit CVC
+        assertThat(focused(driver)).isEqualTo("cardNumber");
+        type(driver, "4111111111111112" + Keys.TAB);
+        assertThat(focused(driver)).isEqualTo("expiryMonth");
+        type(driver, "12" + Keys.TAB);
+        assertThat(focused(driver)).isEqualTo("expiryYear");
+        type(driver, "2030" + Keys.TAB);
+        assertThat(focused(driver)).isEqualTo("cvc");
+        type(driver, "12" + Keys.TAB);
+        assertThat(focused(driver)).isEqualTo("holderName");
+        type(driver, "A. Payer");
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> "A. Payer".equals(
+                d.findElement(By.id("holderName")).getAttribute("value")));
+        type(driver, Keys.ENTER);
 
         WebElement summary = new WebDriverWait(driver, Duration.ofSeconds(30))
                 .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")));
