@@ -79,6 +79,11 @@ class HostedPagePaymentIT {
 
     /** Tabs into the form from the page's start and types the card, field by field, as a keyboard user would. */
     static void payByKeyboard(WebDriver driver, String number) {
+        fillByKeyboard(driver, number, "123", "TEST CARDHOLDER");
+    }
+
+    /** Tabs into the form and types each field, checking that focus moved on; awaits the last value typed. */
+    static void fillByKeyboard(WebDriver driver, String number, String cvc, String holderName) {
         new Actions(driver).sendKeys(Keys.TAB).perform();
         assertThat(focused(driver)).isEqualTo("cardNumber");
         type(driver, number + Keys.TAB);
@@ -87,9 +92,11 @@ class HostedPagePaymentIT {
         assertThat(focused(driver)).isEqualTo("expiryYear");
         type(driver, "2030" + Keys.TAB);
         assertThat(focused(driver)).isEqualTo("cvc");
-        type(driver, "123" + Keys.TAB);
+        type(driver, cvc + Keys.TAB);
         assertThat(focused(driver)).isEqualTo("holderName");
-        type(driver, "TEST CARDHOLDER");
+        type(driver, holderName);
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> holderName.equals(
+                d.findElement(By.id("holderName")).getAttribute("value")));
     }
 
     static void type(WebDriver driver, CharSequence keys) {
@@ -177,20 +184,7 @@ class HostedPagePaymentIT {
         String id = createSession(500, "order-9");
         WebDriver driver = browser.driver();
         driver.get(TestStack.gatewayUrl() + "/pay/" + id);
-        // a number failing the Luhn check, a two-digit CVC; field by field, each keystroke in before the next field
-        new Actions(driver).sendKeys(Keys.TAB).perform();
-        assertThat(focused(driver)).isEqualTo("cardNumber");
-        type(driver, "4111111111111112" + Keys.TAB);
-        assertThat(focused(driver)).isEqualTo("expiryMonth");
-        type(driver, "12" + Keys.TAB);
-        assertThat(focused(driver)).isEqualTo("expiryYear");
-        type(driver, "2030" + Keys.TAB);
-        assertThat(focused(driver)).isEqualTo("cvc");
-        type(driver, "12" + Keys.TAB);
-        assertThat(focused(driver)).isEqualTo("holderName");
-        type(driver, "A. Payer");
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> "A. Payer".equals(
-                d.findElement(By.id("holderName")).getAttribute("value")));
+        fillByKeyboard(driver, "4111111111111112", "12", "A. Payer"); // fails the Luhn check; a two-digit CVC
         type(driver, Keys.ENTER);
 
         WebElement summary = new WebDriverWait(driver, Duration.ofSeconds(30))

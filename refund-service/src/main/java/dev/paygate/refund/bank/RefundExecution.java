@@ -162,11 +162,6 @@ public class RefundExecution implements SmartLifecycle {
         return Integer.MAX_VALUE;
     }
 
-    /** Calls to the bank under way now (the benchmark and the fault suite read it). */
-    public OrderedCalls calls() {
-        return calls;
-    }
-
     /**
      * Blocks the calling consumer (its own thread) while more than a few rounds of calls wait, so a bank slower
      * than the stream holds back the consumer instead of filling memory.

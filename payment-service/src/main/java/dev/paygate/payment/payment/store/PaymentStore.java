@@ -15,6 +15,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import dev.paygate.support.outbox.ConcurrentChangeException;
+import dev.paygate.payment.operation.OperationLease;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,10 +34,12 @@ public class PaymentStore {
             last_payment_error, version, created_at, updated_at""";
 
     private final DatabaseClient db;
+    private final OperationLease operations;
     private final JsonMapper json = PaygateJson.wire();
 
     public PaymentStore(DatabaseClient db) {
         this.db = db;
+        this.operations = new OperationLease(db, "payments", "payment");
     }
 
     /** Emits {@code true} if inserted, {@code false} if the id or transaction id exists already. */
@@ -147,38 +150,13 @@ public class PaymentStore {
                         : Mono.error(new ConcurrentChangeException("concurrent update of payment " + p.id())));
     }
 
-    /**
-     * Records that {@code commandId} has a bank operation under way on the payment, as read at {@code version}, for
-     * at most {@code lease}; a statement of its own (auto-commit), so the bank is called with nothing held. Refused
-     * ({@link ConcurrentChangeException}) when the payment moved on since it was read, or another command's operation
-     * is under way; the same command may take its own operation up again.
-     */
+    /** Begins and ends a command's bank operation on a payment ({@link OperationLease}). */
     public Mono<Void> beginOperation(String id, long version, String commandId, java.time.Duration lease) {
-        return db.sql("""
-                        UPDATE payments SET operation_command = :command,
-                               operation_until = now() + make_interval(secs => :leaseSeconds)
-                        WHERE id = :id AND version = :version
-                          AND (operation_command IS NULL OR operation_command = :command OR operation_until < now())""")
-                .bind("command", commandId)
-                .bind("leaseSeconds", (double) lease.toMillis() / 1000)
-                .bind("id", id)
-                .bind("version", version)
-                .fetch()
-                .rowsUpdated()
-                .flatMap(rows -> rows == 1L ? Mono.<Void>empty() : Mono.error(new ConcurrentChangeException(
-                        "payment " + id + " changed, or has another operation under way")));
+        return operations.begin(id, version, commandId, lease);
     }
 
-    /** The operation of {@code commandId} ended without changing the payment (the bank could not be reached). */
     public Mono<Void> endOperation(String id, String commandId) {
-        return db.sql("""
-                        UPDATE payments SET operation_command = NULL, operation_until = NULL
-                        WHERE id = :id AND operation_command = :command""")
-                .bind("id", id)
-                .bind("command", commandId)
-                .fetch()
-                .rowsUpdated()
-                .then();
+        return operations.end(id, commandId);
     }
 
     private StoredPayment read(Readable row) {
