@@ -28,6 +28,7 @@ public final class ProblemCodes {
     public static final String AUTHENTICATION_REQUIRED = "authentication_required";
     public static final String CARD_INVALID = "card_invalid";
     public static final String ACQUIRER_UNAVAILABLE = "acquirer_unavailable";
+    public static final String ACQUIRER_REFUSED = "acquirer_refused";
     public static final String BODY_TOO_LARGE = "body_too_large";
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
     public static final String METHOD_NOT_ALLOWED = "method_not_allowed";

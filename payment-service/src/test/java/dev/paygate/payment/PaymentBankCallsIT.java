@@ -293,4 +293,38 @@ class PaymentBankCallsIT {
         assertThat(BANK.ledger().entries(null, authorizationOf(id))).extracting(LedgerEntry::type)
                 .containsExactly("authorization", "capture");
     }
+
+    @Test
+    void aRequestTheBankRefusesIsAnsweredAtOnceAndEndsItsOperation() throws Exception {
+        String id = authorized(1).get(0);
+        // someone else used the capture's reference at the bank with another amount: the bank refuses ours (422)
+        try (var direct = new dev.paygate.acquirer.bank.HttpAcquirer(
+                dev.paygate.acquirer.bank.HttpAcquirer.Settings.of("http://127.0.0.1:" + BANK.port())
+                        .withTimeout(Duration.ofSeconds(5)))) {
+            direct.capture(authorizationOf(id), 3000).block(Duration.ofSeconds(10));
+        }
+        CapturePayment capture = new CapturePayment(Ids.COMMAND.next(), MERCHANT, id, 5000L);
+        send(List.of(capture));
+        awaitReplies(List.of(capture));
+
+        // answered, not retried without end behind the partition
+        assertThat(replies.get(capture.commandId()).status()).isEqualTo(502);
+        assertThat(replies.get(capture.commandId()).code()).isEqualTo("acquirer_refused");
+        try (Connection c = DriverManager.getConnection(INFRA.jdbcUrlFor(DATABASE), INFRA.dbUser(), INFRA.dbPassword());
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT status, amount_received, operation_command FROM payment.payments WHERE id = ?")) {
+            s.setString(1, id);
+            ResultSet row = s.executeQuery();
+            assertThat(row.next()).isTrue();
+            assertThat(row.getString(1)).as("nothing changed").isEqualTo("requiresCapture");
+            assertThat(row.getLong(2)).isZero();
+            assertThat(row.getString(3)).as("its operation ended").isNull();
+        }
+        // and the payment's next command runs
+        CancelPayment cancel = new CancelPayment(Ids.COMMAND.next(), MERCHANT, id, null);
+        send(List.of(cancel));
+        awaitReplies(List.of(cancel));
+        assertThat(replies.get(cancel.commandId()).status()).isEqualTo(200);
+        assertThat(replies.get(cancel.commandId()).resource().get("status").asString()).isEqualTo("canceled");
+    }
 }

@@ -200,4 +200,35 @@ class RefundBankCallsIT {
                     .isGreaterThanOrEqualTo(Duration.ofMillis(390));
         }
     }
+
+    @Test
+    void aRefundTheBankRefusesFailsAndItsAmountIsRefundableAgain() throws Exception {
+        String merchant = Ids.MERCHANT.next();
+        String payment = capturedPayment(merchant, 1000);
+        CreateRefund refused = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 600L, null,
+                Map.of(), null, null);
+        // the refund's reference was used at the bank for another amount: the bank refuses ours (422)
+        try (var direct = new dev.paygate.acquirer.bank.HttpAcquirer(
+                dev.paygate.acquirer.bank.HttpAcquirer.Settings.of("http://127.0.0.1:" + BANK.port())
+                        .withTimeout(Duration.ofSeconds(5)))) {
+            direct.refund(new dev.paygate.acquirer.RefundRequest(refused.refundId(), payment, null, "411111**1111",
+                    100, "EUR")).block(Duration.ofSeconds(10));
+        }
+        send(List.of(refused));
+
+        // answered once, failed, instead of a command retried without end behind its partition
+        await().atMost(Duration.ofSeconds(30)).until(() -> replies(List.of(refused)).containsKey(refused.commandId()));
+        assertThat(replies(List.of(refused)).get(refused.commandId())).singleElement().satisfies(reply -> {
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.resource().get("status").asString()).isEqualTo("failed");
+            assertThat(reply.resource().get("failureReason").asString()).contains("idempotency_key_reused");
+        });
+        // its 600 are back: the whole 1000 can be refunded
+        CreateRefund whole = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 1000L, null,
+                Map.of(), null, null);
+        send(List.of(whole));
+        await().atMost(Duration.ofSeconds(30)).until(() -> replies(List.of(whole)).containsKey(whole.commandId()));
+        assertThat(replies(List.of(whole)).get(whole.commandId())).singleElement()
+                .satisfies(reply -> assertThat(reply.resource().get("status").asString()).isEqualTo("succeeded"));
+    }
 }

@@ -65,7 +65,7 @@ public class PaymentController {
             @ApiResponse(responseCode = "200", description = "The payment",
                     content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
             @ApiResponse(responseCode = "402", description = "The card was declined (`card_declined`); `payment` shows it, now `requiresPaymentMethod` with `lastPaymentError`."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.CreatePaymentRequest.class)))
     @PostMapping("/api2/payments")
@@ -118,7 +118,7 @@ public class PaymentController {
                     content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
             @ApiResponse(responseCode = "402", description = "The card was declined (`card_declined`); `payment` shows it."),
             @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.ConfirmRequest.class)))
     @PostMapping("/api2/payments/{id}/confirm")
@@ -139,7 +139,7 @@ public class PaymentController {
             @ApiResponse(responseCode = "200", description = "The payment",
                     content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
             @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.CaptureRequest.class)))
     @PostMapping("/api2/payments/{id}/capture")
@@ -160,7 +160,7 @@ public class PaymentController {
             @ApiResponse(responseCode = "200", description = "The payment, `canceled`",
                     content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
             @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.CancelRequest.class)))
     @PostMapping("/api2/payments/{id}/cancel")

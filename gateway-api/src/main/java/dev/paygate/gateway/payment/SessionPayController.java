@@ -45,7 +45,7 @@ public class SessionPayController {
                     content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Session.class))),
             @ApiResponse(responseCode = "402", description = "The card was declined (`card_declined`) or needs 3-D Secure (`authentication_required`); `payment` shows the payment."),
             @ApiResponse(responseCode = "404", description = "No such session (`resource_missing`)."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.PaySessionRequest.class)))
     @PostMapping("/api2/sessions/{id}/pay")

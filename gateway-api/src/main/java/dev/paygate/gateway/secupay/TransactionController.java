@@ -62,7 +62,7 @@ public class TransactionController {
             @ApiResponse(responseCode = "200", description = "The original transaction, then the refund the call made (if it made one)",
                     content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.SecupayTransaction.class)))),
             @ApiResponse(responseCode = "404", description = "No such transaction (`resource_missing`)."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`); nothing changed.")})
+            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SecupayCancelRequest.class)))
     @PostMapping("/api/v2/Payment/Transactions/{id}/cancel")

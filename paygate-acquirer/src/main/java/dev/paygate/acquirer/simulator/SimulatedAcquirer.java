@@ -1,6 +1,7 @@
 package dev.paygate.acquirer.simulator;
 
 import dev.paygate.acquirer.Acquirer;
+import dev.paygate.acquirer.AcquirerRefusedException;
 import dev.paygate.acquirer.AcquirerUnavailableException;
 import dev.paygate.acquirer.Authorization;
 import dev.paygate.acquirer.CardToken;
@@ -71,7 +72,7 @@ public class SimulatedAcquirer implements Acquirer {
         return call(() -> {
             String[] parts = reference.split("_");
             if (parts.length < 5 || !"rf".equals(parts[0]) || !"sim".equals(parts[1])) {
-                throw new IllegalArgumentException("not a simulator refund reference");
+                throw new AcquirerRefusedException("refund_not_found", "not a simulator refund reference");
             }
             TestCard card = TestCard.forBehaviour(parts[2]);
             boolean due = clock.millis() - Long.parseLong(parts[3]) >= refundPendingFor.toMillis();
@@ -116,7 +117,7 @@ public class SimulatedAcquirer implements Acquirer {
     private static TestCard behaviour(CardToken card) {
         String token = card.token();
         if (!token.startsWith(SimulatedCardTokenizer.PREFIX)) {
-            throw new IllegalArgumentException("not a simulator token");
+            throw new AcquirerRefusedException("token_invalid", "not a simulator token");
         }
         String rest = token.substring(SimulatedCardTokenizer.PREFIX.length());
         return TestCard.forBehaviour(rest.substring(0, rest.lastIndexOf('_')));

@@ -1,5 +1,6 @@
 package dev.paygate.acquirer.simulator;
 
+import dev.paygate.acquirer.AcquirerRefusedException;
 import java.util.Arrays;
 
 /**
@@ -43,6 +44,6 @@ public enum TestCard {
 
     public static TestCard forBehaviour(String behaviour) {
         return Arrays.stream(values()).filter(c -> c.behaviour.equals(behaviour)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("not a simulator token"));
+                .orElseThrow(() -> new AcquirerRefusedException("token_invalid", "not a simulator token"));
     }
 }

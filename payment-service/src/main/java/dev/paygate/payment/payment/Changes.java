@@ -1,5 +1,9 @@
 package dev.paygate.payment.payment;
 
+import dev.paygate.acquirer.AcquirerRefusedException;
+import dev.paygate.acquirer.AcquirerUnavailableException;
+
+import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.event.EventType;
@@ -68,6 +72,25 @@ public class Changes {
     }
 
     /** A refusal that still carries the resource as it now is (a declined card: 402 with the payment). */
+    /**
+     * The answer when the bank executed nothing: 502 {@code acquirer_unavailable} when it could not be reached, 502
+     * {@code acquirer_refused} when it refused the request as wrong (the merchant's request was valid here; asking the
+     * bank again would be refused again, so the command ends instead of retrying).
+     */
+    public OutboxMessage bankProblem(String key, String commandId, RuntimeException e) {
+        if (e instanceof AcquirerRefusedException refused) {
+            return problem(key, commandId, 502, ProblemCodes.ACQUIRER_REFUSED, "The bank refused the request ("
+                    + refused.code() + "); nothing was changed.", null);
+        }
+        return problem(key, commandId, 502, ProblemCodes.ACQUIRER_UNAVAILABLE,
+                "The bank could not be reached; nothing was changed. " + e.getMessage(), null);
+    }
+
+    /** Whether {@code e} says the bank executed nothing (unreachable, or refused the request). */
+    public static boolean nothingAtTheBank(Throwable e) {
+        return e instanceof AcquirerUnavailableException || e instanceof AcquirerRefusedException;
+    }
+
     public OutboxMessage problemWith(String key, String commandId, int status, String code, String detail,
                                      Payment resource) {
         return OutboxMessage.reply(key, new CommandReply(commandId, status, json.valueToTree(resource), code, detail, null));

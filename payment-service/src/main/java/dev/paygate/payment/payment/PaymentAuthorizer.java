@@ -1,7 +1,6 @@
 package dev.paygate.payment.payment;
 
 import dev.paygate.acquirer.Acquirer;
-import dev.paygate.acquirer.AcquirerUnavailableException;
 import dev.paygate.acquirer.Authorization;
 import dev.paygate.acquirer.CardToken;
 import dev.paygate.payment.payment.domain.StoredPayment;
@@ -13,8 +12,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Asks the bank to authorize a payment (and, for automatic capture, to capture it at once) and returns the
- * payment's next state. Fails with {@code AcquirerUnavailableException} when the bank can't be reached;
- * then the caller changes nothing.
+ * payment's next state. Fails with {@code AcquirerUnavailableException} when the bank can't be reached
+ * and {@code AcquirerRefusedException} when it refuses the request; then the caller changes nothing.
  */
 @Component
 public class PaymentAuthorizer {
@@ -36,7 +35,7 @@ public class PaymentAuthorizer {
                         return payment.capturesAutomatically()
                                 ? bank.capture(approved.authorizationId(), payment.amount())
                                         // "nothing changed" must hold at the bank too: release what was just reserved
-                                        .onErrorResume(AcquirerUnavailableException.class, e -> bank
+                                        .onErrorResume(Changes::nothingAtTheBank, e -> bank
                                                 .voidAuthorization(approved.authorizationId())
                                                 .onErrorResume(voidFailed -> Mono.empty())
                                                 .then(Mono.error(e)))

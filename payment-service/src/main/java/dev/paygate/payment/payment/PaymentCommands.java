@@ -1,7 +1,6 @@
 package dev.paygate.payment.payment;
 
 import dev.paygate.acquirer.Acquirer;
-import dev.paygate.acquirer.AcquirerUnavailableException;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.command.CancelPayment;
 import dev.paygate.contracts.command.CapturePayment;
@@ -103,8 +102,8 @@ public class PaymentCommands {
                     }
                     return Changes.of(events, answer(c.paymentId(), c.commandId(), last));
                 }))
-                .onErrorResume(AcquirerUnavailableException.class,
-                        e -> Mono.just(Plan.of(unavailable(c.paymentId(), c.commandId(), e))));
+                .onErrorResume(Changes::nothingAtTheBank, e -> Mono.just(Plan.of(List.of(
+                        changes.bankProblem(c.paymentId(), c.commandId(), (RuntimeException) e)))));
     }
 
     public Mono<Plan> confirm(ConfirmPayment c) {
@@ -248,8 +247,8 @@ public class PaymentCommands {
         return store.beginOperation(current.id(), current.version(), commandId, lease)
                 .then(operation)
                 .map(outcome)
-                .onErrorResume(AcquirerUnavailableException.class, e -> Mono.just(() -> store.endOperation(current.id(),
-                        commandId).thenReturn(unavailable(current.id(), commandId, e))));
+                .onErrorResume(Changes::nothingAtTheBank, e -> Mono.just(() -> store.endOperation(current.id(),
+                        commandId).thenReturn(List.of(changes.bankProblem(current.id(), commandId, (RuntimeException) e)))));
     }
 
     private Plan save(String commandId, StoredPayment before, StoredPayment after, OutboxMessage reply) {
@@ -264,11 +263,6 @@ public class PaymentCommands {
                     p.toResource());
         }
         return changes.ok(key, commandId, p.toResource());
-    }
-
-    private List<OutboxMessage> unavailable(String key, String commandId, AcquirerUnavailableException e) {
-        return List.of(changes.problem(key, commandId, 502, ProblemCodes.ACQUIRER_UNAVAILABLE,
-                "The bank could not be reached; nothing was changed. " + e.getMessage(), null));
     }
 
     private Instant now() {

@@ -1,6 +1,5 @@
 package dev.paygate.payment.session;
 
-import dev.paygate.acquirer.AcquirerUnavailableException;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.command.PaySession;
 import dev.paygate.contracts.event.EventType;
@@ -67,11 +66,10 @@ public class SessionPayments {
                             .then(authorizer.authorize(created, false))
                             .<Plan>map(paid -> () -> payments.insert(paid, session.id()).then(Mono.defer(() ->
                                     settle(c, session, created, paid, now))))
-                            .onErrorResume(AcquirerUnavailableException.class, e -> Mono.just(() -> sessions
+                            .onErrorResume(Changes::nothingAtTheBank, e -> Mono.just(() -> sessions
                                     .endOperation(session.id(), c.commandId())
-                                    .thenReturn(List.of(changes.problem(c.sessionId(), c.commandId(), 502,
-                                            ProblemCodes.ACQUIRER_UNAVAILABLE,
-                                            "The bank could not be reached; nothing was changed.", null)))));
+                                    .thenReturn(List.of(changes.bankProblem(c.sessionId(), c.commandId(),
+                                            (RuntimeException) e)))));
                 })
                 .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(c.sessionId(), c.commandId(), 404,
                         ProblemCodes.RESOURCE_MISSING, "No such session: " + c.sessionId(), "id")))))

@@ -1,6 +1,7 @@
 package dev.paygate.refund.bank;
 
 import dev.paygate.acquirer.Acquirer;
+import dev.paygate.acquirer.AcquirerRefusedException;
 import dev.paygate.acquirer.AcquirerUnavailableException;
 import dev.paygate.acquirer.RefundOutcome;
 import dev.paygate.acquirer.RefundRequest;
@@ -114,7 +115,13 @@ public class RefundExecution implements SmartLifecycle {
                         refund.currency()))
                 : bank.refundStatus(refund.bankReference());
         return answer.onErrorResume(AcquirerUnavailableException.class,
-                e -> Mono.just(new RefundOutcome.Pending(refund.bankReference())));
+                        e -> Mono.just(new RefundOutcome.Pending(refund.bankReference())))
+                // refused as wrong: executed nothing, and asking again would be refused again. A refund the bank
+                // refuses has failed (its amount is refundable again); a status query about a refund the bank once
+                // accepted is not its outcome, so that one stays pending for an operator (logged by the caller)
+                .onErrorResume(AcquirerRefusedException.class, e -> refund.bankReference() == null
+                        ? Mono.just(new RefundOutcome.Failed(null, "The bank refused the refund (" + e.code() + ")."))
+                        : Mono.error(e));
     }
 
     private Mono<Result> record(StoredRefund refund, RefundOutcome outcome) {
