@@ -113,6 +113,33 @@ public class InboxProcessor {
                 });
     }
 
+    /**
+     * Applies a poll's worth of events together, each at most once, in one transaction: the events seen for the first
+     * time are handed to {@code change} all at once, in their order, so it can write them with set-based statements
+     * (one per table, not one per event), and what it emits is appended to the outbox in one statement. For events,
+     * which have no reply to send again: one seen before is only skipped. Emits how many were applied now.
+     *
+     * @param id     the message's inbox key (the event id)
+     * @param change runs inside the transaction with the fresh messages (never empty); emits what to publish
+     */
+    public <M> Mono<Integer> applyBatchOnce(String consumer, List<M> messages, java.util.function.Function<M, String> id,
+                                            java.util.function.Function<List<M>, Mono<List<OutboxMessage>>> change) {
+        Mono<Integer> all = inbox.firstDeliveries(consumer, messages.stream().map(id).toList())
+                .flatMap(first -> {
+                    java.util.Set<String> fresh = new java.util.HashSet<>(first);
+                    // the same event twice in one poll is applied once
+                    List<M> apply = messages.stream().filter(m -> fresh.remove(id.apply(m))).toList();
+                    return apply.isEmpty() ? Mono.just(0)
+                            : Mono.defer(() -> change.apply(apply)).flatMap(outbox::append).thenReturn(apply.size());
+                });
+        return tx.transactional(all)
+                .doOnNext(applied -> {
+                    if (applied > 0) {
+                        relay.wakeUp();
+                    }
+                });
+    }
+
     /** A command whose only outcome is a 5xx reply changed nothing: not remembered, so it can run again. */
     private Mono<Void> forgetIfNothingChanged(String consumer, String messageId, List<OutboxMessage> messages) {
         return OutboxMessage.onlyRetryableFailure(messages) ? inbox.forget(consumer, messageId) : Mono.empty();

@@ -16,25 +16,29 @@ import dev.paygate.support.outbox.InboxProcessor;
 import dev.paygate.support.outbox.OutboxMessage;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.paygate.support.config.UndecodableMessageException;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * payment-service's view of refunds (SPEC §6: it consumes the refund topic). Each payment's refunds are linked to
  * it, numbered, and kept at their latest status for the secupay views; a refund that succeeds adds its amount to
- * {@code amountRefunded}, a succeeded refund reversed to failed takes it back, each such change a
- * {@code payment.amountUpdated}. When a secupay cancel waits for the refund, its answer is sent as soon as the
+ * {@code amountRefunded}, a succeeded refund reversed to failed takes it back, and a payment whose amount moved gets
+ * one {@code payment.amountUpdated} per poll. When a secupay cancel waits for the refund, its answer is sent as soon as the
  * refund is linked. Deduplicated by event id; a stale refund version changes nothing.
  */
 @Component
@@ -64,7 +68,7 @@ public class RefundEventsListener {
         this.properties = properties;
     }
 
-    /** A poll's refund events in one transaction, in order: one commit for the lot. */
+    /** A poll's refund events in one transaction, with a statement per table: one commit for the lot. */
     @KafkaListener(id = "payment-refund-events", topics = Topics.REFUND_EVENTS, groupId = CONSUMER, batch = "true",
             properties = "max.poll.records=${paygate.kafka.batch-size:100}")
     public void onRefundEvents(List<ConsumerRecord<String, byte[]>> records) {
@@ -83,8 +87,7 @@ public class RefundEventsListener {
             }
         }
         if (!changes.isEmpty()) {
-            inbox.applyAllOnce(CONSUMER, changes, StateChange::id,
-                            change -> apply(PaygateJson.wire().readValue(change.data(), Refund.class), change.time()))
+            inbox.applyBatchOnce(CONSUMER, changes, StateChange::id, this::applyAll)
                     .block(properties.getKafka().getCommandTimeout());
         }
         if (undecodable >= 0) {
@@ -94,90 +97,169 @@ public class RefundEventsListener {
         }
     }
 
-    private Mono<List<OutboxMessage>> apply(Refund refund, Instant time) {
-        boolean counts = Refund.SUCCEEDED.equals(refund.status());
-        return db.sql("SELECT counted, refund_version FROM refunds WHERE refund_id = :id FOR UPDATE")
-                .bind("id", refund.id())
-                .map(row -> new Known(Boolean.TRUE.equals(row.get("counted", Boolean.class)),
-                        row.get("refund_version", Long.class)))
-                .one()
-                .map(Optional::of)
-                .defaultIfEmpty(Optional.empty())
-                .flatMap(known -> {
-                    if (known.isPresent() && known.get().version() >= refund.version()) {
-                        return Mono.just(List.<OutboxMessage>of());
-                    }
-                    boolean counted = known.map(Known::counted).orElse(false);
-                    return amountRefunded(refund, counted, counts)
-                            .flatMap(events -> link(refund, counts, time)
-                                    .then(answer(refund))
-                                    .map(reply -> {
-                                        List<OutboxMessage> out = new ArrayList<>(events);
-                                        out.add(reply);
-                                        return out;
-                                    })
-                                    .defaultIfEmpty(events));
-                });
+    /** A refund event to apply: the refund as it was then, and when. */
+    private record Update(Refund refund, Instant time) {
     }
 
-    /** The payment's {@code amountRefunded}, moved when the refund starts or stops counting. */
-    private Mono<List<OutboxMessage>> amountRefunded(Refund refund, boolean counted, boolean counts) {
-        if (counted == counts) {
-            return Mono.just(List.of());
-        }
-        long delta = counts ? refund.amount() : -refund.amount();
-        return payments.findForUpdate(refund.paymentId())
-                .flatMap(p -> {
-                    var next = p.refunded(delta, clock.instant().truncatedTo(ChronoUnit.SECONDS));
-                    return payments.update(next, p.version())
-                            .thenReturn(List.of(changes.event(next, EventType.PAYMENT_AMOUNT_UPDATED)));
-                });
+    /** The refund as the link will hold it: its latest status in the poll, and whether its amount counts. */
+    private record Link(Refund refund, boolean counted, Instant time) {
     }
 
     /**
-     * Links the refund to its payment at its latest status. A new link takes the ids a secupay cancel reserved for
-     * it, or new ones (a refund made through {@code /api2/refunds}).
+     * A poll's fresh refund events, in order, with a statement per table rather than per event: the links known
+     * (locked), the payments whose refunded amount moves (locked, in id order), their new amounts, the links, and the
+     * answers a secupay cancel waits for. A payment whose amount moves gets one {@code payment.amountUpdated} for the
+     * poll, with its amount after all of the poll's refunds, rather than one per refund: a receiver keeps only the
+     * latest version anyway, and each one is a record for the dashboards, the dispatcher and refund-service to read.
      */
-    private Mono<Void> link(Refund refund, boolean counted, Instant time) {
+    private Mono<List<OutboxMessage>> applyAll(List<StateChange> events) {
+        List<Update> updates = events.stream()
+                .map(e -> new Update(PaygateJson.wire().readValue(e.data(), Refund.class), e.time()))
+                .toList();
+        Set<String> ids = updates.stream().map(u -> u.refund().id()).collect(Collectors.toCollection(TreeSet::new));
+        return db.sql("""
+                        SELECT refund_id, counted, refund_version FROM refunds WHERE refund_id = ANY(:ids::text[])
+                        ORDER BY refund_id FOR UPDATE""")
+                .bind("ids", ids.toArray(String[]::new))
+                .map(row -> Map.entry(row.get("refund_id", String.class), new Known(
+                        Boolean.TRUE.equals(row.get("counted", Boolean.class)), row.get("refund_version", Long.class))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+                .flatMap(known -> {
+                    Map<String, Known> now = new HashMap<>(known);
+                    Map<String, Long> moves = new TreeMap<>();
+                    Map<String, Link> links = new LinkedHashMap<>();
+                    for (Update u : updates) {
+                        Refund refund = u.refund();
+                        Known before = now.get(refund.id());
+                        if (before != null && before.version() >= refund.version()) {
+                            continue; // stale: a newer version of this refund is linked already
+                        }
+                        boolean counted = before != null && before.counted();
+                        boolean counts = Refund.SUCCEEDED.equals(refund.status());
+                        if (counted != counts) {
+                            moves.merge(refund.paymentId(), counts ? refund.amount() : -refund.amount(), Long::sum);
+                        }
+                        now.put(refund.id(), new Known(counts, refund.version()));
+                        links.remove(refund.id());
+                        links.put(refund.id(), new Link(refund, counts, u.time()));
+                    }
+                    if (links.isEmpty()) {
+                        return Mono.just(List.<OutboxMessage>of());
+                    }
+                    return amountsRefunded(moves)
+                            .flatMap(out -> link(links.values())
+                                    .then(answers(links.values()))
+                                    .map(replies -> {
+                                        List<OutboxMessage> all = new ArrayList<>(out);
+                                        all.addAll(replies);
+                                        return all;
+                                    }));
+                });
+    }
+
+    /** The payments' {@code amountRefunded}, moved by what the poll's refunds started or stopped counting. */
+    private Mono<List<OutboxMessage>> amountsRefunded(Map<String, Long> moves) {
+        moves.values().removeIf(delta -> delta == 0L);
+        if (moves.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return payments.findAllForUpdate(moves.keySet())
+                .map(p -> p.refunded(moves.get(p.id()), now))
+                .collectList()
+                .flatMap(next -> payments.updateRefunded(next)
+                        .thenReturn(next.stream()
+                                .map(p -> changes.event(p, EventType.PAYMENT_AMOUNT_UPDATED))
+                                .toList()));
+    }
+
+    /**
+     * Links the refunds to their payments at their latest status, in one statement. A new link takes the ids a
+     * secupay cancel reserved for it, or new ones (a refund made through {@code /api2/refunds}).
+     */
+    private Mono<Void> link(java.util.Collection<Link> links) {
+        int n = links.size();
+        String[] ids = new String[n];
+        String[] paymentIds = new String[n];
+        Long[] amounts = new Long[n];
+        Boolean[] counted = new Boolean[n];
+        Long[] versions = new Long[n];
+        String[] newTransactionIds = new String[n];
+        String[] currencies = new String[n];
+        String[] statuses = new String[n];
+        String[] descriptions = new String[n];
+        String[] created = new String[n];
+        String[] times = new String[n];
+        int i = 0;
+        for (Link l : links) {
+            Refund r = l.refund();
+            ids[i] = r.id();
+            paymentIds[i] = r.paymentId();
+            amounts[i] = r.amount();
+            counted[i] = l.counted();
+            versions[i] = r.version();
+            newTransactionIds[i] = Ids.transactionId();
+            currencies[i] = r.currency();
+            statuses[i] = r.status();
+            descriptions[i] = r.description();
+            created[i] = r.created().toString();
+            times[i] = l.time().toString();
+            i++;
+        }
         return db.sql("""
                         INSERT INTO refunds (refund_id, payment_id, amount, counted, refund_version, transaction_id, trans_id,
                                              currency, status, description, created_at, updated_at, completed_at)
-                        SELECT :id, :paymentId, :amount, :counted, :version,
-                               coalesce(tc.refund_transaction_id, :newTransactionId),
+                        SELECT v.id, v.payment_id, v.amount, v.counted, v.version,
+                               coalesce(tc.refund_transaction_id, v.new_transaction_id),
                                coalesce(tc.refund_trans_id, nextval('trans_ids')),
-                               :currency, :status, :description, :created, :time, :completedAt
-                        FROM (SELECT 1) AS one LEFT JOIN transaction_cancels tc ON tc.refund_id = :id
+                               v.currency, v.status, v.description, v.created::timestamptz, v.time::timestamptz,
+                               CASE WHEN v.counted THEN v.time::timestamptz END
+                        FROM unnest(:ids::text[], :paymentIds::text[], :amounts::bigint[], :counted::boolean[],
+                                    :versions::bigint[], :newTransactionIds::text[], :currencies::text[],
+                                    :statuses::text[], :descriptions::text[], :created::text[], :times::text[])
+                             WITH ORDINALITY AS v(id, payment_id, amount, counted, version, new_transaction_id, currency,
+                                                  status, description, created, time, position)
+                             LEFT JOIN transaction_cancels tc ON tc.refund_id = v.id
+                        ORDER BY v.position
                         ON CONFLICT (refund_id) DO UPDATE SET counted = excluded.counted,
                                refund_version = excluded.refund_version, status = excluded.status,
                                description = excluded.description, updated_at = excluded.updated_at,
                                completed_at = CASE WHEN excluded.status = 'succeeded'
                                                    THEN coalesce(refunds.completed_at, excluded.completed_at) END""")
-                .bind("id", refund.id())
-                .bind("paymentId", refund.paymentId())
-                .bind("amount", refund.amount())
+                .bind("ids", ids)
+                .bind("paymentIds", paymentIds)
+                .bind("amounts", amounts)
                 .bind("counted", counted)
-                .bind("version", refund.version())
-                .bind("newTransactionId", Ids.transactionId())
-                .bind("currency", refund.currency())
-                .bind("status", refund.status())
-                .bind("description", Parameter.fromOrEmpty(refund.description(), String.class))
-                .bind("created", refund.created().atOffset(ZoneOffset.UTC))
-                .bind("time", time.atOffset(ZoneOffset.UTC))
-                .bind("completedAt", counted ? Parameter.from(time.atOffset(ZoneOffset.UTC))
-                        : Parameter.empty(java.time.OffsetDateTime.class))
+                .bind("versions", versions)
+                .bind("newTransactionIds", newTransactionIds)
+                .bind("currencies", currencies)
+                .bind("statuses", statuses)
+                .bind("descriptions", descriptions)
+                .bind("created", created)
+                .bind("times", times)
                 .fetch().rowsUpdated().then();
     }
 
-    /** The answer a secupay cancel waits for, once: the original with this refund as its child, then the refund. */
-    private Mono<OutboxMessage> answer(Refund refund) {
+    /**
+     * The answers secupay cancels wait for, each once, in one statement: the original with the refund as its child,
+     * then the refund.
+     */
+    private Mono<List<OutboxMessage>> answers(java.util.Collection<Link> links) {
+        Map<String, String> paymentOf = new HashMap<>();
+        links.forEach(l -> paymentOf.put(l.refund().id(), l.refund().paymentId()));
         return db.sql("""
                         UPDATE transaction_cancels SET answered_at = now()
-                        WHERE refund_id = :id AND answered_at IS NULL
-                        RETURNING command_id""")
-                .bind("id", refund.id())
-                .map(row -> row.get("command_id", String.class))
-                .one()
-                .flatMap(commandId -> secupay.answer(refund.paymentId(), refund.id())
-                        .map(answer -> OutboxMessage.reply(refund.paymentId(), CommandReply.ok(commandId, answer))));
+                        WHERE refund_id = ANY(:ids::text[]) AND answered_at IS NULL
+                        RETURNING command_id, refund_id""")
+                .bind("ids", paymentOf.keySet().toArray(String[]::new))
+                .map(row -> Map.entry(row.get("refund_id", String.class), row.get("command_id", String.class)))
+                .all()
+                .concatMap(waiting -> {
+                    String paymentId = paymentOf.get(waiting.getKey());
+                    return secupay.answer(paymentId, waiting.getKey())
+                            .map(answer -> OutboxMessage.reply(paymentId, CommandReply.ok(waiting.getValue(), answer)));
+                })
+                .collectList();
     }
 }

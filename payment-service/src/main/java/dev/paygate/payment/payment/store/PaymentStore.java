@@ -150,6 +150,39 @@ public class PaymentStore {
                         : Mono.error(new ConcurrentChangeException("concurrent update of payment " + p.id())));
     }
 
+    /** Reads and locks these payments until the transaction ends, in id order (two such readers never deadlock). */
+    public reactor.core.publisher.Flux<StoredPayment> findAllForUpdate(java.util.Collection<String> ids) {
+        return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = ANY(:ids::text[]) ORDER BY id FOR UPDATE")
+                .bind("ids", ids.toArray(String[]::new)).map(this::read).all();
+    }
+
+    /**
+     * Writes the refunded amounts of many payments in one statement, each checked against the version before it
+     * ({@code version - 1}), as {@link #update(StoredPayment, long)} does one; refused
+     * ({@link ConcurrentChangeException}) unless every one is written.
+     */
+    public Mono<Void> updateRefunded(java.util.List<StoredPayment> next) {
+        if (next.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("""
+                        UPDATE payments p SET amount_refunded = v.amount_refunded, version = v.version,
+                               updated_at = v.updated_at::timestamptz, operation_command = NULL, operation_until = NULL
+                        FROM unnest(:ids::text[], :refunded::bigint[], :versions::bigint[], :updated::text[])
+                             AS v(id, amount_refunded, version, updated_at)
+                        WHERE p.id = v.id AND p.version = v.version - 1
+                          AND (p.operation_command IS NULL OR p.operation_until < now())""")
+                .bind("ids", next.stream().map(StoredPayment::id).toArray(String[]::new))
+                .bind("refunded", next.stream().map(StoredPayment::amountRefunded).toArray(Long[]::new))
+                .bind("versions", next.stream().map(StoredPayment::version).toArray(Long[]::new))
+                .bind("updated", next.stream().map(n -> n.updated().toString()).toArray(String[]::new))
+                .fetch()
+                .rowsUpdated()
+                .flatMap(rows -> rows == next.size() ? Mono.<Void>empty()
+                        : Mono.error(new ConcurrentChangeException("concurrent update of " + (next.size() - rows)
+                                + " of payments " + next.stream().map(StoredPayment::id).toList())));
+    }
+
     /** Begins and ends a command's bank operation on a payment ({@link OperationLease}). */
     public Mono<Void> beginOperation(String id, long version, String commandId, java.time.Duration lease) {
         return operations.begin(id, version, commandId, lease);
