@@ -281,4 +281,57 @@ class WebhookDispatcherIT extends DispatcherTestBase {
         assertThat(receiver.at("/around-garbage")).extracting(r -> r.header("webhook-id"))
                 .containsExactlyInAnyOrder(before.id(), after.id());
     }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.kafka.config.KafkaListenerEndpointRegistry listeners;
+
+    @Test
+    void aPollsEventsAreRecordedTogetherEachWithOneDeliveryPerSubscribedEndpoint() throws Exception {
+        String merchant = Ids.MERCHANT.next();
+        String other = Ids.MERCHANT.next();
+        createEndpoint(merchant, "/batch-all", List.of("*"));
+        createEndpoint(merchant, "/batch-refunds", List.of("refund.updated"));
+        createEndpoint(other, "/batch-other", List.of("payment.canceled"));
+        String key = Ids.PAYMENT.next();
+        StateChange already = change(EventType.PAYMENT_CANCELED, merchant, key, key, "{\"version\":1}");
+        publish(Topics.PAYMENT_EVENTS, already);
+        await().atMost(WITHIN).until(() -> receiver.at("/batch-all").size() == 1);
+
+        // one poll (the listener stopped while they are produced, one partition): an event recorded before, ten new
+        // ones of two merchants and two types, and one of them twice
+        List<StateChange> fresh = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            fresh.add(change(i % 2 == 0 ? EventType.PAYMENT_CANCELED : EventType.REFUND_UPDATED,
+                    i % 3 == 0 ? other : merchant, key + "_" + i, key, "{\"version\":" + (i + 2) + "}"));
+        }
+        var container = listeners.getListenerContainer("webhook-state-changes");
+        container.stop();
+        await().atMost(WITHIN).until(() -> !container.isRunning());
+        producer.send(CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, already));
+        for (StateChange c : fresh) {
+            producer.send(CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, c));
+        }
+        producer.send(CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, fresh.get(4))).get();
+        container.start();
+
+        List<StateChange> mine = fresh.stream().filter(c -> c.merchantId().equals(merchant)).toList();
+        List<StateChange> myRefunds = mine.stream().filter(c -> c.type() == EventType.REFUND_UPDATED).toList();
+        List<StateChange> othersCanceled = fresh.stream()
+                .filter(c -> c.merchantId().equals(other) && c.type() == EventType.PAYMENT_CANCELED).toList();
+        await().atMost(WITHIN).until(() -> count("SELECT count(*) FROM deliveries WHERE status = 'succeeded' "
+                + "AND event_id IN (SELECT id FROM events WHERE merchant_id IN (?, ?))", merchant, other)
+                == 1 + mine.size() + myRefunds.size() + othersCanceled.size());
+        assertThat(receiver.at("/batch-all")).extracting(r -> r.header("webhook-id")).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(already), mine.stream())
+                        .map(StateChange::id).toList());
+        assertThat(receiver.at("/batch-refunds")).extracting(r -> r.header("webhook-id"))
+                .containsExactlyInAnyOrderElementsOf(myRefunds.stream().map(StateChange::id).toList());
+        assertThat(receiver.at("/batch-other")).extracting(r -> r.header("webhook-id"))
+                .containsExactlyInAnyOrderElementsOf(othersCanceled.stream().map(StateChange::id).toList());
+        // recorded in the order they came (the events list pages by it)
+        assertThat(rows("SELECT id FROM events WHERE merchant_id IN (?, ?) ORDER BY seq",
+                merchant, other)).extracting(row -> row.get(0)).containsExactlyElementsOf(
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(already), fresh.stream())
+                        .map(StateChange::id).toList());
+    }
 }

@@ -28,21 +28,6 @@ public class DeliveryStore {
         this.db = db;
     }
 
-    /** A new pending delivery, due after {@code delay}; a second one for the same event and endpoint is a no-op. */
-    public Mono<Boolean> insertPending(String id, String eventId, String endpointId, Duration delay) {
-        return db.sql("""
-                        INSERT INTO deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at)
-                        VALUES (:id, :eventId, :endpointId, 'pending', 0, now() + make_interval(secs => :delay))
-                        ON CONFLICT (event_id, endpoint_id) DO NOTHING""")
-                .bind("id", id)
-                .bind("eventId", eventId)
-                .bind("endpointId", endpointId)
-                .bind("delay", seconds(delay))
-                .fetch()
-                .rowsUpdated()
-                .map(rows -> rows == 1L);
-    }
-
     /**
      * Takes up to {@code limit} due deliveries for {@code lease}, and never more than {@code perEndpoint} in flight to
      * one endpoint (counting the leases already out), so a slow or dead endpoint can't take every slot. Rows another
@@ -108,42 +93,46 @@ public class DeliveryStore {
                 .all();
     }
 
-    /** Appends one attempt to the delivery's history. */
-    public Mono<Void> insertAttempt(String deliveryId, AttemptResult result) {
+    /**
+     * Records an attempt and moves the delivery on after it, in one statement (atomic without a transaction around
+     * it): the attempt always; the delivery only if it is still as claimed — {@code pending} again after
+     * {@code retryIn}, or final ({@code succeeded}, {@code failed}) when {@code retryIn} is {@code null}, its lease
+     * ended; and, when {@code endsFailingStreak} and the delivery moved, the endpoint's failing streak, if it had one
+     * (no write when it had none). Emits {@code false} when the row had moved on already (the lease ran out and
+     * another instance attempted it meanwhile).
+     */
+    public Mono<Boolean> recordAttempt(ClaimedDelivery delivery, AttemptResult result, String status, Duration retryIn,
+                                       boolean endsFailingStreak) {
         return db.sql("""
-                        INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error, response_body)
-                        VALUES (:deliveryId, :attemptedAt, :statusCode, :latencyMs, :error, :responseBody)""")
-                .bind("deliveryId", deliveryId)
+                        WITH attempt AS (
+                            INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error,
+                                                           response_body)
+                            VALUES (:id, :attemptedAt, :statusCode, :latencyMs, :error, :responseBody)
+                        ), moved AS (
+                            UPDATE deliveries
+                            SET attempts = attempts + 1, status = :status, last_status_code = :statusCode,
+                                next_attempt_at = now() + make_interval(secs => :retryIn), locked_until = NULL,
+                                updated_at = now()
+                            WHERE id = :id AND status = 'pending' AND attempts = :attempts
+                            RETURNING endpoint_id
+                        ), healed AS (
+                            UPDATE endpoints SET failing_since = NULL
+                            WHERE :endsFailingStreak AND failing_since IS NOT NULL
+                              AND id IN (SELECT endpoint_id FROM moved)
+                        )
+                        SELECT count(*) AS moved FROM moved""")
+                .bind("id", delivery.id())
                 .bind("attemptedAt", result.attemptedAt().atOffset(ZoneOffset.UTC))
                 .bind("statusCode", Parameter.fromOrEmpty(result.statusCode(), Integer.class))
                 .bind("latencyMs", result.latencyMs())
                 .bind("error", Parameter.fromOrEmpty(result.error(), String.class))
                 .bind("responseBody", Parameter.fromOrEmpty(result.responseBody(), String.class))
-                .fetch()
-                .rowsUpdated()
-                .then();
-    }
-
-    /**
-     * Moves the delivery on after an attempt and ends its lease: {@code pending} again after {@code retryIn}, or
-     * final ({@code succeeded}, {@code failed}) when {@code retryIn} is {@code null}. Emits {@code false} when the
-     * row had moved on already (the lease ran out and another instance attempted it meanwhile).
-     */
-    public Mono<Boolean> advance(ClaimedDelivery delivery, String status, Integer statusCode, Duration retryIn) {
-        return db.sql("""
-                        UPDATE deliveries
-                        SET attempts = attempts + 1, status = :status, last_status_code = :statusCode,
-                            next_attempt_at = now() + make_interval(secs => :retryIn), locked_until = NULL,
-                            updated_at = now()
-                        WHERE id = :id AND status = 'pending' AND attempts = :attempts""")
                 .bind("status", status)
-                .bind("statusCode", Parameter.fromOrEmpty(statusCode, Integer.class))
                 .bind("retryIn", Parameter.fromOrEmpty(retryIn == null ? null : seconds(retryIn), Double.class))
-                .bind("id", delivery.id())
                 .bind("attempts", delivery.attempts())
-                .fetch()
-                .rowsUpdated()
-                .map(rows -> rows == 1L);
+                .bind("endsFailingStreak", endsFailingStreak)
+                .map(row -> row.get("moved", Long.class) == 1L)
+                .one();
     }
 
     private static final String VIEW = """

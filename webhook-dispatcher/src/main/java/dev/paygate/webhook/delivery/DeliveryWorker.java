@@ -150,15 +150,16 @@ public class DeliveryWorker implements SmartLifecycle {
     private Mono<Void> record(ClaimedDelivery delivery, AttemptResult result) {
         int attemptsMade = delivery.attempts() + 1;
         DeliveryDecision decision = DeliveryDecision.after(result, attemptsMade, schedule, maxRetryAfter);
-        // the attempt, the delivery's next state, the endpoint's health and the dead letter: one transaction
-        Mono<Boolean> recording = store.insertAttempt(delivery.id(), result)
-                .then(store.advance(delivery, decision.status(), result.statusCode(), decision.retryIn()))
-                .flatMap(advanced -> !advanced ? Mono.just(false)
-                        : endpointHealth(delivery, result, decision)
+        // the attempt and the delivery's next state (and, after a success, the end of the endpoint's failing streak):
+        // one statement. After a failure, the endpoint's health and the dead letter join it in one transaction
+        boolean succeeded = result.succeeded();
+        Mono<Boolean> recording = store.recordAttempt(delivery, result, decision.status(), decision.retryIn(), succeeded)
+                .flatMap(advanced -> !advanced || succeeded ? Mono.just(advanced)
+                        : endpointHealth(delivery, decision)
                                 .then(decision.failed() ? outbox.append(deadLetter(delivery, result, decision, attemptsMade))
                                         : Mono.empty())
                                 .thenReturn(true));
-        return tx.transactional(recording)
+        return (succeeded ? recording : tx.transactional(recording))
                 .doOnNext(advanced -> {
                     if (advanced) {
                         metrics.attempted(result, decision.gone() ? "gone" : decision.failed() ? "failed"
@@ -172,11 +173,8 @@ public class DeliveryWorker implements SmartLifecycle {
                 .then();
     }
 
-    /** A success ends the endpoint's failing streak; 410 disables it; a failure may, once the streak is old enough. */
-    private Mono<Void> endpointHealth(ClaimedDelivery delivery, AttemptResult result, DeliveryDecision decision) {
-        if (result.succeeded()) {
-            return endpoints.succeeded(delivery.endpointId());
-        }
+    /** After a failed attempt: 410 disables the endpoint; another failure may, once the streak is old enough. */
+    private Mono<Void> endpointHealth(ClaimedDelivery delivery, DeliveryDecision decision) {
         Mono<Boolean> disabled = decision.gone() ? endpoints.gone(delivery.endpointId())
                 : endpoints.failed(delivery.endpointId(), disableAfter);
         return disabled.doOnNext(now -> {

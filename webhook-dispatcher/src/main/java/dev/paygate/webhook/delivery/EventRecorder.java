@@ -8,8 +8,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * Records a received state change and fans it out to the merchant's subscribed endpoints, in one transaction:
- * the event row, then one pending delivery per endpoint. The event row doubles as the inbox, so a redelivered or
+ * Records received state changes and fans them out to the merchants' subscribed endpoints, in one transaction:
+ * the event rows and one pending delivery per event and endpoint, in one statement. The event row doubles as the inbox, so a redelivered or
  * duplicated event makes no second delivery. Nothing is sent here; the {@link DeliveryWorker} sends.
  */
 @Service
@@ -28,48 +28,50 @@ public class EventRecorder {
 
     private final EventStore events;
     private final EndpointStore endpoints;
-    private final DeliveryStore deliveries;
     private final RetrySchedule schedule;
     private final TransactionalOperator tx;
 
-    public EventRecorder(EventStore events, EndpointStore endpoints, DeliveryStore deliveries, RetrySchedule schedule,
+    public EventRecorder(EventStore events, EndpointStore endpoints, RetrySchedule schedule,
                          TransactionalOperator tx) {
         this.events = events;
         this.endpoints = endpoints;
-        this.deliveries = deliveries;
         this.schedule = schedule;
         this.tx = tx;
     }
 
     public Mono<Recorded> record(StateChange change) {
-        return tx.transactional(recordOne(change, null));
+        return recordAll(java.util.List.of(change), java.util.Collections.singletonList(null));
     }
 
     /**
-     * Several events in one transaction, in order: one commit for the lot. {@code traceparents} (same order, an
-     * element may be {@code null}) are the traces the events arrived in; their deliveries continue them.
+     * Several events in one transaction, in order, with two statements however many there are: the merchants'
+     * endpoints, then the events with their deliveries. {@code traceparents} (same order, an element may be
+     * {@code null}) are the traces the events arrived in; their deliveries continue them.
      */
     public Mono<Recorded> recordAll(java.util.List<StateChange> changes, java.util.List<String> traceparents) {
-        return tx.transactional(reactor.core.publisher.Flux.range(0, changes.size())
-                .concatMap(i -> recordOne(changes.get(i), traceparents.get(i)))
-                .reduce(new Recorded(0, 0), (a, b) -> new Recorded(a.duplicates() + b.duplicates(),
-                        a.deliveries() + b.deliveries())));
-    }
-
-    private Mono<Recorded> recordOne(StateChange change, String traceparent) {
-        String body = WebhookBody.of(change);
-        return events.insert(change, body, traceparent)
-                .flatMap(first -> !first
-                        ? Mono.just(new Recorded(1, 0))
-                        // read all endpoints before inserting: one connection can't start a statement while
-                        // a result is still streaming (r2dbc-postgresql would wait for ever)
-                        : endpoints.subscribedTo(change.merchantId(), change.type().wireName())
-                                .collectList()
-                                .flatMapMany(reactor.core.publisher.Flux::fromIterable)
-                                .concatMap(endpointId -> deliveries.insertPending(Ids.WEBHOOK_DELIVERY.next(),
-                                        change.id(), endpointId, schedule.firstDelay()))
-                                .filter(inserted -> inserted)
-                                .count()
-                                .map(count -> new Recorded(0, count)));
+        if (changes.isEmpty()) {
+            return Mono.just(new Recorded(0, 0));
+        }
+        java.util.Set<String> merchants = new java.util.TreeSet<>();
+        changes.forEach(c -> merchants.add(c.merchantId()));
+        return tx.transactional(endpoints.subscriptions(merchants).collectList().flatMap(subscriptions -> {
+            java.util.List<EventStore.NewEvent> fresh = new java.util.ArrayList<>(changes.size());
+            java.util.List<EventStore.NewDelivery> fanOut = new java.util.ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < changes.size(); i++) {
+                StateChange change = changes.get(i);
+                if (!seen.add(change.id())) {
+                    continue; // the same event twice in one poll
+                }
+                fresh.add(new EventStore.NewEvent(change, WebhookBody.of(change), traceparents.get(i)));
+                for (EndpointStore.Subscription s : subscriptions) {
+                    if (s.merchantId().equals(change.merchantId()) && s.takes(change.type().wireName())) {
+                        fanOut.add(new EventStore.NewDelivery(Ids.WEBHOOK_DELIVERY.next(), change.id(), s.endpointId()));
+                    }
+                }
+            }
+            return events.insert(fresh, fanOut, schedule.firstDelay())
+                    .map(r -> new Recorded(r.duplicates() + changes.size() - fresh.size(), r.deliveries()));
+        }));
     }
 }

@@ -138,15 +138,6 @@ public class EndpointStore {
                 .defaultIfEmpty(false);
     }
 
-    /** After a successful attempt: the failing streak, if any, is over. */
-    public Mono<Void> succeeded(String endpointId) {
-        return db.sql("UPDATE endpoints SET failing_since = NULL WHERE id = :id AND failing_since IS NOT NULL")
-                .bind("id", endpointId)
-                .fetch()
-                .rowsUpdated()
-                .then();
-    }
-
     /** The endpoint answered {@code 410 Gone}: it is disabled until the merchant enables it again. */
     public Mono<Boolean> gone(String endpointId) {
         return db.sql("""
@@ -170,17 +161,23 @@ public class EndpointStore {
                 .map(rows -> rows == 1L);
     }
 
-    /** Ids of the merchant's enabled endpoints that subscribe to {@code eventType}, by name or by {@code *}. */
-    public Flux<String> subscribedTo(String merchantId, String eventType) {
+    /** An enabled endpoint of a merchant and the event types it takes ({@link EndpointRequests#ALL_EVENTS}: all). */
+    public record Subscription(String endpointId, String merchantId, List<String> enabledEvents) {
+
+        public boolean takes(String eventType) {
+            return enabledEvents.contains(eventType) || enabledEvents.contains(EndpointRequests.ALL_EVENTS);
+        }
+    }
+
+    /** The enabled endpoints of these merchants, in one statement, by id. */
+    public Flux<Subscription> subscriptions(java.util.Collection<String> merchantIds) {
         return db.sql("""
-                        SELECT id FROM endpoints
-                        WHERE merchant_id = :merchantId AND status = 'enabled'
-                          AND (:type = ANY (enabled_events) OR :all = ANY (enabled_events))
+                        SELECT id, merchant_id, enabled_events FROM endpoints
+                        WHERE merchant_id = ANY(:merchants::text[]) AND status = 'enabled'
                         ORDER BY id""")
-                .bind("merchantId", merchantId)
-                .bind("type", eventType)
-                .bind("all", EndpointRequests.ALL_EVENTS)
-                .map(row -> row.get("id", String.class))
+                .bind("merchants", merchantIds.toArray(String[]::new))
+                .map(row -> new Subscription(row.get("id", String.class), row.get("merchant_id", String.class),
+                        List.of(row.get("enabled_events", String[].class))))
                 .all();
     }
 
