@@ -129,6 +129,66 @@ class OutboxIT {
                 .map(row -> row.get("n", Long.class)).one().block() == 0L);
     }
 
+    @Autowired org.springframework.kafka.core.KafkaTemplate<String, byte[]> kafka;
+
+    long unpublished() {
+        return db.sql("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
+                .map(row -> row.get("n", Long.class)).one().block();
+    }
+
+    @Test
+    void rowsWhoseSendFailedStayUnpublishedAndGoOutLater() {
+        relay.stop();
+        String key = "p_" + UUID.randomUUID();
+        List<OutboxMessage> messages = IntStream.range(0, 5).mapToObj(i -> message(key, key + "-" + i)).toList();
+        StepVerifier.create(tx.transactional(outbox.append(messages))).verifyComplete();
+
+        // a relay whose broker is not there: the rows it marked in its transaction are unmarked with it
+        var nowhere = new org.springframework.kafka.core.KafkaTemplate<String, byte[]>(
+                new org.springframework.kafka.core.DefaultKafkaProducerFactory<>(Map.<String, Object>of(
+                        org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1",
+                        org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 300,
+                        org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                        org.apache.kafka.common.serialization.StringSerializer.class,
+                        org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                        org.apache.kafka.common.serialization.ByteArraySerializer.class)));
+        try {
+            StepVerifier.create(new OutboxRelay(db, tx, nowhere, 7, Duration.ofHours(1), Duration.ofSeconds(2)).drain())
+                    .expectError().verify(Duration.ofSeconds(30));
+        } finally {
+            nowhere.destroy();
+        }
+        assertThat(unpublished()).isEqualTo(5);
+
+        relay.start();
+        assertThat(receive(5, Duration.ofSeconds(10))).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(messages.stream().map(OutboxMessage::payload).toList());
+    }
+
+    @Test
+    void twoRelaysAtOncePublishEachRowOnceInOrder() {
+        relay.stop();
+        String key = "p_" + UUID.randomUUID();
+        List<OutboxMessage> messages = IntStream.range(0, 40).mapToObj(i -> message(key, key + "-" + i)).toList();
+        StepVerifier.create(tx.transactional(outbox.append(messages))).verifyComplete();
+
+        // another instance's relay on the same outbox, both draining at once until nothing is left
+        OutboxRelay other = new OutboxRelay(db, tx, kafka, 7, Duration.ofHours(1), Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Flux.merge(relay.drain().subscribeOn(Schedulers.parallel()), other.drain().subscribeOn(Schedulers.parallel()))
+                    .blockLast(Duration.ofSeconds(10));
+            return unpublished() == 0;
+        });
+
+        List<ConsumerRecord<String, byte[]>> received = receive(40, Duration.ofSeconds(10));
+        // anything more would come within the next poll: none does
+        received.addAll(consumer.poll(Duration.ofMillis(500)).records(new org.apache.kafka.common.TopicPartition(
+                received.get(0).topic(), received.get(0).partition())));
+        assertThat(received).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(messages.stream().map(OutboxMessage::payload).toList());
+        relay.start();
+    }
+
     @Test
     void aRolledBackTransactionPublishesNothing() {
         String key = "p_" + UUID.randomUUID();

@@ -75,18 +75,21 @@ public class OutboxRelay implements SmartLifecycle {
                 .reduce(0, Integer::sum);
     }
 
+    /**
+     * One batch in one transaction and one statement: if no other relay holds the outbox's lock, the oldest unpublished
+     * rows are marked published and returned; they are sent, and the transaction commits only once Kafka has
+     * acknowledged them all. A failed send rolls the mark back, so the rows go out again.
+     */
     private Mono<Integer> publishBatch() {
-        Mono<Integer> batch = db.sql("SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox')) AS locked")
-                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
-                .one()
-                .flatMap(locked -> locked ? publishLocked() : Mono.just(0));
-        return tx.transactional(batch);
-    }
-
-    private Mono<Integer> publishLocked() {
-        return db.sql("""
-                        SELECT id, topic, message_key, headers, payload, traceparent FROM outbox
-                        WHERE published_at IS NULL ORDER BY id LIMIT :limit""")
+        Mono<Integer> batch = db.sql("""
+                        WITH relay AS MATERIALIZED (
+                            SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.outbox')) AS locked
+                        ), due AS (
+                            SELECT id FROM outbox WHERE published_at IS NULL AND (SELECT locked FROM relay)
+                            ORDER BY id LIMIT :limit
+                        )
+                        UPDATE outbox o SET published_at = now() FROM due WHERE o.id = due.id
+                        RETURNING o.id, o.topic, o.message_key, o.headers, o.payload, o.traceparent""")
                 .bind("limit", batchSize)
                 .map(row -> new Pending(
                         row.get("id", Long.class),
@@ -96,8 +99,11 @@ public class OutboxRelay implements SmartLifecycle {
                         row.get("payload", String.class),
                         row.get("traceparent", String.class)))
                 .all()
+                // RETURNING has no order: the rows go to the producer in id order
+                .sort(java.util.Comparator.comparingLong(Pending::id))
                 .collectList()
-                .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : send(rows).then(markPublished(rows)));
+                .flatMap(rows -> rows.isEmpty() ? Mono.just(0) : send(rows).thenReturn(rows.size()));
+        return tx.transactional(batch);
     }
 
     private Mono<Void> send(List<Pending> rows) {
@@ -114,15 +120,6 @@ public class OutboxRelay implements SmartLifecycle {
                 .flatMap(Mono::fromFuture)
                 .timeout(sendTimeout)
                 .then();
-    }
-
-    private Mono<Integer> markPublished(List<Pending> rows) {
-        Long[] ids = rows.stream().map(Pending::id).toArray(Long[]::new);
-        return db.sql("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)")
-                .bind("ids", ids)
-                .fetch()
-                .rowsUpdated()
-                .thenReturn(rows.size());
     }
 
     @Override
