@@ -13,7 +13,9 @@ import dev.paygate.refund.domain.StoredRefund;
 import dev.paygate.refund.store.PaymentMirror;
 import dev.paygate.refund.store.RefundStore;
 import dev.paygate.refund.store.RefundablePayment;
+import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.AfterCommit;
+import dev.paygate.support.outbox.Outbox;
 import dev.paygate.support.outbox.OutboxMessage;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -23,8 +25,8 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
 /**
- * Creates refunds inside the command's transaction: reserve the amount on the payment's balance (one
- * conditional update) and store the refund {@code pending} (event). Once that has committed, the bank is asked
+ * Creates refunds inside the poll's transaction: reserve the amounts on the payments' balances and store the refunds
+ * {@code pending} (events), a statement per table for the lot. Once that has committed, the bank is asked
  * ({@link RefundExecution}, outside any transaction) and its answer stored (event), with the reply to the waiting
  * caller: the latest status, as soon as the bank gives it.
  */
@@ -48,44 +50,104 @@ public class RefundCommands {
         this.clock = clock;
     }
 
+    /** One refund command as a poll of one: the payment learnt if unknown, then decided and written. */
     public Mono<List<OutboxMessage>> create(CreateRefund c) {
-        // a copy that is missing or not yet succeeded may only be behind the topic (the capture's event still on
-        // its way): ask payment-service, the owner, before refusing
-        return payments.find(c.paymentId(), c.merchantId())
-                .filter(known -> Payment.SUCCEEDED.equals(known.status()))
-                .switchIfEmpty(Mono.defer(() -> lookup.learn(c.paymentId(), c.merchantId())
-                        .then(payments.find(c.paymentId(), c.merchantId()))))
-                .flatMap(payment -> refund(c, payment))
-                .switchIfEmpty(Mono.fromSupplier(() -> problem(c, 404, ProblemCodes.RESOURCE_MISSING,
-                        "No such payment: " + c.paymentId(), "paymentId")));
+        return learnUnknown(List.of(c)).then(createAll(List.of(c), command -> null))
+                .map(made -> made.stream().map(Outbox.Traced::message).toList());
     }
 
-    private Mono<List<OutboxMessage>> refund(CreateRefund c, RefundablePayment payment) {
+    /**
+     * Before a poll's refunds are decided, outside any transaction: asks payment-service about each payment this
+     * service doesn't know as refundable yet (its capture may still be on its way on the topic), so that no refund
+     * is refused wrongly and no remote call is made inside the poll's transaction. One statement for the lot.
+     */
+    public Mono<Void> learnUnknown(List<CreateRefund> commands) {
+        if (commands.isEmpty()) {
+            return Mono.empty();
+        }
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        commands.forEach(c -> ids.add(c.paymentId()));
+        return payments.findAll(ids)
+                .filter(known -> Payment.SUCCEEDED.equals(known.status()))
+                .collectMap(RefundablePayment::paymentId)
+                .flatMapMany(known -> reactor.core.publisher.Flux.fromIterable(commands)
+                        .filter(c -> !known.containsKey(c.paymentId())
+                                || !known.get(c.paymentId()).merchantId().equals(c.merchantId()))
+                        .distinct(c -> c.paymentId() + "/" + c.merchantId()))
+                .flatMap(c -> lookup.learn(c.paymentId(), c.merchantId()), 8)
+                .then();
+    }
+
+    /**
+     * A poll's new refunds, in order, inside its transaction, with a statement per table: the payments locked, each
+     * refund decided on the balance the ones before it left (reserved, or refused), the balances reserved, the
+     * refunds inserted {@code pending}. Once the transaction has committed, the bank is asked about each
+     * ({@link RefundExecution}) in the trace of its command ({@code traceOf}). Emits what to publish, each in its
+     * command's trace.
+     */
+    public Mono<List<Outbox.Traced>> createAll(List<CreateRefund> commands,
+                                               java.util.function.Function<CreateRefund, String> traceOf) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        commands.forEach(c -> ids.add(c.paymentId()));
+        var now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return payments.lockAll(ids).collectMap(RefundablePayment::paymentId).flatMap(locked -> {
+            java.util.Map<String, RefundablePayment> balances = new java.util.HashMap<>(locked);
+            java.util.Map<String, Long> reserve = new java.util.LinkedHashMap<>();
+            List<StoredRefund> pending = new java.util.ArrayList<>();
+            List<String> answerTo = new java.util.ArrayList<>();
+            List<Runnable> asks = new java.util.ArrayList<>();
+            List<Outbox.Traced> out = new java.util.ArrayList<>();
+            for (CreateRefund c : commands) {
+                String trace = traceOf.apply(c);
+                RefundablePayment payment = balances.get(c.paymentId());
+                if (payment == null || !payment.merchantId().equals(c.merchantId())) {
+                    traced(out, problem(c, 404, ProblemCodes.RESOURCE_MISSING, "No such payment: " + c.paymentId(),
+                            "paymentId"), trace);
+                    continue;
+                }
+                Decision decision = decide(c, payment, now);
+                if (decision.refund() == null) {
+                    traced(out, decision.refusal(), trace);
+                    continue;
+                }
+                StoredRefund refund = decision.refund();
+                balances.put(payment.paymentId(), payment.reserving(refund.amount()));
+                reserve.merge(payment.paymentId(), refund.amount(), Long::sum);
+                pending.add(refund);
+                answerTo.add(c.secupay() == null ? c.commandId() : null);
+                asks.add(() -> execution.start(refund, payment.maskedNumber(),
+                        Traces.parent(trace).apply(reactor.util.context.Context.empty())));
+                traced(out, List.of(events.updated(refund)), trace);
+            }
+            return payments.reserveAll(reserve)
+                    .then(refunds.insertAll(pending, answerTo))
+                    .then(AfterCommit.run(() -> asks.forEach(Runnable::run)))
+                    .thenReturn(out);
+        });
+    }
+
+    private static void traced(List<Outbox.Traced> out, List<OutboxMessage> messages, String trace) {
+        messages.forEach(m -> out.add(new Outbox.Traced(m, trace)));
+    }
+
+    /** A refund decided on the payment as it stands: to reserve and store pending, or refused. */
+    private record Decision(StoredRefund refund, List<OutboxMessage> refusal) {
+    }
+
+    private Decision decide(CreateRefund c, RefundablePayment payment, java.time.Instant now) {
         if (!Payment.SUCCEEDED.equals(payment.status())) {
-            return Mono.just(problem(c, 409, ProblemCodes.PAYMENT_INVALID_STATUS, "Payment " + c.paymentId() + " is "
-                    + payment.status() + "; only a succeeded payment can be refunded.", "paymentId"));
+            return new Decision(null, problem(c, 409, ProblemCodes.PAYMENT_INVALID_STATUS, "Payment " + c.paymentId()
+                    + " is " + payment.status() + "; only a succeeded payment can be refunded.", "paymentId"));
         }
         long amount = c.amount() != null ? c.amount() : payment.refundable();
-        if (amount <= 0) {
-            return Mono.just(exceeds(c, payment));
+        if (amount <= 0 || amount > payment.refundable()) {
+            return new Decision(null, exceeds(c, payment));
         }
         // a secupay cancel's refund is described as the seed shows; a full refund is all that was received
         String description = c.secupay() == null ? c.description()
                 : c.secupay().description(amount == payment.amountReceived());
-        StoredRefund pending = StoredRefund.pending(c.refundId(), c.paymentId(), c.merchantId(), amount,
-                payment.currency(), c.reason(), c.metadata() == null ? Map.of() : c.metadata(), description,
-                clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        // the reply waits for the bank's answer; a secupay cancel is answered by payment-service, which links the
-        // refund first
-        String answerTo = c.secupay() == null ? c.commandId() : null;
-        return payments.reserve(c.paymentId(), amount).flatMap(reserved -> !reserved
-                ? payments.find(c.paymentId(), c.merchantId()).map(now -> exceeds(c, now))
-                : refunds.insert(pending, answerTo)
-                        .filter(inserted -> inserted)
-                        .switchIfEmpty(Mono.error(() -> new IllegalStateException("refund " + c.refundId() + " exists")))
-                        .flatMap(inserted -> Mono.deferContextual(context -> AfterCommit.run(
-                                () -> execution.start(pending, payment.maskedNumber(), context))))
-                        .thenReturn(List.of(events.updated(pending))));
+        return new Decision(StoredRefund.pending(c.refundId(), c.paymentId(), c.merchantId(), amount,
+                payment.currency(), c.reason(), c.metadata() == null ? Map.of() : c.metadata(), description, now), null);
     }
 
     /** The bank reversed a succeeded refund: it fails, and its amount is refundable again. */

@@ -8,6 +8,7 @@ import dev.paygate.devinfra.DevInfrastructure;
 import dev.paygate.devinfra.Infrastructure;
 import dev.paygate.refund.store.PaymentMirror;
 import dev.paygate.support.outbox.InboxProcessor;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -180,6 +181,50 @@ class RefundCommandsIT {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment) == 2);
         assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(300);
+    }
+
+    @Test
+    void aPollsRefundsAreDecidedInOrderOnTheBalanceTheOnesBeforeLeft() {
+        String merchant = Ids.MERCHANT.next();
+        String payment = capturedPayment(merchant, 1000);
+        List<CreateRefund> poll = java.util.stream.Stream.of(600L, 600L, 300L, 100L)
+                .map(amount -> new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, amount, null,
+                        Map.of(), null, null))
+                .toList();
+
+        StepVerifier.create(inbox.applyTracedBatchOnce("refund-service", poll, CreateRefund::commandId,
+                        fresh -> refunds.createAll(fresh, c -> null)))
+                .expectNext(4).verifyComplete();
+
+        // 600 fits, the second 600 does not (400 left), 300 fits, 100 fits exactly
+        assertThat(db.sql("SELECT amount FROM refunds WHERE payment_id = :p ORDER BY amount DESC").bind("p", payment)
+                .map(r -> r.get(0, Long.class)).all().collectList().block()).containsExactly(600L, 300L, 100L);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(1000);
+        var refusal = dev.paygate.contracts.json.PaygateJson.wire().readValue(db.sql(
+                        "SELECT payload FROM outbox WHERE aggregate_type = 'reply' AND aggregate_id = :id")
+                .bind("id", poll.get(1).commandId()).map(r -> r.get(0, String.class)).one().block(),
+                dev.paygate.contracts.command.CommandReply.class);
+        assertThat(refusal.code()).isEqualTo("amount_exceeds_refundable");
+        assertThat(refusal.detail()).contains("At most 400 ");
+    }
+
+    @Test
+    void concurrentPollsOfRefundsForOnePaymentNeverRefundMoreThanWasReceived() {
+        String merchant = Ids.MERCHANT.next();
+        String payment = capturedPayment(merchant, 1000);
+        // 20 polls at once (as on several instances during a rebalance), each of 5 refunds of 30: 3000 asked, 33 fit
+        Flux<Integer> polls = Flux.range(0, 20).flatMap(i -> {
+            List<CreateRefund> poll = java.util.stream.IntStream.range(0, 5)
+                    .mapToObj(j -> new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 30L, null,
+                            Map.of(), null, null))
+                    .toList();
+            return inbox.applyTracedBatchOnce("refund-service", poll, CreateRefund::commandId,
+                    fresh -> refunds.createAll(fresh, c -> null)).subscribeOn(Schedulers.parallel());
+        }, 20);
+
+        StepVerifier.create(polls.reduce(0, Integer::sum)).expectNext(100).verifyComplete();
+        assertThat(count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment)).isEqualTo(33);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(990);
     }
 
     @Test

@@ -116,25 +116,49 @@ public class InboxProcessor {
     /**
      * Applies a poll's worth of events together, each at most once, in one transaction: the events seen for the first
      * time are handed to {@code change} all at once, in their order, so it can write them with set-based statements
-     * (one per table, not one per event), and what it emits is appended to the outbox in one statement. For events,
-     * which have no reply to send again: one seen before is only skipped. Emits how many were applied now.
+     * (one per table, not one per event), and what it emits is appended to the outbox, in the current trace, in one
+     * statement. Emits how many were applied now.
      *
      * @param id     the message's inbox key (the event id)
      * @param change runs inside the transaction with the fresh messages (never empty); emits what to publish
      */
     public <M> Mono<Integer> applyBatchOnce(String consumer, List<M> messages, java.util.function.Function<M, String> id,
                                             java.util.function.Function<List<M>, Mono<List<OutboxMessage>>> change) {
+        return applyTracedBatchOnce(consumer, messages, id, fresh -> change.apply(fresh).flatMap(outbox::traced));
+    }
+
+    /**
+     * The same for commands, each of which may have a trace of its own: {@code change} says in which trace each
+     * message it makes is published, and a command seen before gets its reply published again (as
+     * {@link #applyAllOnce} does). A change that fails fails the lot, which is redelivered.
+     */
+    public <M> Mono<Integer> applyTracedBatchOnce(String consumer, List<M> messages,
+                                                  java.util.function.Function<M, String> id,
+                                                  java.util.function.Function<List<M>, Mono<List<Outbox.Traced>>> change) {
+        java.util.concurrent.atomic.AtomicBoolean replayed = new java.util.concurrent.atomic.AtomicBoolean();
         Mono<Integer> all = inbox.firstDeliveries(consumer, messages.stream().map(id).toList())
                 .flatMap(first -> {
                     java.util.Set<String> fresh = new java.util.HashSet<>(first);
-                    // the same event twice in one poll is applied once
-                    List<M> apply = messages.stream().filter(m -> fresh.remove(id.apply(m))).toList();
-                    return apply.isEmpty() ? Mono.just(0)
-                            : Mono.defer(() -> change.apply(apply)).flatMap(outbox::append).thenReturn(apply.size());
+                    List<M> apply = new java.util.ArrayList<>();
+                    List<M> again = new java.util.ArrayList<>();
+                    for (M m : messages) {
+                        // the same message twice in one poll is applied once
+                        (fresh.remove(id.apply(m)) ? apply : again).add(m);
+                    }
+                    Mono<Integer> applied = apply.isEmpty() ? Mono.just(0)
+                            : Mono.defer(() -> change.apply(apply)).flatMap(outbox::insert).thenReturn(apply.size());
+                    return applied.flatMap(n -> reactor.core.publisher.Flux.fromIterable(again)
+                            .concatMap(m -> outbox.replayReply(id.apply(m)))
+                            .doOnNext(r -> {
+                                if (r) {
+                                    replayed.set(true);
+                                }
+                            })
+                            .then(Mono.just(n)));
                 });
         return tx.transactional(all)
                 .doOnNext(applied -> {
-                    if (applied > 0) {
+                    if (applied > 0 || replayed.get()) {
                         relay.wakeUp();
                     }
                 });

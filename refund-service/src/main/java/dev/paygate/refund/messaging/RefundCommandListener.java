@@ -10,6 +10,7 @@ import dev.paygate.refund.bank.RefundExecution;
 import dev.paygate.support.config.PaygateProperties;
 import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.InboxProcessor;
+import dev.paygate.support.outbox.Outbox;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,8 +44,8 @@ public class RefundCommandListener {
     }
 
     /**
-     * A poll's commands in one transaction, in order (so one payment's refunds stay in order): one commit for the
-     * lot. A command that doesn't decode is passed by the error handler (named by its index); anything else fails
+     * A poll's commands in one transaction, in order (so one payment's refunds stay in order), with a statement per
+     * table rather than per command: one commit for the lot. A command that doesn't decode is passed by the error handler (named by its index); anything else fails
      * the lot, which is redelivered and finds what was applied in the inbox.
      */
     @KafkaListener(id = "refund-commands", topics = Topics.REFUND_COMMANDS, groupId = CONSUMER,
@@ -68,12 +69,25 @@ public class RefundCommandListener {
         }
         // Kafka's own thread, not an event loop: waiting (bounded) commits the offsets only after the commit
         if (!commands.isEmpty()) {
-            inbox.applyAllOnce(CONSUMER, commands, RefundCommand::commandId, traces::get, command -> command instanceof ReverseRefund reverse
-                            ? refunds.reverse(reverse)
-                            : refunds.create((CreateRefund) command))
-                    .block(properties.getKafka().getCommandTimeout());
+            java.time.Duration timeout = properties.getKafka().getCommandTimeout();
+            List<CreateRefund> creates = commands.stream().filter(CreateRefund.class::isInstance)
+                    .map(CreateRefund.class::cast).toList();
+            // payments not known as refundable yet are asked about first, outside the poll's transaction
+            refunds.learnUnknown(creates).block(timeout);
+            if (creates.size() == commands.size()) {
+                // the usual poll: all new refunds, decided and written together
+                inbox.applyTracedBatchOnce(CONSUMER, creates, CreateRefund::commandId,
+                        fresh -> refunds.createAll(fresh, traces::get)).block(timeout);
+            } else {
+                // a reversal among them (rare): one command after another, in order, still one transaction
+                inbox.applyAllOnce(CONSUMER, commands, RefundCommand::commandId, traces::get,
+                        command -> command instanceof ReverseRefund reverse ? refunds.reverse(reverse)
+                                : refunds.createAll(List.of((CreateRefund) command), c -> null)
+                                        .map(made -> made.stream().map(Outbox.Traced::message).toList()))
+                        .block(timeout);
+            }
             // the refunds committed now are with the bank: a bank slower than the stream holds this consumer back
-            execution.awaitRoom(properties.getKafka().getCommandTimeout());
+            execution.awaitRoom(timeout);
         }
         if (undecodable >= 0) {
             // the commands before it are applied; the error handler passes this one and redelivers the rest

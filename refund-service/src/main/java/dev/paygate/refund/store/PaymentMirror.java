@@ -3,6 +3,7 @@ package dev.paygate.refund.store;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,6 +31,52 @@ public class PaymentMirror {
                         row.get("amount_received", Long.class), row.get("refund_reserved", Long.class),
                         row.get("masked_number", String.class), row.get("payment_version", Long.class)))
                 .one();
+    }
+
+    private static final String SELECT = """
+            SELECT payment_id, merchant_id, currency, status, amount_received, refund_reserved, masked_number,
+                   payment_version FROM payments WHERE payment_id = ANY(:ids::text[])""";
+
+    /** These payments as known now, in one statement (no lock). */
+    public Flux<RefundablePayment> findAll(java.util.Collection<String> paymentIds) {
+        return db.sql(SELECT).bind("ids", paymentIds.toArray(String[]::new)).map(PaymentMirror::read).all();
+    }
+
+    /**
+     * These payments, locked until the transaction ends, in one statement and in id order (two such readers never
+     * deadlock): their balances can't move under a decision made on them.
+     */
+    public Flux<RefundablePayment> lockAll(java.util.Collection<String> paymentIds) {
+        return db.sql(SELECT + " ORDER BY payment_id FOR UPDATE").bind("ids", paymentIds.toArray(String[]::new))
+                .map(PaymentMirror::read).all();
+    }
+
+    /**
+     * Reserves these amounts (by payment id), in one statement, each only if that much is still refundable, as
+     * {@link #reserve} does one; fails unless every one is reserved (the caller decided them on the rows it locked).
+     */
+    public Mono<Void> reserveAll(java.util.Map<String, Long> amounts) {
+        if (amounts.isEmpty()) {
+            return Mono.empty();
+        }
+        return db.sql("""
+                        UPDATE payments p SET refund_reserved = p.refund_reserved + v.amount
+                        FROM unnest(:ids::text[], :amounts::bigint[]) AS v(id, amount)
+                        WHERE p.payment_id = v.id AND p.status = 'succeeded'
+                          AND p.refund_reserved + v.amount <= p.amount_received""")
+                .bind("ids", amounts.keySet().toArray(String[]::new))
+                .bind("amounts", amounts.values().toArray(Long[]::new))
+                .fetch()
+                .rowsUpdated()
+                .flatMap(rows -> rows == amounts.size() ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
+                        "reserved " + rows + " of " + amounts.size() + " balances decided on locked rows")));
+    }
+
+    private static RefundablePayment read(io.r2dbc.spi.Readable row) {
+        return new RefundablePayment(row.get("payment_id", String.class), row.get("merchant_id", String.class),
+                row.get("currency", String.class), row.get("status", String.class),
+                row.get("amount_received", Long.class), row.get("refund_reserved", Long.class),
+                row.get("masked_number", String.class), row.get("payment_version", Long.class));
     }
 
     /** Records a payment snapshot; an older version than the one known changes nothing. */

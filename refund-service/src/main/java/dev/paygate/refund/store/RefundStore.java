@@ -66,6 +66,71 @@ public class RefundStore {
                 .map(rows -> rows == 1L);
     }
 
+    /**
+     * Inserts new refunds in one statement, each with the command whose caller waits for its first outcome
+     * ({@code answerTo}, same order; an element may be {@code null}); fails if any of them exists already.
+     */
+    public Mono<Void> insertAll(List<StoredRefund> refunds, List<String> answerTo) {
+        if (refunds.isEmpty()) {
+            return Mono.empty();
+        }
+        int n = refunds.size();
+        String[][] text = new String[13][n];
+        Long[] amounts = new Long[n];
+        Long[] versions = new Long[n];
+        for (int i = 0; i < n; i++) {
+            StoredRefund r = refunds.get(i);
+            text[0][i] = r.id();
+            text[1][i] = r.paymentId();
+            text[2][i] = r.merchantId();
+            text[3][i] = r.currency();
+            text[4][i] = r.status();
+            text[5][i] = r.reason();
+            text[6][i] = PaygateJson.wire().writeValueAsString(r.metadata());
+            text[7][i] = r.failureReason();
+            text[8][i] = r.description();
+            text[9][i] = r.bankReference();
+            text[10][i] = r.created().toString();
+            text[11][i] = r.updated().toString();
+            text[12][i] = answerTo.get(i);
+            amounts[i] = r.amount();
+            versions[i] = r.version();
+        }
+        return db.sql("INSERT INTO refunds (" + COLUMNS + """
+                        , answer_to)
+                        SELECT id, payment_id, merchant_id, amount, currency, status, reason, metadata::jsonb,
+                               failure_reason, description, bank_reference, version, created_at::timestamptz,
+                               updated_at::timestamptz, answer_to
+                        FROM unnest(:ids::text[], :paymentIds::text[], :merchantIds::text[], :amounts::bigint[],
+                                    :currencies::text[], :statuses::text[], :reasons::text[], :metadata::text[],
+                                    :failureReasons::text[], :descriptions::text[], :bankReferences::text[],
+                                    :versions::bigint[], :created::text[], :updated::text[], :answerTo::text[])
+                             WITH ORDINALITY AS r(id, payment_id, merchant_id, amount, currency, status, reason, metadata,
+                                                  failure_reason, description, bank_reference, version, created_at,
+                                                  updated_at, answer_to, position)
+                        ORDER BY position
+                        ON CONFLICT (id) DO NOTHING""")
+                .bind("ids", text[0])
+                .bind("paymentIds", text[1])
+                .bind("merchantIds", text[2])
+                .bind("amounts", amounts)
+                .bind("currencies", text[3])
+                .bind("statuses", text[4])
+                .bind("reasons", text[5])
+                .bind("metadata", text[6])
+                .bind("failureReasons", text[7])
+                .bind("descriptions", text[8])
+                .bind("bankReferences", text[9])
+                .bind("versions", versions)
+                .bind("created", text[10])
+                .bind("updated", text[11])
+                .bind("answerTo", text[12])
+                .fetch()
+                .rowsUpdated()
+                .flatMap(rows -> rows == n ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
+                        (n - rows) + " of refunds " + refunds.stream().map(StoredRefund::id).toList() + " exist")));
+    }
+
     /** Writes a transition, refusing a lost update by version. */
     public Mono<Void> update(StoredRefund r, long previousVersion) {
         return db.sql("""

@@ -7,4 +7,10 @@ public record RefundablePayment(String paymentId, String merchantId, String curr
     public long refundable() {
         return amountReceived - refundReserved;
     }
+
+    /** The same payment with {@code amount} more reserved (a refund decided on it, not yet written). */
+    public RefundablePayment reserving(long amount) {
+        return new RefundablePayment(paymentId, merchantId, currency, status, amountReceived, refundReserved + amount,
+                maskedNumber, paymentVersion);
+    }
 }
