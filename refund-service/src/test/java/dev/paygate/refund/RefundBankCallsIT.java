@@ -49,7 +49,10 @@ import reactor.test.StepVerifier;
 class RefundBankCallsIT {
 
     static final Infrastructure INFRA = DevInfrastructure.shared();
-    static final BankServer BANK = new BankServer(BankSettings.of(Duration.ofMillis(700), Duration.ofMillis(300)))
+    /** While set, every bank call takes 500 ms exactly: answers to calls made together arrive together. */
+    static volatile boolean steady;
+    static final BankServer BANK = new BankServer(BankSettings.of(Duration.ofMillis(700), Duration.ofMillis(300))
+            .withSlow(() -> steady, Duration.ofMillis(500)))
             .start(0);
     static final String DATABASE = "refund_calls_it_" + Long.toHexString(System.nanoTime());
 
@@ -230,5 +233,35 @@ class RefundBankCallsIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> replies(List.of(whole)).containsKey(whole.commandId()));
         assertThat(replies(List.of(whole)).get(whole.commandId())).singleElement()
                 .satisfies(reply -> assertThat(reply.resource().get("status").asString()).isEqualTo("succeeded"));
+    }
+
+    @Autowired io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Test
+    void answersThatArriveTogetherAreRecordedTogether() throws Exception {
+        String merchant = Ids.MERCHANT.next();
+        List<CreateRefund> commands = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            commands.add(new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), capturedPayment(merchant, 1000),
+                    100L, null, Map.of(), null, null));
+        }
+        var batches = meters.get("paygate.refunds.outcomes.batch").summary();
+        long transactionsBefore = batches.count();
+        double answersBefore = batches.totalAmount();
+        steady = true;
+        try {
+            send(commands);
+            await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM refunds WHERE status = "
+                    + "'succeeded' AND merchant_id = '" + merchant + "'") == 100);
+        } finally {
+            steady = false;
+        }
+
+        // each answered once, every caller got its outcome
+        assertThat(batches.totalAmount() - answersBefore).isEqualTo(100);
+        assertThat(replies(commands)).hasSize(100).allSatisfy((command, list) -> assertThat(list).singleElement()
+                .satisfies(reply -> assertThat(reply.resource().get("status").asString()).isEqualTo("succeeded")));
+        // answers that arrived while a batch was written went into the next one: far fewer transactions than answers
+        assertThat(batches.count() - transactionsBefore).isLessThanOrEqualTo(50);
     }
 }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,6 +31,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.context.ContextView;
 
 /**
@@ -38,9 +40,10 @@ import reactor.util.context.ContextView;
  *
  * <p>The refund is committed {@code pending} before this runs: the bank is never called inside a transaction or
  * with a row locked. Calls run many at once ({@code paygate.acquirer.max-in-flight}); one payment's calls run one
- * after another, in the order they were submitted. Recording is a short transaction of its own, conditional on the
- * refund still being pending, so whichever of two askers records first wins and the other changes nothing (the bank
- * answers a repeated reference with its first outcome). A crash between call and record leaves the refund pending:
+ * after another, in the order they were submitted. Answers are recorded in short transactions of their own, a batch of
+ * whatever answers arrived meanwhile at a time, with a statement per table; each is conditional on the refund still
+ * being pending, so whichever of two askers records first wins and the other changes nothing (the bank answers a
+ * repeated reference with its first outcome). A crash between call and record leaves the refund pending:
  * the janitor asks again with the same reference.
  */
 @Component
@@ -59,6 +62,12 @@ public class RefundExecution implements SmartLifecycle {
     private final OrderedCalls calls;
     private final Traces traces;
     private volatile boolean running;
+    /** Answers from the bank waiting to be recorded, and whether a batch of them is being recorded now. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Answer> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final int RECORD_BATCH = 128;
+    /** Answers per recording transaction: its count is the transactions, its total the answers. */
+    private volatile io.micrometer.core.instrument.DistributionSummary batchSizes;
 
     public RefundExecution(Acquirer bank, RefundStore refunds, PaymentMirror payments, RefundEvents events,
                            Outbox outbox, OutboxRelay relay, TransactionalOperator tx, Clock clock,
@@ -80,6 +89,8 @@ public class RefundExecution implements SmartLifecycle {
             Gauge.builder("paygate.bank.calls.queued", calls, OrderedCalls::queued)
                     .description("Refund calls to the bank waiting for a free slot or their payment's turn")
                     .register(registry);
+            batchSizes = io.micrometer.core.instrument.DistributionSummary.builder("paygate.refunds.outcomes.batch")
+                    .description("Bank answers recorded per transaction").register(registry);
         });
     }
 
@@ -104,8 +115,7 @@ public class RefundExecution implements SmartLifecycle {
                 // an instance shutting down records nothing more: an answer its own closing cut off is no answer
                 // from the bank, and the next instance's janitor asks again and answers the caller then
                 .filter(outcome -> running)
-                .flatMap(outcome -> tx.transactional(record(refund, outcome)))
-                .doOnNext(result -> relay.wakeUp()));
+                .flatMap(outcome -> recorded(refund, outcome)));
     }
 
     /** The bank's answer; {@code null} outcome stands for "no answer" (the bank is unavailable). */
@@ -124,28 +134,116 @@ public class RefundExecution implements SmartLifecycle {
                         : Mono.error(e));
     }
 
-    private Mono<Result> record(StoredRefund refund, RefundOutcome outcome) {
-        var now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        StoredRefund next;
-        if (outcome instanceof RefundOutcome.Succeeded s) {
-            next = refund.succeeded(s.reference(), now);
-        } else if (outcome instanceof RefundOutcome.Failed f) {
-            next = refund.failed(f.reference(), f.reason(), now);
-        } else {
-            next = refund.stillPending(outcome.reference(), now);
+    /** An answer waiting to be recorded, with the trace it goes on in and whoever waits for the result. */
+    private record Answer(StoredRefund refund, StoredRefund next, boolean failed, String traceparent,
+                          Sinks.One<Result> done) {
+    }
+
+    /**
+     * Queues the answer to be recorded with the others that came meanwhile; emits the result once its batch has
+     * committed (empty when another asker recorded first).
+     */
+    private Mono<Result> recorded(StoredRefund refund, RefundOutcome outcome) {
+        return Mono.deferContextual(context -> {
+            var now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            StoredRefund next;
+            if (outcome instanceof RefundOutcome.Succeeded ok) {
+                next = refund.succeeded(ok.reference(), now);
+            } else if (outcome instanceof RefundOutcome.Failed failed) {
+                next = refund.failed(failed.reference(), failed.reason(), now);
+            } else {
+                next = refund.stillPending(outcome.reference(), now);
+            }
+            Sinks.One<Result> done = Sinks.one();
+            answers.add(new Answer(refund, next, outcome instanceof RefundOutcome.Failed, traces.traceparent(context),
+                    done));
+            drain();
+            return done.asMono();
+        });
+    }
+
+    /**
+     * Records what is queued, a batch at a time, one batch after another: under load the answers that arrive while a
+     * batch is written make the next one, so a refund's outcome, event and reply cost a share of one transaction; when
+     * idle a batch is a single answer, recorded at once (no timer, no wait).
+     */
+    private void drain() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
         }
-        return refunds.record(next)
-                .flatMap(recorded -> {
-                    List<OutboxMessage> out = new ArrayList<>(2);
-                    if (next.version() != refund.version()) {
-                        out.add(events.updated(next));
+        List<Answer> batch = new ArrayList<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        List<Answer> later = new ArrayList<>();
+        Answer next;
+        while (batch.size() < RECORD_BATCH && (next = answers.poll()) != null) {
+            // one refund once per statement: a second answer about it (the janitor's) waits for the next batch
+            (ids.add(next.refund().id()) ? batch : later).add(next);
+        }
+        answers.addAll(later);
+        if (batch.isEmpty()) {
+            draining.set(false);
+            if (!answers.isEmpty()) {
+                drain();
+            }
+            return;
+        }
+        if (batchSizes != null) {
+            batchSizes.record(batch.size());
+        }
+        Mono<Map<String, Result>> recording = running ? tx.transactional(recordAll(batch)) : Mono.just(Map.of());
+        recording.subscribe(results -> {
+                    if (!results.isEmpty()) {
+                        relay.wakeUp();
                     }
-                    recorded.answerTo().ifPresent(commandId -> out.add(OutboxMessage.reply(next.paymentId(),
-                            CommandReply.ok(commandId, PaygateJson.wire().valueToTree(next.toResource())))));
-                    Mono<Void> balance = outcome instanceof RefundOutcome.Failed
-                            ? payments.release(refund.paymentId(), refund.amount()) : Mono.empty();
-                    return balance.then(outbox.append(out)).thenReturn(new Result(next, out));
+                    batch.forEach(a -> {
+                        Result result = results.get(a.refund().id());
+                        if (result == null) {
+                            a.done().tryEmitEmpty();
+                        } else {
+                            a.done().tryEmitValue(result);
+                        }
+                    });
+                    finishBatch();
+                },
+                e -> {
+                    batch.forEach(a -> a.done().tryEmitError(e));
+                    finishBatch();
                 });
+    }
+
+    private void finishBatch() {
+        draining.set(false);
+        if (!answers.isEmpty()) {
+            drain();
+        }
+    }
+
+    /** One batch in its transaction: the refunds still pending, their balances, their events and replies. */
+    private Mono<Map<String, Result>> recordAll(List<Answer> batch) {
+        return refunds.recordAll(batch.stream().map(Answer::next).toList()).flatMap(recorded -> {
+            Map<String, Result> results = new java.util.HashMap<>();
+            Map<String, Long> released = new java.util.HashMap<>();
+            List<Outbox.Traced> out = new ArrayList<>();
+            for (Answer a : batch) {
+                java.util.Optional<String> answerTo = recorded.get(a.refund().id());
+                if (answerTo == null) {
+                    continue; // another asker recorded an answer first
+                }
+                StoredRefund next = a.next();
+                List<OutboxMessage> made = new ArrayList<>(2);
+                if (next.version() != a.refund().version()) {
+                    made.add(events.updated(next));
+                }
+                answerTo.ifPresent(commandId -> made.add(OutboxMessage.reply(next.paymentId(),
+                        CommandReply.ok(commandId, PaygateJson.wire().valueToTree(next.toResource())))));
+                if (a.failed()) {
+                    released.merge(next.paymentId(), next.amount(), Long::sum);
+                }
+                made.forEach(m -> out.add(new Outbox.Traced(m, a.traceparent())));
+                results.put(next.id(), new Result(next, made));
+            }
+            return payments.releaseAll(released).then(outbox.insert(out)).thenReturn(results);
+        });
     }
 
     @Override

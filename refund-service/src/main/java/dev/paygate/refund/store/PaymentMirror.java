@@ -8,7 +8,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The payments refund-service may refund and their refundable balance. The balance changes only through
- * {@link #reserve} and {@link #release}: one conditional statement each, and a CHECK constraint besides, so
+ * {@link #reserveAll}, {@link #release} and {@link #releaseAll}: one conditional statement each, and a CHECK constraint besides, so
  * no interleaving of requests, instances or redeliveries can refund more than was received.
  */
 @Repository
@@ -52,8 +52,8 @@ public class PaymentMirror {
     }
 
     /**
-     * Reserves these amounts (by payment id), in one statement, each only if that much is still refundable, as
-     * {@link #reserve} does one; fails unless every one is reserved (the caller decided them on the rows it locked).
+     * Reserves these amounts (by payment id), in one statement, each only if that much is still refundable (and
+     * the payment succeeded); fails unless every one is reserved (the caller decided them on the rows it locked).
      */
     public Mono<Void> reserveAll(java.util.Map<String, Long> amounts) {
         if (amounts.isEmpty()) {
@@ -70,6 +70,24 @@ public class PaymentMirror {
                 .rowsUpdated()
                 .flatMap(rows -> rows == amounts.size() ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
                         "reserved " + rows + " of " + amounts.size() + " balances decided on locked rows")));
+    }
+
+    /** Gives failed refunds' amounts (summed by payment id) back to the balances, in one statement. */
+    public Mono<Void> releaseAll(java.util.Map<String, Long> amounts) {
+        if (amounts.isEmpty()) {
+            return Mono.empty();
+        }
+        java.util.Map<String, Long> sorted = new java.util.TreeMap<>(amounts);
+        return db.sql("""
+                        UPDATE payments p SET refund_reserved = p.refund_reserved - v.amount
+                        FROM unnest(:ids::text[], :amounts::bigint[]) AS v(id, amount)
+                        WHERE p.payment_id = v.id""")
+                .bind("ids", sorted.keySet().toArray(String[]::new))
+                .bind("amounts", sorted.values().toArray(Long[]::new))
+                .fetch()
+                .rowsUpdated()
+                .flatMap(rows -> rows == sorted.size() ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
+                        "no balance for some of payments " + sorted.keySet())));
     }
 
     private static RefundablePayment read(io.r2dbc.spi.Readable row) {
@@ -100,18 +118,6 @@ public class PaymentMirror {
                 .fetch()
                 .rowsUpdated()
                 .then();
-    }
-
-    /** Reserves {@code amount} if that much is still refundable; emits whether it was. */
-    public Mono<Boolean> reserve(String paymentId, long amount) {
-        return db.sql("""
-                        UPDATE payments SET refund_reserved = refund_reserved + :amount
-                        WHERE payment_id = :id AND status = 'succeeded' AND refund_reserved + :amount <= amount_received""")
-                .bind("amount", amount)
-                .bind("id", paymentId)
-                .fetch()
-                .rowsUpdated()
-                .map(rows -> rows == 1L);
     }
 
     /** Gives a failed refund's amount back to the balance. */

@@ -39,7 +39,7 @@ public class RefundStore {
 
     /**
      * The same, remembering the command whose caller waits for the refund's first outcome from the bank
-     * ({@code null}: nobody waits here); {@link #record} hands it out once.
+     * ({@code null}: nobody waits here); {@link #recordAll} hands it out once.
      */
     public Mono<Boolean> insert(StoredRefund r, String answerTo) {
         return db.sql("INSERT INTO refunds (" + COLUMNS + """
@@ -150,30 +150,51 @@ public class RefundStore {
                         : Mono.error(new IllegalStateException("concurrent update of refund " + r.id())));
     }
 
-    /** What {@link #record} changed: the command to answer now, if one waited. */
-    public record Recorded(java.util.Optional<String> answerTo) {
-    }
-
     /**
-     * Records the bank's answer about a pending refund: its new status, or (still pending) its reference and the time
-     * of this look. Only a refund still {@code pending} changes, so of two askers only the first records an outcome;
-     * emits empty for the other. The waiting command, if any, is handed out here once and forgotten.
+     * Records the bank's answers about many pending refunds in one statement (ids distinct): each one's new status,
+     * or (still pending) its reference and the time of this look. Only a refund still {@code pending} changes, so of
+     * two askers only the first records an outcome. Emits, for each refund that records its answer now, the command
+     * to answer, if one waited: handed out here once and forgotten. A refund another asker recorded first is not
+     * among them.
      */
-    public Mono<Recorded> record(StoredRefund r) {
+    public Mono<Map<String, java.util.Optional<String>>> recordAll(List<StoredRefund> next) {
+        int n = next.size();
+        String[] ids = new String[n];
+        String[] statuses = new String[n];
+        String[] failureReasons = new String[n];
+        String[] bankReferences = new String[n];
+        Long[] versions = new Long[n];
+        String[] updated = new String[n];
+        for (int i = 0; i < n; i++) {
+            StoredRefund r = next.get(i);
+            ids[i] = r.id();
+            statuses[i] = r.status();
+            failureReasons[i] = r.failureReason();
+            bankReferences[i] = r.bankReference();
+            versions[i] = r.version();
+            updated[i] = r.updated().toString();
+        }
         return db.sql("""
-                        UPDATE refunds SET status = :status, failure_reason = :failureReason, bank_reference = :bankReference,
-                               version = :version, updated_at = :updated, answer_to = NULL
-                        FROM (SELECT id, answer_to FROM refunds WHERE id = :id FOR UPDATE) AS before
-                        WHERE refunds.id = before.id AND refunds.status = 'pending'
-                        RETURNING before.answer_to""")
-                .bind("status", r.status())
-                .bind("failureReason", text(r.failureReason()))
-                .bind("bankReference", text(r.bankReference()))
-                .bind("version", r.version())
-                .bind("updated", r.updated().atOffset(ZoneOffset.UTC))
-                .bind("id", r.id())
-                .map(row -> new Recorded(java.util.Optional.ofNullable(row.get("answer_to", String.class))))
-                .one();
+                        UPDATE refunds SET status = v.status, failure_reason = v.failure_reason,
+                               bank_reference = v.bank_reference, version = v.version,
+                               updated_at = v.updated_at::timestamptz, answer_to = NULL
+                        FROM unnest(:ids::text[], :statuses::text[], :failureReasons::text[], :bankReferences::text[],
+                                    :versions::bigint[], :updated::text[])
+                                 AS v(id, status, failure_reason, bank_reference, version, updated_at)
+                             JOIN (SELECT id, answer_to FROM refunds WHERE id = ANY(:ids::text[]) ORDER BY id FOR UPDATE)
+                                 AS before ON before.id = v.id
+                        WHERE refunds.id = v.id AND refunds.status = 'pending'
+                        RETURNING refunds.id, before.answer_to""")
+                .bind("ids", ids)
+                .bind("statuses", statuses)
+                .bind("failureReasons", failureReasons)
+                .bind("bankReferences", bankReferences)
+                .bind("versions", versions)
+                .bind("updated", updated)
+                .map(row -> Map.entry(row.get("id", String.class),
+                        java.util.Optional.ofNullable(row.get("answer_to", String.class))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     /** A pending refund with the masked card number the bank needs to execute it. */
