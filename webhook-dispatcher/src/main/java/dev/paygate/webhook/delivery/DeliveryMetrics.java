@@ -32,6 +32,15 @@ public class DeliveryMetrics {
     }
 
     /**
+     * An attempt about to start, by how its delivery came to the senders: {@code handed-over} (fresh, in memory after
+     * its commit) or {@code claimed} (by the claim query: a retry, a recovery, or one there was no room for at once).
+     */
+    void started(String route) {
+        Counter.builder("paygate.webhooks.attempts.started").tag("route", route)
+                .description("attempts started, by how the delivery reached the senders").register(registry).increment();
+    }
+
+    /**
      * One attempt and what it decided.
      *
      * @param outcome {@code succeeded}, {@code retrying}, {@code failed} or {@code gone}

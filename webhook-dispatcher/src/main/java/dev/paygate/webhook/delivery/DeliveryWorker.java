@@ -55,6 +55,9 @@ public class DeliveryWorker implements SmartLifecycle {
     private final Duration pollInterval;
     private final Duration lease;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Attempts in flight here, by endpoint: a fresh delivery is handed over only while its endpoint has room. */
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> inFlightTo =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Whether the last claim found fewer due deliveries than it had slots for (endpoints at their limit, or none due). */
     private volatile boolean lastClaimShort;
     /** Deliveries recorded or retried since the last claim: worth a claim at once. */
@@ -103,6 +106,69 @@ public class DeliveryWorker implements SmartLifecycle {
         wakeups.tryEmitNext(Boolean.TRUE);
     }
 
+    /**
+     * Takes an attempt slot for a fresh delivery to {@code endpointId}, if this instance has one free and so does the
+     * endpoint: the caller then records the delivery leased to this instance (so no claim takes it) and, once that
+     * has committed, hands it over ({@link #handOver}); if it doesn't, it gives the slot back ({@link #giveBack}).
+     * Fresh deliveries so go to the senders in memory, and the claim query is left to retries and recovery.
+     */
+    public boolean tryTake(String endpointId) {
+        if (!isRunning()) {
+            return false;
+        }
+        int busy;
+        do {
+            busy = inFlight.get();
+            if (busy >= concurrency) {
+                return false;
+            }
+        } while (!inFlight.compareAndSet(busy, busy + 1));
+        AtomicInteger toEndpoint = endpointSlots(endpointId);
+        int n;
+        do {
+            n = toEndpoint.get();
+            if (n >= endpointConcurrency) {
+                inFlight.decrementAndGet();
+                return false;
+            }
+        } while (!toEndpoint.compareAndSet(n, n + 1));
+        return true;
+    }
+
+    /** A slot taken with {@link #tryTake} whose delivery is not to be sent after all. */
+    public void giveBack(String endpointId) {
+        release(endpointId);
+    }
+
+    /** Sends a delivery recorded leased to this instance, with the slot taken for it ({@link #tryTake}). */
+    public void handOver(ClaimedDelivery delivery) {
+        metrics.started("handed-over");
+        // stopping: its lease runs out and the delivery is claimed again, by us or another instance
+        emit(delivery);
+    }
+
+    /** How long a delivery recorded for {@link #handOver} stays leased to this instance. */
+    public Duration lease() {
+        return lease;
+    }
+
+    private AtomicInteger endpointSlots(String endpointId) {
+        return inFlightTo.computeIfAbsent(endpointId, id -> new AtomicInteger());
+    }
+
+    private void release(String endpointId) {
+        inFlight.decrementAndGet();
+        endpointSlots(endpointId).decrementAndGet();
+        slotFreed();
+    }
+
+    /** Claims and hand-overs come from different threads: the senders' sink takes one at a time. */
+    private synchronized void emit(ClaimedDelivery delivery) {
+        if (claimed.tryEmitNext(delivery).isFailure()) {
+            release(delivery.endpointId());
+        }
+    }
+
     /** Claims as many due deliveries as there are free slots and hands them to the senders. */
     private Mono<Long> claimDue() {
         int busy = inFlight.get();
@@ -124,10 +190,10 @@ public class DeliveryWorker implements SmartLifecycle {
         return store.claimDue(free, endpointConcurrency, lease)
                 .doOnNext(delivery -> {
                     inFlight.incrementAndGet();
-                    if (claimed.tryEmitNext(delivery).isFailure()) {
-                        // stopping: the lease runs out and the delivery is claimed again, by us or another instance
-                        inFlight.decrementAndGet();
-                    }
+                    endpointSlots(delivery.endpointId()).incrementAndGet();
+                    metrics.started("claimed");
+                    // stopping: the lease runs out and the delivery is claimed again, by us or another instance
+                    emit(delivery);
                 })
                 .count()
                 .doOnNext(n -> lastClaimShort = n < free);
@@ -141,10 +207,7 @@ public class DeliveryWorker implements SmartLifecycle {
                             delivery.id(), e.toString());
                     return Mono.empty();
                 })
-                .doFinally(signal -> {
-                    inFlight.decrementAndGet();
-                    slotFreed();
-                });
+                .doFinally(signal -> release(delivery.endpointId()));
     }
 
     private Mono<Void> record(ClaimedDelivery delivery, AttemptResult result) {
@@ -216,6 +279,7 @@ public class DeliveryWorker implements SmartLifecycle {
         wakeups = Sinks.many().unicast().onBackpressureBuffer();
         claimed = Sinks.many().unicast().onBackpressureBuffer();
         inFlight.set(0);
+        inFlightTo.clear();
         sending = claimed.asFlux()
                 .flatMap(this::attempt, concurrency)
                 .subscribe();

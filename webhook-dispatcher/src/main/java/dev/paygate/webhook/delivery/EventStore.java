@@ -19,17 +19,25 @@ public class EventStore {
     public record NewEvent(StateChange change, String body, String traceparent) {
     }
 
-    /** A delivery to make of an event to an endpoint, if the event is recorded now. */
-    public record NewDelivery(String id, String eventId, String endpointId) {
+    /**
+     * A delivery to make of an event to an endpoint, if the event is recorded now; {@code leased}: recorded leased to
+     * this instance, which sends it at once (it is not due to anyone else until the lease ends).
+     */
+    public record NewDelivery(String id, String eventId, String endpointId, boolean leased) {
+    }
+
+    /** What {@link #insert} did: how many events had been recorded before, and the ids of the deliveries made. */
+    public record Inserted(long duplicates, java.util.Set<String> deliveries) {
     }
 
     /**
      * Records the events and their deliveries in one statement: the events received before are left alone (the event
      * row is the inbox: insert-first dedup), and only the deliveries of events recorded now are made, due after
-     * {@code delay}. Emits how many events were new and how many deliveries were made.
+     * {@code delay}, or — those {@code leased} — leased for {@code lease} and due when it ends (the dispatcher that
+     * leased them sends them now; should it die, they come due to any instance then).
      */
-    public Mono<EventRecorder.Recorded> insert(java.util.List<NewEvent> events, java.util.List<NewDelivery> deliveries,
-                                               java.time.Duration delay) {
+    public Mono<Inserted> insert(java.util.List<NewEvent> events, java.util.List<NewDelivery> deliveries,
+                                 java.time.Duration delay, java.time.Duration lease) {
         int n = events.size();
         String[] ids = new String[n];
         String[] merchants = new String[n];
@@ -57,17 +65,22 @@ public class EventStore {
                             ON CONFLICT (id) DO NOTHING
                             RETURNING id
                         ), fanned AS (
-                            INSERT INTO deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at)
+                            INSERT INTO deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at,
+                                                    locked_until)
                             SELECT d.id, d.event_id, d.endpoint_id, 'pending', 0,
-                                   now() + make_interval(secs => :delay)
-                            FROM unnest(:deliveryIds::text[], :deliveryEvents::text[], :deliveryEndpoints::text[])
-                                 WITH ORDINALITY AS d(id, event_id, endpoint_id, position)
+                                   CASE WHEN d.leased THEN now() + make_interval(secs => :lease)
+                                        ELSE now() + make_interval(secs => :delay) END,
+                                   CASE WHEN d.leased THEN now() + make_interval(secs => :lease) END
+                            FROM unnest(:deliveryIds::text[], :deliveryEvents::text[], :deliveryEndpoints::text[],
+                                        :deliveryLeased::boolean[])
+                                 WITH ORDINALITY AS d(id, event_id, endpoint_id, leased, position)
                                  JOIN fresh f ON f.id = d.event_id
                             ORDER BY d.position
                             ON CONFLICT (event_id, endpoint_id) DO NOTHING
-                            RETURNING 1
+                            RETURNING id
                         )
-                        SELECT (SELECT count(*) FROM fresh) AS fresh, (SELECT count(*) FROM fanned) AS fanned""")
+                        SELECT (SELECT count(*) FROM fresh) AS fresh,
+                               (SELECT coalesce(array_agg(id), '{}') FROM fanned) AS fanned""")
                 .bind("ids", ids)
                 .bind("merchants", merchants)
                 .bind("types", types)
@@ -77,8 +90,11 @@ public class EventStore {
                 .bind("deliveryIds", deliveries.stream().map(NewDelivery::id).toArray(String[]::new))
                 .bind("deliveryEvents", deliveries.stream().map(NewDelivery::eventId).toArray(String[]::new))
                 .bind("deliveryEndpoints", deliveries.stream().map(NewDelivery::endpointId).toArray(String[]::new))
+                .bind("deliveryLeased", deliveries.stream().map(NewDelivery::leased).toArray(Boolean[]::new))
                 .bind("delay", delay.toMillis() / 1000.0)
-                .map(row -> new EventRecorder.Recorded(n - row.get("fresh", Long.class), row.get("fanned", Long.class)))
+                .bind("lease", lease.toMillis() / 1000.0)
+                .map(row -> new Inserted(n - row.get("fresh", Long.class),
+                        java.util.Set.of(row.get("fanned", String[].class))))
                 .one();
     }
 

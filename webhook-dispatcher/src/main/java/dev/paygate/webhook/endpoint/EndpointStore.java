@@ -161,23 +161,37 @@ public class EndpointStore {
                 .map(rows -> rows == 1L);
     }
 
-    /** An enabled endpoint of a merchant and the event types it takes ({@link EndpointRequests#ALL_EVENTS}: all). */
-    public record Subscription(String endpointId, String merchantId, List<String> enabledEvents) {
+    /**
+     * An enabled endpoint of a merchant, the event types it takes ({@link EndpointRequests#ALL_EVENTS}: all), and what
+     * it takes to send to it: its URL, its secret, and the one before the last rotation while that still signs.
+     */
+    public record Subscription(String endpointId, String merchantId, List<String> enabledEvents, String url,
+                               String secret, String previousSecret) {
 
         public boolean takes(String eventType) {
             return enabledEvents.contains(eventType) || enabledEvents.contains(EndpointRequests.ALL_EVENTS);
+        }
+
+        /** Leaves out the secrets and the URL (it may carry credentials). */
+        @Override
+        public String toString() {
+            return "Subscription[endpointId=" + endpointId + ", merchantId=" + merchantId + ", enabledEvents="
+                    + enabledEvents + "]";
         }
     }
 
     /** The enabled endpoints of these merchants, in one statement, by id. */
     public Flux<Subscription> subscriptions(java.util.Collection<String> merchantIds) {
         return db.sql("""
-                        SELECT id, merchant_id, enabled_events FROM endpoints
+                        SELECT id, merchant_id, enabled_events, url, secret,
+                               CASE WHEN previous_secret_until > now() THEN previous_secret END AS previous_secret
+                        FROM endpoints
                         WHERE merchant_id = ANY(:merchants::text[]) AND status = 'enabled'
                         ORDER BY id""")
                 .bind("merchants", merchantIds.toArray(String[]::new))
                 .map(row -> new Subscription(row.get("id", String.class), row.get("merchant_id", String.class),
-                        List.of(row.get("enabled_events", String[].class))))
+                        List.of(row.get("enabled_events", String[].class)), row.get("url", String.class),
+                        row.get("secret", String.class), row.get("previous_secret", String.class)))
                 .all();
     }
 

@@ -58,7 +58,7 @@ public class StateChangeListener {
         }
         // The listener thread is Kafka's own, not a reactive event loop: waiting here (bounded) commits the offsets
         // only after the events are stored. A failure fails the lot, which is then redelivered.
-        EventRecorder.Recorded recorded = changes.isEmpty() ? new EventRecorder.Recorded(0, 0)
+        EventRecorder.Recorded recorded = changes.isEmpty() ? new EventRecorder.Recorded(0, 0, 0)
                 : recorder.recordAll(changes, traceparents).block(properties.getKafka().getCommandTimeout());
         if (recorded == null) {
             throw new IllegalStateException("recording " + changes.size() + " events completed without a result");
@@ -66,7 +66,8 @@ public class StateChangeListener {
         if (recorded.duplicate()) {
             log.debug("{} of {} events were recorded before; redelivery ignored", recorded.duplicates(), changes.size());
         }
-        if (recorded.deliveries() > 0) {
+        if (recorded.deliveries() > recorded.handedOver()) {
+            // deliveries the senders had no room for now: due for the next claim
             worker.wakeUp();
         }
         if (undecodable >= 0) {
