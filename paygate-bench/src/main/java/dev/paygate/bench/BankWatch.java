@@ -26,6 +26,7 @@ final class BankWatch {
     private final BankServer bank;
     private final String kafkaBootstrap;
     private volatile long recordsStart = -1;
+    private volatile long deliveredStart = -1;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-watch"));
     private volatile long jvmCpuStart = -1;
     private volatile long pgCpuStart;
@@ -48,6 +49,7 @@ final class BankWatch {
 
     private void begin() {
         recordsStart = records();
+        deliveredStart = delivered();
         pgCpuStart = postgresCpuNanos();
         executedStart = bank.stats().executed();
         jvmCpuStart = jvmCpuNanos();
@@ -77,6 +79,10 @@ final class BankWatch {
         if (recordsStart >= 0 && recordsEnd >= 0) {
             m.put("kafkaRecordsProduced", recordsEnd - recordsStart);
         }
+        long deliveredEnd = delivered();
+        if (deliveredStart >= 0 && deliveredEnd >= 0) {
+            m.put("kafkaRecordsDelivered", deliveredEnd - deliveredStart);
+        }
         return m;
     }
 
@@ -95,6 +101,31 @@ final class BankWatch {
                     org.apache.kafka.clients.admin.OffsetSpec.latest())));
             return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
                     .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Records consumed from Paygate's topics so far, by every consumer group that commits its offsets: the sum of
+     * their committed offsets (the ops console's feed never commits and reads nothing while nobody watches); -1 when
+     * not counted.
+     */
+    private long delivered() {
+        if (kafkaBootstrap == null) {
+            return -1;
+        }
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap))) {
+            java.util.Set<String> topics = new java.util.HashSet<>(dev.paygate.contracts.Topics.ALL);
+            long sum = 0;
+            for (var group : admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS)) {
+                sum += admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS).entrySet().stream()
+                        .filter(e -> topics.contains(e.getKey().topic()) && e.getValue() != null)
+                        .mapToLong(e -> e.getValue().offset()).sum();
+            }
+            return sum;
         } catch (Exception e) {
             return -1;
         }

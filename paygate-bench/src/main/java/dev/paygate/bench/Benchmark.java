@@ -255,16 +255,41 @@ public final class Benchmark {
         }
     }
 
-    /** The database's counters: commits, rows inserted, updated, read (for the work one change costs). */
+    /**
+     * The database's counters: commits, rows inserted, updated, read, and SQL statements executed (for the work one
+     * change costs). Statements come from {@code pg_stat_statements} (BEGIN, COMMIT and the like left out), when the
+     * server preloads it (the embedded one does); else -1.
+     */
     private static long[] activity(String jdbcUrl, String user, String password) throws java.sql.SQLException {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
              java.sql.Statement s = c.createStatement()) {
             s.execute("SELECT pg_stat_clear_snapshot()");
+            long[] counters = new long[5];
             try (java.sql.ResultSet rs = s.executeQuery("SELECT xact_commit, tup_inserted, tup_updated, tup_fetched "
                     + "FROM pg_stat_database WHERE datname = current_database()")) {
                 rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
+                for (int i = 0; i < 4; i++) {
+                    counters[i] = rs.getLong(i + 1);
+                }
             }
+            counters[4] = statements(s);
+            return counters;
+        }
+    }
+
+    private static long statements(java.sql.Statement s) {
+        try {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            try (java.sql.ResultSet rs = s.executeQuery("""
+                    SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+                    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND upper(split_part(ltrim(query), ' ', 1)) NOT IN
+                          ('BEGIN', 'COMMIT', 'ROLLBACK', 'START', 'SET', 'SHOW', 'SAVEPOINT', 'RELEASE')""")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            return -1; // not preloaded by this server
         }
     }
 

@@ -26,9 +26,11 @@ public final class Report {
         if (changes == 0) {
             return;
         }
-        String[] names = {"commits", "rowsInserted", "rowsUpdated", "rowsRead"};
+        String[] names = {"commits", "rowsInserted", "rowsUpdated", "rowsRead", "statements"};
         for (int i = 0; i < names.length; i++) {
-            work.put(names[i] + "PerChange", round((after[i] - before[i]) / (double) changes));
+            if (before[i] >= 0 && after[i] >= 0) {
+                work.put(names[i] + "PerChange", round((after[i] - before[i]) / (double) changes));
+            }
         }
     }
     private final Map<String, Object> chain = new LinkedHashMap<>();
@@ -221,8 +223,9 @@ public final class Report {
             t.append(String.format("CPU ms/refund  %s JVM (services, broker, bank, load: all in-process) + %s PostgreSQL%n",
                     r.get("jvmCpuMsPerCompleted"), r.get("postgresCpuMsPerCompleted")));
             if (r.containsKey("kafkaRecordsPerAccepted")) {
-                t.append(String.format("Kafka          %s records produced per accepted change (all topics, the window)%n",
-                        r.get("kafkaRecordsPerAccepted")));
+                t.append(String.format("Kafka          %s records produced, %s delivered (committed by consumer groups) per "
+                        + "accepted change (all topics, the window)%n", r.get("kafkaRecordsPerAccepted"),
+                        r.getOrDefault("kafkaRecordsDeliveredPerAccepted", "n/a")));
             }
             t.append(String.format("bank           %s ms ± %s ms; %s calls in the window, in flight mean %s, max %s%n",
                     config.bankLatency().toMillis(), config.bankJitter().toMillis(), bank.get("bankCallsExecuted"),
@@ -250,6 +253,9 @@ public final class Report {
                     ? perSecond * config.duration().toNanos() / 1e9 : 0;
             if (bank.containsKey("kafkaRecordsProduced") && accepted > 0) {
                 r.put("kafkaRecordsPerAccepted", round((Long) bank.get("kafkaRecordsProduced") / accepted));
+            }
+            if (bank.containsKey("kafkaRecordsDelivered") && accepted > 0) {
+                r.put("kafkaRecordsDeliveredPerAccepted", round((Long) bank.get("kafkaRecordsDelivered") / accepted));
             }
         }
         r.put("bankLatencyMs", config.bankLatency().toMillis());

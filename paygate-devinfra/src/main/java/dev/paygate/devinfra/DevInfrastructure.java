@@ -163,6 +163,8 @@ public final class DevInfrastructure {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", "on")
+                    // statement counts for the benchmark (./bench reports SQL statements per change); a few % at most
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             onShutdown(() -> {

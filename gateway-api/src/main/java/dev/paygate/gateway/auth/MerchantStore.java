@@ -2,6 +2,9 @@ package dev.paygate.gateway.auth;
 
 import dev.paygate.contracts.ApiVersions;
 import dev.paygate.contracts.Ids;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
@@ -11,9 +14,23 @@ import reactor.core.publisher.Mono;
 public class MerchantStore {
 
     private final DatabaseClient db;
+    /**
+     * Active keys seen lately, by digest: a request costs a database read once per key and {@code ttl}, not every
+     * time. Unknown keys are never kept. A key revoked here is forgotten at once; another gateway instance honours the
+     * revocation within {@code ttl} ({@code paygate.gateway.api-key-cache-ttl}, 0 to read every time).
+     */
+    private final Cache<String, Merchant> active;
 
     public MerchantStore(DatabaseClient db) {
+        this(db, Duration.ofSeconds(30));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public MerchantStore(DatabaseClient db,
+                         @org.springframework.beans.factory.annotation.Value("${paygate.gateway.api-key-cache-ttl:30s}")
+                         Duration ttl) {
         this.db = db;
+        this.active = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(ttl.isZero() ? 0 : 10_000).build();
     }
 
     public record Merchant(String id, String name, String defaultApiVersion) {
@@ -21,13 +38,19 @@ public class MerchantStore {
 
     /** The merchant an active key belongs to; empty for an unknown or revoked key. */
     public Mono<Merchant> findByKey(String key) {
+        String hash = ApiKeyHasher.hash(key);
+        Merchant known = active.getIfPresent(hash);
+        if (known != null) {
+            return Mono.just(known);
+        }
         return db.sql("""
                         SELECT m.id, m.name, m.default_api_version FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
                         WHERE k.key_hash = :hash AND k.revoked_at IS NULL""")
-                .bind("hash", ApiKeyHasher.hash(key))
+                .bind("hash", hash)
                 .map(row -> new Merchant(row.get("id", String.class), row.get("name", String.class),
                         row.get("default_api_version", String.class)))
-                .one();
+                .one()
+                .doOnNext(merchant -> active.put(hash, merchant));
     }
 
     public Mono<Merchant> createMerchant(String id, String name) {
@@ -67,6 +90,8 @@ public class MerchantStore {
                 .bind("id", keyId)
                 .fetch()
                 .rowsUpdated()
+                // the revoked key is among those kept here, if anywhere (only digests are kept: forget them all)
+                .doOnNext(rows -> active.invalidateAll())
                 .map(rows -> rows == 1L);
     }
 }

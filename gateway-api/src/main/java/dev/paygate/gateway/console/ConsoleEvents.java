@@ -73,6 +73,9 @@ public class ConsoleEvents {
     }
 
     void publish(ConsumerRecord<String, byte[]> record) {
+        if (sink.currentSubscriberCount() == 0) {
+            return; // nobody watches: the feed is live from wherever it is when someone does
+        }
         ConsoleEvent event;
         try {
             event = ConsoleEvent.of(CloudEventsKafka.fromRecord(record));

@@ -89,4 +89,28 @@ class AuthThrottleIT {
                 .expectHeader().exists("Retry-After")
                 .expectBody().jsonPath("$.code").isEqualTo("too_many_failed_authentications");
     }
+
+    @org.springframework.beans.factory.annotation.Autowired MerchantStore merchants;
+    @org.springframework.beans.factory.annotation.Autowired org.springframework.r2dbc.core.DatabaseClient db;
+
+    @Test
+    void anActiveKeyIsReadOnceForItsCacheTimeAndARevocationHereForgetsItAtOnce() {
+        String merchant = Ids.MERCHANT.next();
+        String key = "sk_test_" + Ids.randomBase58(32);
+        merchants.createMerchant(merchant, "cached").then(merchants.addKey(merchant, key)).block(Duration.ofSeconds(10));
+        assertThat(merchants.findByKey(key).block(Duration.ofSeconds(10))).extracting(MerchantStore.Merchant::id)
+                .isEqualTo(merchant);
+
+        // revoked behind this instance's back (as another gateway instance would): kept here for the cache time
+        db.sql("UPDATE api_keys SET revoked_at = now() WHERE key_hash = :hash").bind("hash", ApiKeyHasher.hash(key))
+                .fetch().rowsUpdated().block(Duration.ofSeconds(10));
+        assertThat(merchants.findByKey(key).block(Duration.ofSeconds(10))).isNotNull();
+        // a store that keeps nothing reads the key every time
+        assertThat(new MerchantStore(db, Duration.ZERO).findByKey(key).block(Duration.ofSeconds(10))).isNull();
+
+        // a revocation through this instance forgets what it kept
+        String other = Ids.API_KEY.next();
+        merchants.revokeKey(other).block(Duration.ofSeconds(10));
+        assertThat(merchants.findByKey(key).block(Duration.ofSeconds(10))).isNull();
+    }
 }
