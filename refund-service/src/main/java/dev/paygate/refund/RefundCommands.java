@@ -114,6 +114,8 @@ public class RefundCommands {
                 balances.put(payment.paymentId(), payment.reserving(refund.amount()));
                 reserve.merge(payment.paymentId(), refund.amount(), Long::sum);
                 pending.add(refund);
+                // the reply waits for the bank's answer; a secupay cancel is answered by payment-service, which links
+                // the refund first
                 answerTo.add(c.secupay() == null ? c.commandId() : null);
                 asks.add(() -> execution.start(refund, payment.maskedNumber(),
                         Traces.parent(trace).apply(reactor.util.context.Context.empty())));

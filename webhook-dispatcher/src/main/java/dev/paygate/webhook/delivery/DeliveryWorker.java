@@ -24,10 +24,12 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Sends due deliveries, at most {@code concurrency} attempts at once per instance.
  *
- * <p>Claims are sized to the free attempt slots, so a claimed delivery is sent at once and its lease (timeout plus
- * a margin) covers the whole attempt; a slow endpoint holds one slot, not a batch. New events wake the worker
- * ({@link #wakeUp()}), and so does every finished attempt (a slot came free); the poll interval is the fallback for
- * retries coming due and for deliveries recorded by another instance.
+ * <p>A fresh delivery comes straight from the {@link EventRecorder} when a slot is free for it here and its endpoint
+ * has room ({@link #tryTake}, {@link #handOver}): recorded leased to this instance, it needs no claim. The rest are
+ * claimed: claims are sized to the free attempt slots, so a claimed delivery is sent at once and its lease (timeout
+ * plus a margin) covers the whole attempt; a slow endpoint holds its slots, never more than its share. Deliveries
+ * recorded without a slot wake the worker ({@link #wakeUp()}), and so does every finished attempt (a slot came free);
+ * the poll interval is the fallback for retries coming due and for deliveries of an instance that died.
  *
  * <p>Every attempt is recorded before the delivery moves on. If recording fails (database down), the delivery
  * stays pending under its lease and is attempted again when the lease ends: it is never dropped, and the receiver
