@@ -36,7 +36,16 @@ public class PaygateProperties {
     public static class Kafka {
         /** Partitions of every Paygate topic when this service creates it. */
         private int partitions = 12;
+        /** Replicas of every Paygate topic when this service creates it ({@code PAYGATE_KAFKA_REPLICATION_FACTOR}). */
         private short replicationFactor = 1;
+        /**
+         * {@code min.insync.replicas} of the topics this service creates ({@code PAYGATE_KAFKA_MIN_INSYNC_REPLICAS});
+         * 0: one less than the replication factor, at least 1 (3 replicas: 2 must have a record before it counts as
+         * written, so one broker may be down and none is lost).
+         */
+        private int minInsyncReplicas;
+        /** Whether a service refuses to start on a cluster that can't keep these settings (see KafkaDurabilityCheck). */
+        private boolean checkDurability = true;
         /** Consumer threads per listener. */
         private int concurrency = 3;
         /** How long one command may take before it counts as failed and is retried. */
@@ -48,6 +57,27 @@ public class PaygateProperties {
          * up to retention + segment time after it was written, so shorter segments bound that (Kafka's default: 7 days).
          */
         private Duration topicSegment = Duration.ofDays(1);
+
+        public int getMinInsyncReplicas() {
+            return minInsyncReplicas;
+        }
+
+        public void setMinInsyncReplicas(int minInsyncReplicas) {
+            this.minInsyncReplicas = minInsyncReplicas;
+        }
+
+        /** {@link #getMinInsyncReplicas()}, or its default when 0. */
+        public int effectiveMinInsyncReplicas() {
+            return minInsyncReplicas > 0 ? minInsyncReplicas : Math.max(1, replicationFactor - 1);
+        }
+
+        public boolean isCheckDurability() {
+            return checkDurability;
+        }
+
+        public void setCheckDurability(boolean checkDurability) {
+            this.checkDurability = checkDurability;
+        }
 
         public Duration getTopicRetention() {
             return topicRetention;

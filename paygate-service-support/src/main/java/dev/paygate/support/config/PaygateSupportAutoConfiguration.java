@@ -72,7 +72,8 @@ public class PaygateSupportAutoConfiguration {
         PaygateProperties.Kafka kafka = properties.getKafka();
         Map<String, String> configs = Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(kafka.getTopicRetention().toMillis()),
-                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(kafka.getTopicSegment().toMillis()));
+                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(kafka.getTopicSegment().toMillis()),
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(kafka.effectiveMinInsyncReplicas()));
         return Topics.ALL.stream()
                 .map(name -> new NewTopic(name, kafka.getPartitions(), kafka.getReplicationFactor()).configs(configs))
                 .toList();
@@ -142,6 +143,15 @@ public class PaygateSupportAutoConfiguration {
         Tracer t = tracer.getIfUnique();
         Propagator p = propagator.getIfUnique();
         return t == null || p == null ? Traces.none() : new Traces(t, p);
+    }
+
+    /** Refuses to start on a cluster that can't keep the configured durability (topics, producers). */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "paygate.kafka.check-durability", matchIfMissing = true)
+    KafkaDurabilityCheck paygateKafkaDurabilityCheck(KafkaAdmin admin, PaygateProperties properties,
+                                                     org.springframework.boot.kafka.autoconfigure.KafkaProperties kafka) {
+        return new KafkaDurabilityCheck(admin.getConfigurationProperties(), properties.getKafka(),
+                kafka.buildProducerProperties(), Duration.ofSeconds(10));
     }
 
     /** Kafka in the readiness group: a service that can't reach its broker takes no traffic. */
