@@ -133,7 +133,7 @@ class OutboxIT {
 
     long unpublished() {
         return db.sql("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL")
-                .map(row -> row.get("n", Long.class)).one().block();
+                .map(row -> row.get("n", Long.class)).one().block(Duration.ofSeconds(10));
     }
 
     @Test

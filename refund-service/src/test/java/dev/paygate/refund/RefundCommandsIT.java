@@ -198,11 +198,11 @@ class RefundCommandsIT {
 
         // 600 fits, the second 600 does not (400 left), 300 fits, 100 fits exactly
         assertThat(db.sql("SELECT amount FROM refunds WHERE payment_id = :p ORDER BY amount DESC").bind("p", payment)
-                .map(r -> r.get(0, Long.class)).all().collectList().block()).containsExactly(600L, 300L, 100L);
+                .map(r -> r.get(0, Long.class)).all().collectList().block(java.time.Duration.ofSeconds(10))).containsExactly(600L, 300L, 100L);
         assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(1000);
         var refusal = dev.paygate.contracts.json.PaygateJson.wire().readValue(db.sql(
                         "SELECT payload FROM outbox WHERE aggregate_type = 'reply' AND aggregate_id = :id")
-                .bind("id", poll.get(1).commandId()).map(r -> r.get(0, String.class)).one().block(),
+                .bind("id", poll.get(1).commandId()).map(r -> r.get(0, String.class)).one().block(java.time.Duration.ofSeconds(10)),
                 dev.paygate.contracts.command.CommandReply.class);
         assertThat(refusal.code()).isEqualTo("amount_exceeds_refundable");
         assertThat(refusal.detail()).contains("At most 400 ");
