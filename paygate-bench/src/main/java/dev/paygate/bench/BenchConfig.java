@@ -16,18 +16,20 @@ import java.util.Map;
  * @param soak        a soak run of this length (see {@link Soak}), or null
  * @param bankLatency the HTTP bank's latency per call (± {@code bankJitter}) for an in-process stack
  * @param receiverLatency how long the webhook receiver takes to answer
+ * @param cluster     0: an in-process stack; else a three-broker cluster with this many instances of each service and
+ *                    a PostgreSQL server per service, all in processes of their own ({@link FaultStack})
  */
 public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser, String dbPassword, int payments,
                           int concurrency, double rate, Duration warmup, Duration duration, Duration drain,
                           Duration rawDuration, String mix, Path json, Duration soak, Duration bankLatency,
-                          Duration bankJitter, Duration receiverLatency) {
+                          Duration bankJitter, Duration receiverLatency, int cluster) {
 
     static final String DEMO_KEY = "sk_test_paygate_demo";
 
     public static BenchConfig defaults() {
         return new BenchConfig(null, DEMO_KEY, null, "paygate", "paygate", 200, 32, 0, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(10), "refunds", null, null,
-                Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(50));
+                Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(50), 0);
     }
 
     public static BenchConfig parse(String[] args) {
@@ -60,10 +62,11 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
                 soak,
                 duration(given.getOrDefault("bank-latency", "200ms")),
                 duration(given.getOrDefault("bank-jitter", "50ms")),
-                duration(given.getOrDefault("receiver-latency", "50ms")));
+                duration(given.getOrDefault("receiver-latency", "50ms")),
+                Integer.parseInt(given.getOrDefault("cluster", "0")));
         for (String known : new String[] {"api-key", "db-user", "db-password", "payments", "concurrency", "rate",
                 "warmup", "duration", "drain", "raw-duration", "mix", "json", "bank-latency", "bank-jitter",
-                "receiver-latency"}) {
+                "receiver-latency", "cluster"}) {
             given.remove(known);
         }
         if (!given.isEmpty()) {
@@ -75,6 +78,9 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
         if (c.soak() != null && c.url() != null) {
             throw new IllegalArgumentException("--soak starts a stack of its own (its retention windows are minutes): "
                     + "leave --url out");
+        }
+        if (c.cluster() < 0 || c.cluster() > 4 || (c.cluster() > 0 && (c.url() != null || c.soak() != null))) {
+            throw new IllegalArgumentException("--cluster=1..4 starts a cluster of its own: leave --url and --soak out");
         }
         if (c.bankJitter().compareTo(c.bankLatency()) > 0) {
             throw new IllegalArgumentException("--bank-jitter can't exceed --bank-latency");
@@ -118,6 +124,10 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
                                              the bank (an HTTP server, in this process) takes this long per call;
                                              0ms for an instant bank (in-process stack only)
                   --receiver-latency=50ms    the webhook receiver answers after this long
+                  --cluster=2                start a cluster instead: three brokers (3 replicas, min.insync 2), this
+                                             many instances of each service and a PostgreSQL server per service, each
+                                             in a process of its own, the bank too; prints each process's CPU and
+                                             which instance holds which partitions
                   --soak=20m                 steady load this long with retention windows of minutes; prints each
                                              bounded table's rows and size at start, middle and end, and the
                                              throughput of each interval (in-process stack only; warm-up 3m20s)""";

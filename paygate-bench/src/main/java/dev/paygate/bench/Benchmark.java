@@ -61,13 +61,24 @@ public final class Benchmark {
     /** One whole run; starts (and stops) a stack of its own when the config names no URL. */
     public static Report run(BenchConfig config) throws Exception {
         PaygateStack stack = null;
+        FaultStack cluster = null;
         dev.paygate.acquirer.bank.BankServer bank = null;
         String url = config.url();
         String apiKey = config.apiKey();
         String dbUrl = config.dbUrl();
         String dbUser = config.dbUser();
         String dbPassword = config.dbPassword();
-        if (url == null) {
+        if (config.cluster() > 0) {
+            apiKey = "sk_test_" + Ids.randomBase58(32);
+            java.nio.file.Path directory = java.nio.file.Path.of("target", "bench-cluster");
+            FaultSuite.deleteRecursively(directory);
+            FaultStack.Topology topology = FaultStack.Topology.cluster(config.cluster());
+            log("starting " + topology.describe() + ", each in a process of its own, under " + directory);
+            cluster = new FaultStack(topology, directory, apiKey, "bench-admin-" + Ids.randomBase58(8),
+                    List.of("--logging.level.root=WARN", "--logging.level.dev.paygate=WARN"),
+                    config.bankLatency().toMillis() + "ms", config.bankJitter().toMillis() + "ms");
+            url = String.join(",", cluster.gatewayUrls());
+        } else if (url == null) {
             Infrastructure infra = DevInfrastructure.shared();
             dbUrl = infra.createDatabase("bench_" + Long.toHexString(System.nanoTime()));
             dbUser = infra.dbUser();
@@ -118,7 +129,12 @@ public final class Benchmark {
                 long[] before = dbUrl == null ? null : activity(dbUrl, dbUser, dbPassword);
                 BankWatch bankWatch = bank == null ? null : BankWatch.start(bank, config.warmup(),
                         DevInfrastructure.shared().kafkaBootstrap());
+                ClusterWatch clusterWatch = cluster == null ? null : ClusterWatch.start(cluster, config.warmup());
                 load.run(config.warmup().toNanos(), config.duration().toNanos());
+                if (clusterWatch != null) {
+                    report.processCpu = clusterWatch.stop();
+                    report.assignment = ClusterWatch.assignment(cluster.kafka.bootstrap(), cluster.pids().keySet());
+                }
                 if (bankWatch != null) {
                     report.bank = bankWatch.stop();
                 }
@@ -139,6 +155,9 @@ public final class Benchmark {
                 api.delete("/api2/webhook-endpoints/" + endpoint.get("id").asString()).join();
             }
         } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
             if (stack != null) {
                 stack.close();
                 if (config.soak() != null) {

@@ -18,14 +18,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.concurrent.locks.LockSupport;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Paygate for the fault suite: a PostgreSQL server and a Kafka broker that can be crashed and restarted on their
- * data, and each of the four services in a JVM of its own that can be killed with SIGKILL and started again, all on
- * ports fixed for the whole run; the bank is an HTTP server in a process of its own, which can be made slow or
- * unresponsive, and keeps a ledger of what it executed. Its logs are kept under {@code directory}.
+ * Paygate in processes of its own, as an operator runs it: a Kafka cluster and PostgreSQL servers that can be crashed
+ * and restarted on their data, and every service instance in a JVM of its own that can be killed (SIGKILL), stopped
+ * (SIGTERM), frozen (SIGSTOP) and started again, all on ports fixed for the whole run; the bank is an HTTP server in a
+ * process of its own, which can be made slow or unresponsive, and keeps a ledger of what it executed. Its logs are
+ * kept under {@code directory}.
+ *
+ * <p>The {@link Topology} says how big: {@code single} (one broker, one instance of each service, one PostgreSQL
+ * server) or {@code cluster} (three brokers with topics at three replicas and {@code min.insync.replicas=2}, two
+ * instances of each service, a PostgreSQL server per service). Instances of a service share its consumer groups and
+ * its database; each URL setting names all the instances of the service it points at.
  */
 final class FaultStack implements AutoCloseable {
 
@@ -36,8 +43,38 @@ final class FaultStack implements AutoCloseable {
             "webhook-dispatcher", "dev.paygate.webhook.WebhookDispatcherApplication",
             "gateway-api", "dev.paygate.gateway.GatewayApplication");
 
+    /** How many brokers, instances of each service and PostgreSQL servers. */
+    record Topology(String name, int brokers, int instances, boolean databasePerService) {
+
+        static final Topology SINGLE = new Topology("single", 1, 1, false);
+
+        /** Three brokers, a PostgreSQL server per service, {@code instances} of each service. */
+        static Topology cluster(int instances) {
+            return new Topology("cluster" + (instances == 2 ? "" : "-" + instances), 3, instances, true);
+        }
+
+        static Topology of(String name) {
+            return switch (name) {
+                case "single" -> SINGLE;
+                case "cluster" -> cluster(2);
+                default -> throw new IllegalArgumentException("topology is single or cluster: " + name);
+            };
+        }
+
+        String describe() {
+            return brokers + " broker(s), " + instances + " instance(s) of each service, "
+                    + (databasePerService ? "a PostgreSQL server per service" : "one PostgreSQL server");
+        }
+    }
+
+    /** One service instance: its name ({@code refund-service-2}, or the service's own with one instance), its port. */
+    record Instance(String service, String name, int port, ChildJvm jvm) {
+    }
+
+    final Topology topology;
     final Path directory;
-    final RestartablePostgres postgres;
+    /** The database server of each service (the same one for all in the single topology). */
+    private final Map<String, RestartablePostgres> databases = new LinkedHashMap<>();
     final RestartableKafka kafka;
     final Path bankOutage;
     /** While this file exists the bank takes {@link #BANK_SLOW_LATENCY} per operation. */
@@ -48,59 +85,86 @@ final class FaultStack implements AutoCloseable {
     private final int bankPort = FreePorts.pick();
     final String apiKey;
     final String adminToken;
-    final String jdbcUrl;
-    private final Map<String, Integer> ports = new LinkedHashMap<>();
-    private final Map<String, ChildJvm> services = new LinkedHashMap<>();
+    private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     FaultStack(Path directory, String apiKey, String adminToken, List<String> extraArguments) {
+        this(Topology.SINGLE, directory, apiKey, adminToken, extraArguments, "200ms", "50ms");
+    }
+
+    FaultStack(Topology topology, Path directory, String apiKey, String adminToken, List<String> extraArguments,
+               String bankLatency, String bankJitter) {
+        this.topology = topology;
         this.directory = directory.toAbsolutePath();
         this.apiKey = apiKey;
         this.adminToken = adminToken;
         this.bankOutage = this.directory.resolve("bank-outage");
         this.bankSlow = this.directory.resolve("bank-slow");
         this.bank = new ChildJvm("bank", List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                "dev.paygate.acquirer.bank.BankServerMain", List.of("--port=" + bankPort, "--latency=200ms",
-                "--jitter=50ms", "--outage-file=" + bankOutage, "--slow-file=" + bankSlow,
+                "dev.paygate.acquirer.bank.BankServerMain", List.of("--port=" + bankPort, "--latency=" + bankLatency,
+                "--jitter=" + bankJitter, "--outage-file=" + bankOutage, "--slow-file=" + bankSlow,
                 "--slow-latency=" + BANK_SLOW_LATENCY.toMillis() + "ms"),
                 this.directory.resolve("logs").resolve("bank.log"));
         bank.start();
         awaitBank(Duration.ofMinutes(1));
-        this.postgres = new RestartablePostgres(this.directory.resolve("postgres"), 0).start();
-        this.jdbcUrl = postgres.database("paygate");
-        this.kafka = new RestartableKafka(this.directory.resolve("kafka"), 0, 0, 12)
+        if (topology.databasePerService()) {
+            CompletableFuture.allOf(SERVICES.stream().map(s -> CompletableFuture.runAsync(() -> {
+                RestartablePostgres server = new RestartablePostgres(this.directory.resolve("postgres-" + s), 0).start();
+                server.database("paygate");
+                synchronized (databases) {
+                    databases.put(s, server);
+                }
+            })).toArray(CompletableFuture[]::new)).join();
+        } else {
+            RestartablePostgres server = new RestartablePostgres(this.directory.resolve("postgres"), 0).start();
+            server.database("paygate");
+            SERVICES.forEach(s -> databases.put(s, server));
+        }
+        this.kafka = (topology.brokers() == 1 ? new RestartableKafka(this.directory.resolve("kafka"), 0, 0, 12)
+                : RestartableKafka.cluster(this.directory.resolve("kafka"), topology.brokers(), 12))
                 .start(Topics.ALL, 12, Duration.ofMinutes(2));
-        SERVICES.forEach(s -> ports.put(s, FreePorts.pick()));
+        Map<String, List<Integer>> ports = new LinkedHashMap<>();
+        SERVICES.forEach(s -> ports.put(s, java.util.stream.IntStream.range(0, topology.instances())
+                .mapToObj(i -> FreePorts.pick()).toList()));
+        java.util.function.Function<String, String> urls = s -> ports.get(s).stream()
+                .map(p -> "http://localhost:" + p).collect(Collectors.joining(","));
         List<String> common = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrap(),
-                "--paygate.db.url=" + jdbcUrl,
-                "--paygate.db.user=" + postgres.user(),
-                "--paygate.db.password=" + postgres.password(),
+                "--paygate.kafka.replication-factor=" + kafka.replicas(),
+                "--paygate.kafka.min-insync-replicas=" + kafka.minInsync(),
                 "--spring.main.banner-mode=off",
                 "--paygate.acquirer.url=" + bankUrl()));
         common.addAll(extraArguments);
         for (String service : SERVICES) {
-            List<String> args = new ArrayList<>(common);
-            args.add("--server.port=" + ports.get(service));
-            switch (service) {
-                case "refund-service" -> args.add("--paygate.refunds.payment-url=" + url("payment-service"));
-                case "webhook-dispatcher" -> args.addAll(List.of("--paygate.webhooks.allow-http=true",
-                        "--paygate.webhooks.allow-private-addresses=true"));
-                case "gateway-api" -> args.addAll(List.of(
-                        "--paygate.gateway.payment-url=" + url("payment-service"),
-                        "--paygate.gateway.refund-url=" + url("refund-service"),
-                        "--paygate.gateway.webhook-url=" + url("webhook-dispatcher"),
-                        "--paygate.gateway.demo-api-key=" + apiKey,
-                        "--paygate.gateway.admin-token=" + adminToken));
-                default -> {
+            RestartablePostgres db = databases.get(service);
+            for (int i = 0; i < topology.instances(); i++) {
+                String name = topology.instances() == 1 ? service : service + "-" + (i + 1);
+                int port = ports.get(service).get(i);
+                List<String> args = new ArrayList<>(common);
+                // the instance's name in its Kafka client ids: which instance holds which partitions shows
+                args.addAll(List.of("--server.port=" + port, "--spring.kafka.client-id=" + name,
+                        "--paygate.db.url=" + db.jdbcUrl("paygate"),
+                        "--paygate.db.user=" + db.user(), "--paygate.db.password=" + db.password()));
+                switch (service) {
+                    case "refund-service" -> args.add("--paygate.refunds.payment-url=" + urls.apply("payment-service"));
+                    case "webhook-dispatcher" -> args.addAll(List.of("--paygate.webhooks.allow-http=true",
+                            "--paygate.webhooks.allow-private-addresses=true"));
+                    case "gateway-api" -> args.addAll(List.of(
+                            "--paygate.gateway.payment-url=" + urls.apply("payment-service"),
+                            "--paygate.gateway.refund-url=" + urls.apply("refund-service"),
+                            "--paygate.gateway.webhook-url=" + urls.apply("webhook-dispatcher"),
+                            "--paygate.gateway.demo-api-key=" + apiKey,
+                            "--paygate.gateway.admin-token=" + adminToken));
+                    default -> {
+                    }
                 }
+                // C1 only: five JVMs on two cores did better without C2 compile storms (control run: 582 vs 776 202s at 25/s)
+                instances.put(name, new Instance(service, name, port, new ChildJvm(name, List.of("-Xms256m", "-Xmx768m",
+                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dpaygate.process=" + name), MAIN.get(service),
+                        args, this.directory.resolve("logs").resolve(name + ".log"))));
             }
-            // C1 only: five JVMs on two cores did better without C2 compile storms (control run: 582 vs 776 202s at 25/s)
-            services.put(service, new ChildJvm(service, List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Dpaygate.process=" + service), MAIN.get(service), args,
-                    this.directory.resolve("logs").resolve(service + ".log")));
         }
-        CompletableFuture.allOf(SERVICES.stream()
+        CompletableFuture.allOf(instances.keySet().stream()
                 .map(s -> CompletableFuture.runAsync(() -> start(s))).toArray(CompletableFuture[]::new)).join();
     }
 
@@ -146,23 +210,60 @@ final class FaultStack implements AutoCloseable {
         }
     }
 
-    String url(String service) {
-        return "http://localhost:" + ports.get(service);
+    /** The instances of {@code service}, by name, in order. */
+    List<String> instancesOf(String service) {
+        return instances.values().stream().filter(i -> i.service().equals(service)).map(Instance::name).toList();
     }
 
-    String gatewayUrl() {
-        return url("gateway-api");
+    /** Every instance's name and process id (-1: not running), for the CPU each one used. */
+    Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        instances.forEach((name, i) -> pids.put(name, i.jvm().pid()));
+        return pids;
     }
 
-    /** SIGKILL: no shutdown hook, no graceful close of consumers, pools or transactions in flight. */
-    void kill(String service) {
-        services.get(service).kill();
+    /** The gateway instances' base URLs (a merchant's load balancer spreads requests over them). */
+    List<String> gatewayUrls() {
+        return instancesOf("gateway-api").stream().map(n -> "http://localhost:" + instances.get(n).port()).toList();
     }
 
-    /** Starts the service again on its port and waits until it reports itself healthy. */
-    void start(String service) {
-        services.get(service).start();
-        awaitHealthy(service, Duration.ofMinutes(3));
+    /** The database server {@code service} keeps its data on. */
+    RestartablePostgres postgres(String service) {
+        return databases.get(service);
+    }
+
+    /** Every database server, once. */
+    List<RestartablePostgres> databases() {
+        return databases.values().stream().distinct().toList();
+    }
+
+    /** SIGKILL to an instance (by name): no shutdown hook, no graceful close of consumers, pools or transactions. */
+    void kill(String instance) {
+        instance(instance).jvm().kill();
+    }
+
+    /** SIGTERM to an instance, as a rolling restart does: it finishes what it can and leaves its consumer groups. */
+    void stop(String instance) {
+        instance(instance).jvm().stop(Duration.ofSeconds(30));
+    }
+
+    /** SIGSTOP ({@code true}) or SIGCONT: a "zombie" that stops answering, then wakes up. */
+    void freeze(String instance, boolean frozen) {
+        instance(instance).jvm().freeze(frozen);
+    }
+
+    /** Starts the instance again on its port and waits until it reports itself healthy. */
+    void start(String instance) {
+        instance(instance).jvm().start();
+        awaitHealthy(instance, Duration.ofMinutes(5));
+    }
+
+    private Instance instance(String name) {
+        Instance instance = instances.get(name);
+        if (instance == null) {
+            throw new IllegalArgumentException("no instance " + name + " in " + instances.keySet());
+        }
+        return instance;
     }
 
     void bankDown(boolean down) {
@@ -178,7 +279,7 @@ final class FaultStack implements AutoCloseable {
     }
 
     List<Path> logs() {
-        List<Path> logs = new ArrayList<>(services.values().stream().map(ChildJvm::log).toList());
+        List<Path> logs = new ArrayList<>(instances.values().stream().map(i -> i.jvm().log()).toList());
         logs.add(bank.log());
         return logs;
     }
@@ -198,13 +299,14 @@ final class FaultStack implements AutoCloseable {
         }
     }
 
-    private void awaitHealthy(String service, Duration timeout) {
+    private void awaitHealthy(String name, Duration timeout) {
+        Instance instance = instance(name);
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest health = HttpRequest.newBuilder(URI.create(url(service) + "/actuator/health"))
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + instance.port() + "/actuator/health"))
                 .timeout(Duration.ofSeconds(2)).build();
         while (true) {
-            if (!services.get(service).alive()) {
-                throw new IllegalStateException(service + " exited; see " + services.get(service).log());
+            if (!instance.jvm().alive()) {
+                throw new IllegalStateException(name + " exited; see " + instance.jvm().log());
             }
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
@@ -217,8 +319,7 @@ final class FaultStack implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(service + " not healthy within " + timeout + "; see "
-                        + services.get(service).log());
+                throw new IllegalStateException(name + " not healthy within " + timeout + "; see " + instance.jvm().log());
             }
             LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // polling a readiness probe
         }
@@ -226,9 +327,11 @@ final class FaultStack implements AutoCloseable {
 
     @Override
     public void close() {
-        List.of("gateway-api", "webhook-dispatcher", "refund-service", "payment-service").forEach(s -> services.get(s).kill());
+        List<Instance> reversed = new ArrayList<>(instances.values());
+        java.util.Collections.reverse(reversed);
+        reversed.forEach(i -> i.jvm().kill());
         bank.kill();
         kafka.close();
-        postgres.close();
+        databases().forEach(RestartablePostgres::close);
     }
 }

@@ -29,18 +29,42 @@ import tools.jackson.databind.JsonNode;
  */
 public final class FaultSuite {
 
-    /** How long each part of a scenario lasts: {@code short} in {@code ./mvnw verify}, {@code full} by hand. */
-    record Settings(String name, double rate, int payments, long paymentAmount, Duration before, Duration down,
-                    Duration bankOutage, Duration receiverOutage, Duration after, Duration drain) {
+    /**
+     * How long each part of a scenario lasts, on which stack: {@code short} in {@code ./mvnw verify}, {@code full} by
+     * hand (one broker, one instance of each service); {@code cluster-short} in {@code ./mvnw verify} and
+     * {@code cluster} by hand ({@code ./faults --cluster}: three brokers, two instances of each service, a PostgreSQL
+     * server per service, at least 200 requests/s offered).
+     *
+     * @param freeze how long a frozen ("zombie") instance stays frozen: longer than the consumer session timeout
+     * @param only   the scenarios this setting runs (empty: all of its topology's)
+     */
+    record Settings(String name, FaultStack.Topology topology, double rate, int payments, long paymentAmount,
+                    Duration before, Duration down, Duration bankOutage, Duration receiverOutage, Duration after,
+                    Duration drain, Duration freeze, List<String> only) {
 
         static Settings of(String name) {
             return switch (name) {
-                case "short" -> new Settings("short", 10, 6, 1500, Duration.ofSeconds(2), Duration.ofSeconds(1),
-                        Duration.ofSeconds(5), Duration.ofSeconds(6), Duration.ofSeconds(3), Duration.ofSeconds(90));
-                case "full" -> new Settings("full", 15, 30, 1500, Duration.ofSeconds(20), Duration.ofSeconds(5),
-                        Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofMinutes(4));
-                default -> throw new IllegalArgumentException("mode is short or full: " + name);
+                case "short" -> new Settings("short", FaultStack.Topology.SINGLE, 10, 6, 1500, Duration.ofSeconds(2),
+                        Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(6), Duration.ofSeconds(3),
+                        Duration.ofSeconds(90), Duration.ZERO, List.of());
+                case "full" -> new Settings("full", FaultStack.Topology.SINGLE, 15, 30, 1500, Duration.ofSeconds(20),
+                        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(20),
+                        Duration.ofMinutes(4), Duration.ZERO, List.of());
+                case "cluster-short" -> new Settings("cluster-short", FaultStack.Topology.of("cluster"), 30, 30, 1500,
+                        Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(6),
+                        Duration.ofSeconds(3), Duration.ofMinutes(2), Duration.ofSeconds(15),
+                        List.of("broker-kill", "instance-kill", "zombie"));
+                case "cluster" -> new Settings("cluster", FaultStack.Topology.of("cluster"), 200, 300, 1500,
+                        Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                        Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofSeconds(25), List.of());
+                default -> throw new IllegalArgumentException("mode is short, full, cluster-short or cluster: " + name);
             };
+        }
+
+        List<Fault> faults() {
+            List<Fault> all = topology.brokers() > 1 ? CLUSTER_FAULTS : FAULTS;
+            return all.stream().filter(f -> only.isEmpty() || f.name().equals("none") || only.contains(f.name()))
+                    .toList();
         }
     }
 
@@ -69,7 +93,8 @@ public final class FaultSuite {
                     r -> r.stack().kafka.start(dev.paygate.contracts.Topics.ALL, 12, Duration.ofMinutes(2)),
                     Settings::down),
             new Fault("postgres-restart", "PostgreSQL crashed (immediate shutdown) and started again",
-                    r -> r.stack().postgres.crash(), r -> r.stack().postgres.start(), Settings::down),
+                    r -> r.stack().postgres("payment-service").crash(), r -> r.stack().postgres("payment-service").start(),
+                    Settings::down),
             new Fault("bank-timeout", "the bank does not answer: every call times out",
                     r -> r.stack().bankDown(true), r -> r.stack().bankDown(false), Settings::bankOutage),
             new Fault("webhook-500", "the merchant's webhook receiver answers 500",
@@ -91,6 +116,58 @@ public final class FaultSuite {
                     // one payment's bank calls run one after another: many payments make many calls at once
                     Settings::down, 20, 200));
 
+    /** The faults of a cluster: each hits one part of it, the rest must carry on. */
+    static final List<Fault> CLUSTER_FAULTS = List.of(
+            new Fault("none", "no fault: the control run", r -> { }, r -> { }, s -> Duration.ZERO),
+            new Fault("broker-kill", "the broker leading the busiest partitions killed (SIGKILL), started again",
+                    r -> {
+                        int leader = r.stack().kafka.busiestLeader(dev.paygate.contracts.Topics.ALL, Duration.ofSeconds(30));
+                        log("killing broker " + leader + ", the busiest leader");
+                        r.stack().kafka.kill(leader);
+                    },
+                    r -> restartDeadBrokers(r.stack()), Settings::down),
+            new Fault("broker-rolling", "a rolling restart of the three brokers (SIGTERM, start, wait until in sync)",
+                    r -> {
+                        for (int node = 1; node <= r.stack().kafka.size(); node++) {
+                            r.stack().kafka.stop(node);
+                            r.stack().kafka.start(node, Duration.ofMinutes(3));
+                        }
+                    }, r -> { }, s -> Duration.ZERO),
+            new Fault("instance-kill", "one instance of every service killed (SIGKILL) at once, started again",
+                    r -> FaultStack.SERVICES.forEach(s -> r.stack().kill(r.stack().instancesOf(s).get(0))),
+                    r -> FaultStack.SERVICES.forEach(s -> r.stack().start(r.stack().instancesOf(s).get(0))),
+                    Settings::down),
+            new Fault("service-rolling", "a rolling restart of every instance of every service (SIGTERM, start, healthy)",
+                    r -> FaultStack.SERVICES.forEach(s -> r.stack().instancesOf(s).forEach(i -> {
+                        r.stack().stop(i);
+                        r.stack().start(i);
+                    })), r -> { }, s -> Duration.ZERO),
+            new Fault("postgres-crash", "refund-service's PostgreSQL crashed (immediate shutdown), started again",
+                    r -> r.stack().postgres("refund-service").crash(), r -> r.stack().postgres("refund-service").start(),
+                    Settings::down),
+            new Fault("bank-down", "the bank does not answer: every call times out",
+                    r -> r.stack().bankDown(true), r -> r.stack().bankDown(false), Settings::bankOutage),
+            new Fault("receiver-slow-then-failing", "the webhook receiver answers after 5 s, then answers 500",
+                    r -> {
+                        r.sink().latency = Duration.ofSeconds(5);
+                        pause(r.settings().receiverOutage().dividedBy(2));
+                        r.sink().latency = Duration.ZERO;
+                        r.sink().failing = true;
+                    },
+                    r -> r.sink().failing = false, s -> s.receiverOutage().dividedBy(2)),
+            new Fault("zombie", "refund-service-1 frozen (SIGSTOP) beyond the consumer session timeout, then woken"
+                    + " (SIGCONT): its partitions moved on, it must not commit stale work",
+                    r -> r.stack().freeze(r.stack().instancesOf("refund-service").get(0), true),
+                    r -> r.stack().freeze(r.stack().instancesOf("refund-service").get(0), false), Settings::freeze));
+
+    private static void restartDeadBrokers(FaultStack stack) {
+        for (int node = 1; node <= stack.kafka.size(); node++) {
+            if (!stack.kafka.alive(node)) {
+                stack.kafka.start(node, Duration.ofMinutes(3));
+            }
+        }
+    }
+
     private static void awaitBankCallsInFlight(FaultStack stack, int calls, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         int now;
@@ -111,7 +188,8 @@ public final class FaultSuite {
     /** One scenario's figures; the zero columns must be zero. */
     record Row(String scenario, long requests, long accepted, long retried, long unresolved, long lost, long duplicated,
                long overRefunds, long unexpected5xx, long unavailable5xx, long eventsMissing, long webhooksMissing,
-               long bankMismatches, double recoverySeconds, List<String> examples) {
+               long bankMismatches, double recoverySeconds, double ratePerSecondBefore, double ratePerSecondDuring,
+               List<String> examples) {
 
         boolean clean() {
             return unresolved == 0 && lost == 0 && duplicated == 0 && overRefunds == 0 && unexpected5xx == 0
@@ -126,7 +204,7 @@ public final class FaultSuite {
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.of(args.length > 0 ? args[0] : "full");
         List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
-        List<Row> rows = run(settings, only, Path.of("target", "faults"));
+        List<Row> rows = run(settings, only, Path.of("target", "faults-" + settings.name()));
         System.out.println(table(settings, rows));
         System.exit(rows.stream().allMatch(Row::clean) ? 0 : 1);
     }
@@ -143,11 +221,14 @@ public final class FaultSuite {
                 "--paygate.refunds.pending-age=5s",
                 "--paygate.gateway.auth-failure-limit=1000000");
         List<Row> rows = new ArrayList<>();
-        log("starting PostgreSQL, Kafka and the four services in their own processes under " + directory);
-        try (FaultStack stack = new FaultStack(directory, apiKey, "faults-admin-" + Ids.randomBase58(8), tuning);
+        log("starting " + settings.topology().describe() + ", in their own processes under " + directory);
+        long starting = System.nanoTime();
+        try (FaultStack stack = new FaultStack(settings.topology(), directory, apiKey,
+                "faults-admin-" + Ids.randomBase58(8), tuning, "200ms", "50ms");
              WebhookSink sink = new WebhookSink();
              EventLog events = new EventLog(stack.kafka.bootstrap())) {
-            Api api = new Api(stack.gatewayUrl(), apiKey);
+            log("started in " + (System.nanoTime() - starting) / 1_000_000_000 + " s");
+            Api api = new Api(stack.gatewayUrls(), apiKey);
             awaitChain(api);
             JsonNode endpoint = PaygateJson.wire().readTree(api.post("/api2/webhook-endpoints", "{\"url\": \""
                     + sink.url() + "\", \"enabledEvents\": [\"refund.updated\", \"payment.canceled\", \"session.expired\"],"
@@ -155,12 +236,12 @@ public final class FaultSuite {
             if (!endpoint.has("id")) {
                 throw new IllegalStateException("could not register the webhook endpoint: " + endpoint);
             }
-            if (settings.name().equals("full")) {
+            if (settings.name().equals("full") || settings.name().equals("cluster")) {
                 // fresh JVMs answer slowly at first (class loading, JIT): a round of load that is not reported
                 log("warm-up: one control round, not reported");
-                scenario(new Run(stack, sink, settings), api, events, FAULTS.get(0));
+                scenario(new Run(stack, sink, settings), api, events, settings.faults().get(0));
             }
-            for (Fault fault : FAULTS) {
+            for (Fault fault : settings.faults()) {
                 if (!only.isEmpty() && !only.contains(fault.name())) {
                     continue;
                 }
@@ -183,18 +264,21 @@ public final class FaultSuite {
         CompletableFuture<Void> running = CompletableFuture.runAsync(
                 () -> load.run(0, Duration.ofHours(1).toNanos()), java.util.concurrent.Executors.newSingleThreadExecutor(
                         Api.daemon("fault-load")));
+        long loadStart = System.nanoTime();
         pause(s.before());
+        long faultStart = System.nanoTime();
         fault.inject().accept(run);
         pause(fault.hold().apply(s));
         long faultEnd = System.nanoTime(); // the restart begins, the bank or the receiver is back
         fault.remove().accept(run);
+        long undone = System.nanoTime();
         pause(s.after());
         load.stop();
         running.join();
 
         Set<String> resent = ConcurrentHashMap.newKeySet();
         AtomicLong unresolved = new AtomicLong();
-        Set<String> retried = retryFailed(api, load, Duration.ofMinutes(2), resent, unresolved);
+        Set<String> retried = retryFailed(api, load, Duration.ofMinutes(3), resent, unresolved);
         Reconciliation result = null;
         long deadline = System.nanoTime() + s.drain().toNanos();
         while (true) {
@@ -219,7 +303,9 @@ public final class FaultSuite {
         return new Row(fault.name(), requests, load.accepted.size(), retried.size(), unresolved.get(), result.lost,
                 result.duplicated,
                 result.overRefunds, unexpected, unavailable, result.eventsMissing, result.webhooksMissing,
-                result.bankMismatches, recovery(load, run.sink(), resent, faultEnd), examples);
+                result.bankMismatches, recovery(load, run.sink(), resent, faultEnd),
+                acceptedPerSecond(load, loadStart + Duration.ofSeconds(2).toNanos(), faultStart),
+                acceptedPerSecond(load, faultStart, undone), examples);
     }
 
     /**
@@ -230,45 +316,57 @@ public final class FaultSuite {
                                            AtomicLong unresolved) {
         Set<String> completed = ConcurrentHashMap.newKeySet();
         long deadline = System.nanoTime() + limit.toNanos();
+        // thousands may fail at 200 requests/s: they are sent again side by side, each until it has a final answer
+        java.util.concurrent.ExecutorService retrying = java.util.concurrent.Executors.newFixedThreadPool(32,
+                Api.daemon("fault-retry"));
+        List<CompletableFuture<Void>> all = new ArrayList<>();
         for (Load.Retry r : load.failed) {
-            while (true) {
-                Api.Answer answer;
-                try {
-                    answer = api.post(r.path(), r.body(), r.key()).join();
-                } catch (RuntimeException noAnswer) {
-                    answer = null;
-                }
-                // a 202 is not final either: the key answers 409 idempotency_key_in_use until the change is done
-                boolean again = answer == null || answer.status() >= 500 || answer.status() == 202
-                        || (answer.status() == 409 && answer.body().contains("idempotency_key_in_use"));
-                if (!again) {
-                    if (answer.ok()) {
-                        String id = PaygateJson.wire().readTree(answer.body()).get("id").asString();
-                        long now = System.nanoTime();
-                        if (r.kind().endsWith(":create")) {
-                            load.created.add(id);
-                        } else {
-                            // a 202 resolved now was sent during the load: it counts with the changes begun before
-                            long started = r.late() ? 0 : now;
-                            load.accepted.put(id, new Load.Accepted(r.kind(), id, r.paymentId(), r.amount(), started, now,
-                                    false));
-                            completed.add(id);
-                            if (!r.late()) {
-                                resent.add(id); // it took effect only now: no part of the recovery
-                            }
+            all.add(CompletableFuture.runAsync(() -> retry(api, load, r, deadline, limit, resent, unresolved, completed),
+                    retrying));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        retrying.shutdown();
+        return completed;
+    }
+
+    private static void retry(Api api, Load load, Load.Retry r, long deadline, Duration limit, Set<String> resent,
+                              AtomicLong unresolved, Set<String> completed) {
+        while (true) {
+            Api.Answer answer;
+            try {
+                answer = api.post(r.path(), r.body(), r.key()).join();
+            } catch (RuntimeException noAnswer) {
+                answer = null;
+            }
+            // a 202 is not final either: the key answers 409 idempotency_key_in_use until the change is done
+            boolean again = answer == null || answer.status() >= 500 || answer.status() == 202
+                    || (answer.status() == 409 && answer.body().contains("idempotency_key_in_use"));
+            if (!again) {
+                if (answer.ok()) {
+                    String id = PaygateJson.wire().readTree(answer.body()).get("id").asString();
+                    long now = System.nanoTime();
+                    if (r.kind().endsWith(":create")) {
+                        load.created.add(id);
+                    } else {
+                        // a 202 resolved now was sent during the load: it counts with the changes begun before
+                        long started = r.late() ? 0 : now;
+                        load.accepted.put(id, new Load.Accepted(r.kind(), id, r.paymentId(), r.amount(), started, now,
+                                false));
+                        completed.add(id);
+                        if (!r.late()) {
+                            resent.add(id); // it took effect only now: no part of the recovery
                         }
                     }
-                    break;
                 }
-                if (System.nanoTime() > deadline) {
-                    log("no final answer for " + r + " within " + limit);
-                    unresolved.incrementAndGet();
-                    break;
-                }
-                pause(Duration.ofMillis(500));
+                break;
             }
+            if (System.nanoTime() > deadline) {
+                log("no final answer for " + r + " within " + limit);
+                unresolved.incrementAndGet();
+                break;
+            }
+            pause(Duration.ofMillis(500));
         }
-        return completed;
     }
 
     static final class Reconciliation {
@@ -495,6 +593,15 @@ public final class FaultSuite {
         return (recovered - faultEnd) / 1e9;
     }
 
+    /** Changes accepted per second with their answer between {@code from} and {@code until}; NaN for no window. */
+    private static double acceptedPerSecond(Load load, long from, long until) {
+        if (until - from < 1_000_000_000L) {
+            return Double.NaN;
+        }
+        long n = load.accepted.values().stream().filter(a -> a.answeredAt() >= from && a.answeredAt() < until).count();
+        return n / ((until - from) / 1e9);
+    }
+
     /** Until the chain answers: a session created and expired through the API. */
     private static void awaitChain(Api api) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -519,17 +626,19 @@ public final class FaultSuite {
 
     static String table(Settings settings, List<Row> rows) {
         StringBuilder t = new StringBuilder();
-        t.append(String.format("%nfault suite (%s): %.0f requests/s offered (70%% refunds, 15%% cancels, 15%% expiries), "
-                + "fault after %d s, load %d s after it is undone%n%n", settings.name(), settings.rate(),
-                settings.before().toSeconds(), settings.after().toSeconds()));
+        t.append(String.format("%nfault suite (%s: %s): %.0f requests/s offered (70%% refunds, 15%% cancels, 15%% expiries), "
+                + "fault after %d s, load %d s after it is undone%n%n", settings.name(), settings.topology().describe(),
+                settings.rate(), settings.before().toSeconds(), settings.after().toSeconds()));
         t.append("| scenario | requests | accepted | final answer by retry | unresolved | lost | duplicated | over-refunds"
-                + " | 5xx | 503 / no answer (retried) | events missing | webhooks missing | bank ≠ ledger | recovered in |\n");
-        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + " | 5xx | 503 / no answer (retried) | events missing | webhooks missing | bank ≠ ledger"
+                + " | accepted/s before / during | recovered in |\n");
+        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row r : rows) {
-            t.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %.1f s |%n",
+            t.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s / %s | %.1f s |%n",
                     r.scenario(), r.requests(), r.accepted(), r.retried(), r.unresolved(), r.lost(), r.duplicated(),
                     r.overRefunds(), r.unexpected5xx(), r.unavailable5xx(), r.eventsMissing(), r.webhooksMissing(),
-                    r.bankMismatches(), r.recoverySeconds()));
+                    r.bankMismatches(), rate(r.ratePerSecondBefore()), rate(r.ratePerSecondDuring()),
+                    r.recoverySeconds()));
         }
         for (Row r : rows) {
             if (!r.examples().isEmpty()) {
@@ -539,11 +648,15 @@ public final class FaultSuite {
         return t.append('\n').toString();
     }
 
+    private static String rate(double perSecond) {
+        return Double.isNaN(perSecond) ? "–" : String.format("%.0f", perSecond);
+    }
+
     private static void pause(Duration d) {
         LockSupport.parkNanos(d.toNanos()); // the scenario's timeline (load keeps running), not waiting for an outcome
     }
 
-    private static void deleteRecursively(Path directory) throws java.io.IOException {
+    static void deleteRecursively(Path directory) throws java.io.IOException {
         if (Files.exists(directory)) {
             try (var paths = Files.walk(directory)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -18,6 +18,10 @@ public final class Report {
     private final Map<String, Object> work = new LinkedHashMap<>();
     /** A soak run's table ({@link Soak#table()}), or null. */
     String soak;
+    /** A stack in processes of its own: CPU seconds per process in the window ({@link ClusterWatch#stop()}), or null. */
+    Map<String, Double> processCpu;
+    /** Consumer group → instance → partitions it held at the end ({@link ClusterWatch#assignment}), or null. */
+    Map<String, Map<String, Integer>> assignment;
     /** CPU and bank figures of the measured window ({@link BankWatch#stop()}), or null. */
     Map<String, Object> bank;
 
@@ -182,6 +186,14 @@ public final class Report {
         if (bank != null) {
             all.put("resources", resources());
         }
+        if (processCpu != null) {
+            Map<String, Object> processes = new LinkedHashMap<>();
+            double completed = completedPerSecond * config.duration().toSeconds();
+            processCpu.forEach((name, seconds) -> processes.put(name, Map.of("cpuSeconds", round(seconds),
+                    "cpuMsPerCompleted", completed > 0 ? round(seconds * 1000 / completed) : 0)));
+            all.put("processes", processes);
+            all.put("partitions", assignment);
+        }
         all.put("correctness", correctness);
         return PaygateJson.wire().writerWithDefaultPrettyPrinter().writeValueAsString(all);
     }
@@ -231,6 +243,9 @@ public final class Report {
                     config.bankLatency().toMillis(), config.bankJitter().toMillis(), bank.get("bankCallsExecuted"),
                     bank.get("bankCallsInFlightMean"), bank.get("bankCallsInFlightMax")));
         }
+        if (processCpu != null) {
+            t.append(processes());
+        }
         t.append(String.format("errors         %s; answered 202 (late): %s%n", chain.get("errors"),
                 chain.get("answeredLate202")));
         t.append(String.format("webhooks       %s received, %s redeliveries (same webhook-id)%n",
@@ -239,6 +254,28 @@ public final class Report {
         if (soak != null) {
             t.append(soak);
         }
+        return t.toString();
+    }
+
+    /** Each process's CPU in the window and per refund completed in it; each instance's partitions. */
+    private String processes() {
+        StringBuilder t = new StringBuilder();
+        double completed = completedPerSecond * config.duration().toSeconds();
+        t.append(String.format("CPU per process in the window (%.0f refunds completed): seconds, ms per completed refund%n",
+                completed));
+        double total = 0;
+        Map<String, Double> perService = new TreeMap<>();
+        for (Map.Entry<String, Double> e : processCpu.entrySet()) {
+            t.append(String.format("  %-26s %8.1f s %8.2f ms%n", e.getKey(), e.getValue(),
+                    completed > 0 ? e.getValue() * 1000 / completed : 0));
+            total += e.getValue();
+            perService.merge(e.getKey().replaceAll("-\\d+$", ""), e.getValue(), Double::sum);
+        }
+        t.append(String.format("  %-26s %8.1f s %8.2f ms%n", "all processes", total, completed > 0 ? total * 1000 / completed : 0));
+        t.append("  by service (instances added): ");
+        perService.forEach((k, v) -> t.append(String.format("%s %.2f ms; ", k, completed > 0 ? v * 1000 / completed : 0)));
+        t.append(String.format("%npartitions held per instance at the end, by consumer group:%n"));
+        ClusterWatch.lines(assignment).forEach(l -> t.append(l).append('\n'));
         return t.toString();
     }
 

@@ -36,6 +36,8 @@ final class WebhookSink implements AutoCloseable {
     /** While true the receiver is "down": it answers 500 to every webhook and remembers nothing. */
     volatile boolean failing;
     final AtomicLong refused = new AtomicLong();
+    /** How long the receiver takes to answer; the fault suite makes it slow for a while. */
+    volatile java.time.Duration latency;
 
     private final java.util.concurrent.ScheduledExecutorService later =
             Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-sink-later"));
@@ -46,6 +48,7 @@ final class WebhookSink implements AutoCloseable {
 
     /** A receiver that answers each webhook {@code latency} after it arrived, holding no thread meanwhile. */
     WebhookSink(java.time.Duration latency) throws IOException {
+        this.latency = latency;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         server.createContext("/", exchange -> {
             long now = System.nanoTime();
@@ -68,10 +71,11 @@ final class WebhookSink implements AutoCloseable {
                     // the dispatcher gave up waiting: it delivers again, and the redelivery is counted then
                 }
             };
-            if (latency.isZero()) {
+            java.time.Duration delay = this.latency;
+            if (delay.isZero()) {
                 answer.run();
             } else {
-                later.schedule(answer, latency.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                later.schedule(answer, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         });
         server.setExecutor(executor);

@@ -5,19 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every fault scenario (README "Reliability"), short: a few seconds of load around each fault, then the whole
  * reconciliation, which must find nothing lost, duplicated or over-refunded, no unexpected 5xx, no event or webhook
- * missing. {@code -Dpaygate.faults=full} runs the long version (that is what {@code ./faults} does).
+ * missing — on one broker with one instance of each service ({@code short}), and on a three-broker cluster with two
+ * instances of each service and a PostgreSQL server per service ({@code cluster-short}: a broker, an instance of every
+ * service and a frozen "zombie" instance). {@code -Dpaygate.faults=full} or {@code cluster} runs a long version
+ * (that is what {@code ./faults} does).
  */
 class FaultSuiteIT {
 
-    @Test
-    void everyScenarioReconcilesWithNothingLostDuplicatedOrMissing() throws Exception {
-        FaultSuite.Settings settings = FaultSuite.Settings.of(System.getProperty("paygate.faults", "short"));
-        Path directory = Path.of("target", "faults");
+    static List<String> modes() {
+        return List.of(System.getProperty("paygate.faults", "short,cluster-short").split(","));
+    }
+
+    @ParameterizedTest
+    @MethodSource("modes")
+    void everyScenarioReconcilesWithNothingLostDuplicatedOrMissing(String mode) throws Exception {
+        FaultSuite.Settings settings = FaultSuite.Settings.of(mode);
+        Path directory = Path.of("target", "faults-" + settings.name());
 
         // -Dpaygate.faults.only=a,b runs those scenarios alone (while working on one)
         List<String> only = System.getProperty("paygate.faults.only", "").isBlank() ? List.of()
@@ -28,7 +37,7 @@ class FaultSuiteIT {
         System.out.println(table);
         Files.writeString(directory.resolve("report-" + settings.name() + ".md"), table);
         assertThat(rows).extracting(FaultSuite.Row::scenario).containsExactlyElementsOf(
-                FaultSuite.FAULTS.stream().map(FaultSuite.Fault::name).filter(n -> only.isEmpty() || only.contains(n))
+                settings.faults().stream().map(FaultSuite.Fault::name).filter(n -> only.isEmpty() || only.contains(n))
                         .toList());
         assertThat(rows).as(table).allMatch(FaultSuite.Row::clean);
         assertThat(rows).as("the load was accepted in every scenario").allMatch(r -> r.accepted() > 0);

@@ -91,6 +91,55 @@ public final class ChildJvm implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The running process's id (for its CPU time in {@code /proc}); -1 when it is not running. */
+    public synchronized long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
+    /**
+     * SIGTERM, as an operator's restart does: the JVM runs its shutdown hooks (consumers leave their groups, pools
+     * close); SIGKILL after {@code grace}. Waits until the process is gone.
+     */
+    public synchronized void stop(Duration grace) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                return;
+            }
+            RUNNING.remove(this);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * SIGSTOP ({@code true}) or SIGCONT ({@code false}): the process is frozen — no thread runs, no heartbeat, no
+     * socket is closed — and later wakes up as if no time had passed, the way a long GC pause or a VM migration
+     * looks to the rest of the cluster.
+     */
+    public synchronized void freeze(boolean frozen) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        try {
+            int exit = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid()))
+                    .inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill " + (frozen ? "-STOP " : "-CONT ") + process.pid() + " exited " + exit);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot signal " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** SIGKILL, and waits until the process is gone (its ports and files are free again). */
     public synchronized void kill() {
         if (process == null) {

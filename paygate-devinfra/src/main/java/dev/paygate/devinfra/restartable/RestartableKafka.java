@@ -181,6 +181,11 @@ public final class RestartableKafka implements AutoCloseable {
         nodes.get(id - 1).kill();
     }
 
+    /** SIGTERM to node {@code id}: a controlled shutdown (its leaderships move first), as a rolling restart does. */
+    public void stop(int id) {
+        nodes.get(id - 1).stop(Duration.ofMinutes(1));
+    }
+
     /**
      * Starts node {@code id} again and waits until it is back in the cluster and has caught up: every partition has
      * all its replicas in sync again (what an operator waits for before restarting the next node).
@@ -198,6 +203,11 @@ public final class RestartableKafka implements AutoCloseable {
 
     public boolean alive(int id) {
         return nodes.get(id - 1).alive();
+    }
+
+    /** Each node's process id (-1: not running), in node order. */
+    public List<Long> pids() {
+        return nodes.stream().map(ChildJvm::pid).toList();
     }
 
     public List<Path> logs() {

@@ -116,7 +116,8 @@ public final class RestartablePostgres implements AutoCloseable {
         server = null;
     }
 
-    private long postmasterPid() {
+    /** The postmaster's process id (its backends are its children). */
+    public long postmasterPid() {
         try {
             return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
         } catch (IOException e) {
