@@ -21,7 +21,8 @@ import org.apache.kafka.clients.admin.MemberDescription;
 
 /**
  * What the measured window cost each process of a stack in processes of its own ({@link FaultStack}): the CPU time
- * of every service instance, broker, PostgreSQL server (its postmaster and backends) and the bank, read from
+ * of every service instance, broker, PostgreSQL server (its postmaster and backends) and the bank (a remote system:
+ * not Paygate's cost, shown apart), read from
  * {@code /proc}; and, at the end, which instance holds how many partitions of each consumer group. Starts measuring
  * after the warm-up.
  */
@@ -67,6 +68,7 @@ final class ClusterWatch {
             ticks.put(name, ticksOf(postmaster) + ProcessHandle.of(postmaster).stream()
                     .flatMap(ProcessHandle::descendants).mapToLong(p -> ticksOf(p.pid())).sum());
         }
+        ticks.put("bank", ticksOf(stack.bankPid()));
         return ticks;
     }
 

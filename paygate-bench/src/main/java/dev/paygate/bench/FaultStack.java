@@ -222,6 +222,11 @@ final class FaultStack implements AutoCloseable {
         return pids;
     }
 
+    /** The bank's process id. */
+    long bankPid() {
+        return bank.pid();
+    }
+
     /** The gateway instances' base URLs (a merchant's load balancer spreads requests over them). */
     List<String> gatewayUrls() {
         return instancesOf("gateway-api").stream().map(n -> "http://localhost:" + instances.get(n).port()).toList();
