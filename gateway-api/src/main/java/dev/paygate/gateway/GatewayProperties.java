@@ -2,15 +2,17 @@ package dev.paygate.gateway;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** {@code paygate.gateway.*} */
 @ConfigurationProperties("paygate.gateway")
 public class GatewayProperties {
 
-    private URI paymentUrl = URI.create("http://localhost:8081");
-    private URI refundUrl = URI.create("http://localhost:8082");
-    private URI webhookUrl = URI.create("http://localhost:8083");
+    /** Where the owners' internal APIs are: a base URL each, or several instances' (see ServiceInstances). */
+    private List<URI> paymentUrl = List.of(URI.create("http://localhost:8081"));
+    private List<URI> refundUrl = List.of(URI.create("http://localhost:8082"));
+    private List<URI> webhookUrl = List.of(URI.create("http://localhost:8083"));
     /** How long a state change may take before the API answers 202 with the resource as last known. */
     private Duration replyTimeout = Duration.ofSeconds(5);
     /** When set, a demo merchant with this API key exists (the standalone launcher sets it). */
@@ -73,27 +75,27 @@ public class GatewayProperties {
         this.authFailureWindow = authFailureWindow;
     }
 
-    public URI getPaymentUrl() {
+    public List<URI> getPaymentUrl() {
         return paymentUrl;
     }
 
-    public void setPaymentUrl(URI paymentUrl) {
+    public void setPaymentUrl(List<URI> paymentUrl) {
         this.paymentUrl = paymentUrl;
     }
 
-    public URI getRefundUrl() {
+    public List<URI> getRefundUrl() {
         return refundUrl;
     }
 
-    public void setRefundUrl(URI refundUrl) {
+    public void setRefundUrl(List<URI> refundUrl) {
         this.refundUrl = refundUrl;
     }
 
-    public URI getWebhookUrl() {
+    public List<URI> getWebhookUrl() {
         return webhookUrl;
     }
 
-    public void setWebhookUrl(URI webhookUrl) {
+    public void setWebhookUrl(List<URI> webhookUrl) {
         this.webhookUrl = webhookUrl;
     }
 

@@ -6,6 +6,7 @@ import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.gateway.GatewayProperties;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.read.PaymentServiceClient;
+import dev.paygate.support.http.ServiceInstances;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,8 +67,8 @@ public class ConsoleController {
         this.access = access;
         this.events = events;
         this.properties = properties;
-        this.refunds = builder.clone().baseUrl(properties.getRefundUrl().toString()).build();
-        this.dispatcher = builder.clone().baseUrl(properties.getWebhookUrl().toString()).build();
+        this.refunds = ServiceInstances.client(builder, properties.getRefundUrl());
+        this.dispatcher = ServiceInstances.client(builder, properties.getWebhookUrl());
     }
 
     // ---- the page ----

@@ -2,6 +2,7 @@ package dev.paygate.gateway.read;
 
 import dev.paygate.gateway.GatewayProperties;
 import dev.paygate.gateway.error.ApiException;
+import dev.paygate.support.http.ServiceInstances;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -17,8 +18,8 @@ public class PaymentServiceClient {
     private final WebClient refunds;
 
     public PaymentServiceClient(WebClient.Builder builder, GatewayProperties properties) {
-        this.client = builder.baseUrl(properties.getPaymentUrl().toString()).build();
-        this.refunds = builder.baseUrl(properties.getRefundUrl().toString()).build();
+        this.client = ServiceInstances.client(builder, properties.getPaymentUrl());
+        this.refunds = ServiceInstances.client(builder, properties.getRefundUrl());
     }
 
     /** The refund as JSON, as refund-service renders it. */

@@ -8,6 +8,7 @@ import dev.paygate.gateway.docs.Idempotent;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.read.PaymentServiceClient;
+import dev.paygate.support.http.ServiceInstances;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -39,7 +40,7 @@ public class WebhookEndpointController {
 
     public WebhookEndpointController(WebClient.Builder builder, GatewayProperties properties,
                                      IdempotentRequests idempotent) {
-        this.dispatcher = builder.baseUrl(properties.getWebhookUrl().toString()).build();
+        this.dispatcher = ServiceInstances.client(builder, properties.getWebhookUrl());
         this.idempotent = idempotent;
     }
 

@@ -2,6 +2,7 @@ package dev.paygate.refund.bank;
 
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.refund.store.PaymentMirror;
+import dev.paygate.support.http.ServiceInstances;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -12,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Asks payment-service, the owner, about a payment this service has not heard of (its capture may still be on
  * its way on the topic), and records the answer, so a refund is never refused wrongly. Empty when the payment
- * doesn't exist or belongs to another merchant.
+ * doesn't exist or belongs to another merchant. {@code paygate.refunds.payment-url} may list several instances.
  */
 @Component
 public class PaymentLookup {
@@ -22,7 +23,7 @@ public class PaymentLookup {
 
     public PaymentLookup(WebClient.Builder builder, @Value("${paygate.refunds.payment-url}") String paymentUrl,
                          PaymentMirror mirror) {
-        this.payments = builder.baseUrl(paymentUrl).build();
+        this.payments = ServiceInstances.client(builder, paymentUrl);
         this.mirror = mirror;
     }
 
