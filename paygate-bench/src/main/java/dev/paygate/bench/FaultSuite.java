@@ -304,7 +304,9 @@ public final class FaultSuite {
                 result.duplicated,
                 result.overRefunds, unexpected, unavailable, result.eventsMissing, result.webhooksMissing,
                 result.bankMismatches, recovery(load, run.sink(), resent, faultEnd),
-                acceptedPerSecond(load, loadStart + Duration.ofSeconds(2).toNanos(), faultStart),
+                // before: after the load's first moments (half the time before the fault, at most 5 s)
+                acceptedPerSecond(load, loadStart + Math.min(s.before().toNanos() / 2, Duration.ofSeconds(5).toNanos()),
+                        faultStart),
                 acceptedPerSecond(load, faultStart, undone), examples);
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
@@ -83,7 +84,10 @@ public class KafkaDurabilityCheck implements ApplicationListener<ApplicationRead
             problems.add("min.insync.replicas " + minInsync + " is more than the replication factor " + replicas
                     + ": no write could ever succeed");
         }
-        int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+        // every registered broker, fenced ones included: a broker that is down for a restart is still part of the
+        // cluster, and a service starting meanwhile must not refuse to run
+        int brokers = admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true)).nodes()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
         if (replicas > brokers) {
             problems.add("replication factor " + replicas + " but the cluster has " + brokers + " broker(s)");
         }
