@@ -210,6 +210,10 @@ final class FaultStack implements AutoCloseable {
         }
     }
 
+    Topology topology() {
+        return topology;
+    }
+
     /** The instances of {@code service}, by name, in order. */
     List<String> instancesOf(String service) {
         return instances.values().stream().filter(i -> i.service().equals(service)).map(Instance::name).toList();

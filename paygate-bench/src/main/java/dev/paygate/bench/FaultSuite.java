@@ -42,7 +42,17 @@ public final class FaultSuite {
                     Duration before, Duration down, Duration bankOutage, Duration receiverOutage, Duration after,
                     Duration drain, Duration freeze, List<String> only) {
 
+        /** {@code -Dpaygate.faults.rate=N} offers N requests/s instead of the mode's rate. */
         static Settings of(String name) {
+            Settings settings = byName(name);
+            String rate = System.getProperty("paygate.faults.rate", "");
+            return rate.isBlank() ? settings : new Settings(settings.name(), settings.topology(), Double.parseDouble(rate),
+                    settings.payments(), settings.paymentAmount(), settings.before(), settings.down(),
+                    settings.bankOutage(), settings.receiverOutage(), settings.after(), settings.drain(), settings.freeze(),
+                    settings.only());
+        }
+
+        private static Settings byName(String name) {
             return switch (name) {
                 case "short" -> new Settings("short", FaultStack.Topology.SINGLE, 10, 6, 1500, Duration.ofSeconds(2),
                         Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(6), Duration.ofSeconds(3),
@@ -55,8 +65,8 @@ public final class FaultSuite {
                         Duration.ofSeconds(3), Duration.ofMinutes(2), Duration.ofSeconds(15),
                         List.of("broker-kill", "instance-kill", "zombie"));
                 case "cluster" -> new Settings("cluster", FaultStack.Topology.of("cluster"), 200, 300, 1500,
-                        Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
-                        Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofSeconds(25), List.of());
+                        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                        Duration.ofSeconds(15), Duration.ofMinutes(6), Duration.ofSeconds(25), List.of());
                 default -> throw new IllegalArgumentException("mode is short, full, cluster-short or cluster: " + name);
             };
         }
@@ -135,13 +145,23 @@ public final class FaultSuite {
                     }, r -> { }, s -> Duration.ZERO),
             new Fault("instance-kill", "one instance of every service killed (SIGKILL) at once, started again",
                     r -> FaultStack.SERVICES.forEach(s -> r.stack().kill(r.stack().instancesOf(s).get(0))),
-                    r -> FaultStack.SERVICES.forEach(s -> r.stack().start(r.stack().instancesOf(s).get(0))),
+                    // started again side by side, as an orchestrator restarts what died
+                    r -> CompletableFuture.allOf(FaultStack.SERVICES.stream().map(s -> CompletableFuture.runAsync(
+                            () -> r.stack().start(r.stack().instancesOf(s).get(0)))).toArray(CompletableFuture[]::new))
+                            .join(),
                     Settings::down),
-            new Fault("service-rolling", "a rolling restart of every instance of every service (SIGTERM, start, healthy)",
-                    r -> FaultStack.SERVICES.forEach(s -> r.stack().instancesOf(s).forEach(i -> {
-                        r.stack().stop(i);
-                        r.stack().start(i);
-                    })), r -> { }, s -> Duration.ZERO),
+            new Fault("service-rolling", "a rolling restart of every service: the first instance of each stopped (SIGTERM)"
+                    + " and started until healthy, then the second",
+                    r -> {
+                        for (int i = 0; i < r.stack().topology().instances(); i++) {
+                            int n = i;
+                            CompletableFuture.allOf(FaultStack.SERVICES.stream().map(s -> CompletableFuture.runAsync(() -> {
+                                String instance = r.stack().instancesOf(s).get(n);
+                                r.stack().stop(instance);
+                                r.stack().start(instance);
+                            })).toArray(CompletableFuture[]::new)).join();
+                        }
+                    }, r -> { }, s -> Duration.ZERO),
             new Fault("postgres-crash", "refund-service's PostgreSQL crashed (immediate shutdown), started again",
                     r -> r.stack().postgres("refund-service").crash(), r -> r.stack().postgres("refund-service").start(),
                     Settings::down),
@@ -278,7 +298,8 @@ public final class FaultSuite {
 
         Set<String> resent = ConcurrentHashMap.newKeySet();
         AtomicLong unresolved = new AtomicLong();
-        Set<String> retried = retryFailed(api, load, Duration.ofMinutes(3), resent, unresolved);
+        Duration retryLimit = s.drain().compareTo(Duration.ofMinutes(3)) > 0 ? s.drain() : Duration.ofMinutes(3);
+        Set<String> retried = retryFailed(api, load, retryLimit, resent, unresolved);
         Reconciliation result = null;
         long deadline = System.nanoTime() + s.drain().toNanos();
         while (true) {
