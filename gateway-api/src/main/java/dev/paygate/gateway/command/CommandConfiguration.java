@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -32,6 +33,11 @@ public class CommandConfiguration {
         container.getContainerProperties().getKafkaConsumerProperties()
                 .setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         container.setAutoStartup(false);
+        // stopped only after the web server's graceful shutdown has let the requests in flight finish: they wait for
+        // their replies here. At the listener containers' own phase it stopped first, and the template with it (it
+        // depends on the container), so a rolling restart answered the requests still arriving 500 "Template has
+        // not been started" and left those in flight without their replies.
+        container.setPhase(WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE - 1);
         return container;
     }
 
