@@ -85,6 +85,14 @@ class HostedPagePaymentIT {
     /** Tabs into the form and types each field, checking that focus moved on; awaits the last value typed. */
     static void fillByKeyboard(WebDriver driver, String number, String cvc, String holderName) {
         new Actions(driver).sendKeys(Keys.TAB).perform();
+        // a page just loaded may not have the keyboard yet: that Tab then lands nowhere and focus stays on the body
+        // (it did once in a full build, on a busy machine); Tab from the body goes to the form's first field
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
+            if (focused(d).isEmpty()) {
+                new Actions(d).sendKeys(Keys.TAB).perform();
+            }
+            return !focused(d).isEmpty();
+        });
         assertThat(focused(driver)).isEqualTo("cardNumber");
         type(driver, number + Keys.TAB);
         assertThat(focused(driver)).isEqualTo("expiryMonth");
