@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paygate.contracts.Ids;
 import dev.paygate.devinfra.DevInfrastructure;
 import dev.paygate.devinfra.Infrastructure;
-import dev.paygate.gateway.GatewayApplication;
-import dev.paygate.gateway.command.CommandBus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -37,18 +34,7 @@ class RepliesPerInstanceIT {
     static void start() throws InterruptedException {
         String db = INFRA.createDatabase("gateway_two_it_" + Long.toHexString(System.nanoTime()));
         for (int i = 0; i < 2; i++) {
-            ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class)
-                    .properties("spring.config.name=gateway-api")
-                    .run("--server.port=0",
-                            "--spring.kafka.bootstrap-servers=" + INFRA.kafkaBootstrap(),
-                            "--paygate.db.url=" + db,
-                            "--paygate.db.user=" + INFRA.dbUser(),
-                            "--paygate.db.password=" + INFRA.dbPassword(),
-                            "--paygate.gateway.demo-api-key=" + KEY,
-                            "--paygate.gateway.reply-timeout=3s",
-                            "--paygate.gateway.payment-url=http://127.0.0.1:9");
-            INSTANCES.add(context);
-            assertThat(context.getBean(CommandBus.class).awaitReplyAssignment(Duration.ofSeconds(30))).isTrue();
+            INSTANCES.add(GatewayInstance.start(INFRA, db, KEY, Duration.ofSeconds(3)));
         }
         responder = new CommandResponder(INFRA.kafkaBootstrap());
     }
@@ -73,7 +59,7 @@ class RepliesPerInstanceIT {
     void everyCommandIsAnsweredOnTheInstanceThatSentIt() {
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
-            int port = Integer.parseInt(INSTANCES.get(i % 2).getEnvironment().getProperty("local.server.port"));
+            int port = GatewayInstance.port(INSTANCES.get(i % 2));
             WebTestClient api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
                     .responseTimeout(Duration.ofSeconds(20)).defaultHeader("X-Api-Key", KEY).build();
             statuses.add(api.post().uri("/api2/sessions").contentType(MediaType.APPLICATION_JSON)

@@ -7,8 +7,6 @@ import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.devinfra.DevInfrastructure;
 import dev.paygate.devinfra.Infrastructure;
-import dev.paygate.gateway.GatewayApplication;
-import dev.paygate.gateway.command.CommandBus;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -19,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -36,18 +33,8 @@ class ShutdownInFlightIT {
     @Test
     void aRequestInFlightWhenTheInstanceStopsGetsItsReply() throws Exception {
         String db = INFRA.createDatabase("gateway_stop_it_" + Long.toHexString(System.nanoTime()));
-        ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)
-                .properties("spring.config.name=gateway-api")
-                .run("--server.port=0",
-                        "--spring.kafka.bootstrap-servers=" + INFRA.kafkaBootstrap(),
-                        "--paygate.db.url=" + db,
-                        "--paygate.db.user=" + INFRA.dbUser(),
-                        "--paygate.db.password=" + INFRA.dbPassword(),
-                        "--paygate.gateway.demo-api-key=" + KEY,
-                        "--paygate.gateway.reply-timeout=20s",
-                        "--paygate.gateway.payment-url=http://127.0.0.1:9");
-        int port = Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port"));
-        assertThat(gateway.getBean(CommandBus.class).awaitReplyAssignment(Duration.ofSeconds(30))).isTrue();
+        ConfigurableApplicationContext gateway = GatewayInstance.start(INFRA, db, KEY, Duration.ofSeconds(20));
+        int port = GatewayInstance.port(gateway);
         String reference = "held-" + Ids.randomBase58(8);
         try (CommandResponder responder = new CommandResponder(INFRA.kafkaBootstrap())) {
             responder.behaviour = command -> CommandResponder.Behaviour.HOLD;
