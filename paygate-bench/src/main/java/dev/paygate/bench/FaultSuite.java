@@ -207,7 +207,8 @@ public final class FaultSuite {
 
     /** One scenario's figures; the zero columns must be zero. */
     record Row(String scenario, long requests, long accepted, long retried, long unresolved, long lost, long duplicated,
-               long overRefunds, long unexpected5xx, long unavailable5xx, long eventsMissing, long webhooksMissing,
+               long overRefunds, long unexpected5xx, long unavailable5xx, long shed, long eventsMissing,
+               long webhooksMissing,
                long bankMismatches, double recoverySeconds, double ratePerSecondBefore, double ratePerSecondDuring,
                List<String> examples) {
 
@@ -317,13 +318,13 @@ public final class FaultSuite {
                 .mapToLong(e -> e.getValue().get()).sum();
         long unavailable = load.statuses.entrySet().stream()
                 .filter(e -> e.getKey() == 502 || e.getKey() == 503 || e.getKey() == 504 || e.getKey() == 0)
-                .mapToLong(e -> e.getValue().get()).sum();
+                .mapToLong(e -> e.getValue().get()).sum() - load.shed.get();
         long requests = load.statuses.values().stream().mapToLong(AtomicLong::get).sum();
         List<String> examples = new ArrayList<>(result.examples);
         load.errors.forEach((k, v) -> examples.add(k + " ×" + v.get()));
         return new Row(fault.name(), requests, load.accepted.size(), retried.size(), unresolved.get(), result.lost,
                 result.duplicated,
-                result.overRefunds, unexpected, unavailable, result.eventsMissing, result.webhooksMissing,
+                result.overRefunds, unexpected, unavailable, load.shed.get(), result.eventsMissing, result.webhooksMissing,
                 result.bankMismatches, recovery(load, run.sink(), resent, faultEnd),
                 // before: after the load's first moments (half the time before the fault, at most 5 s)
                 acceptedPerSecond(load, loadStart + Math.min(s.before().toNanos() / 2, Duration.ofSeconds(5).toNanos()),
@@ -515,6 +516,22 @@ public final class FaultSuite {
                 }
             }));
         }
+        // a cancel or expiry the gateway shed (503 overloaded) changed nothing: the object is as it was
+        load.shedChanges.forEach((id, kind) -> checks.add(CompletableFuture.runAsync(() -> {
+            inFlight.acquireUninterruptibly();
+            try {
+                String path = kind.equals("cancel") ? "/api2/payments/" : "/api2/sessions/";
+                String status = PaygateJson.wire().readTree(api.get(path + id).join().body()).path("status").asString();
+                if (status.equals(kind.equals("cancel") ? "canceled" : "expired")) {
+                    synchronized (r) {
+                        r.duplicated++;
+                        r.example(id + " " + kind + " refused as overloaded but " + status);
+                    }
+                }
+            } finally {
+                inFlight.release();
+            }
+        })));
         CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
         return r;
     }
@@ -653,13 +670,16 @@ public final class FaultSuite {
                 + "fault after %d s, load %d s after it is undone%n%n", settings.name(), settings.topology().describe(),
                 settings.rate(), settings.before().toSeconds(), settings.after().toSeconds()));
         t.append("| scenario | requests | accepted | final answer by retry | unresolved | lost | duplicated | over-refunds"
-                + " | 5xx | 503 / no answer (retried) | events missing | webhooks missing | bank ≠ ledger"
-                + " | accepted/s before / during | recovered in |\n");
-        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + " | 5xx | 503 / no answer (retried) | shed (503 overloaded) | events missing | webhooks missing"
+                + " | bank ≠ ledger | accepted/s before / during | recovered in |\n");
+        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                + "| ---: |\n");
         for (Row r : rows) {
-            t.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s / %s | %.1f s |%n",
+            t.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s / %s "
+                            + "| %.1f s |%n",
                     r.scenario(), r.requests(), r.accepted(), r.retried(), r.unresolved(), r.lost(), r.duplicated(),
-                    r.overRefunds(), r.unexpected5xx(), r.unavailable5xx(), r.eventsMissing(), r.webhooksMissing(),
+                    r.overRefunds(), r.unexpected5xx(), r.unavailable5xx(), r.shed(), r.eventsMissing(),
+                    r.webhooksMissing(),
                     r.bankMismatches(), rate(r.ratePerSecondBefore()), rate(r.ratePerSecondDuring()),
                     r.recoverySeconds()));
         }

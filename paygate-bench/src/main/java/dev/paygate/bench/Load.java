@@ -54,6 +54,10 @@ final class Load {
     final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
     final AtomicLong sent = new AtomicLong();
+    /** Requests the gateway shed: 503 {@code overloaded}, refused before anything was done. */
+    final AtomicLong shed = new AtomicLong();
+    /** Cancels and expiries shed (object id → kind): each object must be as it was before. */
+    final Map<String, String> shedChanges = new ConcurrentHashMap<>();
     /** Accepted with 202: the outcome was not known within the reply timeout (not an error). */
     final AtomicLong late = new AtomicLong();
     private volatile long measureFrom;
@@ -83,9 +87,18 @@ final class Load {
         return withKeys ? "load-" + java.util.UUID.randomUUID() : null;
     }
 
+    /**
+     * Not final: sent again with its key later. A 503 {@code overloaded} is final — the gateway refused the request
+     * before doing anything (admission control) — and is not sent again: the load is offered at a fixed rate, and
+     * re-sending what was shed would only offer more. The reconciliation checks that it changed nothing.
+     */
     private static boolean retryable(Api.Answer answer, Throwable failure) {
-        return failure != null || answer.status() >= 500
+        return failure != null || (answer.status() >= 500 && !overloaded(answer))
                 || (answer.status() == 409 && answer.body().contains("idempotency_key_in_use"));
+    }
+
+    static boolean overloaded(Api.Answer answer) {
+        return answer != null && answer.status() == 503 && "overloaded".equals(code(answer.body()));
     }
 
     /** Warm-up then the measured window; returns when the last request of the window has its answer. */
@@ -158,7 +171,7 @@ final class Load {
         long amount = 1 + ThreadLocalRandom.current().nextInt(100);
         String body = "{\"paymentId\": \"" + payment.id() + "\", \"amount\": " + amount + "}";
         String key = key();
-        return api.post("/api2/refunds", body, key)
+        return post("/api2/refunds", body, key)
                 .handle((answer, failure) -> {
                     long answered = System.nanoTime();
                     if (key != null && retryable(answer, failure)) {
@@ -192,7 +205,7 @@ final class Load {
                                             java.util.function.Function<String, String> changePath, String changeBody,
                                             boolean measured) {
         String createKey = key();
-        return api.post(createPath, createBody, createKey).handle((created, failure) -> {
+        return post(createPath, createBody, createKey).handle((created, failure) -> {
             if (createKey != null && (retryable(created, failure) || created.status() == 202)) {
                 failed.add(new Retry(kind + ":create", createPath, createBody, createKey, null, 0, null,
                         failure == null && created.status() == 202));
@@ -217,11 +230,14 @@ final class Load {
             long start = System.nanoTime();
             String key = key();
             String path = changePath.apply(id);
-            return api.post(path, changeBody, key).handle((answer, failure) -> {
+            return post(path, changeBody, key).handle((answer, failure) -> {
                 long answered = System.nanoTime();
                 boolean notFinal = failure == null && answer.status() == 202;
                 if (key != null && (notFinal || retryable(answer, failure))) {
                     failed.add(new Retry(kind, path, changeBody, key, null, 0, id, notFinal));
+                }
+                if (failure == null && overloaded(answer)) {
+                    shedChanges.put(id, kind);
                 }
                 if (settle(kind, answer, failure, start, answered, measured) != null && !(key != null && notFinal)) {
                     accepted.put(id, new Accepted(kind, id, null, 0, start, answered, measured));
@@ -234,10 +250,25 @@ final class Load {
         });
     }
 
+    /**
+     * Sends a POST. In a closed loop a client that was shed (503 {@code overloaded}) waits its {@code Retry-After} (1 s)
+     * before it goes on, as a merchant's client would, instead of spinning on refusals.
+     */
+    private CompletableFuture<Api.Answer> post(String path, String body, String key) {
+        CompletableFuture<Api.Answer> sent = api.post(path, body, key);
+        if (config.rate() > 0) {
+            return sent;
+        }
+        return sent.thenCompose(answer -> overloaded(answer)
+                ? CompletableFuture.supplyAsync(() -> answer,
+                        CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS))
+                : CompletableFuture.completedFuture(answer));
+    }
+
     /** Records the latency and the outcome; emits the accepted object's id, or null. */
     private String settle(String kind, Api.Answer answer, Throwable failure, long started, long answered,
                           boolean measured) {
-        if (measured) {
+        if (measured && !overloaded(answer)) { // a shed request is counted apart, not as a latency
             latency.computeIfAbsent(kind, k -> new ConcurrentHistogram(3_600_000_000_000L, 3))
                     .recordValue(Math.max(0, answered - started));
         }
@@ -247,6 +278,9 @@ final class Load {
             return null;
         }
         status(answer.status());
+        if (overloaded(answer)) {
+            shed.incrementAndGet();
+        }
         if (!answer.ok()) {
             count(kind + ":" + answer.status() + " " + code(answer.body()));
             return null;

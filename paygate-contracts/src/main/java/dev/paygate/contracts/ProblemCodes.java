@@ -33,6 +33,7 @@ public final class ProblemCodes {
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
     public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
     public static final String SERVICE_UNAVAILABLE = "service_unavailable";
+    public static final String OVERLOADED = "overloaded";
     public static final String INTERNAL_ERROR = "internal_error";
 
     private ProblemCodes() {

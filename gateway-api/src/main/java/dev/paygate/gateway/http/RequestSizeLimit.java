@@ -61,7 +61,7 @@ public class RequestSizeLimit implements WebFilter {
     }
 
     /** Answers problem+json from a filter, before any handler (and its error handling) runs. */
-    static Mono<Void> writeProblem(ServerWebExchange exchange, HttpStatus status, String code, String detail) {
+    public static Mono<Void> writeProblem(ServerWebExchange exchange, HttpStatus status, String code, String detail) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "urn:paygate:problem:" + code);
         problem.put("title", status.getReasonPhrase());

@@ -18,18 +18,21 @@ final class GatewayInstance {
     private GatewayInstance() {
     }
 
-    static ConfigurableApplicationContext start(Infrastructure infra, String db, String apiKey, Duration replyTimeout)
-            throws InterruptedException {
+    /** @param more further {@code --name=value} arguments */
+    static ConfigurableApplicationContext start(Infrastructure infra, String db, String apiKey, Duration replyTimeout,
+                                                String... more) throws InterruptedException {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrap(),
+                "--paygate.db.url=" + db,
+                "--paygate.db.user=" + infra.dbUser(),
+                "--paygate.db.password=" + infra.dbPassword(),
+                "--paygate.gateway.demo-api-key=" + apiKey,
+                "--paygate.gateway.reply-timeout=" + replyTimeout.toSeconds() + "s",
+                "--paygate.gateway.payment-url=http://127.0.0.1:9"));
+        args.addAll(java.util.List.of(more));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class)
                 .properties("spring.config.name=gateway-api")
-                .run("--server.port=0",
-                        "--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrap(),
-                        "--paygate.db.url=" + db,
-                        "--paygate.db.user=" + infra.dbUser(),
-                        "--paygate.db.password=" + infra.dbPassword(),
-                        "--paygate.gateway.demo-api-key=" + apiKey,
-                        "--paygate.gateway.reply-timeout=" + replyTimeout.toSeconds() + "s",
-                        "--paygate.gateway.payment-url=http://127.0.0.1:9");
+                .run(args.toArray(String[]::new));
         assertThat(context.getBean(CommandBus.class).awaitReplyAssignment(Duration.ofSeconds(30))).isTrue();
         return context;
     }
