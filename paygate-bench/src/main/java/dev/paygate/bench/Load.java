@@ -216,13 +216,16 @@ final class Load {
                 return null;
             }
             status(created.status());
+            if (overloaded(created)) {
+                shed.incrementAndGet();
+            }
             return created;
         }).thenCompose(created -> {
             if (created == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
             if (created.status() != 200) {
-                count(kind + ":create " + created.status());
+                count(kind + ":create " + created.status() + (created.status() >= 400 ? " " + code(created.body()) : ""));
                 return CompletableFuture.<Void>completedFuture(null);
             }
             String id = PaygateJson.wire().readTree(created.body()).get("id").asString();
