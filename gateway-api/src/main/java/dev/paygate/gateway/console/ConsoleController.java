@@ -1,11 +1,11 @@
 package dev.paygate.gateway.console;
 
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.gateway.GatewayProperties;
 import dev.paygate.gateway.error.ApiException;
-import dev.paygate.gateway.read.PaymentServiceClient;
 import dev.paygate.support.http.ServiceInstances;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -202,7 +202,7 @@ public class ConsoleController {
                     "merchantId");
         }
         return read(dispatcher.post().uri("/internal/webhook-deliveries/{id}/retry", id)
-                .header(PaymentServiceClient.MERCHANT_HEADER, merchantId));
+                .header(InternalHeaders.MERCHANT_HEADER, merchantId));
     }
 
     /** The owner's answer, a refusal included; when it fails or is unreachable, 503. */

@@ -15,7 +15,7 @@ import java.util.List;
  * webhook dispatcher, payment-service's secupay view) or as maps. Schema-only: nothing serializes them; the
  * OpenAPI contract test checks them against the real answers both ways.
  *
- * <p>Nullability follows {@link ApiDocs}: a primitive component is required, any other may be null, and a
+ * <p>Nullability follows {@link dev.paygate.gateway.openapi.ApiDocs}: a primitive component is required, any other may be null, and a
  * {@code @JsonInclude(NON_NULL)} one may be absent but never null.
  */
 public final class ApiSchemas {

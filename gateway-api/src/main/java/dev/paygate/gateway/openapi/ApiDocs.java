@@ -1,4 +1,4 @@
-package dev.paygate.gateway.docs;
+package dev.paygate.gateway.openapi;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -6,6 +6,8 @@ import dev.paygate.contracts.ApiVersions;
 import dev.paygate.gateway.admin.AdminController;
 import dev.paygate.gateway.auth.ApiContext;
 import dev.paygate.gateway.auth.ApiContextResolver;
+import dev.paygate.gateway.docs.ApiSchemas;
+import dev.paygate.gateway.docs.Idempotent;
 import dev.paygate.gateway.idempotency.IdempotencyCodes;
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverters;
@@ -131,8 +133,13 @@ public class ApiDocs {
                         + "(`too_many_failed_authentications`); `Retry-After` says when to try again.");
             }
             if (merchant) {
-                problem(responses, "503", "A store or service Paygate depends on is unavailable (`service_unavailable`); "
-                        + "nothing was done, retry (with the same `Idempotency-Key`).");
+                problem(responses, "503", post || handler.hasMethodAnnotation(
+                        org.springframework.web.bind.annotation.DeleteMapping.class)
+                        ? "A store or service Paygate depends on is unavailable (`service_unavailable`), or this gateway "
+                                + "is taking more writes than it can process (`overloaded`, admission control); nothing "
+                                + "was done: retry after `Retry-After`, with the same `Idempotency-Key`."
+                        : "A store or service Paygate depends on is unavailable (`service_unavailable`); "
+                                + "nothing was done, retry (with the same `Idempotency-Key`).");
             }
             if (post) {
                 problem(responses, "413", "The body exceeds 64 KiB (`body_too_large`).");

@@ -1,5 +1,6 @@
 package dev.paygate.gateway.read;
 
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.gateway.GatewayProperties;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.support.http.ServiceInstances;
@@ -12,7 +13,6 @@ import reactor.core.publisher.Mono;
 @Component
 public class PaymentServiceClient {
 
-    public static final String MERCHANT_HEADER = "X-Paygate-Merchant";
 
     private final WebClient client;
     private final WebClient refunds;
@@ -36,7 +36,7 @@ public class PaymentServiceClient {
                     }
                     return b.build(paymentId);
                 })
-                .header(MERCHANT_HEADER, merchantId)
+                .header(InternalHeaders.MERCHANT_HEADER, merchantId)
                 .retrieve()
                 .bodyToMono(String.class)
                 .onErrorMap(e -> unavailable());
@@ -86,7 +86,7 @@ public class PaymentServiceClient {
 
     private Mono<String> read(WebClient service, String path, String kind, String id, String merchantId) {
         return service.get().uri(path, id)
-                .header(MERCHANT_HEADER, merchantId)
+                .header(InternalHeaders.MERCHANT_HEADER, merchantId)
                 .exchangeToMono(response -> {
                     if (response.statusCode().is2xxSuccessful()) {
                         return response.bodyToMono(String.class);

@@ -1,5 +1,6 @@
 package dev.paygate.gateway.webhook;
 
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.gateway.GatewayProperties;
 import dev.paygate.gateway.auth.ApiContext;
@@ -7,7 +8,6 @@ import dev.paygate.gateway.docs.ApiSchemas;
 import dev.paygate.gateway.docs.Idempotent;
 import dev.paygate.gateway.error.ApiException;
 import dev.paygate.gateway.idempotency.IdempotentRequests;
-import dev.paygate.gateway.read.PaymentServiceClient;
 import dev.paygate.support.http.ServiceInstances;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -264,7 +264,7 @@ public class WebhookEndpointController {
     private Mono<ResponseEntity<String>> forward(WebClient.RequestHeadersSpec<?> request, ApiContext api,
                                                  String publicPath) {
         return request
-                .header(PaymentServiceClient.MERCHANT_HEADER, api.merchantId())
+                .header(InternalHeaders.MERCHANT_HEADER, api.merchantId())
                 .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
                         .map(answer -> {
                             if (response.statusCode().is5xxServerError()) {

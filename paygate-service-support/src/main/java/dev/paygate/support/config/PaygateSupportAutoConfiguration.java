@@ -2,7 +2,7 @@ package dev.paygate.support.config;
 
 import dev.paygate.contracts.Topics;
 import dev.paygate.support.observability.KafkaHealthIndicator;
-import dev.paygate.support.observability.OutboxBacklogGauge;
+import dev.paygate.support.outbox.OutboxBacklogGauge;
 import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.Inbox;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,6 @@
-package dev.paygate.support.observability;
+package dev.paygate.support.outbox;
 
 import dev.paygate.support.PeriodicJob;
-import dev.paygate.support.outbox.OutboxRelay;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

@@ -13,9 +13,9 @@ import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.contracts.resource.Session;
 import dev.paygate.payment.payment.domain.StoredPayment;
-import dev.paygate.payment.session.domain.StoredSession;
 import dev.paygate.support.config.PaygateProperties;
 import dev.paygate.support.outbox.OutboxMessage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -53,9 +53,10 @@ public class Changes {
         return OutboxMessage.event(Topics.PAYMENT_EVENTS, "payment", change);
     }
 
-    public OutboxMessage event(StoredSession s, EventType type) {
-        StateChange change = new StateChange(Ids.EVENT.next(), type, source, s.updated(), s.id(), s.merchantId(), s.id(),
-                json.writeValueAsString(s.toResource()));
+    /** A session's state change; the session package passes its own resource, so payment need not know it. */
+    public OutboxMessage sessionEvent(String id, String merchantId, Instant updated, Session resource, EventType type) {
+        StateChange change = new StateChange(Ids.EVENT.next(), type, source, updated, id, merchantId, id,
+                json.writeValueAsString(resource));
         return OutboxMessage.event(Topics.PAYMENT_EVENTS, "session", change);
     }
 

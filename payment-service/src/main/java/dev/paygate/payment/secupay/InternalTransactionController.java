@@ -1,7 +1,7 @@
 package dev.paygate.payment.secupay;
 
 import dev.paygate.contracts.json.PaygateJson;
-import dev.paygate.payment.session.api.InternalSessionController;
+import dev.paygate.contracts.InternalHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -23,7 +23,7 @@ public class InternalTransactionController {
 
     @GetMapping("/internal/transactions/{id}")
     public Mono<ResponseEntity<String>> get(@PathVariable String id,
-                                            @RequestHeader(InternalSessionController.MERCHANT_HEADER) String merchantId) {
+                                            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return transactions.find(id, merchantId)
                 .map(t -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(PaygateJson.wire().writeValueAsString(t)))
                 .defaultIfEmpty(ResponseEntity.status(HttpStatus.NOT_FOUND).build());
@@ -31,7 +31,7 @@ public class InternalTransactionController {
 
     @GetMapping("/internal/transactions/{id}/owner")
     public Mono<ResponseEntity<SecupayTransactions.Owner>> owner(@PathVariable String id,
-            @RequestHeader(InternalSessionController.MERCHANT_HEADER) String merchantId) {
+            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return transactions.owner(id, merchantId)
                 .map(ResponseEntity::ok)
                 .defaultIfEmpty(ResponseEntity.status(HttpStatus.NOT_FOUND).build());

@@ -71,7 +71,8 @@ public class SessionExpiry extends PeriodicJob {
     private Mono<StoredSession> expire(StoredSession session, Instant now) {
         StoredSession expired = session.expire(now);
         return sessions.updateStatus(expired)
-                .then(outbox.append(changes.event(expired, EventType.SESSION_EXPIRED)))
+                .then(outbox.append(changes.sessionEvent(expired.id(), expired.merchantId(), expired.updated(), expired.toResource(),
+                EventType.SESSION_EXPIRED)))
                 .thenReturn(expired);
     }
 }

@@ -93,7 +93,8 @@ public class SessionPayments {
                             : paid.lastPaymentError().message(), paid.toResource())));
         }
         StoredSession completed = session.complete(paid.id(), now);
-        events.add(changes.event(completed, EventType.SESSION_COMPLETED));
+        events.add(changes.sessionEvent(completed.id(), completed.merchantId(), completed.updated(), completed.toResource(),
+                EventType.SESSION_COMPLETED));
         return sessions.updateStatus(completed, c.commandId())
                 .thenReturn(Changes.of(events, changes.ok(c.sessionId(), c.commandId(), completed.toResource())));
     }

@@ -1,5 +1,6 @@
 package dev.paygate.refund.api;
 
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.resource.Refund;
 import dev.paygate.refund.domain.StoredRefund;
 import dev.paygate.refund.store.RefundStore;
@@ -18,7 +19,6 @@ import reactor.core.publisher.Mono;
 @RestController
 public class InternalRefundController {
 
-    static final String MERCHANT = "X-Paygate-Merchant";
 
     private final RefundStore refunds;
 
@@ -27,14 +27,14 @@ public class InternalRefundController {
     }
 
     @GetMapping("/internal/refunds/{id}")
-    public Mono<ResponseEntity<Refund>> get(@PathVariable String id, @RequestHeader(MERCHANT) String merchantId) {
+    public Mono<ResponseEntity<Refund>> get(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return refunds.find(id, merchantId).map(StoredRefund::toResource).map(ResponseEntity::ok)
                 .defaultIfEmpty(ResponseEntity.status(HttpStatus.NOT_FOUND).build());
     }
 
     /** {@code {data, hasMore}}; the gateway has checked {@code limit} (1 … 100). */
     @GetMapping("/internal/payments/{id}/refunds")
-    public Mono<Map<String, Object>> list(@PathVariable String id, @RequestHeader(MERCHANT) String merchantId,
+    public Mono<Map<String, Object>> list(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
                                           @RequestParam int limit,
                                           @RequestParam(required = false) String startingAfter) {
         return refunds.list(id, merchantId, startingAfter, limit + 1)

@@ -1,5 +1,6 @@
 package dev.paygate.refund.bank;
 
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.refund.store.PaymentMirror;
 import dev.paygate.support.http.ServiceInstances;
@@ -29,7 +30,7 @@ public class PaymentLookup {
 
     public Mono<Void> learn(String paymentId, String merchantId) {
         return payments.get().uri("/internal/payments/{id}", paymentId)
-                .header("X-Paygate-Merchant", merchantId)
+                .header(InternalHeaders.MERCHANT_HEADER, merchantId)
                 .exchangeToMono(response -> response.statusCode().value() == 404
                         ? response.releaseBody().then(Mono.<String>empty())
                         : response.statusCode().is2xxSuccessful()

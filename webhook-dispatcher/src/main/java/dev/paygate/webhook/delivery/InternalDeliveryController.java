@@ -1,5 +1,6 @@
 package dev.paygate.webhook.delivery;
 
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
@@ -7,7 +8,6 @@ import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.webhook.api.ApiProblem;
 import dev.paygate.webhook.api.Paging;
 import dev.paygate.webhook.endpoint.EndpointStore;
-import dev.paygate.webhook.endpoint.InternalEndpointController;
 import dev.paygate.webhook.endpoint.StoredEndpoint;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -33,7 +33,6 @@ import tools.jackson.databind.JsonNode;
 @RestController
 public class InternalDeliveryController {
 
-    private static final String MERCHANT_HEADER = InternalEndpointController.MERCHANT_HEADER;
     private static final List<String> STATUSES = List.of("pending", "succeeded", "failed");
 
     private final DeliveryStore deliveries;
@@ -51,7 +50,7 @@ public class InternalDeliveryController {
 
     /** The endpoint's deliveries with their attempts, newest first; {@code status} filters. */
     @GetMapping("/internal/webhook-endpoints/{id}/deliveries")
-    public Mono<Map<String, Object>> list(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId,
+    public Mono<Map<String, Object>> list(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
                                           @RequestParam(required = false) String status,
                                           @RequestParam(required = false) String limit,
                                           @RequestParam(required = false) String startingAfter) {
@@ -70,7 +69,7 @@ public class InternalDeliveryController {
     }
 
     @GetMapping("/internal/webhook-deliveries/{id}")
-    public Mono<DeliveryView> get(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId) {
+    public Mono<DeliveryView> get(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return deliveries.find(id, merchantId)
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No such webhook delivery: " + id)));
     }
@@ -80,7 +79,7 @@ public class InternalDeliveryController {
      * pending. The endpoint must be enabled: 409 {@code endpoint_disabled} otherwise.
      */
     @PostMapping("/internal/webhook-deliveries/{id}/retry")
-    public Mono<DeliveryView> retry(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId) {
+    public Mono<DeliveryView> retry(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return get(id, merchantId)
                 .flatMap(delivery -> enabledEndpoint(delivery.endpointId(), merchantId))
                 .then(deliveries.retry(id, merchantId))
@@ -94,7 +93,7 @@ public class InternalDeliveryController {
 
     /** Every failed delivery of the endpoint since {@code since} is sent again: {@code {id, since, recovered}}. */
     @PostMapping("/internal/webhook-endpoints/{id}/recover")
-    public Mono<Map<String, Object>> recover(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId,
+    public Mono<Map<String, Object>> recover(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
                                              @RequestBody(required = false) byte[] body) {
         Instant since = since(body);
         return enabledEndpoint(id, merchantId)
@@ -111,7 +110,7 @@ public class InternalDeliveryController {
 
     /** The merchant's events, newest first, as their webhooks show them; {@code type} filters. */
     @GetMapping("/internal/events")
-    public Mono<Map<String, Object>> events(@RequestHeader(MERCHANT_HEADER) String merchantId,
+    public Mono<Map<String, Object>> events(@RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
                                             @RequestParam(required = false) String type,
                                             @RequestParam(required = false) String limit,
                                             @RequestParam(required = false) String startingAfter) {
@@ -128,7 +127,7 @@ public class InternalDeliveryController {
     }
 
     @GetMapping("/internal/events/{id}")
-    public Mono<JsonNode> event(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId) {
+    public Mono<JsonNode> event(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return events.find(id, merchantId)
                 .map(InternalDeliveryController::json)
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No such event: " + id)));

@@ -1,5 +1,6 @@
 package dev.paygate.webhook.endpoint;
 
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.webhook.WebhookProperties;
@@ -24,7 +25,6 @@ import reactor.core.publisher.Mono;
 @RestController
 public class InternalEndpointController {
 
-    public static final String MERCHANT_HEADER = "X-Paygate-Merchant";
 
     private final EndpointStore store;
     private final EndpointRequests requests;
@@ -38,7 +38,7 @@ public class InternalEndpointController {
 
     /** The body is read as bytes and parsed strictly here, so every refusal names its field. */
     @PostMapping("/internal/webhook-endpoints")
-    public Mono<EndpointView> create(@RequestHeader(MERCHANT_HEADER) String merchantId,
+    public Mono<EndpointView> create(@RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
                                      @RequestBody(required = false) byte[] body) {
         requireMerchant(merchantId);
         CreateEndpointRequest request = requests.parseCreate(body == null ? new byte[0] : body);
@@ -50,7 +50,7 @@ public class InternalEndpointController {
     }
 
     @GetMapping("/internal/webhook-endpoints/{id}")
-    public Mono<EndpointView> get(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId) {
+    public Mono<EndpointView> get(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         requireMerchant(merchantId);
         return store.find(id, merchantId)
                 .map(endpoint -> endpoint.toView(false))
@@ -59,7 +59,7 @@ public class InternalEndpointController {
 
     /** Newest first: {@code {data, hasMore}}; {@code limit} 1 … 100 (default 10). */
     @GetMapping("/internal/webhook-endpoints")
-    public Mono<java.util.Map<String, Object>> list(@RequestHeader(MERCHANT_HEADER) String merchantId,
+    public Mono<java.util.Map<String, Object>> list(@RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
                                                     @org.springframework.web.bind.annotation.RequestParam(required = false) String limit,
                                                     @org.springframework.web.bind.annotation.RequestParam(required = false) String startingAfter) {
         requireMerchant(merchantId);
@@ -76,7 +76,7 @@ public class InternalEndpointController {
 
     /** A new secret, shown only in this answer; the old one keeps signing beside it for 24 hours. */
     @PostMapping("/internal/webhook-endpoints/{id}/rotate-secret")
-    public Mono<EndpointView> rotateSecret(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId) {
+    public Mono<EndpointView> rotateSecret(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         requireMerchant(merchantId);
         return store.rotateSecret(id, merchantId, SigningSecrets.generate(), java.time.Duration.ofHours(24))
                 .map(endpoint -> endpoint.toView(true))
@@ -89,7 +89,7 @@ public class InternalEndpointController {
      * enables it again (deliveries still pending resume; failed ones come back with {@code recover}).
      */
     @PostMapping("/internal/webhook-endpoints/{id}")
-    public Mono<EndpointView> update(@PathVariable String id, @RequestHeader(MERCHANT_HEADER) String merchantId,
+    public Mono<EndpointView> update(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
                                      @RequestBody(required = false) byte[] body) {
         requireMerchant(merchantId);
         UpdateEndpointRequest change = requests.parseUpdate(body == null ? new byte[0] : body);
@@ -101,7 +101,7 @@ public class InternalEndpointController {
     /** Deleted endpoints get nothing more; pending deliveries to them are not sent. */
     @org.springframework.web.bind.annotation.DeleteMapping("/internal/webhook-endpoints/{id}")
     public Mono<java.util.Map<String, Object>> delete(@PathVariable String id,
-                                                      @RequestHeader(MERCHANT_HEADER) String merchantId) {
+                                                      @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         requireMerchant(merchantId);
         return store.delete(id, merchantId)
                 .flatMap(deleted -> deleted
@@ -111,8 +111,8 @@ public class InternalEndpointController {
 
     static void requireMerchant(String merchantId) {
         if (merchantId.isBlank()) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing header '" + MERCHANT_HEADER + "'.",
-                    MERCHANT_HEADER);
+            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing header '" + InternalHeaders.MERCHANT_HEADER + "'.",
+                    InternalHeaders.MERCHANT_HEADER);
         }
     }
 }

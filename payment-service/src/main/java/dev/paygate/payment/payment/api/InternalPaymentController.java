@@ -3,7 +3,7 @@ package dev.paygate.payment.payment.api;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.payment.payment.domain.StoredPayment;
 import dev.paygate.payment.payment.store.PaymentStore;
-import dev.paygate.payment.session.api.InternalSessionController;
+import dev.paygate.contracts.InternalHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,7 +24,7 @@ public class InternalPaymentController {
 
     @GetMapping("/internal/payments/{id}")
     public Mono<ResponseEntity<Payment>> get(@PathVariable String id,
-                                             @RequestHeader(InternalSessionController.MERCHANT_HEADER) String merchantId) {
+                                             @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return store.find(id, merchantId)
                 .map(StoredPayment::toResource)
                 .map(ResponseEntity::ok)
