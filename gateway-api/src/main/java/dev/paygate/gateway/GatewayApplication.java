@@ -13,8 +13,7 @@ public class GatewayApplication {
 
     /** Each service reads its own {@code <name>.yml}, so all four can share one classpath (the launcher). */
     public static SpringApplicationBuilder builder() {
-        return new SpringApplicationBuilder(GatewayApplication.class)
-                .properties("spring.config.name=gateway-api");
+        return new SpringApplicationBuilder(GatewayApplication.class).properties("spring.config.name=gateway-api");
     }
 
     public static void main(String[] args) {

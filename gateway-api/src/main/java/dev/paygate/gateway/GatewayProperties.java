@@ -11,6 +11,7 @@ public class GatewayProperties {
 
     /** Where the owners' internal APIs are: a base URL each, or several instances' (see ServiceInstances). */
     private List<URI> paymentUrl = List.of(URI.create("http://localhost:8081"));
+
     private List<URI> refundUrl = List.of(URI.create("http://localhost:8082"));
     private List<URI> webhookUrl = List.of(URI.create("http://localhost:8083"));
     /** How long a state change may take before the API answers 202 with the resource as last known. */
@@ -19,14 +20,17 @@ public class GatewayProperties {
     private String demoApiKey = "";
     /** When set, the operator API under /admin is on and guarded by this token. */
     private String adminToken = "";
+
     private Duration sessionMinLifetime = Duration.ofMinutes(1);
     /** Keys the digest that binds an Idempotency-Key to its request; the same on every gateway instance. */
     private String idempotencyHashKey = "paygate-dev-idempotency-hash-key";
+
     private Duration sessionMaxLifetime = Duration.ofHours(24);
     /** How long an {@code Idempotency-Key} and its answer are kept (SPEC §2.1: at least 24 h in production). */
     private Duration idempotencyRetention = Duration.ofHours(24);
     /** Failed authentications one client (address) may make per {@link #authFailureWindow} before it gets 429. */
     private int authFailureLimit = 20;
+
     private Duration authFailureWindow = Duration.ofMinutes(1);
     /** The ops console lists refunds pending for longer than this. */
     private Duration consolePendingRefundAge = Duration.ofMinutes(15);

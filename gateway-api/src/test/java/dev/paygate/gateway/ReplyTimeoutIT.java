@@ -35,7 +35,9 @@ import tools.jackson.databind.JsonNode;
  * outcome is unknown within the reply timeout answers 202 with the id it was given, and the command it
  * published is on the topic, keyed by that id.
  */
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = GatewayApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=gateway-api")
 class ReplyTimeoutIT {
 
@@ -54,31 +56,55 @@ class ReplyTimeoutIT {
         registry.add("paygate.gateway.payment-url", () -> "http://127.0.0.1:9"); // nothing listens there
     }
 
-    @LocalServerPort int port;
-    @Autowired dev.paygate.gateway.command.CommandBus commandBus;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    dev.paygate.gateway.command.CommandBus commandBus;
 
     @Test
     void anUnansweredChangeAnswers202WithItsIdAndTheCommandIsKeyedByIt() throws Exception {
         assertThat(commandBus.awaitReplyAssignment(Duration.ofSeconds(30))).isTrue();
-        WebTestClient api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                .responseTimeout(Duration.ofSeconds(20)).defaultHeader("X-Api-Key", KEY).build();
-        try (KafkaConsumer<String, byte[]> commands = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reply-timeout-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        WebTestClient api = WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(20))
+                .defaultHeader("X-Api-Key", KEY)
+                .build();
+        try (KafkaConsumer<String, byte[]> commands = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        INFRA.kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "reply-timeout-it-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             commands.subscribe(List.of(Topics.PAYMENT_COMMANDS));
 
-            String body = api.post().uri("/api2/sessions").contentType(MediaType.APPLICATION_JSON)
+            String body = api.post()
+                    .uri("/api2/sessions")
+                    .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"amount\": 20000, \"currency\": \"EUR\"}")
-                    .exchange().expectStatus().isAccepted()
-                    .expectBody(String.class).returnResult().getResponseBody();
+                    .exchange()
+                    .expectStatus()
+                    .isAccepted()
+                    .expectBody(String.class)
+                    .returnResult()
+                    .getResponseBody();
             String id = PaygateJson.wire().readTree(body).get("id").asString();
             assertThat(Ids.SESSION.matches(id)).isTrue();
 
-            String expireBody = api.post().uri("/api2/sessions/{id}/expire", id)
-                    .exchange().expectStatus().isAccepted()
-                    .expectBody(String.class).returnResult().getResponseBody();
-            assertThat(PaygateJson.wire().readTree(expireBody).get("id").asString()).isEqualTo(id);
+            String expireBody = api.post()
+                    .uri("/api2/sessions/{id}/expire", id)
+                    .exchange()
+                    .expectStatus()
+                    .isAccepted()
+                    .expectBody(String.class)
+                    .returnResult()
+                    .getResponseBody();
+            assertThat(PaygateJson.wire().readTree(expireBody).get("id").asString())
+                    .isEqualTo(id);
 
             List<ConsumerRecord<String, byte[]>> published = new ArrayList<>();
             await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -93,9 +119,14 @@ class ReplyTimeoutIT {
             assertThat(create.get("type").asString()).isEqualTo("session.create");
             assertThat(create.get("sessionId").asString()).isEqualTo(id);
             assertThat(create.get("currency").asString()).isEqualTo("EUR");
-            PaymentCommand expire = PaygateJson.wire().readValue(published.get(1).value(), PaymentCommand.class);
+            PaymentCommand expire =
+                    PaygateJson.wire().readValue(published.get(1).value(), PaymentCommand.class);
             assertThat(expire).isInstanceOf(ExpireSession.class);
-            assertThat(new String(published.get(1).headers().lastHeader(Topics.COMMAND_ID_HEADER).value()))
+            assertThat(new String(published
+                            .get(1)
+                            .headers()
+                            .lastHeader(Topics.COMMAND_ID_HEADER)
+                            .value()))
                     .isEqualTo(expire.commandId());
         }
     }

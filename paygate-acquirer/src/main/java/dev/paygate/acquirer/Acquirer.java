@@ -15,7 +15,8 @@ public interface Acquirer {
      * @param reference        our payment id, so the bank can deduplicate retries
      * @param threeDsCompleted whether the payer has passed 3-D Secure for this payment
      */
-    Mono<Authorization> authorize(String reference, CardToken card, long amount, String currency, boolean threeDsCompleted);
+    Mono<Authorization> authorize(
+            String reference, CardToken card, long amount, String currency, boolean threeDsCompleted);
 
     /** Takes {@code amount} (at most the authorized amount) from an authorization; the rest is released. */
     Mono<Void> capture(String authorizationId, long amount);

@@ -13,8 +13,7 @@ import java.time.Duration;
  */
 public final class Acquirers {
 
-    private Acquirers() {
-    }
+    private Acquirers() {}
 
     /**
      * @param url              the HTTP bank's base URL; blank: the in-process simulator
@@ -24,8 +23,14 @@ public final class Acquirers {
      * @param refundPendingFor the simulator's pending time for the pending test cards
      * @param outageFile       the simulator's outage switch (a file; empty: never down)
      */
-    public static Acquirer of(String url, Duration timeout, Duration latency, double failureRate,
-                              Duration refundPendingFor, Clock clock, String outageFile) {
+    public static Acquirer of(
+            String url,
+            Duration timeout,
+            Duration latency,
+            double failureRate,
+            Duration refundPendingFor,
+            Clock clock,
+            String outageFile) {
         if (url != null && !url.isBlank()) {
             return new HttpAcquirer(HttpAcquirer.Settings.of(url).withTimeout(timeout));
         }

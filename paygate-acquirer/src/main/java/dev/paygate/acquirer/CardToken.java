@@ -5,5 +5,4 @@ package dev.paygate.acquirer;
  *
  * @param token the acquirer's reference to the card, usable for authorizations
  */
-public record CardToken(String token, String maskedNumber, int expiryMonth, int expiryYear, String holderName) {
-}
+public record CardToken(String token, String maskedNumber, int expiryMonth, int expiryYear, String holderName) {}

@@ -5,13 +5,10 @@ public sealed interface RefundOutcome {
 
     String reference();
 
-    record Succeeded(String reference) implements RefundOutcome {
-    }
+    record Succeeded(String reference) implements RefundOutcome {}
 
     /** Accepted, not yet executed: ask again later. */
-    record Pending(String reference) implements RefundOutcome {
-    }
+    record Pending(String reference) implements RefundOutcome {}
 
-    record Failed(String reference, String reason) implements RefundOutcome {
-    }
+    record Failed(String reference, String reason) implements RefundOutcome {}
 }

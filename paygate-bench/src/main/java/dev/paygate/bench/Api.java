@@ -35,7 +35,9 @@ final class Api {
     }
 
     Api(List<String> bases, String apiKey) {
-        this.bases = bases.stream().map(b -> b.endsWith("/") ? b.substring(0, b.length() - 1) : b).toList();
+        this.bases = bases.stream()
+                .map(b -> b.endsWith("/") ? b.substring(0, b.length() - 1) : b)
+                .toList();
         this.apiKey = apiKey;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -58,8 +60,10 @@ final class Api {
             if (idempotencyKey != null) {
                 request = request.header("Idempotency-Key", idempotencyKey);
             }
-            return (json == null ? request.POST(HttpRequest.BodyPublishers.noBody())
-                    : request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)))
+            return (json == null
+                            ? request.POST(HttpRequest.BodyPublishers.noBody())
+                            : request.header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(json)))
                     .build();
         });
     }
@@ -68,14 +72,16 @@ final class Api {
         return send(base -> HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("X-Api-Key", apiKey)
-                .GET().build());
+                .GET()
+                .build());
     }
 
     CompletableFuture<Answer> delete(String path) {
         return send(base -> HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("X-Api-Key", apiKey)
-                .DELETE().build());
+                .DELETE()
+                .build());
     }
 
     private CompletableFuture<Answer> send(Function<String, HttpRequest> request) {
@@ -86,9 +92,11 @@ final class Api {
         String base = bases.get((first + tried) % bases.size());
         return http.sendAsync(request.apply(base), HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> new Answer(r.statusCode(), r.body()))
-                .handle((answer, failure) -> failure == null ? CompletableFuture.completedFuture(answer)
-                        : refused(failure) && tried + 1 < bases.size() ? send(request, first, tried + 1)
-                        : CompletableFuture.<Answer>failedFuture(failure))
+                .handle((answer, failure) -> failure == null
+                        ? CompletableFuture.completedFuture(answer)
+                        : refused(failure) && tried + 1 < bases.size()
+                                ? send(request, first, tried + 1)
+                                : CompletableFuture.<Answer>failedFuture(failure))
                 .thenCompose(f -> f);
     }
 

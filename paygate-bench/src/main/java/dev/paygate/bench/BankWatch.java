@@ -27,7 +27,8 @@ final class BankWatch {
     private final String kafkaBootstrap;
     private volatile long recordsStart = -1;
     private volatile long deliveredStart = -1;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-watch"));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-watch"));
     private volatile long jvmCpuStart = -1;
     private volatile long pgCpuStart;
     private volatile long executedStart;
@@ -91,16 +92,21 @@ final class BankWatch {
         if (kafkaBootstrap == null) {
             return -1;
         }
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap))) {
-            var topics = admin.describeTopics(dev.paygate.contracts.Topics.ALL).allTopicNames().get(30, TimeUnit.SECONDS);
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap))) {
+            var topics = admin.describeTopics(dev.paygate.contracts.Topics.ALL)
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
             Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
                     new java.util.HashMap<>();
-            topics.values().forEach(t -> t.partitions().forEach(p -> latest.put(
-                    new org.apache.kafka.common.TopicPartition(t.name(), p.partition()),
-                    org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            topics.values()
+                    .forEach(t -> t.partitions()
+                            .forEach(p -> latest.put(
+                                    new org.apache.kafka.common.TopicPartition(t.name(), p.partition()),
+                                    org.apache.kafka.clients.admin.OffsetSpec.latest())));
             return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset)
+                    .sum();
         } catch (Exception e) {
             return -1;
         }
@@ -115,15 +121,20 @@ final class BankWatch {
         if (kafkaBootstrap == null) {
             return -1;
         }
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap))) {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap))) {
             java.util.Set<String> topics = new java.util.HashSet<>(dev.paygate.contracts.Topics.ALL);
             long sum = 0;
             for (var group : admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS)) {
-                sum += admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata()
-                        .get(30, TimeUnit.SECONDS).entrySet().stream()
+                sum += admin
+                        .listConsumerGroupOffsets(group.groupId())
+                        .partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS)
+                        .entrySet()
+                        .stream()
                         .filter(e -> topics.contains(e.getKey().topic()) && e.getValue() != null)
-                        .mapToLong(e -> e.getValue().offset()).sum();
+                        .mapToLong(e -> e.getValue().offset())
+                        .sum();
             }
             return sum;
         } catch (Exception e) {

@@ -19,17 +19,50 @@ import java.util.Map;
  * @param cluster     0: an in-process stack; else a three-broker cluster with this many instances of each service and
  *                    a PostgreSQL server per service, all in processes of their own ({@link FaultStack})
  */
-public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser, String dbPassword, int payments,
-                          int concurrency, double rate, Duration warmup, Duration duration, Duration drain,
-                          Duration rawDuration, String mix, Path json, Duration soak, Duration bankLatency,
-                          Duration bankJitter, Duration receiverLatency, int cluster) {
+public record BenchConfig(
+        String url,
+        String apiKey,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        int payments,
+        int concurrency,
+        double rate,
+        Duration warmup,
+        Duration duration,
+        Duration drain,
+        Duration rawDuration,
+        String mix,
+        Path json,
+        Duration soak,
+        Duration bankLatency,
+        Duration bankJitter,
+        Duration receiverLatency,
+        int cluster) {
 
     static final String DEMO_KEY = "sk_test_paygate_demo";
 
     public static BenchConfig defaults() {
-        return new BenchConfig(null, DEMO_KEY, null, "paygate", "paygate", 200, 32, 0, Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(10), "refunds", null, null,
-                Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(50), 0);
+        return new BenchConfig(
+                null,
+                DEMO_KEY,
+                null,
+                "paygate",
+                "paygate",
+                200,
+                32,
+                0,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(10),
+                "refunds",
+                null,
+                null,
+                Duration.ofMillis(200),
+                Duration.ofMillis(50),
+                Duration.ofMillis(50),
+                0);
     }
 
     public static BenchConfig parse(String[] args) {
@@ -64,9 +97,24 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
                 duration(given.getOrDefault("bank-jitter", "50ms")),
                 duration(given.getOrDefault("receiver-latency", "50ms")),
                 Integer.parseInt(given.getOrDefault("cluster", "0")));
-        for (String known : new String[] {"api-key", "db-user", "db-password", "payments", "concurrency", "rate",
-                "warmup", "duration", "drain", "raw-duration", "mix", "json", "bank-latency", "bank-jitter",
-                "receiver-latency", "cluster"}) {
+        for (String known : new String[] {
+            "api-key",
+            "db-user",
+            "db-password",
+            "payments",
+            "concurrency",
+            "rate",
+            "warmup",
+            "duration",
+            "drain",
+            "raw-duration",
+            "mix",
+            "json",
+            "bank-latency",
+            "bank-jitter",
+            "receiver-latency",
+            "cluster"
+        }) {
             given.remove(known);
         }
         if (!given.isEmpty()) {
@@ -76,11 +124,12 @@ public record BenchConfig(String url, String apiKey, String dbUrl, String dbUser
             throw new IllegalArgumentException("--mix is refunds or mixed");
         }
         if (c.soak() != null && c.url() != null) {
-            throw new IllegalArgumentException("--soak starts a stack of its own (its retention windows are minutes): "
-                    + "leave --url out");
+            throw new IllegalArgumentException(
+                    "--soak starts a stack of its own (its retention windows are minutes): " + "leave --url out");
         }
         if (c.cluster() < 0 || c.cluster() > 4 || (c.cluster() > 0 && (c.url() != null || c.soak() != null))) {
-            throw new IllegalArgumentException("--cluster=1..4 starts a cluster of its own: leave --url and --soak out");
+            throw new IllegalArgumentException(
+                    "--cluster=1..4 starts a cluster of its own: leave --url and --soak out");
         }
         if (c.bankJitter().compareTo(c.bankLatency()) > 0) {
             throw new IllegalArgumentException("--bank-jitter can't exceed --bank-latency");

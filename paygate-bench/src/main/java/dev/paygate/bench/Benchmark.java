@@ -24,8 +24,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Benchmark {
 
-    private Benchmark() {
-    }
+    private Benchmark() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("--help="))) {
@@ -74,9 +73,14 @@ public final class Benchmark {
             FaultSuite.deleteRecursively(directory);
             FaultStack.Topology topology = FaultStack.Topology.cluster(config.cluster());
             log("starting " + topology.describe() + ", each in a process of its own, under " + directory);
-            cluster = new FaultStack(topology, directory, apiKey, "bench-admin-" + Ids.randomBase58(8),
+            cluster = new FaultStack(
+                    topology,
+                    directory,
+                    apiKey,
+                    "bench-admin-" + Ids.randomBase58(8),
                     List.of("--logging.level.root=WARN", "--logging.level.dev.paygate=WARN"),
-                    config.bankLatency().toMillis() + "ms", config.bankJitter().toMillis() + "ms");
+                    config.bankLatency().toMillis() + "ms",
+                    config.bankJitter().toMillis() + "ms");
             url = String.join(",", cluster.gatewayUrls());
         } else if (url == null) {
             Infrastructure infra = DevInfrastructure.shared();
@@ -86,17 +90,27 @@ public final class Benchmark {
             // the embedded server runs with synchronous_commit off (fast tests); the benchmark measures with it on
             synchronousCommit(dbUrl, dbUser, dbPassword);
             apiKey = "sk_test_" + Ids.randomBase58(32);
-            List<String> arguments = new ArrayList<>(List.of("--logging.level.root=WARN", "--logging.level.dev.paygate=WARN"));
+            List<String> arguments =
+                    new ArrayList<>(List.of("--logging.level.root=WARN", "--logging.level.dev.paygate=WARN"));
             // the bank is a remote system: an HTTP server with its own latency, reached through a connection pool
-            bank = new dev.paygate.acquirer.bank.BankServer(dev.paygate.acquirer.bank.BankSettings.of(
-                    config.bankLatency(), config.bankJitter())).start(0);
+            bank = new dev.paygate.acquirer.bank.BankServer(
+                            dev.paygate.acquirer.bank.BankSettings.of(config.bankLatency(), config.bankJitter()))
+                    .start(0);
             arguments.add("--paygate.acquirer.url=http://127.0.0.1:" + bank.port());
             if (config.soak() != null) {
                 Soak.shortenTopics(infra.kafkaBootstrap(), dev.paygate.contracts.Topics.ALL);
                 arguments.addAll(Soak.stackArguments());
             }
-            stack = PaygateStack.start(infra, new PaygateStack.Options(0, new int[] {0, 0, 0}, dbUrl, apiKey,
-                    "bench-admin-" + Ids.randomBase58(8), true, arguments));
+            stack = PaygateStack.start(
+                    infra,
+                    new PaygateStack.Options(
+                            0,
+                            new int[] {0, 0, 0},
+                            dbUrl,
+                            apiKey,
+                            "bench-admin-" + Ids.randomBase58(8),
+                            true,
+                            arguments));
             stack.awaitChainReady(Duration.ofMinutes(2));
             url = "http://localhost:" + stack.gatewayPort();
         }
@@ -105,13 +119,26 @@ public final class Benchmark {
             Report report = new Report(config, url);
             if (dbUrl != null) {
                 report.database = settings(dbUrl, dbUser, dbPassword);
-                log("raw limit: " + config.concurrency() + " connections, " + config.rawDuration().toSeconds() + " s");
-                report.raw = RawLimit.run(dbUrl, dbUser, dbPassword, config.concurrency(), config.payments(),
-                        Duration.ofSeconds(2).toNanos(), config.rawDuration().toNanos());
+                log("raw limit: " + config.concurrency() + " connections, "
+                        + config.rawDuration().toSeconds() + " s");
+                report.raw = RawLimit.run(
+                        dbUrl,
+                        dbUser,
+                        dbPassword,
+                        config.concurrency(),
+                        config.payments(),
+                        Duration.ofSeconds(2).toNanos(),
+                        config.rawDuration().toNanos());
             }
-            JsonNode endpoint = PaygateJson.wire().readTree(api.post("/api2/webhook-endpoints", "{\"url\": \""
-                    + sink.url() + "\", \"enabledEvents\": [\"refund.updated\", \"payment.canceled\", \"session.expired\"],"
-                    + " \"description\": \"paygate-bench\"}").join().body());
+            JsonNode endpoint = PaygateJson.wire()
+                    .readTree(api.post(
+                                    "/api2/webhook-endpoints",
+                                    "{\"url\": \""
+                                            + sink.url()
+                                            + "\", \"enabledEvents\": [\"refund.updated\", \"payment.canceled\", \"session.expired\"],"
+                                            + " \"description\": \"paygate-bench\"}")
+                            .join()
+                            .body());
             if (!endpoint.has("id")) {
                 throw new IllegalStateException("could not register the benchmark's webhook endpoint: " + endpoint);
             }
@@ -122,18 +149,28 @@ public final class Benchmark {
                 Load load = new Load(api, config, payments, config.soak() != null);
                 Soak soak = config.soak() == null ? null : new Soak(dbUrl, dbUser, dbPassword, load);
                 if (soak != null) {
-                    soak.start(config.warmup(), Duration.ofMillis(Math.max(5_000, config.soak().toMillis() / 10)));
+                    soak.start(
+                            config.warmup(),
+                            Duration.ofMillis(Math.max(5_000, config.soak().toMillis() / 10)));
                 }
-                log((config.rate() > 0 ? "offering " + config.rate() + " requests/s" : config.concurrency() + " clients")
-                        + ", " + config.warmup().toSeconds() + " s warm-up, " + config.duration().toSeconds() + " s measured");
+                log((config.rate() > 0
+                                ? "offering " + config.rate() + " requests/s"
+                                : config.concurrency() + " clients")
+                        + ", " + config.warmup().toSeconds() + " s warm-up, "
+                        + config.duration().toSeconds() + " s measured");
                 long[] before = dbUrl == null ? null : activity(dbUrl, dbUser, dbPassword);
-                BankWatch bankWatch = bank == null ? null : BankWatch.start(bank, config.warmup(),
-                        DevInfrastructure.shared().kafkaBootstrap());
+                BankWatch bankWatch = bank == null
+                        ? null
+                        : BankWatch.start(
+                                bank,
+                                config.warmup(),
+                                DevInfrastructure.shared().kafkaBootstrap());
                 ClusterWatch clusterWatch = cluster == null ? null : ClusterWatch.start(cluster, config.warmup());
                 load.run(config.warmup().toNanos(), config.duration().toNanos());
                 if (clusterWatch != null) {
                     report.processCpu = clusterWatch.stop();
-                    report.assignment = ClusterWatch.assignment(cluster.kafka.bootstrap(), cluster.pids().keySet());
+                    report.assignment = ClusterWatch.assignment(
+                            cluster.kafka.bootstrap(), cluster.pids().keySet());
                 }
                 if (bankWatch != null) {
                     report.bank = bankWatch.stop();
@@ -152,7 +189,8 @@ public final class Benchmark {
                 report.check(load, sink, amountsRefunded(api, payments, load, config.drain()));
                 return report;
             } finally {
-                api.delete("/api2/webhook-endpoints/" + endpoint.get("id").asString()).join();
+                api.delete("/api2/webhook-endpoints/" + endpoint.get("id").asString())
+                        .join();
             }
         } finally {
             if (cluster != null) {
@@ -191,16 +229,19 @@ public final class Benchmark {
         for (int i = 0; i < n; i++) {
             inFlight.acquireUninterruptibly();
             created.add(api.post("/api2/payments", paymentBody(amount, "automatic"))
-                    .thenCompose(answer -> answer.status() == 202 ? outcome(api, answer, outcomeWithin)
+                    .thenCompose(answer -> answer.status() == 202
+                            ? outcome(api, answer, outcomeWithin)
                             : CompletableFuture.completedFuture(answer))
                     .whenComplete((a, e) -> inFlight.release())
                     .thenApply(answer -> {
                         JsonNode p = PaygateJson.wire().readTree(answer.body());
-                        if (answer.status() != 200 || !"succeeded".equals(p.path("status").asString())) {
-                            throw new IllegalStateException("seeding a payment answered " + answer.status() + ": "
-                                    + answer.body());
+                        if (answer.status() != 200
+                                || !"succeeded".equals(p.path("status").asString())) {
+                            throw new IllegalStateException(
+                                    "seeding a payment answered " + answer.status() + ": " + answer.body());
                         }
-                        return new Load.Seeded(p.get("id").asString(), p.get("amountReceived").asLong());
+                        return new Load.Seeded(
+                                p.get("id").asString(), p.get("amountReceived").asLong());
                     }));
         }
         return created.stream().map(CompletableFuture::join).toList();
@@ -221,13 +262,19 @@ public final class Benchmark {
 
     private static CompletableFuture<Api.Answer> poll(Api api, String path, long deadline) {
         return api.get(path).thenCompose(answer -> {
-            boolean pending = answer.status() == 404 || (answer.status() == 200
-                    && "processing".equals(PaygateJson.wire().readTree(answer.body()).path("status").asString()));
+            boolean pending = answer.status() == 404
+                    || (answer.status() == 200
+                            && "processing"
+                                    .equals(PaygateJson.wire()
+                                            .readTree(answer.body())
+                                            .path("status")
+                                            .asString()));
             if (!pending || System.nanoTime() >= deadline) {
                 return CompletableFuture.completedFuture(answer);
             }
             // a bounded wait between reads of a remote resource, off the caller's thread
-            return CompletableFuture.supplyAsync(() -> null,
+            return CompletableFuture.supplyAsync(
+                            () -> null,
                             CompletableFuture.delayedExecutor(200, java.util.concurrent.TimeUnit.MILLISECONDS))
                     .thenCompose(x -> poll(api, path, deadline));
         });
@@ -236,7 +283,8 @@ public final class Benchmark {
     /** Until every accepted change has its webhooks (final status included), or the drain time is up. */
     private static void drain(Load load, WebhookSink sink, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline && !Report.missingWebhooks(load, sink).isEmpty()) {
+        while (System.nanoTime() < deadline
+                && !Report.missingWebhooks(load, sink).isEmpty()) {
             LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // a load tool waiting for stragglers
         }
     }
@@ -247,16 +295,21 @@ public final class Benchmark {
      */
     private static Map<String, long[]> amountsRefunded(Api api, List<Load.Seeded> payments, Load load, Duration limit) {
         Map<String, Long> expected = new HashMap<>();
-        load.accepted.values().stream().filter(a -> a.kind().equals("refund"))
+        load.accepted.values().stream()
+                .filter(a -> a.kind().equals("refund"))
                 .forEach(a -> expected.merge(a.paymentId(), a.amount(), Long::sum));
         long deadline = System.nanoTime() + limit.toNanos();
         Map<String, long[]> shown = new LinkedHashMap<>();
         while (true) {
             shown.clear();
             for (Load.Seeded p : payments) {
-                JsonNode payment = PaygateJson.wire().readTree(api.get("/api2/payments/" + p.id()).join().body());
-                shown.put(p.id(), new long[] {payment.get("amountRefunded").asLong(), payment.get("amountReceived").asLong(),
-                        expected.getOrDefault(p.id(), 0L)});
+                JsonNode payment = PaygateJson.wire()
+                        .readTree(api.get("/api2/payments/" + p.id()).join().body());
+                shown.put(p.id(), new long[] {
+                    payment.get("amountRefunded").asLong(),
+                    payment.get("amountReceived").asLong(),
+                    expected.getOrDefault(p.id(), 0L)
+                });
             }
             boolean caughtUp = shown.values().stream().allMatch(v -> v[0] == v[2]);
             if (caughtUp || System.nanoTime() >= deadline) {
@@ -267,9 +320,13 @@ public final class Benchmark {
     }
 
     private static void synchronousCommit(String jdbcUrl, String user, String password) throws java.sql.SQLException {
-        String database = java.net.URI.create(jdbcUrl.substring("jdbc:".length())).getPath().substring(1);
+        String database = java.net
+                .URI
+                .create(jdbcUrl.substring("jdbc:".length()))
+                .getPath()
+                .substring(1);
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
-             java.sql.Statement s = c.createStatement()) {
+                java.sql.Statement s = c.createStatement()) {
             s.execute("ALTER DATABASE \"" + database + "\" SET synchronous_commit TO on");
         }
     }
@@ -281,7 +338,7 @@ public final class Benchmark {
      */
     private static long[] activity(String jdbcUrl, String user, String password) throws java.sql.SQLException {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
-             java.sql.Statement s = c.createStatement()) {
+                java.sql.Statement s = c.createStatement()) {
             s.execute("SELECT pg_stat_clear_snapshot()");
             long[] counters = new long[5];
             try (java.sql.ResultSet rs = s.executeQuery("SELECT xact_commit, tup_inserted, tup_updated, tup_fetched "
@@ -313,11 +370,13 @@ public final class Benchmark {
     }
 
     /** What bounds the database's commit rate, as a new connection of the stack sees it. */
-    private static Map<String, String> settings(String jdbcUrl, String user, String password) throws java.sql.SQLException {
+    private static Map<String, String> settings(String jdbcUrl, String user, String password)
+            throws java.sql.SQLException {
         Map<String, String> settings = new LinkedHashMap<>();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
-             java.sql.Statement s = c.createStatement()) {
-            for (String name : List.of("server_version", "synchronous_commit", "fsync", "shared_buffers", "max_connections")) {
+                java.sql.Statement s = c.createStatement()) {
+            for (String name :
+                    List.of("server_version", "synchronous_commit", "fsync", "shared_buffers", "max_connections")) {
                 try (java.sql.ResultSet rs = s.executeQuery("SHOW " + name)) {
                     rs.next();
                     settings.put(name, rs.getString(1));

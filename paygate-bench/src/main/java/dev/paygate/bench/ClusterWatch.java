@@ -31,7 +31,8 @@ final class ClusterWatch {
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final FaultStack stack;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-cluster"));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-cluster"));
     private volatile Map<String, Long> start;
 
     private ClusterWatch(FaultStack stack) {
@@ -49,7 +50,8 @@ final class ClusterWatch {
         timer.shutdownNow();
         Map<String, Long> end = ticks();
         Map<String, Double> used = new LinkedHashMap<>();
-        end.forEach((name, ticks) -> used.put(name, (ticks - start.getOrDefault(name, ticks)) / (double) TICKS_PER_SECOND));
+        end.forEach(
+                (name, ticks) -> used.put(name, (ticks - start.getOrDefault(name, ticks)) / (double) TICKS_PER_SECOND));
         return used;
     }
 
@@ -65,8 +67,13 @@ final class ClusterWatch {
             var server = stack.postgres(service);
             long postmaster = server.postmasterPid();
             String name = stack.databases().size() == 1 ? "postgres" : "postgres-" + service;
-            ticks.put(name, ticksOf(postmaster) + ProcessHandle.of(postmaster).stream()
-                    .flatMap(ProcessHandle::descendants).mapToLong(p -> ticksOf(p.pid())).sum());
+            ticks.put(
+                    name,
+                    ticksOf(postmaster)
+                            + ProcessHandle.of(postmaster).stream()
+                                    .flatMap(ProcessHandle::descendants)
+                                    .mapToLong(p -> ticksOf(p.pid()))
+                                    .sum());
         }
         ticks.put("bank", ticksOf(stack.bankPid()));
         return ticks;
@@ -92,21 +99,26 @@ final class ClusterWatch {
     static Map<String, Map<String, Integer>> assignment(String bootstrap, Collection<String> instances) {
         Map<String, Map<String, Integer>> groups = new TreeMap<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            List<String> ids = admin.listGroups().all().get(30, TimeUnit.SECONDS).stream().map(GroupListing::groupId)
+            List<String> ids = admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
+                    .map(GroupListing::groupId)
                     .filter(g -> !g.startsWith("fault-suite") && !g.startsWith("bench"))
                     .toList();
-            Map<String, ConsumerGroupDescription> described = admin.describeConsumerGroups(ids).all()
-                    .get(30, TimeUnit.SECONDS);
+            Map<String, ConsumerGroupDescription> described =
+                    admin.describeConsumerGroups(ids).all().get(30, TimeUnit.SECONDS);
             described.forEach((group, d) -> {
                 Map<String, Integer> byInstance = new TreeMap<>();
                 for (MemberDescription m : d.members()) {
-                    String instance = instances.stream().filter(i -> m.clientId().startsWith(i + "-") || m.clientId().equals(i))
-                            .max(java.util.Comparator.comparingInt(String::length)).orElse(m.clientId());
+                    String instance = instances.stream()
+                            .filter(i -> m.clientId().startsWith(i + "-")
+                                    || m.clientId().equals(i))
+                            .max(java.util.Comparator.comparingInt(String::length))
+                            .orElse(m.clientId());
                     byInstance.merge(instance, m.assignment().topicPartitions().size(), Integer::sum);
                 }
                 // a gateway's reply group is its own: one per instance, named at random
                 String name = group.startsWith("gateway-replies-") ? "gateway-replies-…" : group;
-                byInstance.forEach((i, n) -> groups.computeIfAbsent(name, k -> new TreeMap<>()).merge(i, n, Integer::sum));
+                byInstance.forEach((i, n) ->
+                        groups.computeIfAbsent(name, k -> new TreeMap<>()).merge(i, n, Integer::sum));
             });
         } catch (Exception e) {
             groups.put("(could not read: " + e + ")", Map.of());

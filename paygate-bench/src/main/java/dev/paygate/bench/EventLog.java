@@ -29,15 +29,22 @@ final class EventLog implements AutoCloseable {
     final Map<String, Map<Long, Set<String>>> bySubject = new ConcurrentHashMap<>();
     /** event id → its type. */
     final Map<String, String> types = new ConcurrentHashMap<>();
+
     long records;
 
     EventLog(String bootstrap) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "fault-suite-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "fault-suite-" + UUID.randomUUID(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         partitions = List.of(Topics.PAYMENT_EVENTS, Topics.REFUND_EVENTS).stream()
                 .flatMap(t -> consumer.partitionsFor(t, Duration.ofSeconds(30)).stream()
                         .map(p -> new TopicPartition(t, p.partition())))
@@ -58,9 +65,12 @@ final class EventLog implements AutoCloseable {
                     continue;
                 }
                 types.put(id, header(r, "ce_type"));
-                long version = PaygateJson.wire().readTree(r.value()).path("version").asLong(-1);
-                bySubject.computeIfAbsent(subject, k -> new ConcurrentHashMap<>())
-                        .computeIfAbsent(version, k -> ConcurrentHashMap.newKeySet()).add(id);
+                long version =
+                        PaygateJson.wire().readTree(r.value()).path("version").asLong(-1);
+                bySubject
+                        .computeIfAbsent(subject, k -> new ConcurrentHashMap<>())
+                        .computeIfAbsent(version, k -> ConcurrentHashMap.newKeySet())
+                        .add(id);
             }
         }
     }

@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -36,7 +36,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class FaultStack implements AutoCloseable {
 
-    static final List<String> SERVICES = List.of("payment-service", "refund-service", "webhook-dispatcher", "gateway-api");
+    static final List<String> SERVICES =
+            List.of("payment-service", "refund-service", "webhook-dispatcher", "gateway-api");
     private static final Map<String, String> MAIN = Map.of(
             "payment-service", "dev.paygate.payment.PaymentServiceApplication",
             "refund-service", "dev.paygate.refund.RefundServiceApplication",
@@ -68,66 +69,90 @@ final class FaultStack implements AutoCloseable {
     }
 
     /** One service instance: its name ({@code refund-service-2}, or the service's own with one instance), its port. */
-    record Instance(String service, String name, int port, ChildJvm jvm) {
-    }
+    record Instance(String service, String name, int port, ChildJvm jvm) {}
 
     final Topology topology;
     final Path directory;
     /** The database server of each service (the same one for all in the single topology). */
     private final Map<String, RestartablePostgres> databases = new LinkedHashMap<>();
+
     final RestartableKafka kafka;
     final Path bankOutage;
     /** While this file exists the bank takes {@link #BANK_SLOW_LATENCY} per operation. */
     final Path bankSlow;
+
     static final Duration BANK_SLOW_LATENCY = Duration.ofSeconds(9);
     /** The bank: an HTTP server in a process of its own, with its ledger. */
     private final ChildJvm bank;
+
     private final int bankPort = FreePorts.pick();
     final String apiKey;
     final String adminToken;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     FaultStack(Path directory, String apiKey, String adminToken, List<String> extraArguments) {
         this(Topology.SINGLE, directory, apiKey, adminToken, extraArguments, "200ms", "50ms");
     }
 
-    FaultStack(Topology topology, Path directory, String apiKey, String adminToken, List<String> extraArguments,
-               String bankLatency, String bankJitter) {
+    FaultStack(
+            Topology topology,
+            Path directory,
+            String apiKey,
+            String adminToken,
+            List<String> extraArguments,
+            String bankLatency,
+            String bankJitter) {
         this.topology = topology;
         this.directory = directory.toAbsolutePath();
         this.apiKey = apiKey;
         this.adminToken = adminToken;
         this.bankOutage = this.directory.resolve("bank-outage");
         this.bankSlow = this.directory.resolve("bank-slow");
-        this.bank = new ChildJvm("bank", List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                "dev.paygate.acquirer.bank.BankServerMain", List.of("--port=" + bankPort, "--latency=" + bankLatency,
-                "--jitter=" + bankJitter, "--outage-file=" + bankOutage, "--slow-file=" + bankSlow,
-                "--slow-latency=" + BANK_SLOW_LATENCY.toMillis() + "ms"),
+        this.bank = new ChildJvm(
+                "bank",
+                List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                "dev.paygate.acquirer.bank.BankServerMain",
+                List.of(
+                        "--port=" + bankPort,
+                        "--latency=" + bankLatency,
+                        "--jitter=" + bankJitter,
+                        "--outage-file=" + bankOutage,
+                        "--slow-file=" + bankSlow,
+                        "--slow-latency=" + BANK_SLOW_LATENCY.toMillis() + "ms"),
                 this.directory.resolve("logs").resolve("bank.log"));
         bank.start();
         awaitBank(Duration.ofMinutes(1));
         if (topology.databasePerService()) {
-            CompletableFuture.allOf(SERVICES.stream().map(s -> CompletableFuture.runAsync(() -> {
-                RestartablePostgres server = new RestartablePostgres(this.directory.resolve("postgres-" + s), 0).start();
-                server.database("paygate");
-                synchronized (databases) {
-                    databases.put(s, server);
-                }
-            })).toArray(CompletableFuture[]::new)).join();
+            CompletableFuture.allOf(SERVICES.stream()
+                            .map(s -> CompletableFuture.runAsync(() -> {
+                                RestartablePostgres server =
+                                        new RestartablePostgres(this.directory.resolve("postgres-" + s), 0).start();
+                                server.database("paygate");
+                                synchronized (databases) {
+                                    databases.put(s, server);
+                                }
+                            }))
+                            .toArray(CompletableFuture[]::new))
+                    .join();
         } else {
             RestartablePostgres server = new RestartablePostgres(this.directory.resolve("postgres"), 0).start();
             server.database("paygate");
             SERVICES.forEach(s -> databases.put(s, server));
         }
-        this.kafka = (topology.brokers() == 1 ? new RestartableKafka(this.directory.resolve("kafka"), 0, 0, 12)
-                : RestartableKafka.cluster(this.directory.resolve("kafka"), topology.brokers(), 12))
+        this.kafka = (topology.brokers() == 1
+                        ? new RestartableKafka(this.directory.resolve("kafka"), 0, 0, 12)
+                        : RestartableKafka.cluster(this.directory.resolve("kafka"), topology.brokers(), 12))
                 .start(Topics.ALL, 12, Duration.ofMinutes(2));
         Map<String, List<Integer>> ports = new LinkedHashMap<>();
-        SERVICES.forEach(s -> ports.put(s, java.util.stream.IntStream.range(0, topology.instances())
-                .mapToObj(i -> FreePorts.pick()).toList()));
-        java.util.function.Function<String, String> urls = s -> ports.get(s).stream()
-                .map(p -> "http://localhost:" + p).collect(Collectors.joining(","));
+        SERVICES.forEach(s -> ports.put(
+                s,
+                java.util.stream.IntStream.range(0, topology.instances())
+                        .mapToObj(i -> FreePorts.pick())
+                        .toList()));
+        java.util.function.Function<String, String> urls =
+                s -> ports.get(s).stream().map(p -> "http://localhost:" + p).collect(Collectors.joining(","));
         List<String> common = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrap(),
                 "--paygate.kafka.replication-factor=" + kafka.replicas(),
@@ -142,30 +167,52 @@ final class FaultStack implements AutoCloseable {
                 int port = ports.get(service).get(i);
                 List<String> args = new ArrayList<>(common);
                 // the instance's name in its Kafka client ids: which instance holds which partitions shows
-                args.addAll(List.of("--server.port=" + port, "--spring.kafka.client-id=" + name,
+                args.addAll(List.of(
+                        "--server.port=" + port,
+                        "--spring.kafka.client-id=" + name,
                         "--paygate.db.url=" + db.jdbcUrl("paygate"),
-                        "--paygate.db.user=" + db.user(), "--paygate.db.password=" + db.password()));
+                        "--paygate.db.user=" + db.user(),
+                        "--paygate.db.password=" + db.password()));
                 switch (service) {
                     case "refund-service" -> args.add("--paygate.refunds.payment-url=" + urls.apply("payment-service"));
-                    case "webhook-dispatcher" -> args.addAll(List.of("--paygate.webhooks.allow-http=true",
-                            "--paygate.webhooks.allow-private-addresses=true"));
-                    case "gateway-api" -> args.addAll(List.of(
-                            "--paygate.gateway.payment-url=" + urls.apply("payment-service"),
-                            "--paygate.gateway.refund-url=" + urls.apply("refund-service"),
-                            "--paygate.gateway.webhook-url=" + urls.apply("webhook-dispatcher"),
-                            "--paygate.gateway.demo-api-key=" + apiKey,
-                            "--paygate.gateway.admin-token=" + adminToken));
-                    default -> {
-                    }
+                    case "webhook-dispatcher" ->
+                        args.addAll(List.of(
+                                "--paygate.webhooks.allow-http=true",
+                                "--paygate.webhooks.allow-private-addresses=true"));
+                    case "gateway-api" ->
+                        args.addAll(List.of(
+                                "--paygate.gateway.payment-url=" + urls.apply("payment-service"),
+                                "--paygate.gateway.refund-url=" + urls.apply("refund-service"),
+                                "--paygate.gateway.webhook-url=" + urls.apply("webhook-dispatcher"),
+                                "--paygate.gateway.demo-api-key=" + apiKey,
+                                "--paygate.gateway.admin-token=" + adminToken));
+                    default -> {}
                 }
-                // C1 only: five JVMs on two cores did better without C2 compile storms (control run: 582 vs 776 202s at 25/s)
-                instances.put(name, new Instance(service, name, port, new ChildJvm(name, List.of("-Xms256m", "-Xmx768m",
-                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dpaygate.process=" + name), MAIN.get(service),
-                        args, this.directory.resolve("logs").resolve(name + ".log"))));
+                // C1 only: five JVMs on two cores did better without C2 compile storms (control run: 582 vs 776 202s at
+                // 25/s)
+                instances.put(
+                        name,
+                        new Instance(
+                                service,
+                                name,
+                                port,
+                                new ChildJvm(
+                                        name,
+                                        List.of(
+                                                "-Xms256m",
+                                                "-Xmx768m",
+                                                "-XX:+UseSerialGC",
+                                                "-XX:TieredStopAtLevel=1",
+                                                "-Dpaygate.process=" + name),
+                                        MAIN.get(service),
+                                        args,
+                                        this.directory.resolve("logs").resolve(name + ".log"))));
             }
         }
         CompletableFuture.allOf(instances.keySet().stream()
-                .map(s -> CompletableFuture.runAsync(() -> start(s))).toArray(CompletableFuture[]::new)).join();
+                        .map(s -> CompletableFuture.runAsync(() -> start(s)))
+                        .toArray(CompletableFuture[]::new))
+                .join();
     }
 
     String bankUrl() {
@@ -196,8 +243,11 @@ final class FaultStack implements AutoCloseable {
 
     private JsonNode getJson(String url) {
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
                 throw new IllegalStateException(url + " answered " + answer.statusCode());
             }
@@ -216,7 +266,10 @@ final class FaultStack implements AutoCloseable {
 
     /** The instances of {@code service}, by name, in order. */
     List<String> instancesOf(String service) {
-        return instances.values().stream().filter(i -> i.service().equals(service)).map(Instance::name).toList();
+        return instances.values().stream()
+                .filter(i -> i.service().equals(service))
+                .map(Instance::name)
+                .toList();
     }
 
     /** Every instance's name and process id (-1: not running), for the CPU each one used. */
@@ -233,7 +286,9 @@ final class FaultStack implements AutoCloseable {
 
     /** The gateway instances' base URLs (a merchant's load balancer spreads requests over them). */
     List<String> gatewayUrls() {
-        return instancesOf("gateway-api").stream().map(n -> "http://localhost:" + instances.get(n).port()).toList();
+        return instancesOf("gateway-api").stream()
+                .map(n -> "http://localhost:" + instances.get(n).port())
+                .toList();
     }
 
     /** The database server {@code service} keeps its data on. */
@@ -288,7 +343,8 @@ final class FaultStack implements AutoCloseable {
     }
 
     List<Path> logs() {
-        List<Path> logs = new ArrayList<>(instances.values().stream().map(i -> i.jvm().log()).toList());
+        List<Path> logs = new ArrayList<>(
+                instances.values().stream().map(i -> i.jvm().log()).toList());
         logs.add(bank.log());
         return logs;
     }
@@ -311,11 +367,14 @@ final class FaultStack implements AutoCloseable {
     private void awaitHealthy(String name, Duration timeout) {
         Instance instance = instance(name);
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + instance.port() + "/actuator/health"))
-                .timeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + instance.port() + "/actuator/health"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         while (true) {
             if (!instance.jvm().alive()) {
-                throw new IllegalStateException(name + " exited; see " + instance.jvm().log());
+                throw new IllegalStateException(
+                        name + " exited; see " + instance.jvm().log());
             }
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
@@ -328,7 +387,8 @@ final class FaultStack implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(name + " not healthy within " + timeout + "; see " + instance.jvm().log());
+                throw new IllegalStateException(name + " not healthy within " + timeout + "; see "
+                        + instance.jvm().log());
             }
             LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // polling a readiness probe
         }

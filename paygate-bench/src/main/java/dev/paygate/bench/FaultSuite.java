@@ -39,51 +39,133 @@ public final class FaultSuite {
      * @param only   the scenarios this setting runs (empty: all of its topology's; the short cluster suite leaves out
      *               the control round, which the single-node one runs, to stay within CI's time)
      */
-    record Settings(String name, FaultStack.Topology topology, double rate, int payments, long paymentAmount,
-                    Duration before, Duration down, Duration bankOutage, Duration receiverOutage, Duration after,
-                    Duration drain, Duration freeze, List<String> only) {
+    record Settings(
+            String name,
+            FaultStack.Topology topology,
+            double rate,
+            int payments,
+            long paymentAmount,
+            Duration before,
+            Duration down,
+            Duration bankOutage,
+            Duration receiverOutage,
+            Duration after,
+            Duration drain,
+            Duration freeze,
+            List<String> only) {
 
         /** {@code -Dpaygate.faults.rate=N} offers N requests/s instead of the mode's rate. */
         static Settings of(String name) {
             Settings settings = byName(name);
             String rate = System.getProperty("paygate.faults.rate", "");
-            return rate.isBlank() ? settings : new Settings(settings.name(), settings.topology(), Double.parseDouble(rate),
-                    settings.payments(), settings.paymentAmount(), settings.before(), settings.down(),
-                    settings.bankOutage(), settings.receiverOutage(), settings.after(), settings.drain(), settings.freeze(),
-                    settings.only());
+            return rate.isBlank()
+                    ? settings
+                    : new Settings(
+                            settings.name(),
+                            settings.topology(),
+                            Double.parseDouble(rate),
+                            settings.payments(),
+                            settings.paymentAmount(),
+                            settings.before(),
+                            settings.down(),
+                            settings.bankOutage(),
+                            settings.receiverOutage(),
+                            settings.after(),
+                            settings.drain(),
+                            settings.freeze(),
+                            settings.only());
         }
 
         private static Settings byName(String name) {
             return switch (name) {
-                case "short" -> new Settings("short", FaultStack.Topology.SINGLE, 10, 6, 1500, Duration.ofSeconds(2),
-                        Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(6), Duration.ofSeconds(3),
-                        Duration.ofSeconds(90), Duration.ZERO, List.of());
-                case "full" -> new Settings("full", FaultStack.Topology.SINGLE, 15, 30, 1500, Duration.ofSeconds(20),
-                        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(20),
-                        Duration.ofMinutes(4), Duration.ZERO, List.of());
-                case "cluster-short" -> new Settings("cluster-short", FaultStack.Topology.of("cluster"), 30, 30, 1500,
-                        Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(6),
-                        Duration.ofSeconds(3), Duration.ofMinutes(2), Duration.ofSeconds(15),
-                        List.of("broker-kill", "instance-kill", "zombie"));
-                case "cluster" -> new Settings("cluster", FaultStack.Topology.of("cluster"), 200, 300, 1500,
-                        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
-                        Duration.ofSeconds(15), Duration.ofMinutes(6), Duration.ofSeconds(25), List.of());
+                case "short" ->
+                    new Settings(
+                            "short",
+                            FaultStack.Topology.SINGLE,
+                            10,
+                            6,
+                            1500,
+                            Duration.ofSeconds(2),
+                            Duration.ofSeconds(1),
+                            Duration.ofSeconds(5),
+                            Duration.ofSeconds(6),
+                            Duration.ofSeconds(3),
+                            Duration.ofSeconds(90),
+                            Duration.ZERO,
+                            List.of());
+                case "full" ->
+                    new Settings(
+                            "full",
+                            FaultStack.Topology.SINGLE,
+                            15,
+                            30,
+                            1500,
+                            Duration.ofSeconds(20),
+                            Duration.ofSeconds(5),
+                            Duration.ofSeconds(30),
+                            Duration.ofSeconds(60),
+                            Duration.ofSeconds(20),
+                            Duration.ofMinutes(4),
+                            Duration.ZERO,
+                            List.of());
+                case "cluster-short" ->
+                    new Settings(
+                            "cluster-short",
+                            FaultStack.Topology.of("cluster"),
+                            30,
+                            30,
+                            1500,
+                            Duration.ofSeconds(3),
+                            Duration.ofSeconds(2),
+                            Duration.ofSeconds(5),
+                            Duration.ofSeconds(6),
+                            Duration.ofSeconds(3),
+                            Duration.ofMinutes(2),
+                            Duration.ofSeconds(15),
+                            List.of("broker-kill", "instance-kill", "zombie"));
+                case "cluster" ->
+                    new Settings(
+                            "cluster",
+                            FaultStack.Topology.of("cluster"),
+                            200,
+                            300,
+                            1500,
+                            Duration.ofSeconds(15),
+                            Duration.ofSeconds(10),
+                            Duration.ofSeconds(30),
+                            Duration.ofSeconds(30),
+                            Duration.ofSeconds(15),
+                            Duration.ofMinutes(6),
+                            Duration.ofSeconds(25),
+                            List.of());
                 default -> throw new IllegalArgumentException("mode is short, full, cluster-short or cluster: " + name);
             };
         }
 
         List<Fault> faults() {
             List<Fault> all = topology.brokers() > 1 ? CLUSTER_FAULTS : FAULTS;
-            return all.stream().filter(f -> only.isEmpty() || only.contains(f.name())).toList();
+            return all.stream()
+                    .filter(f -> only.isEmpty() || only.contains(f.name()))
+                    .toList();
         }
     }
 
     /** One fault: what is done to the stack, for how long, and how it is undone. */
-    record Fault(String name, String what, Consumer<Run> inject, Consumer<Run> remove,
-                 java.util.function.Function<Settings, Duration> hold, double minRate, int minPayments) {
+    record Fault(
+            String name,
+            String what,
+            Consumer<Run> inject,
+            Consumer<Run> remove,
+            java.util.function.Function<Settings, Duration> hold,
+            double minRate,
+            int minPayments) {
 
-        Fault(String name, String what, Consumer<Run> inject, Consumer<Run> remove,
-              java.util.function.Function<Settings, Duration> hold) {
+        Fault(
+                String name,
+                String what,
+                Consumer<Run> inject,
+                Consumer<Run> remove,
+                java.util.function.Function<Settings, Duration> hold) {
             this(name, what, inject, remove, hold, 0, 0);
         }
     }
@@ -92,26 +174,44 @@ public final class FaultSuite {
     static final int CALLS_IN_FLIGHT_AT_KILL = 100;
 
     /** What a scenario works on. */
-    record Run(FaultStack stack, WebhookSink sink, Settings settings) {
-    }
+    record Run(FaultStack stack, WebhookSink sink, Settings settings) {}
 
     static final List<Fault> FAULTS = List.of(
-            new Fault("none", "no fault: the control run", r -> { }, r -> { }, s -> Duration.ZERO),
-            kill("refund-service"), kill("payment-service"), kill("webhook-dispatcher"), kill("gateway-api"),
-            new Fault("kafka-restart", "the broker killed (SIGKILL) and started again on its data",
+            new Fault("none", "no fault: the control run", r -> {}, r -> {}, s -> Duration.ZERO),
+            kill("refund-service"),
+            kill("payment-service"),
+            kill("webhook-dispatcher"),
+            kill("gateway-api"),
+            new Fault(
+                    "kafka-restart",
+                    "the broker killed (SIGKILL) and started again on its data",
                     r -> r.stack().kafka.kill(),
                     r -> r.stack().kafka.start(dev.paygate.contracts.Topics.ALL, 12, Duration.ofMinutes(2)),
                     Settings::down),
-            new Fault("postgres-restart", "PostgreSQL crashed (immediate shutdown) and started again",
-                    r -> r.stack().postgres("payment-service").crash(), r -> r.stack().postgres("payment-service").start(),
+            new Fault(
+                    "postgres-restart",
+                    "PostgreSQL crashed (immediate shutdown) and started again",
+                    r -> r.stack().postgres("payment-service").crash(),
+                    r -> r.stack().postgres("payment-service").start(),
                     Settings::down),
-            new Fault("bank-timeout", "the bank does not answer: every call times out",
-                    r -> r.stack().bankDown(true), r -> r.stack().bankDown(false), Settings::bankOutage),
-            new Fault("webhook-500", "the merchant's webhook receiver answers 500",
-                    r -> r.sink().failing = true, r -> r.sink().failing = false, Settings::receiverOutage),
-            new Fault("bank-calls-kill", "payment- and refund-service killed (SIGKILL) with at least "
-                    + CALLS_IN_FLIGHT_AT_KILL + " calls at the bank (slowed to " + FaultStack.BANK_SLOW_LATENCY.toSeconds()
-                    + " s a call), started again",
+            new Fault(
+                    "bank-timeout",
+                    "the bank does not answer: every call times out",
+                    r -> r.stack().bankDown(true),
+                    r -> r.stack().bankDown(false),
+                    Settings::bankOutage),
+            new Fault(
+                    "webhook-500",
+                    "the merchant's webhook receiver answers 500",
+                    r -> r.sink().failing = true,
+                    r -> r.sink().failing = false,
+                    Settings::receiverOutage),
+            new Fault(
+                    "bank-calls-kill",
+                    "payment- and refund-service killed (SIGKILL) with at least "
+                            + CALLS_IN_FLIGHT_AT_KILL + " calls at the bank (slowed to "
+                            + FaultStack.BANK_SLOW_LATENCY.toSeconds()
+                            + " s a call), started again",
                     r -> {
                         r.stack().bankSlow(true);
                         awaitBankCallsInFlight(r.stack(), CALLS_IN_FLIGHT_AT_KILL, Duration.ofSeconds(90));
@@ -124,61 +224,99 @@ public final class FaultSuite {
                         r.stack().start("refund-service");
                     },
                     // one payment's bank calls run one after another: many payments make many calls at once
-                    Settings::down, 20, 200));
+                    Settings::down,
+                    20,
+                    200));
 
     /** The faults of a cluster: each hits one part of it, the rest must carry on. */
     static final List<Fault> CLUSTER_FAULTS = List.of(
-            new Fault("none", "no fault: the control run", r -> { }, r -> { }, s -> Duration.ZERO),
-            new Fault("broker-kill", "the broker leading the busiest partitions killed (SIGKILL), started again",
+            new Fault("none", "no fault: the control run", r -> {}, r -> {}, s -> Duration.ZERO),
+            new Fault(
+                    "broker-kill",
+                    "the broker leading the busiest partitions killed (SIGKILL), started again",
                     r -> {
-                        int leader = r.stack().kafka.busiestLeader(dev.paygate.contracts.Topics.ALL, Duration.ofSeconds(30));
+                        int leader =
+                                r.stack().kafka.busiestLeader(dev.paygate.contracts.Topics.ALL, Duration.ofSeconds(30));
                         log("killing broker " + leader + ", the busiest leader");
                         r.stack().kafka.kill(leader);
                     },
-                    r -> restartDeadBrokers(r.stack()), Settings::down),
-            new Fault("broker-rolling", "a rolling restart of the three brokers (SIGTERM, start, wait until in sync)",
+                    r -> restartDeadBrokers(r.stack()),
+                    Settings::down),
+            new Fault(
+                    "broker-rolling",
+                    "a rolling restart of the three brokers (SIGTERM, start, wait until in sync)",
                     r -> {
                         for (int node = 1; node <= r.stack().kafka.size(); node++) {
                             r.stack().kafka.stop(node);
                             r.stack().kafka.start(node, Duration.ofMinutes(3));
                         }
-                    }, r -> { }, s -> Duration.ZERO),
-            new Fault("instance-kill", "one instance of every service killed (SIGKILL) at once, started again",
-                    r -> FaultStack.SERVICES.forEach(s -> r.stack().kill(r.stack().instancesOf(s).get(0))),
+                    },
+                    r -> {},
+                    s -> Duration.ZERO),
+            new Fault(
+                    "instance-kill",
+                    "one instance of every service killed (SIGKILL) at once, started again",
+                    r -> FaultStack.SERVICES.forEach(
+                            s -> r.stack().kill(r.stack().instancesOf(s).get(0))),
                     // started again side by side, as an orchestrator restarts what died
-                    r -> CompletableFuture.allOf(FaultStack.SERVICES.stream().map(s -> CompletableFuture.runAsync(
-                            () -> r.stack().start(r.stack().instancesOf(s).get(0)))).toArray(CompletableFuture[]::new))
+                    r -> CompletableFuture.allOf(FaultStack.SERVICES.stream()
+                                    .map(s -> CompletableFuture.runAsync(() -> r.stack()
+                                            .start(r.stack().instancesOf(s).get(0))))
+                                    .toArray(CompletableFuture[]::new))
                             .join(),
                     Settings::down),
-            new Fault("service-rolling", "a rolling restart of every service: the first instance of each stopped (SIGTERM)"
-                    + " and started until healthy, then the second",
+            new Fault(
+                    "service-rolling",
+                    "a rolling restart of every service: the first instance of each stopped (SIGTERM)"
+                            + " and started until healthy, then the second",
                     r -> {
                         for (int i = 0; i < r.stack().topology().instances(); i++) {
                             int n = i;
-                            CompletableFuture.allOf(FaultStack.SERVICES.stream().map(s -> CompletableFuture.runAsync(() -> {
-                                String instance = r.stack().instancesOf(s).get(n);
-                                r.stack().stop(instance);
-                                r.stack().start(instance);
-                            })).toArray(CompletableFuture[]::new)).join();
+                            CompletableFuture.allOf(FaultStack.SERVICES.stream()
+                                            .map(s -> CompletableFuture.runAsync(() -> {
+                                                String instance =
+                                                        r.stack().instancesOf(s).get(n);
+                                                r.stack().stop(instance);
+                                                r.stack().start(instance);
+                                            }))
+                                            .toArray(CompletableFuture[]::new))
+                                    .join();
                         }
-                    }, r -> { }, s -> Duration.ZERO),
-            new Fault("postgres-crash", "refund-service's PostgreSQL crashed (immediate shutdown), started again",
-                    r -> r.stack().postgres("refund-service").crash(), r -> r.stack().postgres("refund-service").start(),
+                    },
+                    r -> {},
+                    s -> Duration.ZERO),
+            new Fault(
+                    "postgres-crash",
+                    "refund-service's PostgreSQL crashed (immediate shutdown), started again",
+                    r -> r.stack().postgres("refund-service").crash(),
+                    r -> r.stack().postgres("refund-service").start(),
                     Settings::down),
-            new Fault("bank-down", "the bank does not answer: every call times out",
-                    r -> r.stack().bankDown(true), r -> r.stack().bankDown(false), Settings::bankOutage),
-            new Fault("receiver-slow-then-failing", "the webhook receiver answers after 5 s, then answers 500",
+            new Fault(
+                    "bank-down",
+                    "the bank does not answer: every call times out",
+                    r -> r.stack().bankDown(true),
+                    r -> r.stack().bankDown(false),
+                    Settings::bankOutage),
+            new Fault(
+                    "receiver-slow-then-failing",
+                    "the webhook receiver answers after 5 s, then answers 500",
                     r -> {
                         r.sink().latency = Duration.ofSeconds(5);
                         pause(r.settings().receiverOutage().dividedBy(2));
                         r.sink().latency = Duration.ZERO;
                         r.sink().failing = true;
                     },
-                    r -> r.sink().failing = false, s -> s.receiverOutage().dividedBy(2)),
-            new Fault("zombie", "refund-service-1 frozen (SIGSTOP) beyond the consumer session timeout, then woken"
-                    + " (SIGCONT): its partitions moved on, it must not commit stale work",
-                    r -> r.stack().freeze(r.stack().instancesOf("refund-service").get(0), true),
-                    r -> r.stack().freeze(r.stack().instancesOf("refund-service").get(0), false), Settings::freeze));
+                    r -> r.sink().failing = false,
+                    s -> s.receiverOutage().dividedBy(2)),
+            new Fault(
+                    "zombie",
+                    "refund-service-1 frozen (SIGSTOP) beyond the consumer session timeout, then woken"
+                            + " (SIGCONT): its partitions moved on, it must not commit stale work",
+                    r -> r.stack()
+                            .freeze(r.stack().instancesOf("refund-service").get(0), true),
+                    r -> r.stack()
+                            .freeze(r.stack().instancesOf("refund-service").get(0), false),
+                    Settings::freeze));
 
     private static void restartDeadBrokers(FaultStack stack) {
         for (int node = 1; node <= stack.kafka.size(); node++) {
@@ -201,25 +339,48 @@ public final class FaultSuite {
     }
 
     private static Fault kill(String service) {
-        return new Fault(service + "-kill", service + " killed (SIGKILL) mid-load and started again",
-                r -> r.stack().kill(service), r -> r.stack().start(service), Settings::down);
+        return new Fault(
+                service + "-kill",
+                service + " killed (SIGKILL) mid-load and started again",
+                r -> r.stack().kill(service),
+                r -> r.stack().start(service),
+                Settings::down);
     }
 
     /** One scenario's figures; the zero columns must be zero. */
-    record Row(String scenario, long requests, long accepted, long retried, long unresolved, long lost, long duplicated,
-               long overRefunds, long unexpected5xx, long unavailable5xx, long shed, long eventsMissing,
-               long webhooksMissing,
-               long bankMismatches, double recoverySeconds, double ratePerSecondBefore, double ratePerSecondDuring,
-               List<String> examples) {
+    record Row(
+            String scenario,
+            long requests,
+            long accepted,
+            long retried,
+            long unresolved,
+            long lost,
+            long duplicated,
+            long overRefunds,
+            long unexpected5xx,
+            long unavailable5xx,
+            long shed,
+            long eventsMissing,
+            long webhooksMissing,
+            long bankMismatches,
+            double recoverySeconds,
+            double ratePerSecondBefore,
+            double ratePerSecondDuring,
+            List<String> examples) {
 
         boolean clean() {
-            return unresolved == 0 && lost == 0 && duplicated == 0 && overRefunds == 0 && unexpected5xx == 0
-                    && eventsMissing == 0 && webhooksMissing == 0 && bankMismatches == 0;
+            return unresolved == 0
+                    && lost == 0
+                    && duplicated == 0
+                    && overRefunds == 0
+                    && unexpected5xx == 0
+                    && eventsMissing == 0
+                    && webhooksMissing == 0
+                    && bankMismatches == 0;
         }
     }
 
-    private FaultSuite() {
-    }
+    private FaultSuite() {}
 
     /** {@code FaultSuite [short|full] [scenario …]}: prints the table; exits 1 when a zero column is not zero. */
     public static void main(String[] args) throws Exception {
@@ -244,23 +405,39 @@ public final class FaultSuite {
         List<Row> rows = new ArrayList<>();
         log("starting " + settings.topology().describe() + ", in their own processes under " + directory);
         long starting = System.nanoTime();
-        try (FaultStack stack = new FaultStack(settings.topology(), directory, apiKey,
-                "faults-admin-" + Ids.randomBase58(8), tuning, "200ms", "50ms");
-             WebhookSink sink = new WebhookSink();
-             EventLog events = new EventLog(stack.kafka.bootstrap())) {
+        try (FaultStack stack = new FaultStack(
+                        settings.topology(),
+                        directory,
+                        apiKey,
+                        "faults-admin-" + Ids.randomBase58(8),
+                        tuning,
+                        "200ms",
+                        "50ms");
+                WebhookSink sink = new WebhookSink();
+                EventLog events = new EventLog(stack.kafka.bootstrap())) {
             log("started in " + (System.nanoTime() - starting) / 1_000_000_000 + " s");
             Api api = new Api(stack.gatewayUrls(), apiKey);
             awaitChain(api);
-            JsonNode endpoint = PaygateJson.wire().readTree(api.post("/api2/webhook-endpoints", "{\"url\": \""
-                    + sink.url() + "\", \"enabledEvents\": [\"refund.updated\", \"payment.canceled\", \"session.expired\"],"
-                    + " \"description\": \"fault suite\"}").join().body());
+            JsonNode endpoint = PaygateJson.wire()
+                    .readTree(api.post(
+                                    "/api2/webhook-endpoints",
+                                    "{\"url\": \""
+                                            + sink.url()
+                                            + "\", \"enabledEvents\": [\"refund.updated\", \"payment.canceled\", \"session.expired\"],"
+                                            + " \"description\": \"fault suite\"}")
+                            .join()
+                            .body());
             if (!endpoint.has("id")) {
                 throw new IllegalStateException("could not register the webhook endpoint: " + endpoint);
             }
             if (settings.name().equals("full") || settings.name().equals("cluster")) {
                 // fresh JVMs answer slowly at first (class loading, JIT): a round of load that is not reported
                 log("warm-up: one control round, not reported");
-                scenario(new Run(stack, sink, settings), api, events, settings.faults().get(0));
+                scenario(
+                        new Run(stack, sink, settings),
+                        api,
+                        events,
+                        settings.faults().get(0));
             }
             for (Fault fault : settings.faults()) {
                 if (!only.isEmpty() && !only.contains(fault.name())) {
@@ -278,13 +455,14 @@ public final class FaultSuite {
 
     private static Row scenario(Run run, Api api, EventLog events, Fault fault) {
         Settings s = run.settings();
-        List<Load.Seeded> payments = Benchmark.seed(api, Math.max(s.payments(), fault.minPayments()), s.paymentAmount());
-        BenchConfig config = BenchConfig.parse(new String[] {"--rate=" + Math.max(s.rate(), fault.minRate()),
-                "--mix=mixed"});
+        List<Load.Seeded> payments =
+                Benchmark.seed(api, Math.max(s.payments(), fault.minPayments()), s.paymentAmount());
+        BenchConfig config =
+                BenchConfig.parse(new String[] {"--rate=" + Math.max(s.rate(), fault.minRate()), "--mix=mixed"});
         Load load = new Load(api, config, payments, true);
         CompletableFuture<Void> running = CompletableFuture.runAsync(
-                () -> load.run(0, Duration.ofHours(1).toNanos()), java.util.concurrent.Executors.newSingleThreadExecutor(
-                        Api.daemon("fault-load")));
+                () -> load.run(0, Duration.ofHours(1).toNanos()),
+                java.util.concurrent.Executors.newSingleThreadExecutor(Api.daemon("fault-load")));
         long loadStart = System.nanoTime();
         pause(s.before());
         long faultStart = System.nanoTime();
@@ -314,46 +492,75 @@ public final class FaultSuite {
         }
         long unexpected = load.statuses.entrySet().stream()
                 .filter(e -> e.getKey() >= 500 && e.getKey() != 502 && e.getKey() != 503 && e.getKey() != 504)
-                .mapToLong(e -> e.getValue().get()).sum();
+                .mapToLong(e -> e.getValue().get())
+                .sum();
         long unavailable = load.statuses.entrySet().stream()
-                .filter(e -> e.getKey() == 502 || e.getKey() == 503 || e.getKey() == 504 || e.getKey() == 0)
-                .mapToLong(e -> e.getValue().get()).sum() - load.shed.get();
-        long requests = load.statuses.values().stream().mapToLong(AtomicLong::get).sum();
+                        .filter(e -> e.getKey() == 502 || e.getKey() == 503 || e.getKey() == 504 || e.getKey() == 0)
+                        .mapToLong(e -> e.getValue().get())
+                        .sum()
+                - load.shed.get();
+        long requests =
+                load.statuses.values().stream().mapToLong(AtomicLong::get).sum();
         List<String> examples = new ArrayList<>(result.examples);
         load.errors.forEach((k, v) -> examples.add(k + " ×" + v.get()));
-        return new Row(fault.name(), requests, load.accepted.size(), retried.size(), unresolved.get(), result.lost,
+        return new Row(
+                fault.name(),
+                requests,
+                load.accepted.size(),
+                retried.size(),
+                unresolved.get(),
+                result.lost,
                 result.duplicated,
-                result.overRefunds, unexpected, unavailable, load.shed.get(), result.eventsMissing, result.webhooksMissing,
-                result.bankMismatches, recovery(load, run.sink(), resent, faultEnd),
+                result.overRefunds,
+                unexpected,
+                unavailable,
+                load.shed.get(),
+                result.eventsMissing,
+                result.webhooksMissing,
+                result.bankMismatches,
+                recovery(load, run.sink(), resent, faultEnd),
                 // before: after the load's first moments (half the time before the fault, at most 5 s)
-                acceptedPerSecond(load, loadStart + Math.min(s.before().toNanos() / 2, Duration.ofSeconds(5).toNanos()),
+                acceptedPerSecond(
+                        load,
+                        loadStart
+                                + Math.min(
+                                        s.before().toNanos() / 2,
+                                        Duration.ofSeconds(5).toNanos()),
                         faultStart),
-                acceptedPerSecond(load, faultStart, undone), examples);
+                acceptedPerSecond(load, faultStart, undone),
+                examples);
     }
 
     /**
      * Sends every request without a final answer (none, a 5xx, or a 202) again with its key until it has one; a 200
      * is an accepted change, a refusal must have changed nothing.
      */
-    private static Set<String> retryFailed(Api api, Load load, Duration limit, Set<String> resent,
-                                           AtomicLong unresolved) {
+    private static Set<String> retryFailed(
+            Api api, Load load, Duration limit, Set<String> resent, AtomicLong unresolved) {
         Set<String> completed = ConcurrentHashMap.newKeySet();
         long deadline = System.nanoTime() + limit.toNanos();
         // thousands may fail at 200 requests/s: they are sent again side by side, each until it has a final answer
-        java.util.concurrent.ExecutorService retrying = java.util.concurrent.Executors.newFixedThreadPool(32,
-                Api.daemon("fault-retry"));
+        java.util.concurrent.ExecutorService retrying =
+                java.util.concurrent.Executors.newFixedThreadPool(32, Api.daemon("fault-retry"));
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (Load.Retry r : load.failed) {
-            all.add(CompletableFuture.runAsync(() -> retry(api, load, r, deadline, limit, resent, unresolved, completed),
-                    retrying));
+            all.add(CompletableFuture.runAsync(
+                    () -> retry(api, load, r, deadline, limit, resent, unresolved, completed), retrying));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         retrying.shutdown();
         return completed;
     }
 
-    private static void retry(Api api, Load load, Load.Retry r, long deadline, Duration limit, Set<String> resent,
-                              AtomicLong unresolved, Set<String> completed) {
+    private static void retry(
+            Api api,
+            Load load,
+            Load.Retry r,
+            long deadline,
+            Duration limit,
+            Set<String> resent,
+            AtomicLong unresolved,
+            Set<String> completed) {
         while (true) {
             Api.Answer answer;
             try {
@@ -362,19 +569,22 @@ public final class FaultSuite {
                 answer = null;
             }
             // a 202 is not final either: the key answers 409 idempotency_key_in_use until the change is done
-            boolean again = answer == null || answer.status() >= 500 || answer.status() == 202
+            boolean again = answer == null
+                    || answer.status() >= 500
+                    || answer.status() == 202
                     || (answer.status() == 409 && answer.body().contains("idempotency_key_in_use"));
             if (!again) {
                 if (answer.ok()) {
-                    String id = PaygateJson.wire().readTree(answer.body()).get("id").asString();
+                    String id =
+                            PaygateJson.wire().readTree(answer.body()).get("id").asString();
                     long now = System.nanoTime();
                     if (r.kind().endsWith(":create")) {
                         load.created.add(id);
                     } else {
                         // a 202 resolved now was sent during the load: it counts with the changes begun before
                         long started = r.late() ? 0 : now;
-                        load.accepted.put(id, new Load.Accepted(r.kind(), id, r.paymentId(), r.amount(), started, now,
-                                false));
+                        load.accepted.put(
+                                id, new Load.Accepted(r.kind(), id, r.paymentId(), r.amount(), started, now, false));
                         completed.add(id);
                         if (!r.late()) {
                             resent.add(id); // it took effect only now: no part of the recovery
@@ -400,10 +610,15 @@ public final class FaultSuite {
         long webhooksMissing;
         /** Operations the bank's ledger and Paygate disagree on: executed twice, missing, another amount or outcome. */
         long bankMismatches;
+
         final List<String> examples = new ArrayList<>();
 
         boolean clean() {
-            return lost == 0 && duplicated == 0 && overRefunds == 0 && eventsMissing == 0 && webhooksMissing == 0
+            return lost == 0
+                    && duplicated == 0
+                    && overRefunds == 0
+                    && eventsMissing == 0
+                    && webhooksMissing == 0
                     && bankMismatches == 0;
         }
 
@@ -428,8 +643,12 @@ public final class FaultSuite {
             if (a.kind().equals("refund")) {
                 inFlight.acquireUninterruptibly();
                 reads.add(api.get("/api2/refunds/" + a.objectId())
-                        .thenAccept(answer -> statuses.put(a.objectId(),
-                                PaygateJson.wire().readTree(answer.body()).path("status").asString()))
+                        .thenAccept(answer -> statuses.put(
+                                a.objectId(),
+                                PaygateJson.wire()
+                                        .readTree(answer.body())
+                                        .path("status")
+                                        .asString()))
                         .whenComplete((done, failure) -> inFlight.release()));
             }
         }
@@ -437,15 +656,16 @@ public final class FaultSuite {
         return statuses;
     }
 
-    static void reconcileBank(java.util.function.Function<String, String> refundStatus, JsonNode ledger, Load load,
-                              Reconciliation r) {
+    static void reconcileBank(
+            java.util.function.Function<String, String> refundStatus, JsonNode ledger, Load load, Reconciliation r) {
         Map<String, JsonNode> byReference = new HashMap<>();
         Map<String, Map<String, Integer>> perAuthorization = new HashMap<>();
         for (JsonNode entry : ledger) {
             byReference.put(entry.path("reference").asString(), entry);
             String type = entry.path("type").asString();
             if ((type.equals("capture") || type.equals("void")) && entry.hasNonNull("authorizationId")) {
-                perAuthorization.computeIfAbsent(entry.get("authorizationId").asString(), k -> new HashMap<>())
+                perAuthorization
+                        .computeIfAbsent(entry.get("authorizationId").asString(), k -> new HashMap<>())
                         .merge(type, 1, Integer::sum);
             }
         }
@@ -461,13 +681,15 @@ public final class FaultSuite {
             if (a.kind().equals("refund")) {
                 JsonNode executed = byReference.get(a.objectId());
                 String status = refundStatus.apply(a.objectId());
-                String problem = executed == null ? "refund " + a.objectId() + " (" + status + ") not at the bank"
-                        : executed.path("amount").asLong() != a.amount() ? "refund " + a.objectId() + " of "
-                                + a.amount() + " executed for " + executed.path("amount").asLong()
-                        : executed.path("outcome").asString().equals("succeeded") != status.equals("succeeded")
-                                ? "refund " + a.objectId() + " is " + status + ", the bank says "
-                                        + executed.path("outcome").asString()
-                        : null;
+                String problem = executed == null
+                        ? "refund " + a.objectId() + " (" + status + ") not at the bank"
+                        : executed.path("amount").asLong() != a.amount()
+                                ? "refund " + a.objectId() + " of " + a.amount() + " executed for "
+                                        + executed.path("amount").asLong()
+                                : executed.path("outcome").asString().equals("succeeded") != status.equals("succeeded")
+                                        ? "refund " + a.objectId() + " is " + status + ", the bank says "
+                                                + executed.path("outcome").asString()
+                                        : null;
                 if (problem != null) {
                     synchronized (r) {
                         r.bankMismatches++;
@@ -476,9 +698,14 @@ public final class FaultSuite {
                 }
             } else if (a.kind().equals("cancel")) {
                 JsonNode authorization = byReference.get(a.objectId());
-                String authorizationId = authorization == null ? null : authorization.path("authorizationId").asString();
-                int voids = authorizationId == null ? 0
-                        : perAuthorization.getOrDefault(authorizationId, Map.of()).getOrDefault("void", 0);
+                String authorizationId = authorization == null
+                        ? null
+                        : authorization.path("authorizationId").asString();
+                int voids = authorizationId == null
+                        ? 0
+                        : perAuthorization
+                                .getOrDefault(authorizationId, Map.of())
+                                .getOrDefault("void", 0);
                 if (voids != 1) {
                     synchronized (r) {
                         r.bankMismatches++;
@@ -492,13 +719,16 @@ public final class FaultSuite {
     private static final Set<String> SUBSCRIBED = Set.of("refund.updated", "payment.canceled", "session.expired");
 
     /** Everything through the public API and the topics: see the README's Reliability section. */
-    private static Reconciliation reconcile(Api api, EventLog events, WebhookSink sink, List<Load.Seeded> payments,
-                                            Load load) {
+    private static Reconciliation reconcile(
+            Api api, EventLog events, WebhookSink sink, List<Load.Seeded> payments, Load load) {
         Reconciliation r = new Reconciliation();
         events.catchUp();
         Map<String, Set<String>> acceptedRefunds = new HashMap<>();
-        load.accepted.values().stream().filter(a -> a.kind().equals("refund"))
-                .forEach(a -> acceptedRefunds.computeIfAbsent(a.paymentId(), k -> new HashSet<>()).add(a.objectId()));
+        load.accepted.values().stream()
+                .filter(a -> a.kind().equals("refund"))
+                .forEach(a -> acceptedRefunds
+                        .computeIfAbsent(a.paymentId(), k -> new HashSet<>())
+                        .add(a.objectId()));
         Semaphore inFlight = new Semaphore(16);
         List<CompletableFuture<Void>> checks = new ArrayList<>();
         for (Load.Seeded p : payments) {
@@ -519,15 +749,18 @@ public final class FaultSuite {
                 inFlight.acquireUninterruptibly();
                 try {
                     String path = a.kind().equals("cancel") ? "/api2/payments/" : "/api2/sessions/";
-                    JsonNode object = PaygateJson.wire().readTree(api.get(path + a.objectId()).join().body());
+                    JsonNode object = PaygateJson.wire()
+                            .readTree(api.get(path + a.objectId()).join().body());
                     String expected = a.kind().equals("cancel") ? "canceled" : "expired";
                     if (!expected.equals(object.path("status").asString())) {
                         synchronized (r) {
                             r.lost++;
-                            r.example(a.objectId() + " accepted but " + object.path("status").asString());
+                            r.example(a.objectId() + " accepted but "
+                                    + object.path("status").asString());
                         }
                     }
-                    checkEvents(events, sink, a.objectId(), object.path("version").asLong(), r);
+                    checkEvents(
+                            events, sink, a.objectId(), object.path("version").asLong(), r);
                 } finally {
                     inFlight.release();
                 }
@@ -538,7 +771,10 @@ public final class FaultSuite {
             inFlight.acquireUninterruptibly();
             try {
                 String path = kind.equals("cancel") ? "/api2/payments/" : "/api2/sessions/";
-                String status = PaygateJson.wire().readTree(api.get(path + id).join().body()).path("status").asString();
+                String status = PaygateJson.wire()
+                        .readTree(api.get(path + id).join().body())
+                        .path("status")
+                        .asString();
                 if (status.equals(kind.equals("cancel") ? "canceled" : "expired")) {
                     synchronized (r) {
                         r.duplicated++;
@@ -553,16 +789,20 @@ public final class FaultSuite {
         return r;
     }
 
-    private static void checkPayment(Api api, EventLog events, WebhookSink sink, Load.Seeded seeded,
-                                     Set<String> accepted, Reconciliation r) {
-        JsonNode payment = PaygateJson.wire().readTree(api.get("/api2/payments/" + seeded.id()).join().body());
+    private static void checkPayment(
+            Api api, EventLog events, WebhookSink sink, Load.Seeded seeded, Set<String> accepted, Reconciliation r) {
+        JsonNode payment = PaygateJson.wire()
+                .readTree(api.get("/api2/payments/" + seeded.id()).join().body());
         long received = payment.get("amountReceived").asLong();
         long refunded = payment.get("amountRefunded").asLong();
         Map<String, JsonNode> refunds = new LinkedHashMap<>();
         String after = null;
         do {
-            JsonNode page = PaygateJson.wire().readTree(api.get("/api2/payments/" + seeded.id() + "/refunds?limit=100"
-                    + (after == null ? "" : "&startingAfter=" + after)).join().body());
+            JsonNode page = PaygateJson.wire()
+                    .readTree(api.get("/api2/payments/" + seeded.id() + "/refunds?limit=100"
+                                    + (after == null ? "" : "&startingAfter=" + after))
+                            .join()
+                            .body());
             after = null;
             for (JsonNode refund : page.get("data")) {
                 refunds.put(refund.get("id").asString(), refund);
@@ -572,10 +812,14 @@ public final class FaultSuite {
                 after = null;
             }
         } while (after != null);
-        long reserved = refunds.values().stream().filter(f -> !"failed".equals(f.path("status").asString()))
-                .mapToLong(f -> f.get("amount").asLong()).sum();
-        long succeeded = refunds.values().stream().filter(f -> "succeeded".equals(f.path("status").asString()))
-                .mapToLong(f -> f.get("amount").asLong()).sum();
+        long reserved = refunds.values().stream()
+                .filter(f -> !"failed".equals(f.path("status").asString()))
+                .mapToLong(f -> f.get("amount").asLong())
+                .sum();
+        long succeeded = refunds.values().stream()
+                .filter(f -> "succeeded".equals(f.path("status").asString()))
+                .mapToLong(f -> f.get("amount").asLong())
+                .sum();
         synchronized (r) {
             for (String id : accepted) {
                 if (!refunds.containsKey(id)) {
@@ -600,7 +844,12 @@ public final class FaultSuite {
         }
         checkEvents(events, sink, seeded.id(), payment.get("version").asLong(), r);
         for (JsonNode refund : refunds.values()) {
-            checkEvents(events, sink, refund.get("id").asString(), refund.get("version").asLong(), r);
+            checkEvents(
+                    events,
+                    sink,
+                    refund.get("id").asString(),
+                    refund.get("version").asLong(),
+                    r);
         }
     }
 
@@ -638,8 +887,10 @@ public final class FaultSuite {
                 continue;
             }
             Long done = switch (a.kind()) {
-                case "refund" -> sink.firstAt(a.objectId(), "succeeded") != null ? sink.firstAt(a.objectId(), "succeeded")
-                        : sink.firstAt(a.objectId(), "failed");
+                case "refund" ->
+                    sink.firstAt(a.objectId(), "succeeded") != null
+                            ? sink.firstAt(a.objectId(), "succeeded")
+                            : sink.firstAt(a.objectId(), "failed");
                 case "cancel" -> sink.firstAt(a.objectId(), "canceled");
                 default -> sink.firstAt(a.objectId(), "expired");
             };
@@ -655,7 +906,9 @@ public final class FaultSuite {
         if (until - from < 1_000_000_000L) {
             return Double.NaN;
         }
-        long n = load.accepted.values().stream().filter(a -> a.answeredAt() >= from && a.answeredAt() < until).count();
+        long n = load.accepted.values().stream()
+                .filter(a -> a.answeredAt() >= from && a.answeredAt() < until)
+                .count();
         return n / ((until - from) / 1e9);
     }
 
@@ -664,10 +917,17 @@ public final class FaultSuite {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
             try {
-                Api.Answer created = api.post("/api2/sessions", "{\"amount\": 1000, \"currency\": \"EUR\"}").join();
+                Api.Answer created = api.post("/api2/sessions", "{\"amount\": 1000, \"currency\": \"EUR\"}")
+                        .join();
                 if (created.status() == 200) {
-                    String id = PaygateJson.wire().readTree(created.body()).get("id").asString();
-                    if (api.post("/api2/sessions/" + id + "/expire", null).join().status() == 200) {
+                    String id = PaygateJson.wire()
+                            .readTree(created.body())
+                            .get("id")
+                            .asString();
+                    if (api.post("/api2/sessions/" + id + "/expire", null)
+                                    .join()
+                                    .status()
+                            == 200) {
                         return;
                     }
                 }
@@ -683,21 +943,40 @@ public final class FaultSuite {
 
     static String table(Settings settings, List<Row> rows) {
         StringBuilder t = new StringBuilder();
-        t.append(String.format("%nfault suite (%s: %s): %.0f requests/s offered (70%% refunds, 15%% cancels, 15%% expiries), "
-                + "fault after %d s, load %d s after it is undone%n%n", settings.name(), settings.topology().describe(),
-                settings.rate(), settings.before().toSeconds(), settings.after().toSeconds()));
-        t.append("| scenario | requests | accepted | final answer by retry | unresolved | lost | duplicated | over-refunds"
-                + " | 5xx | 503 / no answer (retried) | shed (503 overloaded) | events missing | webhooks missing"
-                + " | bank ≠ ledger | accepted/s before / during | recovered in |\n");
-        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-                + "| ---: |\n");
+        t.append(String.format(
+                "%nfault suite (%s: %s): %.0f requests/s offered (70%% refunds, 15%% cancels, 15%% expiries), "
+                        + "fault after %d s, load %d s after it is undone%n%n",
+                settings.name(),
+                settings.topology().describe(),
+                settings.rate(),
+                settings.before().toSeconds(),
+                settings.after().toSeconds()));
+        t.append(
+                "| scenario | requests | accepted | final answer by retry | unresolved | lost | duplicated | over-refunds"
+                        + " | 5xx | 503 / no answer (retried) | shed (503 overloaded) | events missing | webhooks missing"
+                        + " | bank ≠ ledger | accepted/s before / during | recovered in |\n");
+        t.append(
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                        + "| ---: |\n");
         for (Row r : rows) {
-            t.append(String.format("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s / %s "
-                            + "| %.1f s |%n",
-                    r.scenario(), r.requests(), r.accepted(), r.retried(), r.unresolved(), r.lost(), r.duplicated(),
-                    r.overRefunds(), r.unexpected5xx(), r.unavailable5xx(), r.shed(), r.eventsMissing(),
+            t.append(String.format(
+                    "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s / %s " + "| %.1f s |%n",
+                    r.scenario(),
+                    r.requests(),
+                    r.accepted(),
+                    r.retried(),
+                    r.unresolved(),
+                    r.lost(),
+                    r.duplicated(),
+                    r.overRefunds(),
+                    r.unexpected5xx(),
+                    r.unavailable5xx(),
+                    r.shed(),
+                    r.eventsMissing(),
                     r.webhooksMissing(),
-                    r.bankMismatches(), rate(r.ratePerSecondBefore()), rate(r.ratePerSecondDuring()),
+                    r.bankMismatches(),
+                    rate(r.ratePerSecondBefore()),
+                    rate(r.ratePerSecondDuring()),
                     r.recoverySeconds()));
         }
         for (Row r : rows) {
@@ -719,7 +998,8 @@ public final class FaultSuite {
     static void deleteRecursively(Path directory) throws java.io.IOException {
         if (Files.exists(directory)) {
             try (var paths = Files.walk(directory)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }

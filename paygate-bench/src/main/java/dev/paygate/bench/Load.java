@@ -20,17 +20,28 @@ import tools.jackson.databind.JsonNode;
 final class Load {
 
     /** A change the chain accepted, to be matched with its webhooks later. */
-    record Accepted(String kind, String objectId, String paymentId, long amount, long startedAt, long answeredAt,
-                    boolean measured) {
-    }
+    record Accepted(
+            String kind,
+            String objectId,
+            String paymentId,
+            long amount,
+            long startedAt,
+            long answeredAt,
+            boolean measured) {}
 
     /**
      * A request without a final answer — none, a 5xx, or a 202 ({@code late}: the command was taken, its outcome not
      * known in time) — to be sent again with the same key once the fault is over.
      */
-    record Retry(String kind, String path, String body, String key, String paymentId, long amount, String objectId,
-                 boolean late) {
-    }
+    record Retry(
+            String kind,
+            String path,
+            String body,
+            String key,
+            String paymentId,
+            long amount,
+            String objectId,
+            boolean late) {}
 
     private final Api api;
     private final BenchConfig config;
@@ -50,6 +61,7 @@ final class Load {
     final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     /** Payments and sessions the load created (to be cancelled or expired). */
     final java.util.Set<String> created = ConcurrentHashMap.newKeySet();
+
     final Map<String, Histogram> latency = new ConcurrentHashMap<>();
     final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
@@ -60,11 +72,11 @@ final class Load {
     final Map<String, String> shedChanges = new ConcurrentHashMap<>();
     /** Accepted with 202: the outcome was not known within the reply timeout (not an error). */
     final AtomicLong late = new AtomicLong();
+
     private volatile long measureFrom;
     private volatile long measureUntil;
 
-    record Seeded(String id, long amount) {
-    }
+    record Seeded(String id, long amount) {}
 
     Load(Api api, BenchConfig config, List<Seeded> payments) {
         this(api, config, payments, false);
@@ -93,7 +105,8 @@ final class Load {
      * re-sending what was shed would only offer more. The reconciliation checks that it changed nothing.
      */
     private static boolean retryable(Api.Answer answer, Throwable failure) {
-        return failure != null || (answer.status() >= 500 && !overloaded(answer))
+        return failure != null
+                || (answer.status() >= 500 && !overloaded(answer))
                 || (answer.status() == 409 && answer.body().contains("idempotency_key_in_use"));
     }
 
@@ -171,86 +184,114 @@ final class Load {
         long amount = 1 + ThreadLocalRandom.current().nextInt(100);
         String body = "{\"paymentId\": \"" + payment.id() + "\", \"amount\": " + amount + "}";
         String key = key();
-        return post("/api2/refunds", body, key)
-                .handle((answer, failure) -> {
-                    long answered = System.nanoTime();
-                    if (key != null && retryable(answer, failure)) {
-                        failed.add(new Retry("refund", "/api2/refunds", body, key, payment.id(), amount, null, false));
-                    }
-                    String id = settle("refund", answer, failure, intended, answered, measured);
-                    if (id != null && key != null && answer.status() == 202) {
-                        // not final: the change may still be refused; the same key tells its final answer later
-                        failed.add(new Retry("refund", "/api2/refunds", body, key, payment.id(), amount, null, true));
-                    } else if (id != null) {
-                        accepted.put(id, new Accepted("refund", id, payment.id(), amount, intended, answered, measured));
-                    }
-                    return (Void) null;
-                });
+        return post("/api2/refunds", body, key).handle((answer, failure) -> {
+            long answered = System.nanoTime();
+            if (key != null && retryable(answer, failure)) {
+                failed.add(new Retry("refund", "/api2/refunds", body, key, payment.id(), amount, null, false));
+            }
+            String id = settle("refund", answer, failure, intended, answered, measured);
+            if (id != null && key != null && answer.status() == 202) {
+                // not final: the change may still be refused; the same key tells its final answer later
+                failed.add(new Retry("refund", "/api2/refunds", body, key, payment.id(), amount, null, true));
+            } else if (id != null) {
+                accepted.put(id, new Accepted("refund", id, payment.id(), amount, intended, answered, measured));
+            }
+            return (Void) null;
+        });
     }
 
     /** A manual-capture payment is authorized (not timed), then cancelled (timed). */
     private CompletableFuture<Void> cancel(long intended, boolean measured) {
-        return twoStep("cancel", "/api2/payments", Benchmark.paymentBody(1000, "manual"),
-                id -> "/api2/payments/" + id + "/cancel", "{\"cancellationReason\": \"abandoned\"}", measured);
+        return twoStep(
+                "cancel",
+                "/api2/payments",
+                Benchmark.paymentBody(1000, "manual"),
+                id -> "/api2/payments/" + id + "/cancel",
+                "{\"cancellationReason\": \"abandoned\"}",
+                measured);
     }
 
     /** A session is created (not timed), then expired (timed). */
     private CompletableFuture<Void> expire(long intended, boolean measured) {
-        return twoStep("expire", "/api2/sessions", "{\"amount\": 1000, \"currency\": \"EUR\"}",
-                id -> "/api2/sessions/" + id + "/expire", null, measured);
+        return twoStep(
+                "expire",
+                "/api2/sessions",
+                "{\"amount\": 1000, \"currency\": \"EUR\"}",
+                id -> "/api2/sessions/" + id + "/expire",
+                null,
+                measured);
     }
 
     /** Creates an object (not timed), then times the change that is being measured. */
-    private CompletableFuture<Void> twoStep(String kind, String createPath, String createBody,
-                                            java.util.function.Function<String, String> changePath, String changeBody,
-                                            boolean measured) {
+    private CompletableFuture<Void> twoStep(
+            String kind,
+            String createPath,
+            String createBody,
+            java.util.function.Function<String, String> changePath,
+            String changeBody,
+            boolean measured) {
         String createKey = key();
-        return post(createPath, createBody, createKey).handle((created, failure) -> {
-            if (createKey != null && (retryable(created, failure) || created.status() == 202)) {
-                failed.add(new Retry(kind + ":create", createPath, createBody, createKey, null, 0, null,
-                        failure == null && created.status() == 202));
-            }
-            if (failure != null) {
-                status(0);
-                count(kind + ":create " + rootCause(failure).getClass().getSimpleName());
-                return null;
-            }
-            status(created.status());
-            if (overloaded(created)) {
-                shed.incrementAndGet();
-            }
-            return created;
-        }).thenCompose(created -> {
-            if (created == null) {
-                return CompletableFuture.<Void>completedFuture(null);
-            }
-            if (created.status() != 200) {
-                count(kind + ":create " + created.status() + (created.status() >= 400 ? " " + code(created.body()) : ""));
-                return CompletableFuture.<Void>completedFuture(null);
-            }
-            String id = PaygateJson.wire().readTree(created.body()).get("id").asString();
-            this.created.add(id);
-            long start = System.nanoTime();
-            String key = key();
-            String path = changePath.apply(id);
-            return post(path, changeBody, key).handle((answer, failure) -> {
-                long answered = System.nanoTime();
-                boolean notFinal = failure == null && answer.status() == 202;
-                if (key != null && (notFinal || retryable(answer, failure))) {
-                    failed.add(new Retry(kind, path, changeBody, key, null, 0, id, notFinal));
-                }
-                if (failure == null && overloaded(answer)) {
-                    shedChanges.put(id, kind);
-                }
-                if (settle(kind, answer, failure, start, answered, measured) != null && !(key != null && notFinal)) {
-                    accepted.put(id, new Accepted(kind, id, null, 0, start, answered, measured));
-                }
-                return (Void) null;
-            });
-        }).exceptionally(e -> {
-            count(kind + ":" + rootCause(e).getClass().getSimpleName());
-            return null;
-        });
+        return post(createPath, createBody, createKey)
+                .handle((created, failure) -> {
+                    if (createKey != null && (retryable(created, failure) || created.status() == 202)) {
+                        failed.add(new Retry(
+                                kind + ":create",
+                                createPath,
+                                createBody,
+                                createKey,
+                                null,
+                                0,
+                                null,
+                                failure == null && created.status() == 202));
+                    }
+                    if (failure != null) {
+                        status(0);
+                        count(kind + ":create " + rootCause(failure).getClass().getSimpleName());
+                        return null;
+                    }
+                    status(created.status());
+                    if (overloaded(created)) {
+                        shed.incrementAndGet();
+                    }
+                    return created;
+                })
+                .thenCompose(created -> {
+                    if (created == null) {
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    if (created.status() != 200) {
+                        count(kind + ":create " + created.status()
+                                + (created.status() >= 400 ? " " + code(created.body()) : ""));
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    String id = PaygateJson.wire()
+                            .readTree(created.body())
+                            .get("id")
+                            .asString();
+                    this.created.add(id);
+                    long start = System.nanoTime();
+                    String key = key();
+                    String path = changePath.apply(id);
+                    return post(path, changeBody, key).handle((answer, failure) -> {
+                        long answered = System.nanoTime();
+                        boolean notFinal = failure == null && answer.status() == 202;
+                        if (key != null && (notFinal || retryable(answer, failure))) {
+                            failed.add(new Retry(kind, path, changeBody, key, null, 0, id, notFinal));
+                        }
+                        if (failure == null && overloaded(answer)) {
+                            shedChanges.put(id, kind);
+                        }
+                        if (settle(kind, answer, failure, start, answered, measured) != null
+                                && !(key != null && notFinal)) {
+                            accepted.put(id, new Accepted(kind, id, null, 0, start, answered, measured));
+                        }
+                        return (Void) null;
+                    });
+                })
+                .exceptionally(e -> {
+                    count(kind + ":" + rootCause(e).getClass().getSimpleName());
+                    return null;
+                });
     }
 
     /**
@@ -263,14 +304,14 @@ final class Load {
             return sent;
         }
         return sent.thenCompose(answer -> overloaded(answer)
-                ? CompletableFuture.supplyAsync(() -> answer,
-                        CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS))
+                ? CompletableFuture.supplyAsync(
+                        () -> answer, CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS))
                 : CompletableFuture.completedFuture(answer));
     }
 
     /** Records the latency and the outcome; emits the accepted object's id, or null. */
-    private String settle(String kind, Api.Answer answer, Throwable failure, long started, long answered,
-                          boolean measured) {
+    private String settle(
+            String kind, Api.Answer answer, Throwable failure, long started, long answered, boolean measured) {
         if (measured && !overloaded(answer)) { // a shed request is counted apart, not as a latency
             latency.computeIfAbsent(kind, k -> new ConcurrentHistogram(3_600_000_000_000L, 3))
                     .recordValue(Math.max(0, answered - started));

@@ -24,11 +24,19 @@ final class RawLimit {
         }
     }
 
-    static Result run(String jdbcUrl, String user, String password, int connections, int payments, long warmupNanos,
-                      long durationNanos) throws Exception {
-        String schema = "bench_raw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    static Result run(
+            String jdbcUrl,
+            String user,
+            String password,
+            int connections,
+            int payments,
+            long warmupNanos,
+            long durationNanos)
+            throws Exception {
+        String schema =
+                "bench_raw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = DriverManager.getConnection(jdbcUrl, user, password);
-             Statement s = admin.createStatement()) {
+                Statement s = admin.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
             s.execute("SET search_path TO " + schema);
             s.execute("""
@@ -54,7 +62,8 @@ final class RawLimit {
             long until = measureFrom + durationNanos;
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
-                Thread t = new Thread(() -> loop(jdbcUrl, user, password, schema, payments, measureFrom, until, committed),
+                Thread t = new Thread(
+                        () -> loop(jdbcUrl, user, password, schema, payments, measureFrom, until, committed),
                         "bench-raw-" + i);
                 t.start();
                 threads.add(t);
@@ -65,26 +74,35 @@ final class RawLimit {
             return new Result(connections, durationNanos / 1e9, committed.get());
         } finally {
             try (Connection admin = DriverManager.getConnection(jdbcUrl, user, password);
-                 Statement s = admin.createStatement()) {
+                    Statement s = admin.createStatement()) {
                 s.execute("DROP SCHEMA " + schema + " CASCADE");
             }
         }
     }
 
-    private static void loop(String jdbcUrl, String user, String password, String schema, int payments,
-                             long measureFrom, long until, AtomicLong committed) {
+    private static void loop(
+            String jdbcUrl,
+            String user,
+            String password,
+            String schema,
+            int payments,
+            long measureFrom,
+            long until,
+            AtomicLong committed) {
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
             try (Statement s = c.createStatement()) {
                 s.execute("SET search_path TO " + schema);
             }
             c.setAutoCommit(false);
             try (PreparedStatement refund = c.prepareStatement(
-                         "INSERT INTO refunds (id, payment_id, amount, status, version) VALUES (?, ?, ?, 'pending', 1)");
-                 PreparedStatement reserve = c.prepareStatement("UPDATE payments SET refund_reserved = refund_reserved + ? "
-                         + "WHERE payment_id = ? AND refund_reserved + ? <= amount_received");
-                 PreparedStatement outbox = c.prepareStatement("INSERT INTO outbox (aggregate_type, aggregate_id, type, "
-                         + "topic, message_key, headers, payload) VALUES ('refund', ?, 'refund.updated', "
-                         + "'paygate.refund-events.v1', ?, '{}'::jsonb, ?)")) {
+                            "INSERT INTO refunds (id, payment_id, amount, status, version) VALUES (?, ?, ?, 'pending', 1)");
+                    PreparedStatement reserve =
+                            c.prepareStatement("UPDATE payments SET refund_reserved = refund_reserved + ? "
+                                    + "WHERE payment_id = ? AND refund_reserved + ? <= amount_received");
+                    PreparedStatement outbox =
+                            c.prepareStatement("INSERT INTO outbox (aggregate_type, aggregate_id, type, "
+                                    + "topic, message_key, headers, payload) VALUES ('refund', ?, 'refund.updated', "
+                                    + "'paygate.refund-events.v1', ?, '{}'::jsonb, ?)")) {
                 while (true) {
                     long now = System.nanoTime();
                     if (now >= until) {
@@ -103,8 +121,10 @@ final class RawLimit {
                     refund.executeUpdate();
                     outbox.setString(1, id);
                     outbox.setString(2, payment);
-                    outbox.setString(3, "{\"id\":\"" + id + "\",\"paymentId\":\"" + payment + "\",\"amount\":" + amount
-                            + ",\"status\":\"pending\",\"version\":1}");
+                    outbox.setString(
+                            3,
+                            "{\"id\":\"" + id + "\",\"paymentId\":\"" + payment + "\",\"amount\":" + amount
+                                    + ",\"status\":\"pending\",\"version\":1}");
                     outbox.executeUpdate();
                     c.commit();
                     if (now >= measureFrom) {
@@ -117,6 +137,5 @@ final class RawLimit {
         }
     }
 
-    private RawLimit() {
-    }
+    private RawLimit() {}
 }

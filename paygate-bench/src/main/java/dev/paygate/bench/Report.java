@@ -37,6 +37,7 @@ public final class Report {
             }
         }
     }
+
     private final Map<String, Object> chain = new LinkedHashMap<>();
     private final Map<String, Object> correctness = new LinkedHashMap<>();
     private boolean correct;
@@ -69,7 +70,8 @@ public final class Report {
                     if (sink.firstAt(a.objectId(), "pending") == null) {
                         lacks.add("pending");
                     }
-                    if (sink.firstAt(a.objectId(), "succeeded") == null && sink.firstAt(a.objectId(), "failed") == null) {
+                    if (sink.firstAt(a.objectId(), "succeeded") == null
+                            && sink.firstAt(a.objectId(), "failed") == null) {
                         lacks.add("succeeded|failed");
                     }
                 }
@@ -93,9 +95,13 @@ public final class Report {
 
     void chain(Load load, WebhookSink sink) {
         double seconds = config.duration().toNanos() / 1e9;
-        long accepted = load.accepted.values().stream().filter(Load.Accepted::measured).count();
-        long measuredFrom = load.accepted.values().stream().filter(Load.Accepted::measured)
-                .mapToLong(Load.Accepted::startedAt).min().orElse(0);
+        long accepted =
+                load.accepted.values().stream().filter(Load.Accepted::measured).count();
+        long measuredFrom = load.accepted.values().stream()
+                .filter(Load.Accepted::measured)
+                .mapToLong(Load.Accepted::startedAt)
+                .min()
+                .orElse(0);
         long measuredUntil = measuredFrom + config.duration().toNanos();
         Histogram e2e = new Histogram(3_600_000_000_000L, 3);
         long completedInWindow = 0;
@@ -140,17 +146,25 @@ public final class Report {
 
     /** @param refunded payment id → {amountRefunded shown, amountReceived, sum of accepted refunds} */
     void check(Load load, WebhookSink sink, Map<String, long[]> refunded) {
-        long overRefunded = refunded.values().stream().filter(v -> v[0] > v[1] || v[2] > v[1]).count();
+        long overRefunded = refunded.values().stream()
+                .filter(v -> v[0] > v[1] || v[2] > v[1])
+                .count();
         long mismatched = refunded.values().stream().filter(v -> v[0] != v[2]).count();
         Map<String, List<String>> missing = missingWebhooks(load, sink);
         long duplicated = sink.duplicatedEvents();
-        long errors = load.errors.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+        long errors = load.errors.values().stream()
+                .mapToLong(java.util.concurrent.atomic.AtomicLong::get)
+                .sum();
         correctness.put("acceptedChanges", load.accepted.size());
         correctness.put("overRefundedPayments", overRefunded);
         correctness.put("paymentsWhoseAmountRefundedDiffers", mismatched);
         correctness.put("acceptedWithoutAllWebhooks", missing.size());
-        correctness.put("exampleMissing", missing.entrySet().stream().limit(3).map(e -> e.getKey() + " " + e.getValue())
-                .toList());
+        correctness.put(
+                "exampleMissing",
+                missing.entrySet().stream()
+                        .limit(3)
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .toList());
         correctness.put("eventsDuplicatedUnderNewWebhookIds", duplicated);
         correctness.put("errors", errors);
         correct = overRefunded == 0 && mismatched == 0 && missing.isEmpty() && duplicated == 0 && errors == 0;
@@ -189,8 +203,13 @@ public final class Report {
         if (processCpu != null) {
             Map<String, Object> processes = new LinkedHashMap<>();
             double completed = completedPerSecond * config.duration().toSeconds();
-            processCpu.forEach((name, seconds) -> processes.put(name, Map.of("cpuSeconds", round(seconds),
-                    "cpuMsPerCompleted", completed > 0 ? round(seconds * 1000 / completed) : 0)));
+            processCpu.forEach((name, seconds) -> processes.put(
+                    name,
+                    Map.of(
+                            "cpuSeconds",
+                            round(seconds),
+                            "cpuMsPerCompleted",
+                            completed > 0 ? round(seconds * 1000 / completed) : 0)));
             all.put("processes", processes);
             all.put("partitions", assignment);
         }
@@ -203,52 +222,69 @@ public final class Report {
         StringBuilder t = new StringBuilder("\n");
         Map<String, Object> m = machine();
         t.append(String.format("machine        %s cores, %s, Java %s%n", m.get("cores"), m.get("os"), m.get("java")));
-        t.append(String.format("run            %s, mix %s, %s, %d payments, %d s measured after %d s warm-up%n", url,
-                config.mix(), config.rate() > 0 ? config.rate() + " req/s offered" : config.concurrency() + " clients",
-                config.payments(), config.duration().toSeconds(), config.warmup().toSeconds()));
+        t.append(String.format(
+                "run            %s, mix %s, %s, %d payments, %d s measured after %d s warm-up%n",
+                url,
+                config.mix(),
+                config.rate() > 0 ? config.rate() + " req/s offered" : config.concurrency() + " clients",
+                config.payments(),
+                config.duration().toSeconds(),
+                config.warmup().toSeconds()));
         if (database != null) {
-            t.append(String.format("database       PostgreSQL %s, synchronous_commit %s, fsync %s%n",
+            t.append(String.format(
+                    "database       PostgreSQL %s, synchronous_commit %s, fsync %s%n",
                     database.get("server_version"), database.get("synchronous_commit"), database.get("fsync")));
         }
         if (raw != null) {
-            t.append(String.format("raw limit      %,.0f transactions/s (%d connections: insert refund, reserve, outbox)%n",
+            t.append(String.format(
+                    "raw limit      %,.0f transactions/s (%d connections: insert refund, reserve, outbox)%n",
                     raw.perSecond(), raw.connections()));
         }
-        t.append(String.format("chain          %,.1f accepted/s, %,.1f refunds completed/s (final webhook received)%n",
+        t.append(String.format(
+                "chain          %,.1f accepted/s, %,.1f refunds completed/s (final webhook received)%n",
                 (Double) chain.get("acceptedPerSecond"), completedPerSecond));
         if (raw != null) {
             t.append(String.format("chain ÷ raw    %.3f%n", completedPerSecond / raw.perSecond()));
         }
-        t.append(String.format("%-14s %8s %8s %8s %8s %8s %8s%n", "API latency ms", "count", "p50", "p95", "p99",
-                "p99.9", "max"));
-        ((Map<String, Map<String, Object>>) chain.get("apiLatencyMs")).forEach((kind, p) -> t.append(String.format(
-                "  %-12s %8s %8s %8s %8s %8s %8s%n", kind, p.get("count"), p.get("p50"), p.get("p95"), p.get("p99"),
-                p.get("p99.9"), p.get("max"))));
+        t.append(String.format(
+                "%-14s %8s %8s %8s %8s %8s %8s%n", "API latency ms", "count", "p50", "p95", "p99", "p99.9", "max"));
+        ((Map<String, Map<String, Object>>) chain.get("apiLatencyMs"))
+                .forEach((kind, p) -> t.append(String.format(
+                        "  %-12s %8s %8s %8s %8s %8s %8s%n",
+                        kind, p.get("count"), p.get("p50"), p.get("p95"), p.get("p99"), p.get("p99.9"), p.get("max"))));
         Map<String, Object> e2e = (Map<String, Object>) chain.get("requestToWebhookMs");
-        t.append(String.format("request → webhook ms: p50 %s, p99 %s, max %s (%s refunds)%n", e2e.get("p50"),
-                e2e.get("p99"), e2e.get("max"), e2e.get("count")));
+        t.append(String.format(
+                "request → webhook ms: p50 %s, p99 %s, max %s (%s refunds)%n",
+                e2e.get("p50"), e2e.get("p99"), e2e.get("max"), e2e.get("count")));
         if (!work.isEmpty()) {
             t.append(String.format("database work  per accepted change: %s%n", work));
         }
         if (bank != null) {
             Map<String, Object> r = resources();
-            t.append(String.format("CPU ms/refund  %s JVM (services, broker, bank, load: all in-process) + %s PostgreSQL%n",
+            t.append(String.format(
+                    "CPU ms/refund  %s JVM (services, broker, bank, load: all in-process) + %s PostgreSQL%n",
                     r.get("jvmCpuMsPerCompleted"), r.get("postgresCpuMsPerCompleted")));
             if (r.containsKey("kafkaRecordsPerAccepted")) {
-                t.append(String.format("Kafka          %s records produced, %s delivered (committed by consumer groups) per "
-                        + "accepted change (all topics, the window)%n", r.get("kafkaRecordsPerAccepted"),
-                        r.getOrDefault("kafkaRecordsDeliveredPerAccepted", "n/a")));
+                t.append(String.format(
+                        "Kafka          %s records produced, %s delivered (committed by consumer groups) per "
+                                + "accepted change (all topics, the window)%n",
+                        r.get("kafkaRecordsPerAccepted"), r.getOrDefault("kafkaRecordsDeliveredPerAccepted", "n/a")));
             }
-            t.append(String.format("bank           %s ms ± %s ms; %s calls in the window, in flight mean %s, max %s%n",
-                    config.bankLatency().toMillis(), config.bankJitter().toMillis(), bank.get("bankCallsExecuted"),
-                    bank.get("bankCallsInFlightMean"), bank.get("bankCallsInFlightMax")));
+            t.append(String.format(
+                    "bank           %s ms ± %s ms; %s calls in the window, in flight mean %s, max %s%n",
+                    config.bankLatency().toMillis(),
+                    config.bankJitter().toMillis(),
+                    bank.get("bankCallsExecuted"),
+                    bank.get("bankCallsInFlightMean"),
+                    bank.get("bankCallsInFlightMax")));
         }
         if (processCpu != null) {
             t.append(processes());
         }
-        t.append(String.format("errors         %s; answered 202 (late): %s%n", chain.get("errors"),
-                chain.get("answeredLate202")));
-        t.append(String.format("webhooks       %s received, %s redeliveries (same webhook-id)%n",
+        t.append(String.format(
+                "errors         %s; answered 202 (late): %s%n", chain.get("errors"), chain.get("answeredLate202")));
+        t.append(String.format(
+                "webhooks       %s received, %s redeliveries (same webhook-id)%n",
                 chain.get("webhooksReceived"), chain.get("webhookRedeliveries")));
         t.append(String.format("correctness    %s %s%n", correct ? "PASSED" : "FAILED", correctness));
         if (soak != null) {
@@ -261,22 +297,27 @@ public final class Report {
     private String processes() {
         StringBuilder t = new StringBuilder();
         double completed = completedPerSecond * config.duration().toSeconds();
-        t.append(String.format("CPU per process in the window (%.0f refunds completed): seconds, ms per completed refund%n",
+        t.append(String.format(
+                "CPU per process in the window (%.0f refunds completed): seconds, ms per completed refund%n",
                 completed));
         double total = 0;
         Map<String, Double> perService = new TreeMap<>();
         for (Map.Entry<String, Double> e : processCpu.entrySet()) {
-            t.append(String.format("  %-26s %8.1f s %8.2f ms%n", e.getKey(), e.getValue(),
-                    completed > 0 ? e.getValue() * 1000 / completed : 0));
+            t.append(String.format(
+                    "  %-26s %8.1f s %8.2f ms%n",
+                    e.getKey(), e.getValue(), completed > 0 ? e.getValue() * 1000 / completed : 0));
             if (e.getKey().equals("bank")) {
                 continue;
             }
             total += e.getValue();
             perService.merge(e.getKey().replaceAll("-\\d+$", ""), e.getValue(), Double::sum);
         }
-        t.append(String.format("  %-26s %8.1f s %8.2f ms%n", "Paygate (all but the bank)", total, completed > 0 ? total * 1000 / completed : 0));
+        t.append(String.format(
+                "  %-26s %8.1f s %8.2f ms%n",
+                "Paygate (all but the bank)", total, completed > 0 ? total * 1000 / completed : 0));
         t.append("  by service (instances added): ");
-        perService.forEach((k, v) -> t.append(String.format("%s %.2f ms; ", k, completed > 0 ? v * 1000 / completed : 0)));
+        perService.forEach(
+                (k, v) -> t.append(String.format("%s %.2f ms; ", k, completed > 0 ? v * 1000 / completed : 0)));
         t.append(String.format("%npartitions held per instance at the end, by consumer group:%n"));
         ClusterWatch.lines(assignment).forEach(l -> t.append(l).append('\n'));
         return t.toString();
@@ -290,7 +331,8 @@ public final class Report {
             r.put("jvmCpuMsPerCompleted", round((Double) bank.get("jvmCpuSeconds") * 1000 / completed));
             r.put("postgresCpuMsPerCompleted", round((Double) bank.get("postgresCpuSeconds") * 1000 / completed));
             double accepted = chain.get("acceptedPerSecond") instanceof Double perSecond
-                    ? perSecond * config.duration().toNanos() / 1e9 : 0;
+                    ? perSecond * config.duration().toNanos() / 1e9
+                    : 0;
             if (bank.containsKey("kafkaRecordsProduced") && accepted > 0) {
                 r.put("kafkaRecordsPerAccepted", round((Long) bank.get("kafkaRecordsProduced") / accepted));
             }

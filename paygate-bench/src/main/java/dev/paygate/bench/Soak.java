@@ -31,6 +31,7 @@ final class Soak {
 
     /** The windows of the run: the order the services check them in holds (inbox and events outlive a record). */
     static final Duration TOPIC_RETENTION = Duration.ofMinutes(1);
+
     static final Duration TOPIC_SEGMENT = Duration.ofSeconds(30);
     static final Duration OUTBOX = Duration.ofMinutes(2);
     static final Duration IDEMPOTENCY = Duration.ofMinutes(2);
@@ -91,18 +92,29 @@ final class Soak {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
             for (String topic : topics) {
-                changes.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
-                        new AlterConfigOp(new ConfigEntry("retention.ms", Long.toString(TOPIC_RETENTION.toMillis())), op),
-                        new AlterConfigOp(new ConfigEntry("segment.ms", Long.toString(TOPIC_SEGMENT.toMillis())), op)));
+                changes.put(
+                        new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                        List.of(
+                                new AlterConfigOp(
+                                        new ConfigEntry("retention.ms", Long.toString(TOPIC_RETENTION.toMillis())), op),
+                                new AlterConfigOp(
+                                        new ConfigEntry("segment.ms", Long.toString(TOPIC_SEGMENT.toMillis())), op)));
             }
             admin.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
         }
     }
 
     /** One look at the tables. */
-    record Sample(String label, long atNanos, long atMillis, Map<String, long[]> tables, long accepted,
-                  double acceptedPerSecond, double p50Millis, double p99Millis, long failures) {
-    }
+    record Sample(
+            String label,
+            long atNanos,
+            long atMillis,
+            Map<String, long[]> tables,
+            long accepted,
+            double acceptedPerSecond,
+            double p50Millis,
+            double p99Millis,
+            long failures) {}
 
     private final String jdbcUrl;
     private final String user;
@@ -122,17 +134,21 @@ final class Soak {
     /** Samples at the end of the warm-up and then every {@code every} until {@link #stop()}. */
     void start(Duration warmup, Duration every) {
         sampler = Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-soak"));
-        sampler.scheduleAtFixedRate(() -> {
-            try {
-                Sample s = sample();
-                synchronized (samples) {
-                    samples.add(s);
-                }
-                Benchmark.log(line(s));
-            } catch (SQLException | RuntimeException e) {
-                Benchmark.log("soak sample failed: " + e);
-            }
-        }, warmup.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        Sample s = sample();
+                        synchronized (samples) {
+                            samples.add(s);
+                        }
+                        Benchmark.log(line(s));
+                    } catch (SQLException | RuntimeException e) {
+                        Benchmark.log("soak sample failed: " + e);
+                    }
+                },
+                warmup.toMillis(),
+                every.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     void stop() {
@@ -141,10 +157,11 @@ final class Soak {
 
     private Sample sample() throws SQLException {
         Map<String, long[]> tables = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+                Statement s = c.createStatement()) {
             for (String table : TABLES.keySet()) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*), pg_total_relation_size('" + table + "') FROM "
-                        + table)) {
+                try (ResultSet rs =
+                        s.executeQuery("SELECT count(*), pg_total_relation_size('" + table + "') FROM " + table)) {
                     rs.next();
                     tables.put(table, new long[] {rs.getLong(1), rs.getLong(2)});
                 }
@@ -152,22 +169,35 @@ final class Soak {
         }
         long now = System.nanoTime();
         long accepted = load.accepted.size();
-        long failures = load.statuses.entrySet().stream().filter(e -> e.getKey() == 0 || e.getKey() >= 500)
-                .mapToLong(e -> e.getValue().get()).sum();
+        long failures = load.statuses.entrySet().stream()
+                .filter(e -> e.getKey() == 0 || e.getKey() >= 500)
+                .mapToLong(e -> e.getValue().get())
+                .sum();
         Sample previous;
         synchronized (samples) {
             previous = samples.isEmpty() ? null : samples.get(samples.size() - 1);
         }
         long atMillis = (now - startedAt) / 1_000_000;
-        double perSecond = previous == null ? accepted / (atMillis / 1000.0)
+        double perSecond = previous == null
+                ? accepted / (atMillis / 1000.0)
                 : (accepted - previous.accepted()) / ((atMillis - previous.atMillis()) / 1000.0);
         // API latency of the changes answered in this interval, from each request's intended start
         long from = previous == null ? startedAt : previous.atNanos();
         long[] latencies = load.accepted.values().stream()
                 .filter(a -> a.answeredAt() > from && a.answeredAt() <= now)
-                .mapToLong(a -> a.answeredAt() - a.startedAt()).sorted().toArray();
-        return new Sample(clock(atMillis), now, atMillis, tables, accepted, perSecond, percentile(latencies, 50),
-                percentile(latencies, 99), failures);
+                .mapToLong(a -> a.answeredAt() - a.startedAt())
+                .sorted()
+                .toArray();
+        return new Sample(
+                clock(atMillis),
+                now,
+                atMillis,
+                tables,
+                accepted,
+                perSecond,
+                percentile(latencies, 50),
+                percentile(latencies, 99),
+                failures);
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -183,9 +213,11 @@ final class Soak {
     }
 
     private static String line(Sample s) {
-        StringBuilder b = new StringBuilder("soak t=" + s.label() + " accepted/s=" + "%.1f".formatted(s.acceptedPerSecond())
-                + " p99=" + "%.0f".formatted(s.p99Millis()) + "ms failures=" + s.failures());
-        s.tables().forEach((table, v) -> b.append(" | ").append(table).append(' ').append(v[0]));
+        StringBuilder b =
+                new StringBuilder("soak t=" + s.label() + " accepted/s=" + "%.1f".formatted(s.acceptedPerSecond())
+                        + " p99=" + "%.0f".formatted(s.p99Millis()) + "ms failures=" + s.failures());
+        s.tables()
+                .forEach((table, v) -> b.append(" | ").append(table).append(' ').append(v[0]));
         return b.toString();
     }
 
@@ -202,24 +234,39 @@ final class Soak {
         Sample middle = all.get(all.size() / 2);
         Sample last = all.get(all.size() - 1);
         StringBuilder b = new StringBuilder();
-        b.append("\nSoak: windows outbox %s, inbox %s, webhook events %s, idempotency keys %s; topics %s + %s segments; purge every %s\n"
-                .formatted(human(OUTBOX), human(INBOX), human(WEBHOOK_EVENTS), human(IDEMPOTENCY), human(TOPIC_RETENTION),
-                        human(TOPIC_SEGMENT), human(INTERVAL)));
-        b.append("| table | bounded | rows at %s | at %s | at %s | size at %s | at %s | at %s |\n".formatted(first.label(),
-                middle.label(), last.label(), first.label(), middle.label(), last.label()));
+        b.append(
+                "\nSoak: windows outbox %s, inbox %s, webhook events %s, idempotency keys %s; topics %s + %s segments; purge every %s\n"
+                        .formatted(
+                                human(OUTBOX),
+                                human(INBOX),
+                                human(WEBHOOK_EVENTS),
+                                human(IDEMPOTENCY),
+                                human(TOPIC_RETENTION),
+                                human(TOPIC_SEGMENT),
+                                human(INTERVAL)));
+        b.append("| table | bounded | rows at %s | at %s | at %s | size at %s | at %s | at %s |\n"
+                .formatted(first.label(), middle.label(), last.label(), first.label(), middle.label(), last.label()));
         b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Map.Entry<String, Boolean> t : TABLES.entrySet()) {
             long[] a = first.tables().get(t.getKey());
             long[] m = middle.tables().get(t.getKey());
             long[] z = last.tables().get(t.getKey());
-            b.append("| %s | %s | %d | %d | %d | %s | %s | %s |\n".formatted(t.getKey(), t.getValue() ? "yes" : "no (kept)",
-                    a[0], m[0], z[0], kib(a[1]), kib(m[1]), kib(z[1])));
+            b.append("| %s | %s | %d | %d | %d | %s | %s | %s |\n"
+                    .formatted(
+                            t.getKey(),
+                            t.getValue() ? "yes" : "no (kept)",
+                            a[0],
+                            m[0],
+                            z[0],
+                            kib(a[1]),
+                            kib(m[1]),
+                            kib(z[1])));
         }
         b.append("\n| interval ending | accepted/s | API p50 ms | API p99 ms | failures (none, 5xx) so far |\n"
                 + "| --- | ---: | ---: | ---: | ---: |\n");
         for (Sample s : all) {
-            b.append("| %s | %.1f | %.0f | %.0f | %d |\n".formatted(s.label(), s.acceptedPerSecond(), s.p50Millis(),
-                    s.p99Millis(), s.failures()));
+            b.append("| %s | %.1f | %.0f | %.0f | %d |\n"
+                    .formatted(s.label(), s.acceptedPerSecond(), s.p50Millis(), s.p99Millis(), s.failures()));
         }
         return b.toString();
     }

@@ -35,6 +35,7 @@ final class WebhookSink implements AutoCloseable {
     final AtomicLong redeliveries = new AtomicLong();
     /** While true the receiver is "down": it answers 500 to every webhook and remembers nothing. */
     volatile boolean failing;
+
     final AtomicLong refused = new AtomicLong();
     /** How long the receiver takes to answer; the fault suite makes it slow for a while. */
     volatile java.time.Duration latency;
@@ -97,7 +98,8 @@ final class WebhookSink implements AutoCloseable {
         String status = object.get("status").asString();
         Seen seen = objects.computeIfAbsent(id, k -> new Seen());
         seen.firstAt.putIfAbsent(status, at);
-        seen.idsByChange.computeIfAbsent(status + "@" + object.get("version").asLong(), k -> ConcurrentHashMap.newKeySet())
+        seen.idsByChange
+                .computeIfAbsent(status + "@" + object.get("version").asLong(), k -> ConcurrentHashMap.newKeySet())
                 .add(webhookId);
     }
 
@@ -114,7 +116,9 @@ final class WebhookSink implements AutoCloseable {
 
     /** Changes that arrived under more than one webhook-id: the same event published twice. */
     long duplicatedEvents() {
-        return objects.values().stream().flatMap(s -> s.idsByChange.values().stream()).filter(ids -> ids.size() > 1)
+        return objects.values().stream()
+                .flatMap(s -> s.idsByChange.values().stream())
+                .filter(ids -> ids.size() > 1)
                 .count();
     }
 

@@ -33,12 +33,15 @@ class BankReconciliationTest {
     @Test
     void aLedgerThatMatchesFindsNothing() {
         FaultSuite.Reconciliation r = new FaultSuite.Reconciliation();
-        FaultSuite.reconcileBank(Map.of("re_1", "succeeded", "re_2", "failed")::get, ledger("""
+        FaultSuite.reconcileBank(
+                Map.of("re_1", "succeeded", "re_2", "failed")::get,
+                ledger("""
                 [{"type": "refund", "reference": "re_1", "amount": 50, "outcome": "succeeded"},
                  {"type": "refund", "reference": "re_2", "amount": 20, "outcome": "failed"},
                  {"type": "authorization", "reference": "p_1", "authorizationId": "a_1", "outcome": "approved"},
                  {"type": "void", "reference": "a_1:void", "authorizationId": "a_1", "outcome": "voided"}]"""),
-                load(refund("re_1", 50), refund("re_2", 20), cancel("p_1")), r);
+                load(refund("re_1", 50), refund("re_2", 20), cancel("p_1")),
+                r);
 
         assertThat(r.bankMismatches).isZero();
         assertThat(r.clean()).isTrue();
@@ -47,8 +50,9 @@ class BankReconciliationTest {
     @Test
     void everyKindOfDisagreementIsCounted() {
         FaultSuite.Reconciliation r = new FaultSuite.Reconciliation();
-        FaultSuite.reconcileBank(Map.of("re_missing", "succeeded", "re_amount", "succeeded",
-                        "re_outcome", "failed")::get, ledger("""
+        FaultSuite.reconcileBank(
+                Map.of("re_missing", "succeeded", "re_amount", "succeeded", "re_outcome", "failed")::get,
+                ledger("""
                 [{"type": "refund", "reference": "re_amount", "amount": 40, "outcome": "succeeded"},
                  {"type": "refund", "reference": "re_outcome", "amount": 10, "outcome": "succeeded"},
                  {"type": "authorization", "reference": "p_1", "authorizationId": "a_1", "outcome": "approved"},
@@ -57,8 +61,13 @@ class BankReconciliationTest {
                  {"type": "authorization", "reference": "p_2", "authorizationId": "a_2", "outcome": "approved"},
                  {"type": "capture", "reference": "a_2:capture", "authorizationId": "a_2", "amount": 5},
                  {"type": "capture", "reference": "again", "authorizationId": "a_2", "amount": 5}]"""),
-                load(refund("re_missing", 30), refund("re_amount", 30), refund("re_outcome", 10), cancel("p_1"),
-                        cancel("p_3")), r);
+                load(
+                        refund("re_missing", 30),
+                        refund("re_amount", 30),
+                        refund("re_outcome", 10),
+                        cancel("p_1"),
+                        cancel("p_3")),
+                r);
 
         // not at the bank, another amount, another outcome; p_1 voided twice (as a cancel and as an authorization),
         // a_2 captured twice, p_3 never voided

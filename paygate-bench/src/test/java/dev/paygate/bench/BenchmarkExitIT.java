@@ -2,7 +2,6 @@ package dev.paygate.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,10 +19,14 @@ class BenchmarkExitIT {
     void aRunThatFailsExitsAtOnceWithItsError(@TempDir Path dir) throws Exception {
         Path output = dir.resolve("bench.log");
         ProcessBuilder builder = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                Benchmark.class.getName(), "--payments=1", "--raw-duration=1s"))
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Benchmark.class.getName(),
+                        "--payments=1",
+                        "--raw-duration=1s"))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         // a PostgreSQL nobody listens on: Kafka starts embedded, the database is never reached
         builder.environment().put("PAYGATE_DB_URL", "jdbc:postgresql://127.0.0.1:1/nowhere");
         builder.environment().remove("PAYGATE_KAFKA_BOOTSTRAP");
@@ -34,7 +37,9 @@ class BenchmarkExitIT {
             bench.destroyForcibly();
         }
 
-        assertThat(exited).as("exited by itself; output:%n%s", Files.readString(output)).isTrue();
+        assertThat(exited)
+                .as("exited by itself; output:%n%s", Files.readString(output))
+                .isTrue();
         assertThat(bench.exitValue()).isEqualTo(3);
         assertThat(Files.readString(output)).contains("[bench] failed: ");
     }

@@ -18,8 +18,16 @@ class BenchmarkSmokeIT {
     @Test
     void aShortMixedRunPassesItsCorrectnessCheck(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("report.json");
-        BenchConfig config = BenchConfig.parse(new String[] {"--payments=8", "--concurrency=4", "--warmup=1s",
-                "--duration=3s", "--drain=60s", "--raw-duration=1s", "--mix=mixed", "--json=" + json});
+        BenchConfig config = BenchConfig.parse(new String[] {
+            "--payments=8",
+            "--concurrency=4",
+            "--warmup=1s",
+            "--duration=3s",
+            "--drain=60s",
+            "--raw-duration=1s",
+            "--mix=mixed",
+            "--json=" + json
+        });
 
         Report report = Benchmark.run(config);
         Files.writeString(json, report.json());
@@ -30,7 +38,8 @@ class BenchmarkSmokeIT {
         assertThat(written.get("database").get("synchronous_commit").asString()).isEqualTo("on");
         assertThat(written.get("raw").get("transactionsPerSecond").asDouble()).isPositive();
         assertThat(written.get("chain").get("apiLatencyMs").propertyNames()).contains("refund", "cancel", "expire");
-        assertThat(written.get("chain").get("requestToWebhookMs").get("count").asLong()).isPositive();
+        assertThat(written.get("chain").get("requestToWebhookMs").get("count").asLong())
+                .isPositive();
         assertThat(written.get("correctness").get("acceptedChanges").asLong()).isPositive();
     }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FaultSuiteIT {
 
     static List<String> modes() {
-        return List.of(System.getProperty("paygate.faults", "short,cluster-short").split(","));
+        return List.of(
+                System.getProperty("paygate.faults", "short,cluster-short").split(","));
     }
 
     @ParameterizedTest
@@ -29,15 +30,19 @@ class FaultSuiteIT {
         Path directory = Path.of("target", "faults-" + settings.name());
 
         // -Dpaygate.faults.only=a,b runs those scenarios alone (while working on one)
-        List<String> only = System.getProperty("paygate.faults.only", "").isBlank() ? List.of()
+        List<String> only = System.getProperty("paygate.faults.only", "").isBlank()
+                ? List.of()
                 : List.of(System.getProperty("paygate.faults.only").split(","));
         List<FaultSuite.Row> rows = FaultSuite.run(settings, only, directory);
 
         String table = FaultSuite.table(settings, rows);
         System.out.println(table);
         Files.writeString(directory.resolve("report-" + settings.name() + ".md"), table);
-        assertThat(rows).extracting(FaultSuite.Row::scenario).containsExactlyElementsOf(
-                settings.faults().stream().map(FaultSuite.Fault::name).filter(n -> only.isEmpty() || only.contains(n))
+        assertThat(rows)
+                .extracting(FaultSuite.Row::scenario)
+                .containsExactlyElementsOf(settings.faults().stream()
+                        .map(FaultSuite.Fault::name)
+                        .filter(n -> only.isEmpty() || only.contains(n))
                         .toList());
         assertThat(rows).as(table).allMatch(FaultSuite.Row::clean);
         assertThat(rows).as("the load was accepted in every scenario").allMatch(r -> r.accepted() > 0);

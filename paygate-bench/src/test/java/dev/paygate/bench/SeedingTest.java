@@ -72,7 +72,8 @@ class SeedingTest {
         Api api = gateway(Integer.MAX_VALUE);
         Api.Answer accepted = new Api.Answer(202, "{\"id\":\"p_late\"}");
 
-        Api.Answer last = Benchmark.outcome(api, accepted, Duration.ofMillis(700)).join();
+        Api.Answer last =
+                Benchmark.outcome(api, accepted, Duration.ofMillis(700)).join();
 
         assertThat(last.status()).isEqualTo(404);
         assertThat(reads.get()).isBetween(2, 10);

@@ -13,8 +13,9 @@ class SoakSmokeIT {
 
     @Test
     void aShortSoakPrintsEveryTableAtStartMiddleAndEnd() throws Exception {
-        BenchConfig config = BenchConfig.parse(new String[] {"--soak=30s", "--warmup=5s", "--rate=10", "--mix=mixed",
-                "--payments=8", "--drain=60s", "--raw-duration=1s"});
+        BenchConfig config = BenchConfig.parse(new String[] {
+            "--soak=30s", "--warmup=5s", "--rate=10", "--mix=mixed", "--payments=8", "--drain=60s", "--raw-duration=1s"
+        });
 
         Report report = Benchmark.run(config);
 
@@ -23,7 +24,9 @@ class SoakSmokeIT {
         assertThat(report.correct()).as("%s", report.correctness()).isTrue();
         assertThat(table).contains("Soak: windows outbox 2 min, inbox 3 min, webhook events 3 min");
         for (String t : Soak.TABLES.keySet()) {
-            assertThat(table).containsPattern("\\| " + t.replace(".", "\\.") + " \\| (yes|no \\(kept\\)) \\| \\d+ \\| \\d+ \\| \\d+ \\|");
+            assertThat(table)
+                    .containsPattern(
+                            "\\| " + t.replace(".", "\\.") + " \\| (yes|no \\(kept\\)) \\| \\d+ \\| \\d+ \\| \\d+ \\|");
         }
         // rows were written while it ran: the last sample shows them
         assertThat(table).containsPattern("\\| refund\\.refunds \\| no \\(kept\\) \\| \\d+ \\| \\d+ \\| [1-9]\\d* \\|");
@@ -35,6 +38,7 @@ class SoakSmokeIT {
         assertThatThrownBy(() -> BenchConfig.parse(new String[] {"--soak=20m", "--url=http://localhost:8080"}))
                 .hasMessageContaining("--soak starts a stack of its own");
         assertThat(BenchConfig.parse(new String[] {"--soak=20m"}).warmup()).isEqualTo(Soak.STEADY_AFTER);
-        assertThat(BenchConfig.parse(new String[] {"--soak=20m"}).duration()).isEqualTo(java.time.Duration.ofMinutes(20));
+        assertThat(BenchConfig.parse(new String[] {"--soak=20m"}).duration())
+                .isEqualTo(java.time.Duration.ofMinutes(20));
     }
 }

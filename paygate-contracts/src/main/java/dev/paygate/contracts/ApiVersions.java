@@ -9,6 +9,5 @@ public final class ApiVersions {
     public static final String DEFAULT = V2023_10_31;
     public static final Set<String> SUPPORTED = Set.of(V2023_10_31);
 
-    private ApiVersions() {
-    }
+    private ApiVersions() {}
 }

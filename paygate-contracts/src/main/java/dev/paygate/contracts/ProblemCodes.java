@@ -36,6 +36,5 @@ public final class ProblemCodes {
     public static final String OVERLOADED = "overloaded";
     public static final String INTERNAL_ERROR = "internal_error";
 
-    private ProblemCodes() {
-    }
+    private ProblemCodes() {}
 }

@@ -21,12 +21,11 @@ public final class Topics {
     /** Webhook deliveries that exhausted their retries. */
     public static final String WEBHOOK_DLQ = "paygate.webhook-dlq.v1";
 
-    public static final List<String> ALL = List.of(
-            PAYMENT_COMMANDS, REFUND_COMMANDS, PAYMENT_EVENTS, REFUND_EVENTS, COMMAND_REPLIES, WEBHOOK_DLQ);
+    public static final List<String> ALL =
+            List.of(PAYMENT_COMMANDS, REFUND_COMMANDS, PAYMENT_EVENTS, REFUND_EVENTS, COMMAND_REPLIES, WEBHOOK_DLQ);
 
     /** The header that carries a command's id, so replies can be correlated without parsing. */
     public static final String COMMAND_ID_HEADER = "paygate_command_id";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

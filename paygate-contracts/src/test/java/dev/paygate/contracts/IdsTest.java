@@ -16,9 +16,14 @@ class IdsTest {
         assertThat(Ids.REFUND.next()).startsWith("re_").hasSize(3 + 97);
         assertThat(Ids.EVENT.next()).startsWith("evt_").hasSize(4 + 32);
         assertThat(Ids.WEBHOOK_ENDPOINT.next()).startsWith("we_").hasSize(3 + 32);
-        assertThat(Ids.SESSION.matches("ps_2GRSigkh7nHdxwjV4Yf7PpdEevc1dAwEvssZuP8TJ6mjuNmPMoV9mB")).isTrue();
-        assertThat(Ids.PAYMENT.matches("p_HbtjsyScZawhNKxmLPTFP3PDHmFq1B5BAZZ5mx8SP3wSMzVzwWob")).isTrue();
-        assertThat(Ids.REFUND.matches("re_PCPaoQPuTeE293WF2Usq9enFQwVLwV5Kkz5uA9L52fYiDiTw8cmas5HhLMEaSzkEDuiMmPtbyZZnMZYqFbkw44ihSGRPEiL1F")).isTrue();
+        assertThat(Ids.SESSION.matches("ps_2GRSigkh7nHdxwjV4Yf7PpdEevc1dAwEvssZuP8TJ6mjuNmPMoV9mB"))
+                .isTrue();
+        assertThat(Ids.PAYMENT.matches("p_HbtjsyScZawhNKxmLPTFP3PDHmFq1B5BAZZ5mx8SP3wSMzVzwWob"))
+                .isTrue();
+        assertThat(
+                        Ids.REFUND.matches(
+                                "re_PCPaoQPuTeE293WF2Usq9enFQwVLwV5Kkz5uA9L52fYiDiTw8cmas5HhLMEaSzkEDuiMmPtbyZZnMZYqFbkw44ihSGRPEiL1F"))
+                .isTrue();
     }
 
     @Test

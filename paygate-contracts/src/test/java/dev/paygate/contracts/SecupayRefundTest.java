@@ -19,6 +19,7 @@ class SecupayRefundTest {
     void aFullRefundWithoutReasonIsAVollerstattungWithoutTheLastPart() {
         SecupayRefund refund = new SecupayRefund("cmd_x", 10000001, "22.11.26", 10000004, null);
 
-        assertThat(refund.description(true)).isEqualTo("TA-Code 10000001 (22.11.26)|Refund TA-Code 10000004 Vollerstattung");
+        assertThat(refund.description(true))
+                .isEqualTo("TA-Code 10000001 (22.11.26)|Refund TA-Code 10000004 Vollerstattung");
     }
 }

@@ -22,12 +22,16 @@ import java.util.List;
 public final class ArchitectureRules {
 
     /** The root packages of the modules a service must never use. */
-    static final List<String> SERVICES_AND_TOOLS = List.of("dev.paygate.gateway", "dev.paygate.payment",
-            "dev.paygate.refund", "dev.paygate.webhook", "dev.paygate.devinfra", "dev.paygate.bench",
+    static final List<String> SERVICES_AND_TOOLS = List.of(
+            "dev.paygate.gateway",
+            "dev.paygate.payment",
+            "dev.paygate.refund",
+            "dev.paygate.webhook",
+            "dev.paygate.devinfra",
+            "dev.paygate.bench",
             "dev.paygate.launcher");
 
-    private ArchitectureRules() {
-    }
+    private ArchitectureRules() {}
 
     /** The module's main classes under {@code root} (not its tests, nor any jar). */
     public static JavaClasses mainClasses(String root) {
@@ -38,24 +42,42 @@ public final class ArchitectureRules {
     }
 
     public static ArchRule noCyclesBetweenFeaturePackages(String root) {
-        return slices().matching(root + ".(*)..").namingSlices("feature package $1")
-                .should().beFreeOfCycles()
+        return slices().matching(root + ".(*)..")
+                .namingSlices("feature package $1")
+                .should()
+                .beFreeOfCycles()
                 .because("a feature package that needs another must not be needed by it: move what both use, or "
                         + "hand it over as a value");
     }
 
     public static ArchRule domainIsPlainJava(String root) {
-        return noClasses().that().resideInAPackage(root + "..domain..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "reactor..",
-                        "io.r2dbc..", "java.sql..", "java.net..", "org.apache.kafka..", "io.micrometer..")
+        return noClasses()
+                .that()
+                .resideInAPackage(root + "..domain..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.springframework..",
+                        "reactor..",
+                        "io.r2dbc..",
+                        "java.sql..",
+                        "java.net..",
+                        "org.apache.kafka..",
+                        "io.micrometer..")
                 .because("the rules in domain are tested as plain Java; stores, listeners and controllers apply them")
                 .allowEmptyShould(true);
     }
 
     public static ArchRule usesNoOtherService(String root) {
-        return noClasses().that().resideInAPackage(root + "..")
-                .should().dependOnClassesThat().resideInAnyPackage(SERVICES_AND_TOOLS.stream()
-                        .filter(other -> !other.equals(root)).map(other -> other + "..").toArray(String[]::new))
+        return noClasses()
+                .that()
+                .resideInAPackage(root + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(SERVICES_AND_TOOLS.stream()
+                        .filter(other -> !other.equals(root))
+                        .map(other -> other + "..")
+                        .toArray(String[]::new))
                 .because("services talk over Kafka topics and internal HTTP APIs and share only contracts, support "
                         + "and the acquirer client");
     }

@@ -39,8 +39,7 @@ public final class DevInfrastructure {
     private static final Deque<Runnable> STOP_STEPS = new ArrayDeque<>();
     private static boolean hookRegistered;
 
-    private DevInfrastructure() {
-    }
+    private DevInfrastructure() {}
 
     /**
      * Runs {@code step} at JVM exit before the embedded broker and database stop, so what uses them (the
@@ -109,15 +108,24 @@ public final class DevInfrastructure {
 
         Infrastructure infra;
         if (!isBlank(explicitDb)) {
-            infra = new Infrastructure(kafka, explicitDb, envOr(env, "PAYGATE_DB_USER", "paygate"),
-                    envOr(env, "PAYGATE_DB_PASSWORD", "paygate"), kafkaSource, "explicit");
+            infra = new Infrastructure(
+                    kafka,
+                    explicitDb,
+                    envOr(env, "PAYGATE_DB_USER", "paygate"),
+                    envOr(env, "PAYGATE_DB_PASSWORD", "paygate"),
+                    kafkaSource,
+                    "explicit");
         } else if (docker) {
             infra = startPostgresContainer(kafka, kafkaSource);
         } else {
             infra = startEmbeddedPostgres(kafka, kafkaSource);
         }
-        log.info("Kafka at {} ({}), PostgreSQL at {} ({})", infra.kafkaBootstrap(), infra.kafkaSource(),
-                infra.jdbcUrl(), infra.databaseSource());
+        log.info(
+                "Kafka at {} ({}), PostgreSQL at {} ({})",
+                infra.kafkaBootstrap(),
+                infra.kafkaSource(),
+                infra.jdbcUrl(),
+                infra.databaseSource());
         return infra;
     }
 
@@ -130,21 +138,21 @@ public final class DevInfrastructure {
     }
 
     private static String startEmbeddedKafka(int partitions) {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, partitions, Topics.ALL.toArray(String[]::new));
-        broker
-                .brokerProperties(Map.of(
-                        "auto.create.topics.enable", "false",
-                        "offsets.topic.num.partitions", "6",
-                        "group.initial.rebalance.delay.ms", "0",
-                        "log.flush.interval.messages", Long.toString(Long.MAX_VALUE)));
+        EmbeddedKafkaKraftBroker broker =
+                new EmbeddedKafkaKraftBroker(1, partitions, Topics.ALL.toArray(String[]::new));
+        broker.brokerProperties(Map.of(
+                "auto.create.topics.enable", "false",
+                "offsets.topic.num.partitions", "6",
+                "group.initial.rebalance.delay.ms", "0",
+                "log.flush.interval.messages", Long.toString(Long.MAX_VALUE)));
         broker.afterPropertiesSet();
         onShutdown(broker::destroy);
         return broker.getBrokersAsString();
     }
 
     private static String startKafkaContainer(int partitions) {
-        KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.1")
-                .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+        KafkaContainer kafka =
+                new KafkaContainer("apache/kafka:4.1.1").withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
         kafka.start();
         TopicCreator.create(kafka.getBootstrapServers(), Topics.ALL, partitions, Duration.ofSeconds(30));
         return kafka.getBootstrapServers();
@@ -152,10 +160,17 @@ public final class DevInfrastructure {
 
     private static Infrastructure startPostgresContainer(String kafka, String kafkaSource) {
         PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:17-alpine")
-                .withDatabaseName(DATABASE).withUsername("paygate").withPassword("paygate");
+                .withDatabaseName(DATABASE)
+                .withUsername("paygate")
+                .withPassword("paygate");
         postgres.start();
-        return new Infrastructure(kafka, postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword(),
-                kafkaSource, "testcontainers");
+        return new Infrastructure(
+                kafka,
+                postgres.getJdbcUrl(),
+                postgres.getUsername(),
+                postgres.getPassword(),
+                kafkaSource,
+                "testcontainers");
     }
 
     private static Infrastructure startEmbeddedPostgres(String kafka, String kafkaSource) {
@@ -175,17 +190,21 @@ public final class DevInfrastructure {
                 }
             });
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                 Statement statement = connection.createStatement()) {
-                try (ResultSet exists = statement.executeQuery(
-                        "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                    Statement statement = connection.createStatement()) {
+                try (ResultSet exists =
+                        statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                     if (!exists.next()) {
                         statement.execute("CREATE DATABASE " + DATABASE);
                     }
                 }
             }
-            return new Infrastructure(kafka, "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE,
-                    "postgres", "postgres",
-                    kafkaSource, "embedded");
+            return new Infrastructure(
+                    kafka,
+                    "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE,
+                    "postgres",
+                    "postgres",
+                    kafkaSource,
+                    "embedded");
         } catch (IOException | java.sql.SQLException e) {
             throw new IllegalStateException("cannot start embedded PostgreSQL", e);
         }

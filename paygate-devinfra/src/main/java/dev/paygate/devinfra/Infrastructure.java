@@ -12,8 +12,13 @@ import java.util.regex.Pattern;
  * @param kafkaSource    how the broker was found: {@code explicit}, {@code testcontainers} or {@code embedded}
  * @param databaseSource likewise for PostgreSQL
  */
-public record Infrastructure(String kafkaBootstrap, String jdbcUrl, String dbUser, String dbPassword,
-                             String kafkaSource, String databaseSource) {
+public record Infrastructure(
+        String kafkaBootstrap,
+        String jdbcUrl,
+        String dbUser,
+        String dbPassword,
+        String kafkaSource,
+        String databaseSource) {
 
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
@@ -26,7 +31,7 @@ public record Infrastructure(String kafkaBootstrap, String jdbcUrl, String dbUse
             throw new IllegalArgumentException("bad database name: " + name);
         }
         try (Connection connection = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);

@@ -15,16 +15,20 @@ import org.apache.kafka.clients.admin.NewTopic;
 /** Creates topics that don't exist yet, with an explicit partition count (and replicas, on a cluster). */
 public final class TopicCreator {
 
-    private TopicCreator() {
-    }
+    private TopicCreator() {}
 
     public static void create(String bootstrap, Collection<String> topics, int partitions, Duration timeout) {
         create(bootstrap, topics, partitions, (short) 1, 1, timeout);
     }
 
     /** With {@code replicas} replicas each and {@code min.insync.replicas} as given. */
-    public static void create(String bootstrap, Collection<String> topics, int partitions, short replicas,
-                              int minInsyncReplicas, Duration timeout) {
+    public static void create(
+            String bootstrap,
+            Collection<String> topics,
+            int partitions,
+            short replicas,
+            int minInsyncReplicas,
+            Duration timeout) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = topics.stream()

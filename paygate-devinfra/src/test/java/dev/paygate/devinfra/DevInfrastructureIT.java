@@ -24,14 +24,15 @@ class DevInfrastructureIT {
 
         assertThat(DevInfrastructure.shared()).isSameAs(infra);
         try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), infra.dbUser(), infra.dbPassword());
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT current_database(), version()")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_database(), version()")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo(DevInfrastructure.DATABASE);
             assertThat(rs.getString(2)).startsWith("PostgreSQL");
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
-            Map<String, TopicDescription> topics = admin.describeTopics(Topics.ALL).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> topics =
+                    admin.describeTopics(Topics.ALL).allTopicNames().get(30, TimeUnit.SECONDS);
             assertThat(topics).containsOnlyKeys(Topics.ALL);
             topics.values().forEach(t -> assertThat(t.partitions()).hasSize(12));
         }
@@ -45,8 +46,8 @@ class DevInfrastructureIT {
         String url = infra.createDatabase(name);
 
         try (Connection c = DriverManager.getConnection(url, infra.dbUser(), infra.dbPassword());
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT current_database()")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_database()")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo(name);
         }

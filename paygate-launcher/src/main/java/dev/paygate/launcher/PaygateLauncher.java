@@ -21,8 +21,7 @@ public final class PaygateLauncher {
 
     private static final Logger log = LoggerFactory.getLogger(PaygateLauncher.class);
 
-    private PaygateLauncher() {
-    }
+    private PaygateLauncher() {}
 
     public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
@@ -34,21 +33,26 @@ public final class PaygateLauncher {
         BankServer bank = null;
         if (acquirerUrl.isEmpty()) {
             bank = new BankServer(BankSettings.of(
-                    BankServerMain.parseDuration(env("PAYGATE_BANK_LATENCY", "200ms")),
-                    BankServerMain.parseDuration(env("PAYGATE_BANK_JITTER", "50ms"))))
+                            BankServerMain.parseDuration(env("PAYGATE_BANK_LATENCY", "200ms")),
+                            BankServerMain.parseDuration(env("PAYGATE_BANK_JITTER", "50ms"))))
                     .start(intEnv("PAYGATE_BANK_PORT", 8089));
             acquirerUrl = "http://127.0.0.1:" + bank.port();
         }
         BankServer startedBank = bank;
-        PaygateStack stack = PaygateStack.start(infra, new PaygateStack.Options(
-                port,
-                new int[] {intEnv("PAYGATE_PAYMENT_PORT", 0), intEnv("PAYGATE_REFUND_PORT", 0),
-                        intEnv("PAYGATE_WEBHOOK_PORT", 0)},
-                infra.jdbcUrl(),
-                env("PAYGATE_DEMO_API_KEY", "sk_test_paygate_demo"),
-                env("PAYGATE_ADMIN_TOKEN", "paygate-admin-dev"),
-                true,
-                List.of("--paygate.acquirer.url=" + acquirerUrl)));
+        PaygateStack stack = PaygateStack.start(
+                infra,
+                new PaygateStack.Options(
+                        port,
+                        new int[] {
+                            intEnv("PAYGATE_PAYMENT_PORT", 0),
+                            intEnv("PAYGATE_REFUND_PORT", 0),
+                            intEnv("PAYGATE_WEBHOOK_PORT", 0)
+                        },
+                        infra.jdbcUrl(),
+                        env("PAYGATE_DEMO_API_KEY", "sk_test_paygate_demo"),
+                        env("PAYGATE_ADMIN_TOKEN", "paygate-admin-dev"),
+                        true,
+                        List.of("--paygate.acquirer.url=" + acquirerUrl)));
         CountDownLatch stopped = new CountDownLatch(1);
         DevInfrastructure.beforeShutdown(() -> {
             stack.close();
@@ -60,9 +64,16 @@ public final class PaygateLauncher {
         });
 
         stack.awaitChainReady(Duration.ofMinutes(2));
-        log.info("services: {}; webhook inbox: http://localhost:{}/inbox; bank {}; Kafka {} ({}), PostgreSQL {} ({}); {} s",
-                stack.ports(), inbox.port(), acquirerUrl, infra.kafkaBootstrap(), infra.kafkaSource(), infra.jdbcUrl(),
-                infra.databaseSource(), Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
+        log.info(
+                "services: {}; webhook inbox: http://localhost:{}/inbox; bank {}; Kafka {} ({}), PostgreSQL {} ({}); {} s",
+                stack.ports(),
+                inbox.port(),
+                acquirerUrl,
+                infra.kafkaBootstrap(),
+                infra.kafkaSource(),
+                infra.jdbcUrl(),
+                infra.databaseSource(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
         log.info("Paygate is ready on http://localhost:{}", stack.gatewayPort());
         stopped.await();
     }

@@ -29,17 +29,25 @@ public final class PaygateStack implements AutoCloseable {
      * @param jdbcUrl        the database all four use, each in its own schema
      * @param extraArguments further {@code --name=value} settings for every service
      */
-    public record Options(int gatewayPort, int[] servicePorts, String jdbcUrl, String demoApiKey, String adminToken,
-                          boolean allowLocalWebhooks, List<String> extraArguments) {
-    }
+    public record Options(
+            int gatewayPort,
+            int[] servicePorts,
+            String jdbcUrl,
+            String demoApiKey,
+            String adminToken,
+            boolean allowLocalWebhooks,
+            List<String> extraArguments) {}
 
     private final ConfigurableApplicationContext payment;
     private final ConfigurableApplicationContext refund;
     private final ConfigurableApplicationContext webhook;
     private final ConfigurableApplicationContext gateway;
 
-    private PaygateStack(ConfigurableApplicationContext payment, ConfigurableApplicationContext refund,
-                         ConfigurableApplicationContext webhook, ConfigurableApplicationContext gateway) {
+    private PaygateStack(
+            ConfigurableApplicationContext payment,
+            ConfigurableApplicationContext refund,
+            ConfigurableApplicationContext webhook,
+            ConfigurableApplicationContext gateway) {
         this.payment = payment;
         this.refund = refund;
         this.webhook = webhook;
@@ -61,16 +69,22 @@ public final class PaygateStack implements AutoCloseable {
             common.add("--logging.config=classpath:logback-json.xml");
         }
 
-        ConfigurableApplicationContext payment = run(PaymentServiceApplication.builder(), common,
-                "--server.port=" + options.servicePorts()[0]);
-        ConfigurableApplicationContext refund = run(RefundServiceApplication.builder(), common,
+        ConfigurableApplicationContext payment =
+                run(PaymentServiceApplication.builder(), common, "--server.port=" + options.servicePorts()[0]);
+        ConfigurableApplicationContext refund = run(
+                RefundServiceApplication.builder(),
+                common,
                 "--server.port=" + options.servicePorts()[1],
                 "--paygate.refunds.payment-url=http://localhost:" + port(payment));
-        ConfigurableApplicationContext webhook = run(WebhookDispatcherApplication.builder(), common,
+        ConfigurableApplicationContext webhook = run(
+                WebhookDispatcherApplication.builder(),
+                common,
                 "--server.port=" + options.servicePorts()[2],
                 "--paygate.webhooks.allow-http=" + options.allowLocalWebhooks(),
                 "--paygate.webhooks.allow-private-addresses=" + options.allowLocalWebhooks());
-        ConfigurableApplicationContext gateway = run(GatewayApplication.builder(), common,
+        ConfigurableApplicationContext gateway = run(
+                GatewayApplication.builder(),
+                common,
                 "--server.port=" + options.gatewayPort(),
                 "--paygate.gateway.payment-url=http://localhost:" + port(payment),
                 "--paygate.gateway.refund-url=http://localhost:" + port(refund),
@@ -82,14 +96,16 @@ public final class PaygateStack implements AutoCloseable {
 
     /** Whether PAYGATE_LOG_FORMAT (an argument, else the environment variable) asks for JSON logs. */
     static boolean jsonLogs(List<String> arguments) {
-        String format = arguments.stream().filter(a -> a.startsWith("--PAYGATE_LOG_FORMAT="))
-                .map(a -> a.substring("--PAYGATE_LOG_FORMAT=".length())).reduce((first, last) -> last)
+        String format = arguments.stream()
+                .filter(a -> a.startsWith("--PAYGATE_LOG_FORMAT="))
+                .map(a -> a.substring("--PAYGATE_LOG_FORMAT=".length()))
+                .reduce((first, last) -> last)
                 .orElse(System.getenv("PAYGATE_LOG_FORMAT"));
         return "json".equalsIgnoreCase(format);
     }
 
-    private static ConfigurableApplicationContext run(SpringApplicationBuilder builder, List<String> common,
-                                                      String... own) {
+    private static ConfigurableApplicationContext run(
+            SpringApplicationBuilder builder, List<String> common, String... own) {
         List<String> args = new ArrayList<>(common);
         args.addAll(List.of(own));
         return withOwnNettyResources(builder).run(args.toArray(String[]::new));
@@ -122,9 +138,10 @@ public final class PaygateStack implements AutoCloseable {
             throw new IllegalStateException("the gateway's reply consumer got no partitions within " + timeout);
         }
         for (ConfigurableApplicationContext service : List.of(payment, refund, webhook)) {
-            for (MessageListenerContainer container
-                    : service.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers()) {
-                while (container.getAssignedPartitions() == null || container.getAssignedPartitions().isEmpty()) {
+            for (MessageListenerContainer container :
+                    service.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers()) {
+                while (container.getAssignedPartitions() == null
+                        || container.getAssignedPartitions().isEmpty()) {
                     if (Instant.now().isAfter(deadline)) {
                         throw new IllegalStateException("listener " + container.getListenerId() + " got no partitions");
                     }
@@ -139,8 +156,15 @@ public final class PaygateStack implements AutoCloseable {
     }
 
     public Map<String, Integer> ports() {
-        return Map.of("gateway-api", port(gateway), "payment-service", port(payment),
-                "refund-service", port(refund), "webhook-dispatcher", port(webhook));
+        return Map.of(
+                "gateway-api",
+                port(gateway),
+                "payment-service",
+                port(payment),
+                "refund-service",
+                port(refund),
+                "webhook-dispatcher",
+                port(webhook));
     }
 
     public ConfigurableApplicationContext gateway() {
@@ -155,8 +179,8 @@ public final class PaygateStack implements AutoCloseable {
      * Starts one more refund-service instance in the same consumer group, on the same database and broker (the
      * tests show that two instances never refund more than was received).
      */
-    public ConfigurableApplicationContext startAnotherRefundService(Infrastructure infra, String jdbcUrl,
-                                                                   List<String> extraArguments) {
+    public ConfigurableApplicationContext startAnotherRefundService(
+            Infrastructure infra, String jdbcUrl, List<String> extraArguments) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrap(),
                 "--paygate.db.url=" + jdbcUrl,

@@ -72,7 +72,10 @@ public final class WebhookInbox implements AutoCloseable {
                 synchronized (received) {
                     snapshot = new ArrayList<>(received);
                 }
-                respond(exchange, 200, PaygateJson.wire().writerWithDefaultPrettyPrinter().writeValueAsString(snapshot));
+                respond(
+                        exchange,
+                        200,
+                        PaygateJson.wire().writerWithDefaultPrettyPrinter().writeValueAsString(snapshot));
             } else {
                 respond(exchange, 405, "{\"error\":\"method not allowed\"}");
             }

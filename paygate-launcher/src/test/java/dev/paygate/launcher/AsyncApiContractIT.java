@@ -62,6 +62,7 @@ class AsyncApiContractIT {
     private static final JsonMapper JSON = PaygateJson.wire();
     /** Where the document is registered for the validator: its {@code #/components/...} references resolve in it. */
     private static final String DOCUMENT_URI = "https://paygate.dev/asyncapi.json";
+
     private static final String APPROVE = "4111111111111111";
     private static final String DECLINE = "4000000000000002";
     private static final String THREE_DS = "4000000000003220";
@@ -74,16 +75,21 @@ class AsyncApiContractIT {
     @BeforeAll
     static void readTheDocument() throws IOException {
         Path path = Stream.of(Path.of("..", "docs", "asyncapi.yaml"), Path.of("docs", "asyncapi.yaml"))
-                .filter(Files::isRegularFile).findFirst()
-                .orElseThrow(() -> new AssertionError("docs/asyncapi.yaml not found from " + Path.of("").toAbsolutePath()));
+                .filter(Files::isRegularFile)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        "docs/asyncapi.yaml not found from " + Path.of("").toAbsolutePath()));
         document = YAMLMapper.builder().build().readTree(Files.readString(path));
         // only the components (every payload, header and key schema is one, or refers to them): the document's other
         // top-level fields, such as AsyncAPI's "id", are not JSON Schema and must not be read as keywords
         ObjectNode schemaDocument = JsonNodeFactory.instance.objectNode();
         schemaDocument.set("components", document.get("components"));
-        schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, builder -> builder
-                .schemas(Map.of(DOCUMENT_URI, JSON.writeValueAsString(schemaDocument)))
-                .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+        schemas = SchemaRegistry.withDefaultDialect(
+                SpecificationVersion.DRAFT_2020_12,
+                builder -> builder.schemas(Map.of(DOCUMENT_URI, JSON.writeValueAsString(schemaDocument)))
+                        .schemaRegistryConfig(SchemaRegistryConfig.builder()
+                                .formatAssertionsEnabled(true)
+                                .build()));
     }
 
     @Test
@@ -92,7 +98,9 @@ class AsyncApiContractIT {
         Map<String, JsonNode> channels = channelsByAddress();
         assertThat(channels.keySet()).containsExactlyInAnyOrderElementsOf(Topics.ALL);
         channels.forEach((address, channel) -> {
-            assertThat(channel.path("bindings").path("kafka").path("topic").asString()).as(address).isEqualTo(address);
+            assertThat(channel.path("bindings").path("kafka").path("topic").asString())
+                    .as(address)
+                    .isEqualTo(address);
             assertThat(messagesByName(channel)).as(address).isNotEmpty();
         });
     }
@@ -100,9 +108,12 @@ class AsyncApiContractIT {
     @Test
     void everyLogicalTypeInTheCodeIsAMessage() {
         Map<String, JsonNode> channels = channelsByAddress();
-        Set<String> eventTypes = Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.toSet());
-        Set<String> documentedEvents = new HashSet<>(messagesByName(channels.get(Topics.PAYMENT_EVENTS)).keySet());
-        documentedEvents.addAll(messagesByName(channels.get(Topics.REFUND_EVENTS)).keySet());
+        Set<String> eventTypes =
+                Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.toSet());
+        Set<String> documentedEvents = new HashSet<>(
+                messagesByName(channels.get(Topics.PAYMENT_EVENTS)).keySet());
+        documentedEvents.addAll(
+                messagesByName(channels.get(Topics.REFUND_EVENTS)).keySet());
         assertThat(documentedEvents).containsExactlyInAnyOrderElementsOf(eventTypes);
         assertThat(messagesByName(channels.get(Topics.REFUND_EVENTS)).keySet()).containsExactly("refund.updated");
         assertThat(messagesByName(channels.get(Topics.PAYMENT_COMMANDS)).keySet())
@@ -112,8 +123,10 @@ class AsyncApiContractIT {
         assertThat(messagesByName(channels.get(Topics.COMMAND_REPLIES))).hasSize(1);
         assertThat(messagesByName(channels.get(Topics.WEBHOOK_DLQ))).hasSize(1);
         // the DLQ's eventType enumerates the event types too
-        assertThat(resolve(document.at("/components/schemas/DeadLetter/properties/eventType")).get("enum"))
-                .extracting(JsonNode::asString).containsExactlyInAnyOrderElementsOf(eventTypes);
+        assertThat(resolve(document.at("/components/schemas/DeadLetter/properties/eventType"))
+                        .get("enum"))
+                .extracting(JsonNode::asString)
+                .containsExactlyInAnyOrderElementsOf(eventTypes);
     }
 
     @Test
@@ -126,18 +139,26 @@ class AsyncApiContractIT {
             Scenario scenario = drive(api, secupay, open);
 
             Set<String> expected = new TreeSet<>();
-            channelsByAddress().values().forEach(channel -> expected.addAll(messagesByName(channel).keySet()));
+            channelsByAddress()
+                    .values()
+                    .forEach(channel -> expected.addAll(messagesByName(channel).keySet()));
             List<Produced> produced = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                produced.clear();
-                produced.addAll(ours(scan(), scenario.firstSessionId()));
-                Set<String> seen = produced.stream().map(Produced::type).collect(Collectors.toSet());
-                Set<String> reasons = produced.stream().filter(p -> p.topic().equals(Topics.WEBHOOK_DLQ))
-                        .map(p -> p.value().path("reason").asString()).collect(Collectors.toSet());
-                return seen.containsAll(expected) && reasons.containsAll(Set.of("exhausted", "gone"))
-                        && produced.stream().anyMatch(p -> p.topic().equals(Topics.WEBHOOK_DLQ)
-                                && p.value().path("lastError").isString());
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        produced.clear();
+                        produced.addAll(ours(scan(), scenario.firstSessionId()));
+                        Set<String> seen = produced.stream().map(Produced::type).collect(Collectors.toSet());
+                        Set<String> reasons = produced.stream()
+                                .filter(p -> p.topic().equals(Topics.WEBHOOK_DLQ))
+                                .map(p -> p.value().path("reason").asString())
+                                .collect(Collectors.toSet());
+                        return seen.containsAll(expected)
+                                && reasons.containsAll(Set.of("exhausted", "gone"))
+                                && produced.stream()
+                                        .anyMatch(p -> p.topic().equals(Topics.WEBHOOK_DLQ)
+                                                && p.value().path("lastError").isString());
+                    });
 
             Map<String, Integer> counts = new TreeMap<>();
             List<String> failures = new ArrayList<>();
@@ -146,12 +167,19 @@ class AsyncApiContractIT {
                 failures.addAll(check(record));
             }
             Map<String, Set<String>> headerNames = new TreeMap<>();
-            produced.forEach(p -> headerNames.computeIfAbsent(p.topic(), t -> new TreeSet<>()).addAll(p.headers().keySet()));
+            produced.forEach(p -> headerNames
+                    .computeIfAbsent(p.topic(), t -> new TreeSet<>())
+                    .addAll(p.headers().keySet()));
             System.out.println("AsyncApiContractIT validated " + produced.size() + " records: " + counts
                     + "; headers by topic: " + headerNames);
-            assertThat(failures).as("records that do not match docs/asyncapi.yaml (%s of %s records checked)",
-                    failures.size(), produced.size()).isEmpty();
-            assertThat(counts.keySet().stream().map(k -> k.substring(k.indexOf(' ') + 1)).collect(Collectors.toSet()))
+            assertThat(failures)
+                    .as(
+                            "records that do not match docs/asyncapi.yaml (%s of %s records checked)",
+                            failures.size(), produced.size())
+                    .isEmpty();
+            assertThat(counts.keySet().stream()
+                            .map(k -> k.substring(k.indexOf(' ') + 1))
+                            .collect(Collectors.toSet()))
                     .containsAll(expected);
         } finally {
             for (AutoCloseable c : open) {
@@ -162,8 +190,7 @@ class AsyncApiContractIT {
 
     // ------------------------------------------------------------------------------------------ driving the stack
 
-    record Scenario(String firstSessionId) {
-    }
+    record Scenario(String firstSessionId) {}
 
     private static Scenario drive(Http api, Http secupay, List<AutoCloseable> open) throws IOException {
         // webhook endpoints whose deliveries fail, so dead letters appear: 500s until the (test) schedule is
@@ -171,13 +198,19 @@ class AsyncApiContractIT {
         WebhookReceiver failing = new WebhookReceiver();
         open.add(failing);
         failing.status = 500;
-        api.ok("/api2/webhook-endpoints", "{\"url\": \"" + failing.url() + "\", \"enabledEvents\": [\"session.expired\"]}");
+        api.ok(
+                "/api2/webhook-endpoints",
+                "{\"url\": \"" + failing.url() + "\", \"enabledEvents\": [\"session.expired\"]}");
         WebhookReceiver gone = new WebhookReceiver();
         open.add(gone);
         gone.status = 410;
-        api.ok("/api2/webhook-endpoints", "{\"url\": \"" + gone.url() + "\", \"enabledEvents\": [\"payment.canceled\"]}");
-        api.ok("/api2/webhook-endpoints", "{\"url\": \"http://127.0.0.1:" + closedPort()
-                + "/hooks\", \"enabledEvents\": [\"session.completed\"]}");
+        api.ok(
+                "/api2/webhook-endpoints",
+                "{\"url\": \"" + gone.url() + "\", \"enabledEvents\": [\"payment.canceled\"]}");
+        api.ok(
+                "/api2/webhook-endpoints",
+                "{\"url\": \"http://127.0.0.1:" + closedPort()
+                        + "/hooks\", \"enabledEvents\": [\"session.completed\"]}");
 
         // sessions: created with every field, expired, expired again (a refusal), and one paid
         JsonNode session = api.ok("/api2/sessions", """
@@ -188,11 +221,20 @@ class AsyncApiContractIT {
                    "address": {"city": "Berlin", "country": "DE", "line1": "Street 1", "postalCode": "10115"}}}""");
         String sessionId = session.get("id").asString();
         api.ok("/api2/sessions/" + sessionId + "/expire", null);
-        assertThat(api.post("/api2/sessions/" + sessionId + "/expire", null).status()).isEqualTo(409);
-        String paidSession = api.ok("/api2/sessions", "{\"amount\": 1500, \"currency\": \"EUR\", "
-                + "\"paymentData\": {\"captureMethod\": \"manual\"}}").get("id").asString();
-        assertThat(api.ok("/api2/sessions/" + paidSession + "/pay", "{\"paymentMethod\": {\"type\": \"card\", \"card\": "
-                + card(APPROVE) + "}}").get("status").asString()).isEqualTo("completed");
+        assertThat(api.post("/api2/sessions/" + sessionId + "/expire", null).status())
+                .isEqualTo(409);
+        String paidSession = api.ok(
+                        "/api2/sessions",
+                        "{\"amount\": 1500, \"currency\": \"EUR\", "
+                                + "\"paymentData\": {\"captureMethod\": \"manual\"}}")
+                .get("id")
+                .asString();
+        assertThat(api.ok(
+                                "/api2/sessions/" + paidSession + "/pay",
+                                "{\"paymentMethod\": {\"type\": \"card\", \"card\": " + card(APPROVE) + "}}")
+                        .get("status")
+                        .asString())
+                .isEqualTo("completed");
 
         // payments: created without a card then confirmed and captured in part; canceled; declined; 3-D Secure
         JsonNode bare = api.ok("/api2/payments", """
@@ -202,39 +244,70 @@ class AsyncApiContractIT {
                  "paymentMethodOptions": {"card": {"threeDSecureMode": "automatic", "verify": true}},
                  "customerDetails": {"name": "Pat Payer"}}""");
         String bareId = bare.get("id").asString();
-        assertThat(api.ok("/api2/payments/" + bareId + "/confirm", "{\"paymentMethod\": {\"type\": \"card\", \"card\": "
-                + card(APPROVE) + "}}").get("status").asString()).isEqualTo("requiresCapture");
+        assertThat(api.ok(
+                                "/api2/payments/" + bareId + "/confirm",
+                                "{\"paymentMethod\": {\"type\": \"card\", \"card\": " + card(APPROVE) + "}}")
+                        .get("status")
+                        .asString())
+                .isEqualTo("requiresCapture");
         assertThat(api.ok("/api2/payments/" + bareId + "/capture", "{\"amountToCapture\": 4000}")
-                .get("status").asString()).isEqualTo("succeeded");
+                        .get("status")
+                        .asString())
+                .isEqualTo("succeeded");
         String toCancel = payment(api, APPROVE, "manual", 2500).get("id").asString();
         api.ok("/api2/payments/" + toCancel + "/cancel", "{\"cancellationReason\": \"requestedByCustomer\"}");
         Http.Answer declined = api.post("/api2/payments", paymentBody(DECLINE, "automatic", 700));
         assertThat(declined.status()).isEqualTo(402);
         String threeDs = payment(api, THREE_DS, "automatic", 900).get("id").asString();
         assertThat(api.ok("/api2/payments/" + threeDs + "/test-3ds", "{\"result\": \"success\"}")
-                .get("status").asString()).isEqualTo("succeeded");
+                        .get("status")
+                        .asString())
+                .isEqualTo("succeeded");
 
         // refunds: one that succeeds and is reversed, one that is pending and then fails at the bank
         String refunded = payment(api, APPROVE, "automatic", 1000).get("id").asString();
-        String refundId = api.ok("/api2/refunds", "{\"paymentId\": \"" + refunded + "\", \"amount\": 400, "
-                + "\"reason\": \"duplicate\", \"metadata\": {\"ticket\": \"T-1\"}}").get("id").asString();
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                api.get("/api2/payments/" + refunded).body().get("amountRefunded").asLong() == 400);
+        String refundId = api.ok(
+                        "/api2/refunds",
+                        "{\"paymentId\": \"" + refunded + "\", \"amount\": 400, "
+                                + "\"reason\": \"duplicate\", \"metadata\": {\"ticket\": \"T-1\"}}")
+                .get("id")
+                .asString();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/api2/payments/" + refunded)
+                                .body()
+                                .get("amountRefunded")
+                                .asLong()
+                        == 400);
         assertThat(api.ok("/api2/refunds/" + refundId + "/test-reverse", "{\"reason\": \"Chargeback\"}")
-                .get("status").asString()).isEqualTo("failed");
-        String failing5126 = payment(api, REFUND_PENDING_THEN_FAILED, "automatic", 4000).get("id").asString();
-        String pendingId = api.ok("/api2/refunds", "{\"paymentId\": \"" + failing5126 + "\"}").get("id").asString();
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                "failed".equals(api.get("/api2/refunds/" + pendingId).body().get("status").asString()));
+                        .get("status")
+                        .asString())
+                .isEqualTo("failed");
+        String failing5126 = payment(api, REFUND_PENDING_THEN_FAILED, "automatic", 4000)
+                .get("id")
+                .asString();
+        String pendingId = api.ok("/api2/refunds", "{\"paymentId\": \"" + failing5126 + "\"}")
+                .get("id")
+                .asString();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "failed"
+                        .equals(api.get("/api2/refunds/" + pendingId)
+                                .body()
+                                .get("status")
+                                .asString()));
 
         // secupay: a partial cancellation of an authorization, and a cancel of a captured payment (a refund)
-        String reduced = payment(api, APPROVE, "manual", 4985).get("transactionId").asString();
-        Http.Answer lowered = secupay.post("/api/v2/Payment/Transactions/" + reduced + "/cancel",
+        String reduced =
+                payment(api, APPROVE, "manual", 4985).get("transactionId").asString();
+        Http.Answer lowered = secupay.post(
+                "/api/v2/Payment/Transactions/" + reduced + "/cancel",
                 "{\"reduce_amount_by\": 995, \"reason\": \"One piece less\"}");
         assertThat(lowered.status()).as("%s", lowered.body()).isEqualTo(200);
-        String captured = payment(api, APPROVE, "automatic", 3000).get("transactionId").asString();
+        String captured =
+                payment(api, APPROVE, "automatic", 3000).get("transactionId").asString();
         Http.Answer refundedBySecupay = secupay.post("/api/v2/Payment/Transactions/" + captured + "/cancel", null);
-        assertThat(refundedBySecupay.status()).as("%s", refundedBySecupay.body()).isEqualTo(200);
+        assertThat(refundedBySecupay.status())
+                .as("%s", refundedBySecupay.body())
+                .isEqualTo(200);
         assertThat(refundedBySecupay.body()).hasSize(2);
         return new Scenario(sessionId);
     }
@@ -263,8 +336,15 @@ class AsyncApiContractIT {
     // ------------------------------------------------------------------------------------------ reading the topics
 
     /** One record as read, with the logical type it claims (event type, command type, or the channel's one message). */
-    record Produced(String topic, int partition, long offset, String key, Map<String, List<String>> headers,
-                    String rawValue, JsonNode value, String type) {
+    record Produced(
+            String topic,
+            int partition,
+            long offset,
+            String key,
+            Map<String, List<String>> headers,
+            String rawValue,
+            JsonNode value,
+            String type) {
 
         String where() {
             return topic + "/" + partition + "@" + offset + " (" + type + ")";
@@ -279,10 +359,16 @@ class AsyncApiContractIT {
     /** Every record on every Paygate topic, from the beginning. */
     private static List<Produced> scan() {
         List<Produced> all = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, DevInfrastructure.shared().kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "asyncapi-contract-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        DevInfrastructure.shared().kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "asyncapi-contract-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = Topics.ALL.stream()
                     .flatMap(t -> consumer.partitionsFor(t).stream().map(p -> new TopicPartition(t, p.partition())))
                     .toList();
@@ -313,7 +399,8 @@ class AsyncApiContractIT {
         }
         String type = switch (r.topic()) {
             case Topics.PAYMENT_EVENTS, Topics.REFUND_EVENTS -> lastHeader(headers, "ce_type");
-            case Topics.PAYMENT_COMMANDS, Topics.REFUND_COMMANDS -> value == null ? null : value.path("type").asString(null);
+            case Topics.PAYMENT_COMMANDS, Topics.REFUND_COMMANDS ->
+                value == null ? null : value.path("type").asString(null);
             default -> onlyMessageName(r.topic());
         };
         return new Produced(r.topic(), r.partition(), r.offset(), r.key(), headers, raw, value, type);
@@ -330,17 +417,21 @@ class AsyncApiContractIT {
      */
     private static List<Produced> ours(List<Produced> all, String firstSessionId) {
         String merchant = all.stream()
-                .filter(p -> p.topic().equals(Topics.PAYMENT_COMMANDS) && p.value() != null
+                .filter(p -> p.topic().equals(Topics.PAYMENT_COMMANDS)
+                        && p.value() != null
                         && firstSessionId.equals(p.value().path("sessionId").asString(null)))
                 .map(p -> p.value().path("merchantId").asString(null))
-                .findFirst().orElseThrow(() -> new AssertionError("no session.create for " + firstSessionId));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no session.create for " + firstSessionId));
         Set<String> commandIds = new HashSet<>();
         List<Produced> ours = new ArrayList<>();
         for (Produced p : all) {
             boolean mine = switch (p.topic()) {
                 case Topics.PAYMENT_EVENTS, Topics.REFUND_EVENTS -> merchant.equals(p.header("ce_merchantid"));
                 case Topics.COMMAND_REPLIES -> false; // decided below, once every command is known
-                default -> p.value() != null && merchant.equals(p.value().path("merchantId").asString(null));
+                default ->
+                    p.value() != null
+                            && merchant.equals(p.value().path("merchantId").asString(null));
             };
             if (mine) {
                 ours.add(p);
@@ -349,8 +440,10 @@ class AsyncApiContractIT {
                 }
             }
         }
-        all.stream().filter(p -> p.topic().equals(Topics.COMMAND_REPLIES))
-                .filter(p -> p.value() != null && commandIds.contains(p.value().path("commandId").asString(null)))
+        all.stream()
+                .filter(p -> p.topic().equals(Topics.COMMAND_REPLIES))
+                .filter(p -> p.value() != null
+                        && commandIds.contains(p.value().path("commandId").asString(null)))
                 .forEach(ours::add);
         return ours;
     }
@@ -367,7 +460,8 @@ class AsyncApiContractIT {
         }
         String messagePointer = messagePointersByName(channel).get(record.type());
         if (messagePointer == null) {
-            failures.add(record.where() + ": type " + record.type() + " is not documented on channel " + record.topic());
+            failures.add(
+                    record.where() + ": type " + record.type() + " is not documented on channel " + record.topic());
             return failures;
         }
         JsonNode message = document.at(messagePointer);
@@ -379,7 +473,9 @@ class AsyncApiContractIT {
         ObjectNode headers = JsonNodeFactory.instance.objectNode();
         record.headers().forEach((name, values) -> headers.put(name, values.get(values.size() - 1)));
         validate(record, "headers", messagePointer + "/headers", headers, failures);
-        JsonNode key = record.key() == null ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.stringNode(record.key());
+        JsonNode key = record.key() == null
+                ? JsonNodeFactory.instance.nullNode()
+                : JsonNodeFactory.instance.stringNode(record.key());
         if (message.path("bindings").path("kafka").has("key")) {
             validate(record, "key", messagePointer + "/bindings/kafka/key", key, failures);
         } else {
@@ -393,9 +489,10 @@ class AsyncApiContractIT {
         return failures;
     }
 
-    private static void validate(Produced record, String part, String pointer, JsonNode instance, List<String> failures) {
-        Schema schema = SCHEMAS.computeIfAbsent(pointer,
-                p -> schemas.getSchema(SchemaLocation.of(DOCUMENT_URI + "#" + p)));
+    private static void validate(
+            Produced record, String part, String pointer, JsonNode instance, List<String> failures) {
+        Schema schema =
+                SCHEMAS.computeIfAbsent(pointer, p -> schemas.getSchema(SchemaLocation.of(DOCUMENT_URI + "#" + p)));
         List<Error> errors = schema.validate(instance);
         for (Error error : errors) {
             failures.add(record.where() + " " + part + ": " + error + "\n      in " + abbreviate(instance.toString()));
@@ -413,7 +510,9 @@ class AsyncApiContractIT {
         document.get("channels").properties().forEach(e -> {
             JsonNode channel = resolve(e.getValue());
             JsonNode previous = channels.put(channel.get("address").asString(), channel);
-            assertThat(previous).as("two channels for " + channel.get("address")).isNull();
+            assertThat(previous)
+                    .as("two channels for " + channel.get("address"))
+                    .isNull();
         });
         return channels;
     }
@@ -423,11 +522,15 @@ class AsyncApiContractIT {
         Map<String, String> byName = new TreeMap<>();
         channel.get("messages").properties().forEach(e -> {
             JsonNode ref = e.getValue().get("$ref");
-            assertThat(ref).as("channel messages are references to components/messages").isNotNull();
+            assertThat(ref)
+                    .as("channel messages are references to components/messages")
+                    .isNotNull();
             String pointer = ref.asString().substring(1);
             String name = document.at(pointer).path("name").asString(null);
             assertThat(name).as(pointer + " has a name").isNotNull();
-            assertThat(byName.put(name, pointer)).as("two messages named " + name).isNull();
+            assertThat(byName.put(name, pointer))
+                    .as("two messages named " + name)
+                    .isNull();
         });
         return byName;
     }
@@ -451,6 +554,8 @@ class AsyncApiContractIT {
     }
 
     private static List<String> typeNames(Class<?> type) {
-        return Arrays.stream(type.getAnnotation(JsonSubTypes.class).value()).map(JsonSubTypes.Type::name).toList();
+        return Arrays.stream(type.getAnnotation(JsonSubTypes.class).value())
+                .map(JsonSubTypes.Type::name)
+                .toList();
     }
 }

@@ -37,8 +37,8 @@ class DockerComposeTest {
     void everyVariableIsReadByTheServiceItIsSetOn() throws IOException {
         Map<String, Map<String, Object>> built = built(services("docker-compose.yml"));
         built.forEach((name, service) -> assertBuiltFromItsModuleAndReadsWhatItIsSet(name, name, service));
-        assertThat(built.keySet()).containsExactlyInAnyOrder("gateway-api", "payment-service", "refund-service",
-                "webhook-dispatcher");
+        assertThat(built.keySet())
+                .containsExactlyInAnyOrder("gateway-api", "payment-service", "refund-service", "webhook-dispatcher");
         assertThat(ROOT.resolve("Dockerfile")).exists();
     }
 
@@ -50,14 +50,17 @@ class DockerComposeTest {
     @Test
     @SuppressWarnings("unchecked")
     void prometheusScrapesEveryServiceOnItsPortAndPath() throws IOException {
-        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) load("docker-compose.yml")
-                .get("services");
+        Map<String, Map<String, Object>> services =
+                (Map<String, Map<String, Object>>) load("docker-compose.yml").get("services");
         Map<String, Object> prometheus = services.get("prometheus");
         assertThat(prometheus).as("a prometheus service").isNotNull();
         assertThat((String) prometheus.get("image")).startsWith("prom/prometheus:");
         List<String> volumes = (List<String>) prometheus.get("volumes");
-        String config = volumes.stream().filter(v -> v.endsWith(":/etc/prometheus/prometheus.yml:ro")).findFirst()
-                .orElseThrow(() -> new AssertionError("no config mounted at /etc/prometheus/prometheus.yml: " + volumes));
+        String config = volumes.stream()
+                .filter(v -> v.endsWith(":/etc/prometheus/prometheus.yml:ro"))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("no config mounted at /etc/prometheus/prometheus.yml: " + volumes));
         assertThat(String.valueOf(prometheus.get("command"))).contains("--config.file=/etc/prometheus/prometheus.yml");
         String configFile = config.substring(0, config.indexOf(':')).replaceFirst("^\\./", "");
         assertThat(ROOT.resolve(configFile)).exists();
@@ -67,15 +70,20 @@ class DockerComposeTest {
             if (!entry.getValue().containsKey("build")) {
                 continue;
             }
-            Map<String, Object> environment = (Map<String, Object>) entry.getValue().get("environment");
+            Map<String, Object> environment =
+                    (Map<String, Object>) entry.getValue().get("environment");
             List<String> ports = environment.entrySet().stream()
-                    .filter(e -> e.getKey().matches("PAYGATE_([A-Z]+_)?PORT")).map(e -> String.valueOf(e.getValue()))
+                    .filter(e -> e.getKey().matches("PAYGATE_([A-Z]+_)?PORT"))
+                    .map(e -> String.valueOf(e.getValue()))
                     .toList();
-            assertThat(ports).as("%s sets the port it listens on", entry.getKey()).hasSize(1);
+            assertThat(ports)
+                    .as("%s sets the port it listens on", entry.getKey())
+                    .hasSize(1);
             expected.put(entry.getKey() + ":" + ports.get(0), "/actuator/prometheus");
         }
         Map<String, String> scraped = new java.util.TreeMap<>();
-        for (Map<String, Object> job : (List<Map<String, Object>>) load(configFile).get("scrape_configs")) {
+        for (Map<String, Object> job :
+                (List<Map<String, Object>>) load(configFile).get("scrape_configs")) {
             String path = (String) job.getOrDefault("metrics_path", "/metrics");
             for (Map<String, Object> group : (List<Map<String, Object>>) job.get("static_configs")) {
                 for (String target : (List<String>) group.get("targets")) {
@@ -94,8 +102,8 @@ class DockerComposeTest {
     // into a single point of failure or lose durability
 
     static final String CLUSTER = "docker-compose.cluster.yml";
-    static final List<String> MODULES = List.of("gateway-api", "payment-service", "refund-service",
-            "webhook-dispatcher");
+    static final List<String> MODULES =
+            List.of("gateway-api", "payment-service", "refund-service", "webhook-dispatcher");
 
     /** Each instance {@code <module>-N} is built from {@code <module>} and reads every variable it is set. */
     @Test
@@ -112,8 +120,8 @@ class DockerComposeTest {
     void clusterRunsTwoInstancesOfEveryService() throws IOException {
         Map<String, List<String>> instances = instances(built(services(CLUSTER)));
         assertThat(instances.keySet()).containsExactlyInAnyOrderElementsOf(MODULES);
-        instances.forEach((module, names) -> assertThat(names).as(module)
-                .containsExactlyInAnyOrder(module + "-1", module + "-2"));
+        instances.forEach((module, names) ->
+                assertThat(names).as(module).containsExactlyInAnyOrder(module + "-1", module + "-2"));
     }
 
     /**
@@ -142,7 +150,8 @@ class DockerComposeTest {
             addresses.add(name + ":9092");
             voters.add(id + "@" + name + ":9093");
             clusterIds.add(String.valueOf(env.get("CLUSTER_ID")));
-            assertThat(env).as(name)
+            assertThat(env)
+                    .as(name)
                     .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "3")
                     .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "3")
                     .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2")
@@ -153,20 +162,26 @@ class DockerComposeTest {
         });
         assertThat(voters).as("three different node ids").hasSize(3);
         brokers.forEach((name, env) -> assertThat(Set.of(String.valueOf(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"))
-                .split(","))).as("%s's quorum voters", name).isEqualTo(voters));
+                        .split(",")))
+                .as("%s's quorum voters", name)
+                .isEqualTo(voters));
         assertThat(clusterIds).as("one cluster id").singleElement().asString().isNotBlank();
 
         built(services).forEach((name, service) -> {
             Map<String, Object> env = environment(service);
             assertThat(Set.of(String.valueOf(env.get("PAYGATE_KAFKA_BOOTSTRAP")).split(",")))
-                    .as("%s's bootstrap", name).isEqualTo(addresses);
-            assertThat(env).as(name)
+                    .as("%s's bootstrap", name)
+                    .isEqualTo(addresses);
+            assertThat(env)
+                    .as(name)
                     .containsEntry("PAYGATE_KAFKA_REPLICATION_FACTOR", "3")
                     .containsEntry("PAYGATE_KAFKA_MIN_INSYNC_REPLICAS", "2")
                     .doesNotContainEntry("PAYGATE_KAFKA_CHECK_DURABILITY", "false");
             Map<String, Object> dependsOn = (Map<String, Object>) service.get("depends_on");
-            brokers.keySet().forEach(broker -> assertThat(dependsOn).as("%s waits for %s", name, broker)
-                    .containsEntry(broker, Map.of("condition", "service_healthy")));
+            brokers.keySet()
+                    .forEach(broker -> assertThat(dependsOn)
+                            .as("%s waits for %s", name, broker)
+                            .containsEntry(broker, Map.of("condition", "service_healthy")));
         });
     }
 
@@ -179,25 +194,33 @@ class DockerComposeTest {
         built(services).forEach((name, service) -> {
             Map<String, Object> env = environment(service);
             // a service-specific PAYGATE_<SERVICE>_DB_URL wins over PAYGATE_DB_URL
-            String url = env.entrySet().stream().filter(e -> e.getKey().matches("PAYGATE_[A-Z]+_DB_URL"))
-                    .map(e -> String.valueOf(e.getValue())).findFirst()
+            String url = env.entrySet().stream()
+                    .filter(e -> e.getKey().matches("PAYGATE_[A-Z]+_DB_URL"))
+                    .map(e -> String.valueOf(e.getValue()))
+                    .findFirst()
                     .orElse(String.valueOf(env.get("PAYGATE_DB_URL")));
             Matcher m = Pattern.compile("jdbc:postgresql://([^:/]+)(:\\d+)?/.*").matcher(url);
             assertThat(m.matches()).as("%s's database URL %s", name, url).isTrue();
             String host = m.group(1);
             hostsByModule.computeIfAbsent(moduleOf(name), k -> new TreeSet<>()).add(host);
             Map<String, Object> server = services.get(host);
-            assertThat(server).as("%s's database server %s is a compose service", name, host).isNotNull();
+            assertThat(server)
+                    .as("%s's database server %s is a compose service", name, host)
+                    .isNotNull();
             assertThat(String.valueOf(server.get("image"))).startsWith("postgres:");
             assertThat(server).as("%s has a healthcheck", host).containsKey("healthcheck");
-            assertThat((Map<String, Object>) service.get("depends_on")).as("%s waits for %s", name, host)
+            assertThat((Map<String, Object>) service.get("depends_on"))
+                    .as("%s waits for %s", name, host)
                     .containsEntry(host, Map.of("condition", "service_healthy"));
         });
         assertThat(hostsByModule.keySet()).containsExactlyInAnyOrderElementsOf(MODULES);
-        hostsByModule.forEach((module, hosts) -> assertThat(hosts).as("%s's instances share one server", module)
-                .hasSize(1));
-        assertThat(hostsByModule.values().stream().map(hosts -> hosts.iterator().next()).distinct())
-                .as("a server per service").hasSize(MODULES.size());
+        hostsByModule.forEach((module, hosts) ->
+                assertThat(hosts).as("%s's instances share one server", module).hasSize(1));
+        assertThat(hostsByModule.values().stream()
+                        .map(hosts -> hosts.iterator().next())
+                        .distinct())
+                .as("a server per service")
+                .hasSize(MODULES.size());
     }
 
     /**
@@ -217,21 +240,31 @@ class DockerComposeTest {
             Set<String> modules = new TreeSet<>();
             for (String url : String.valueOf(value).split(",")) {
                 URI uri = URI.create(url.strip());
-                assertThat(built).as("%s's %s: %s is a service of this file", name, variable, uri.getHost())
+                assertThat(built)
+                        .as("%s's %s: %s is a service of this file", name, variable, uri.getHost())
                         .containsKey(uri.getHost());
-                assertThat(uri.getPort()).as("%s's %s: %s", name, variable, url)
+                assertThat(uri.getPort())
+                        .as("%s's %s: %s", name, variable, url)
                         .isEqualTo(port(built.get(uri.getHost())));
                 hosts.add(uri.getHost());
                 modules.add(moduleOf(uri.getHost()));
             }
-            assertThat(modules).as("%s's %s points at one service", name, variable).hasSize(1);
+            assertThat(modules)
+                    .as("%s's %s points at one service", name, variable)
+                    .hasSize(1);
             String target = modules.iterator().next();
-            assertThat(hosts).as("%s's %s names every instance of %s", name, variable, target)
+            assertThat(hosts)
+                    .as("%s's %s names every instance of %s", name, variable, target)
                     .containsExactlyInAnyOrderElementsOf(instances.get(target));
-            pointsAt.computeIfAbsent(moduleOf(name) + " " + variable, k -> new TreeSet<>()).add(target);
+            pointsAt.computeIfAbsent(moduleOf(name) + " " + variable, k -> new TreeSet<>())
+                    .add(target);
         }));
-        assertThat(pointsAt).containsOnlyKeys("gateway-api PAYGATE_PAYMENT_URL", "gateway-api PAYGATE_REFUND_URL",
-                "gateway-api PAYGATE_WEBHOOK_URL", "refund-service PAYGATE_PAYMENT_URL");
+        assertThat(pointsAt)
+                .containsOnlyKeys(
+                        "gateway-api PAYGATE_PAYMENT_URL",
+                        "gateway-api PAYGATE_REFUND_URL",
+                        "gateway-api PAYGATE_WEBHOOK_URL",
+                        "refund-service PAYGATE_PAYMENT_URL");
     }
 
     /**
@@ -244,8 +277,8 @@ class DockerComposeTest {
     void clusterNginxIsTheOneEntryPointOverBothGateways() throws IOException {
         Map<String, Map<String, Object>> services = services(CLUSTER);
         Map<String, Map<String, Object>> built = built(services);
-        built.forEach((name, service) -> assertThat(service).as("%s is reached through nginx only", name)
-                .doesNotContainKey("ports"));
+        built.forEach((name, service) ->
+                assertThat(service).as("%s is reached through nginx only", name).doesNotContainKey("ports"));
         Map<String, Object> nginx = services.get("gateway");
         assertThat(nginx).as("a gateway service").isNotNull();
         assertThat(String.valueOf(nginx.get("image"))).startsWith("nginx:");
@@ -268,7 +301,8 @@ class DockerComposeTest {
         instances(built).get("gateway-api").forEach(g -> gateways.add(g + ":" + port(built.get(g))));
         assertThat(servers).isEqualTo(gateways).hasSize(2);
         assertThat(upstream.group(2)).containsPattern("keepalive\\s+\\d+;");
-        assertThat(config).contains("proxy_pass http://" + upstream.group(1) + ";")
+        assertThat(config)
+                .contains("proxy_pass http://" + upstream.group(1) + ";")
                 .containsPattern("proxy_http_version\\s+1\\.1;")
                 .containsPattern("proxy_set_header\\s+Connection\\s+\"\";");
         Matcher next = Pattern.compile("proxy_next_upstream\\s+([^;]*);").matcher(config);
@@ -278,8 +312,8 @@ class DockerComposeTest {
         } while (next.find());
     }
 
-    private static void assertBuiltFromItsModuleAndReadsWhatItIsSet(String name, String expectedModule,
-                                                                    Map<String, Object> service) {
+    private static void assertBuiltFromItsModuleAndReadsWhatItIsSet(
+            String name, String expectedModule, Map<String, Object> service) {
         String module = module(service);
         assertThat(module).isEqualTo(expectedModule);
         assertThat(ROOT.resolve(module).resolve("pom.xml")).exists();
@@ -291,9 +325,11 @@ class DockerComposeTest {
         }
         Map<String, Object> environment = environment(service);
         assertThat(environment).isNotEmpty();
-        environment.keySet().forEach(variable -> assertThat(readable)
-                .as("%s sets %s, which it must read", name, variable)
-                .containsAnyOf("${" + variable + ":", "${" + variable + "}", "\"" + variable + "\""));
+        environment
+                .keySet()
+                .forEach(variable -> assertThat(readable)
+                        .as("%s sets %s, which it must read", name, variable)
+                        .containsAnyOf("${" + variable + ":", "${" + variable + "}", "\"" + variable + "\""));
     }
 
     /** An instance's module: its name without the {@code -N} suffix. */
@@ -316,7 +352,8 @@ class DockerComposeTest {
     private static int port(Map<String, Object> service) {
         List<Integer> ports = environment(service).entrySet().stream()
                 .filter(e -> e.getKey().matches("PAYGATE_([A-Z]+_)?PORT"))
-                .map(e -> Integer.parseInt(String.valueOf(e.getValue()))).toList();
+                .map(e -> Integer.parseInt(String.valueOf(e.getValue())))
+                .toList();
         assertThat(ports).hasSize(1);
         return ports.get(0);
     }
@@ -340,7 +377,9 @@ class DockerComposeTest {
     /** The built services' names by the module they are built from. */
     private static Map<String, List<String>> instances(Map<String, Map<String, Object>> built) {
         Map<String, List<String>> instances = new TreeMap<>();
-        built.forEach((name, service) -> instances.computeIfAbsent(module(service), k -> new ArrayList<>()).add(name));
+        built.forEach((name, service) -> instances
+                .computeIfAbsent(module(service), k -> new ArrayList<>())
+                .add(name));
         return instances;
     }
 
@@ -357,7 +396,8 @@ class DockerComposeTest {
         StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.walk(module.resolve("src/main"))) {
             for (Path file : files.filter(Files::isRegularFile)
-                    .filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".java")).toList()) {
+                    .filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".java"))
+                    .toList()) {
                 all.append(Files.readString(file)).append('\n');
             }
         }

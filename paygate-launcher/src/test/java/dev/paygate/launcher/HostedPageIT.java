@@ -29,7 +29,10 @@ class HostedPageIT {
         TestStack.get();
         api = new Http(TestStack.newMerchantKey("hosted-page-http-" + System.nanoTime()));
         // the payer's browser: no key, no version header
-        payer = WebTestClient.bindToServer().baseUrl(TestStack.gatewayUrl()).responseTimeout(Duration.ofSeconds(40)).build();
+        payer = WebTestClient.bindToServer()
+                .baseUrl(TestStack.gatewayUrl())
+                .responseTimeout(Duration.ofSeconds(40))
+                .build();
         shop = new ShopServer();
     }
 
@@ -39,20 +42,33 @@ class HostedPageIT {
     }
 
     static String createSession(String reference) {
-        return api.ok("/api2/sessions", "{\"amount\": 12345, \"currency\": \"EUR\", "
-                + "\"merchantReferenceId\": " + reference + ", "
-                + "\"successUrl\": \"" + shop.url("/success") + "\", "
-                + "\"failureUrl\": \"" + shop.url("/failure") + "\"}").get("id").asString();
+        return api.ok(
+                        "/api2/sessions",
+                        "{\"amount\": 12345, \"currency\": \"EUR\", "
+                                + "\"merchantReferenceId\": " + reference + ", "
+                                + "\"successUrl\": \"" + shop.url("/success") + "\", "
+                                + "\"failureUrl\": \"" + shop.url("/failure") + "\"}")
+                .get("id")
+                .asString();
     }
 
     static EntityExchangeResult<String> get(String id) {
-        return payer.get().uri("/pay/" + id).accept(MediaType.TEXT_HTML).exchange()
-                .expectBody(String.class).returnResult();
+        return payer.get()
+                .uri("/pay/" + id)
+                .accept(MediaType.TEXT_HTML)
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
     }
 
     static EntityExchangeResult<String> post(String id, String form) {
-        return payer.post().uri("/pay/" + id).contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue(form)
-                .exchange().expectBody(String.class).returnResult();
+        return payer.post()
+                .uri("/pay/" + id)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue(form)
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
     }
 
     static String card(String number, String cvc) {
@@ -62,10 +78,18 @@ class HostedPageIT {
     static void assertSecureHtml(EntityExchangeResult<String> page) {
         HttpHeaders h = page.getResponseHeaders();
         assertThat(h.getContentType()).isNotNull();
-        assertThat(h.getContentType().isCompatibleWith(MediaType.TEXT_HTML)).as("content type").isTrue();
+        assertThat(h.getContentType().isCompatibleWith(MediaType.TEXT_HTML))
+                .as("content type")
+                .isTrue();
         String csp = h.getFirst("Content-Security-Policy");
-        assertThat(csp).contains("default-src 'none'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'",
-                "form-action 'self'").doesNotContain("unsafe-inline", "script-src");
+        assertThat(csp)
+                .contains(
+                        "default-src 'none'",
+                        "style-src 'self'",
+                        "frame-ancestors 'none'",
+                        "base-uri 'none'",
+                        "form-action 'self'")
+                .doesNotContain("unsafe-inline", "script-src");
         assertThat(h.getFirst("X-Frame-Options")).isEqualTo("DENY");
         assertThat(h.getFirst("Referrer-Policy")).isEqualTo("no-referrer");
         assertThat(h.getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
@@ -80,27 +104,48 @@ class HostedPageIT {
         assertThat(page.getStatus().value()).isEqualTo(200);
         assertSecureHtml(page);
         String html = page.getResponseBody();
-        assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;co&quot;")
+        assertThat(html)
+                .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;co&quot;")
                 .doesNotContain("<script>alert");
         // the redirect after the post goes to the shop: its origin is allowed as a form target
         assertThat(page.getResponseHeaders().getFirst("Content-Security-Policy"))
                 .contains("form-action 'self' " + shop.url("").replaceAll("/$", ""));
-        assertThat(html).contains("<html lang=\"en\">", "<label for=\"cardNumber\">", "autocomplete=\"cc-number\"",
-                "autocomplete=\"cc-exp-month\"", "autocomplete=\"cc-exp-year\"", "autocomplete=\"cc-csc\"",
-                "autocomplete=\"cc-name\"", "inputmode=\"numeric\"", "€123.45", "action=\"/pay/" + id + "\"");
-        payer.get().uri("/pay/assets/hosted.css").exchange().expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith("text/css");
+        assertThat(html)
+                .contains(
+                        "<html lang=\"en\">",
+                        "<label for=\"cardNumber\">",
+                        "autocomplete=\"cc-number\"",
+                        "autocomplete=\"cc-exp-month\"",
+                        "autocomplete=\"cc-exp-year\"",
+                        "autocomplete=\"cc-csc\"",
+                        "autocomplete=\"cc-name\"",
+                        "inputmode=\"numeric\"",
+                        "€123.45",
+                        "action=\"/pay/" + id + "\"");
+        payer.get()
+                .uri("/pay/assets/hosted.css")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith("text/css");
     }
 
     @Test
     void unknownAndMalformedSessionIdsAnswerA404Page() {
         for (String id : new String[] {Ids.SESSION.next(), "ps_nope", "<script>"}) {
-            EntityExchangeResult<String> page = payer.get().uri("/pay/{id}", id).exchange()
-                    .expectBody(String.class).returnResult();
+            EntityExchangeResult<String> page = payer.get()
+                    .uri("/pay/{id}", id)
+                    .exchange()
+                    .expectBody(String.class)
+                    .returnResult();
             assertThat(page.getStatus().value()).as(id).isEqualTo(404);
             assertSecureHtml(page);
             assertThat(page.getResponseBody()).contains("Payment page not found");
-            assertThat(post(Ids.SESSION.next(), card("4111111111111111", "123")).getStatus().value()).isEqualTo(404);
+            assertThat(post(Ids.SESSION.next(), card("4111111111111111", "123"))
+                            .getStatus()
+                            .value())
+                    .isEqualTo(404);
         }
     }
 
@@ -108,22 +153,32 @@ class HostedPageIT {
     void badInputAnswers400WithTheFormAgainAndNeverEchoesTheCard() {
         String id = createSession("\"bad-input\"");
         // a number failing the Luhn check reaches the tokenizer; a bad month is caught by the form itself
-        for (String form : new String[] {card("4111111111111112", "987"),
-                "cardNumber=4111111111111111&expiryMonth=13&expiryYear=2030&cvc=987",
-                "cardNumber=4111111111111111&expiryMonth=12&expiryYear=2001&cvc=987", // expired card
-                "", "cardNumber=%zz", "unexpected=field"}) {
+        for (String form : new String[] {
+            card("4111111111111112", "987"),
+            "cardNumber=4111111111111111&expiryMonth=13&expiryYear=2030&cvc=987",
+            "cardNumber=4111111111111111&expiryMonth=12&expiryYear=2001&cvc=987", // expired card
+            "",
+            "cardNumber=%zz",
+            "unexpected=field"
+        }) {
             EntityExchangeResult<String> page = post(id, form);
             assertThat(page.getStatus().value()).as(form).isEqualTo(400);
             assertSecureHtml(page);
             assertThat(page.getResponseBody()).as(form).doesNotContain("4111111111111111", "4111111111111112", "987");
             if (!form.contains("%zz")) {
-                assertThat(page.getResponseBody()).as(form).contains("role=\"alert\"", "There is a problem",
-                        "<form", "aria-invalid=\"true\"");
+                assertThat(page.getResponseBody())
+                        .as(form)
+                        .contains("role=\"alert\"", "There is a problem", "<form", "aria-invalid=\"true\"");
             }
         }
         // a body that is not a form is refused before the page (415), and nothing was paid
-        payer.post().uri("/pay/" + id).contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
-                .expectStatus().isEqualTo(415);
+        payer.post()
+                .uri("/pay/" + id)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{}")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(415);
         JsonNode session = api.get("/api2/sessions/" + id).body();
         assertThat(session.get("status").asString()).isEqualTo("open");
     }
@@ -135,7 +190,8 @@ class HostedPageIT {
         assertThat(paid.getStatus().value()).isEqualTo(303);
         assertThat(paid.getResponseHeaders().getLocation()).hasToString(shop.url("/success"));
         assertThat(paid.getResponseHeaders().getFirst("Referrer-Policy")).isEqualTo("no-referrer");
-        String paymentId = api.get("/api2/sessions/" + id).body().get("paymentId").asString();
+        String paymentId =
+                api.get("/api2/sessions/" + id).body().get("paymentId").asString();
 
         EntityExchangeResult<String> again = post(id, card("4111111111111111", "123"));
         assertThat(again.getStatus().value()).isEqualTo(409);
@@ -146,7 +202,8 @@ class HostedPageIT {
         assertThat(page.getResponseBody()).contains("This payment is complete").doesNotContain("<form");
         JsonNode session = api.get("/api2/sessions/" + id).body();
         assertThat(session.get("paymentId").asString()).isEqualTo(paymentId);
-        assertThat(TestStack.count("SELECT count(*) FROM payment.payments WHERE session_id = '" + id + "'")).isEqualTo(1);
+        assertThat(TestStack.count("SELECT count(*) FROM payment.payments WHERE session_id = '" + id + "'"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -155,9 +212,12 @@ class HostedPageIT {
         EntityExchangeResult<String> answer = post(id, card("4000000000003220", "123"));
         assertThat(answer.getStatus().value()).isEqualTo(303);
         assertThat(answer.getResponseHeaders().getLocation()).hasToString(shop.url("/failure"));
-        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString()).isEqualTo("open");
+        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
+                .isEqualTo("open");
         // the payer can try again with another card
-        assertThat(post(id, card("4111111111111111", "123")).getResponseHeaders().getLocation())
+        assertThat(post(id, card("4111111111111111", "123"))
+                        .getResponseHeaders()
+                        .getLocation())
                 .hasToString(shop.url("/success"));
     }
 
@@ -165,10 +225,13 @@ class HostedPageIT {
     void anExpiredSessionAnswers410WithoutAForm() {
         String id = createSession("\"late\"");
         api.ok("/api2/sessions/" + id + "/expire", null);
-        for (EntityExchangeResult<String> page : java.util.List.of(get(id), post(id, card("4111111111111111", "123")))) {
+        for (EntityExchangeResult<String> page :
+                java.util.List.of(get(id), post(id, card("4111111111111111", "123")))) {
             assertThat(page.getStatus().value()).isEqualTo(410);
             assertSecureHtml(page);
-            assertThat(page.getResponseBody()).contains("This payment page has expired").doesNotContain("<form");
+            assertThat(page.getResponseBody())
+                    .contains("This payment page has expired")
+                    .doesNotContain("<form");
         }
     }
 }

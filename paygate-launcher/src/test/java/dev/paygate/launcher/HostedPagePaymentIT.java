@@ -56,8 +56,10 @@ class HostedPagePaymentIT {
         api = new Http(TestStack.newMerchantKey("hosted-page-" + System.nanoTime()));
         shop = new ShopServer();
         webhooks = new WebhookReceiver();
-        api.ok("/api2/webhook-endpoints", "{\"url\": \"" + webhooks.url() + "\", \"enabledEvents\": "
-                + "[\"session.completed\", \"payment.created\", \"payment.succeeded\", \"payment.paymentFailed\"]}");
+        api.ok(
+                "/api2/webhook-endpoints",
+                "{\"url\": \"" + webhooks.url() + "\", \"enabledEvents\": "
+                        + "[\"session.completed\", \"payment.created\", \"payment.succeeded\", \"payment.paymentFailed\"]}");
         browser = Browser.start();
     }
 
@@ -71,10 +73,14 @@ class HostedPagePaymentIT {
     }
 
     static String createSession(long amount, String reference) {
-        return api.ok("/api2/sessions", "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"locale\": \"en-GB\", "
-                + "\"merchantReferenceId\": \"" + reference + "\", "
-                + "\"successUrl\": \"" + shop.url("/success?order=" + reference) + "\", "
-                + "\"failureUrl\": \"" + shop.url("/failure?order=" + reference) + "\"}").get("id").asString();
+        return api.ok(
+                        "/api2/sessions",
+                        "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"locale\": \"en-GB\", "
+                                + "\"merchantReferenceId\": \"" + reference + "\", "
+                                + "\"successUrl\": \"" + shop.url("/success?order=" + reference) + "\", "
+                                + "\"failureUrl\": \"" + shop.url("/failure?order=" + reference) + "\"}")
+                .get("id")
+                .asString();
     }
 
     /** Tabs into the form from the page's start and types the card, field by field, as a keyboard user would. */
@@ -103,8 +109,8 @@ class HostedPagePaymentIT {
         type(driver, cvc + Keys.TAB);
         assertThat(focused(driver)).isEqualTo("holderName");
         type(driver, holderName);
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> holderName.equals(
-                d.findElement(By.id("holderName")).getAttribute("value")));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> holderName.equals(d.findElement(By.id("holderName")).getAttribute("value")));
     }
 
     static void type(WebDriver driver, CharSequence keys) {
@@ -128,7 +134,8 @@ class HostedPagePaymentIT {
         WebElement number = driver.findElement(By.id("cardNumber"));
         assertThat(number.getAttribute("autocomplete")).isEqualTo("cc-number");
         assertThat(number.getAttribute("inputmode")).isEqualTo("numeric");
-        assertThat(driver.findElement(By.cssSelector("label[for=cardNumber]")).getText()).isEqualTo("Card number");
+        assertThat(driver.findElement(By.cssSelector("label[for=cardNumber]")).getText())
+                .isEqualTo("Card number");
         Path shot = browser.screenshot("hosted-page-form");
         assertThat(Files.size(shot)).isPositive();
 
@@ -143,8 +150,10 @@ class HostedPagePaymentIT {
         assertThat(driver.getCurrentUrl()).isEqualTo(shop.url("/success?order=order-42"));
         browser.screenshot("hosted-page-success");
         // Referrer-Policy: no-referrer — the shop is not told the page's address (which holds the capability)
-        assertThat(shop.visits).filteredOn(v -> v.pathAndQuery().equals("/success?order=order-42"))
-                .singleElement().satisfies(v -> assertThat(v.referer()).isNull());
+        assertThat(shop.visits)
+                .filteredOn(v -> v.pathAndQuery().equals("/success?order=order-42"))
+                .singleElement()
+                .satisfies(v -> assertThat(v.referer()).isNull());
 
         JsonNode session = api.get("/api2/sessions/" + id).body();
         assertThat(session.get("status").asString()).isEqualTo("completed");
@@ -153,17 +162,23 @@ class HostedPagePaymentIT {
         JsonNode payment = api.get("/api2/payments/" + paymentId).body();
         assertThat(payment.get("status").asString()).isEqualTo("succeeded");
         assertThat(payment.get("amount").asLong()).isEqualTo(4250);
-        assertThat(payment.get("paymentMethod").get("card").get("maskedNumber").asString()).isEqualTo("411111**1111");
-        assertThat(payment.get("paymentMethod").get("card").get("holderName").asString()).isEqualTo("TEST CARDHOLDER");
+        assertThat(payment.get("paymentMethod").get("card").get("maskedNumber").asString())
+                .isEqualTo("411111**1111");
+        assertThat(payment.get("paymentMethod").get("card").get("holderName").asString())
+                .isEqualTo("TEST CARDHOLDER");
 
         // paying a session emits payment.created, payment.succeeded (automatic capture) and session.completed
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(webhookTypesFor(id, paymentId))
-                .containsExactlyInAnyOrder("payment.created", "payment.succeeded", "session.completed"));
-        JsonNode completed = webhooks.received.stream().map(r -> JSON.readTree(r.body()))
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(webhookTypesFor(id, paymentId))
+                        .containsExactlyInAnyOrder("payment.created", "payment.succeeded", "session.completed"));
+        JsonNode completed = webhooks.received.stream()
+                .map(r -> JSON.readTree(r.body()))
                 .filter(b -> b.get("type").asString().equals("session.completed")
                         && b.get("data").get("object").get("id").asString().equals(id))
-                .findFirst().orElseThrow();
-        assertThat(completed.get("data").get("object").get("paymentId").asString()).isEqualTo(paymentId);
+                .findFirst()
+                .orElseThrow();
+        assertThat(completed.get("data").get("object").get("paymentId").asString())
+                .isEqualTo(paymentId);
 
         // the page now says it is paid, without a form
         driver.get(TestStack.gatewayUrl() + "/pay/" + id);
@@ -200,13 +215,18 @@ class HostedPagePaymentIT {
         browser.screenshot("hosted-page-errors");
         assertThat(summary.getText()).contains("There is a problem", "security code");
         WebElement cvcLink = summary.findElement(By.cssSelector("a[href='#cvc']"));
-        assertThat(driver.findElement(By.id("cvc")).getAttribute("aria-invalid")).isEqualTo("true");
-        assertThat(driver.findElement(By.id("cvc")).getAttribute("aria-describedby")).contains("cvc-error");
-        assertThat(driver.findElement(By.id("cardNumber")).getAttribute("value")).isEmpty();
+        assertThat(driver.findElement(By.id("cvc")).getAttribute("aria-invalid"))
+                .isEqualTo("true");
+        assertThat(driver.findElement(By.id("cvc")).getAttribute("aria-describedby"))
+                .contains("cvc-error");
+        assertThat(driver.findElement(By.id("cardNumber")).getAttribute("value"))
+                .isEmpty();
         assertThat(driver.findElement(By.id("cvc")).getAttribute("value")).isEmpty();
         assertThat(driver.getPageSource()).doesNotContain("4111111111111112");
-        assertThat(driver.findElement(By.id("holderName")).getAttribute("value")).isEqualTo("A. Payer");
-        assertThat(driver.findElement(By.id("expiryYear")).getAttribute("value")).isEqualTo("2030");
+        assertThat(driver.findElement(By.id("holderName")).getAttribute("value"))
+                .isEqualTo("A. Payer");
+        assertThat(driver.findElement(By.id("expiryYear")).getAttribute("value"))
+                .isEqualTo("2030");
 
         // the summary's link takes a keyboard user to the field
         cvcLink.sendKeys(Keys.ENTER);
@@ -221,14 +241,16 @@ class HostedPagePaymentIT {
         driver.get(TestStack.gatewayUrl() + "/pay/" + id);
 
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("This payment page has expired");
-        assertThat(driver.findElement(By.cssSelector("[role=status]")).getText()).contains("expired");
+        assertThat(driver.findElement(By.cssSelector("[role=status]")).getText())
+                .contains("expired");
         assertThat(driver.findElements(By.tagName("form"))).isEmpty();
         assertThat(driver.findElements(By.tagName("input"))).isEmpty();
         browser.screenshot("hosted-page-expired");
     }
 
     private static List<String> webhookTypesFor(String sessionId, String paymentId) {
-        return webhooks.received.stream().map(r -> JSON.readTree(r.body()))
+        return webhooks.received.stream()
+                .map(r -> JSON.readTree(r.body()))
                 .filter(b -> {
                     String objectId = b.get("data").get("object").get("id").asString();
                     return objectId.equals(sessionId) || objectId.equals(paymentId);

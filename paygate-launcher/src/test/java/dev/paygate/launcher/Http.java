@@ -11,13 +11,13 @@ import tools.jackson.databind.JsonNode;
 /** A merchant's client of the public API, for the end-to-end tests. */
 final class Http {
 
-    record Answer(int status, JsonNode body) {
-    }
+    record Answer(int status, JsonNode body) {}
 
     final WebTestClient client;
 
     Http(String apiKey) {
-        client = WebTestClient.bindToServer().baseUrl(TestStack.gatewayUrl())
+        client = WebTestClient.bindToServer()
+                .baseUrl(TestStack.gatewayUrl())
                 .responseTimeout(Duration.ofSeconds(30))
                 .defaultHeader("X-Api-Key", apiKey)
                 .defaultHeader("X-Version", "2023-10-31")
@@ -30,7 +30,8 @@ final class Http {
 
     /** A secupay-style client: {@code Authorization: Bearer <key>}, no {@code X-Version}, as the seed's request. */
     static Http bearer(String apiKey) {
-        return new Http(WebTestClient.bindToServer().baseUrl(TestStack.gatewayUrl())
+        return new Http(WebTestClient.bindToServer()
+                .baseUrl(TestStack.gatewayUrl())
                 .responseTimeout(Duration.ofSeconds(40))
                 .defaultHeader("Authorization", "Bearer " + apiKey)
                 .defaultHeader("Accept", "application/json")
@@ -39,8 +40,12 @@ final class Http {
 
     Answer post(String path, String body) {
         WebTestClient.RequestBodySpec spec = client.method(HttpMethod.POST).uri(path);
-        EntityExchangeResult<String> result = (body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body))
-                .exchange().expectBody(String.class).returnResult();
+        EntityExchangeResult<String> result = (body == null
+                        ? spec
+                        : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body))
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
         return answer(result);
     }
 
@@ -59,6 +64,8 @@ final class Http {
 
     private static Answer answer(EntityExchangeResult<String> result) {
         String body = result.getResponseBody();
-        return new Answer(result.getStatus().value(), body == null || body.isEmpty() ? null : PaygateJson.wire().readTree(body));
+        return new Answer(
+                result.getStatus().value(),
+                body == null || body.isEmpty() ? null : PaygateJson.wire().readTree(body));
     }
 }

@@ -29,12 +29,14 @@ class ObservabilityIT {
         JsonNode payment;
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             api.ok("/api2/webhook-endpoints", "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"*\"]}");
-            payment = api.ok("/api2/payments", "{\"amount\": 1000, \"currency\": \"EUR\", \"captureMethod\": "
-                    + "\"automatic\", \"confirm\": true, \"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": "
-                    + "\"4111111111111111\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, "
-                    + "\"holderName\": \"T\"}}}");
-            Http.Answer refund = api.post("/api2/refunds", "{\"paymentId\": \"" + payment.get("id").asString()
-                    + "\", \"amount\": 100}");
+            payment = api.ok(
+                    "/api2/payments",
+                    "{\"amount\": 1000, \"currency\": \"EUR\", \"captureMethod\": "
+                            + "\"automatic\", \"confirm\": true, \"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": "
+                            + "\"4111111111111111\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, "
+                            + "\"holderName\": \"T\"}}}");
+            Http.Answer refund = api.post(
+                    "/api2/refunds", "{\"paymentId\": \"" + payment.get("id").asString() + "\", \"amount\": 100}");
             assertThat(refund.status()).isEqualTo(200);
             assertThat(api.get("/api2/payments/" + Ids.PAYMENT.next()).status()).isEqualTo(404);
             await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received.isEmpty());
@@ -43,20 +45,24 @@ class ObservabilityIT {
 
         String gateway = scrape(ports.get("gateway-api"));
         // requests by route (the pattern, never the id) and status
-        assertThat(gateway).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*"
-                + "status=\"200\"[^}]*uri=\"/api2/payments\"");
-        assertThat(gateway).containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"404\"[^}]*"
-                + "uri=\"/api2/payments/\\{id}\"");
+        assertThat(gateway)
+                .containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*"
+                        + "status=\"200\"[^}]*uri=\"/api2/payments\"");
+        assertThat(gateway)
+                .containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"404\"[^}]*"
+                        + "uri=\"/api2/payments/\\{id}\"");
         // command latency, by command type and outcome
-        assertThat(gateway).containsPattern("paygate_commands_seconds_count\\{[^}]*command=\"CreatePayment\"[^}]*"
-                + "outcome=\"replied\"[^}]*status=\"2xx\"");
+        assertThat(gateway)
+                .containsPattern("paygate_commands_seconds_count\\{[^}]*command=\"CreatePayment\"[^}]*"
+                        + "outcome=\"replied\"[^}]*status=\"2xx\"");
         assertThat(gateway).containsPattern("paygate_commands_seconds_bucket\\{[^}]*command=\"CreateRefund\"");
         assertThat(gateway).containsPattern("paygate_commands_seconds_count\\{[^}]*command=\"CreateRefund\"");
         assertThat(gateway).doesNotContain(payment.get("id").asString());
 
         // and payment-service's part of it: applying the command
-        assertThat(scrape(ports.get("payment-service"))).containsPattern(
-                "paygate_commands_applied_seconds_count\\{[^}]*command=\"CreatePayment\"[^}]*outcome=\"applied\"");
+        assertThat(scrape(ports.get("payment-service")))
+                .containsPattern(
+                        "paygate_commands_applied_seconds_count\\{[^}]*command=\"CreatePayment\"[^}]*outcome=\"applied\"");
 
         for (String service : List.of("payment-service", "refund-service", "webhook-dispatcher")) {
             String metrics = scrape(ports.get(service));
@@ -64,8 +70,9 @@ class ObservabilityIT {
             assertThat(metrics).as(service).contains("kafka_consumer_fetch_manager_records_lag_max");
             assertThat(metrics).as(service).containsPattern("(?m)^paygate_outbox_backlog\\{[^}]*} [0-9.E]+$");
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(ports.get("refund-service")))
-                .containsPattern("paygate_refunds\\{[^}]*status=\"(pending|succeeded)\"[^}]*} [1-9]"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(scrape(ports.get("refund-service")))
+                        .containsPattern("paygate_refunds\\{[^}]*status=\"(pending|succeeded)\"[^}]*} [1-9]"));
         assertThat(scrape(ports.get("refund-service"))).containsPattern("paygate_refunds\\{[^}]*status=\"failed\"");
         String webhook = scrape(ports.get("webhook-dispatcher"));
         // webhook delivery outcomes and queue depth
@@ -82,10 +89,14 @@ class ObservabilityIT {
         for (Map.Entry<String, List<String>> service : retained.entrySet()) {
             String metrics = scrape(ports.get(service.getKey()));
             for (String table : service.getValue()) {
-                assertThat(metrics).as(service.getKey()).containsPattern(
-                        "(?m)^paygate_retention_purged_rows_total\\{[^}]*table=\"" + table + "\"[^}]*} [0-9.E]+$");
-                assertThat(metrics).as(service.getKey()).containsPattern(
-                        "(?m)^paygate_retention_oldest_age_seconds\\{[^}]*table=\"" + table + "\"[^}]*} [0-9.E]+$");
+                assertThat(metrics)
+                        .as(service.getKey())
+                        .containsPattern("(?m)^paygate_retention_purged_rows_total\\{[^}]*table=\"" + table
+                                + "\"[^}]*} [0-9.E]+$");
+                assertThat(metrics)
+                        .as(service.getKey())
+                        .containsPattern("(?m)^paygate_retention_oldest_age_seconds\\{[^}]*table=\"" + table
+                                + "\"[^}]*} [0-9.E]+$");
             }
         }
     }
@@ -98,39 +109,58 @@ class ObservabilityIT {
         PrintStream original = System.out;
         System.setOut(new PrintStream(new Tee(original, console), true, StandardCharsets.UTF_8));
         try (WebhookReceiver receiver = new WebhookReceiver()) {
-            api.ok("/api2/webhook-endpoints", "{\"url\": \"" + receiver.url()
-                    + "\", \"enabledEvents\": [\"session.created\"]}");
+            api.ok(
+                    "/api2/webhook-endpoints",
+                    "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"session.created\"]}");
             // a caller that traces already: the gateway continues its trace (W3C Trace Context)
-            String session = api.client.post().uri("/api2/sessions")
+            String session = api.client
+                    .post()
+                    .uri("/api2/sessions")
                     .header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
                     .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
                     .bodyValue("{\"amount\": 700, \"currency\": \"EUR\"}")
-                    .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody()
-                    .get("id").asString();
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(JsonNode.class)
+                    .returnResult()
+                    .getResponseBody()
+                    .get("id")
+                    .asString();
             await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received.isEmpty());
 
             // the command the gateway published
             List<Map<String, String>> commands = TopicScan.headersOfRecordsContaining(Topics.PAYMENT_COMMANDS, session);
-            assertThat(commands).isNotEmpty().allSatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId));
+            assertThat(commands)
+                    .isNotEmpty()
+                    .allSatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId));
             // the event payment-service published through its outbox, later, from another thread
             List<Map<String, String>> events = TopicScan.headersOfRecordsContaining(Topics.PAYMENT_EVENTS, session);
-            assertThat(events).isNotEmpty().allSatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId));
+            assertThat(events)
+                    .isNotEmpty()
+                    .allSatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId));
             // the reply it sent the gateway
             assertThat(TopicScan.headersOfRecordsContaining(Topics.COMMAND_REPLIES, session))
-                    .isNotEmpty().allSatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId));
+                    .isNotEmpty()
+                    .allSatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId));
             // the webhook request the dispatcher sent, from its delivery worker
             WebhookReceiver.Received hook = receiver.received.peek();
             assertThat(hook.body()).contains(session);
             assertThat(traceIdOf(hook.header("traceparent"))).isEqualTo(traceId);
             // each hop is a span of its own: the webhook request names a span no record named
-            assertThat(hook.header("traceparent")).isNotIn(events.get(0).get("traceparent"),
-                    commands.get(0).get("traceparent"));
+            assertThat(hook.header("traceparent"))
+                    .isNotIn(events.get(0).get("traceparent"), commands.get(0).get("traceparent"));
 
             // a JSON log line written while payment-service applied the command carries the trace id
-            await().atMost(Duration.ofSeconds(10)).until(() -> console.toString(StandardCharsets.UTF_8).lines()
-                    .anyMatch(line -> line.startsWith("{") && line.contains(traceId)));
-            String line = console.toString(StandardCharsets.UTF_8).lines()
-                    .filter(l -> l.startsWith("{") && l.contains(traceId)).findFirst().orElseThrow();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> console.toString(StandardCharsets.UTF_8)
+                            .lines()
+                            .anyMatch(line -> line.startsWith("{") && line.contains(traceId)));
+            String line = console.toString(StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> l.startsWith("{") && l.contains(traceId))
+                    .findFirst()
+                    .orElseThrow();
             JsonNode json = dev.paygate.contracts.json.PaygateJson.wire().readTree(line);
             assertThat(json.toString()).contains(traceId);
             assertThat(json.path("message").asString()).isNotEmpty();
@@ -146,40 +176,60 @@ class ObservabilityIT {
     @Test
     void aRefundKeepsItsRequestsTraceThroughTheBatchConsumer() {
         Http api = new Http(TestStack.newMerchantKey("Traced refunds"));
-        String payment = api.ok("/api2/payments", "{\"amount\": 900, \"currency\": \"EUR\", \"captureMethod\": "
-                + "\"automatic\", \"confirm\": true, \"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": "
-                + "\"4111111111111111\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, "
-                + "\"holderName\": \"T\"}}}").get("id").asString();
+        String payment = api.ok(
+                        "/api2/payments",
+                        "{\"amount\": 900, \"currency\": \"EUR\", \"captureMethod\": "
+                                + "\"automatic\", \"confirm\": true, \"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": "
+                                + "\"4111111111111111\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, "
+                                + "\"holderName\": \"T\"}}}")
+                .get("id")
+                .asString();
         java.util.Map<String, String> refunds = new java.util.LinkedHashMap<>();
         for (int i = 0; i < 3; i++) {
             String traceId = hex(32);
-            String refund = api.client.post().uri("/api2/refunds")
+            String refund = api.client
+                    .post()
+                    .uri("/api2/refunds")
                     .header("traceparent", "00-" + traceId + "-" + hex(16) + "-01")
                     .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
                     .bodyValue("{\"paymentId\": \"" + payment + "\", \"amount\": 100}")
-                    .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody()
-                    .get("id").asString();
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(JsonNode.class)
+                    .returnResult()
+                    .getResponseBody()
+                    .get("id")
+                    .asString();
             refunds.put(refund, traceId);
         }
         refunds.forEach((refund, traceId) -> {
-            assertThat(TopicScan.headersOfRecordsContaining(Topics.REFUND_COMMANDS, refund)).isNotEmpty()
+            assertThat(TopicScan.headersOfRecordsContaining(Topics.REFUND_COMMANDS, refund))
+                    .isNotEmpty()
                     .allSatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId));
             // the event the command made is in the request's trace (later ones, made by the refund janitor when the
             // acquirer settles, are not part of any request), and none is in another refund request's trace
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-                    TopicScan.headersOfRecordsContaining(Topics.REFUND_EVENTS, refund))
-                    .anySatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId))
-                    .noneSatisfy(h -> assertThat(refunds.values().stream().filter(t -> !t.equals(traceId)).toList())
-                            .contains(h.get("traceparent") == null ? "none" : traceIdOf(h.get("traceparent")))));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(TopicScan.headersOfRecordsContaining(Topics.REFUND_EVENTS, refund))
+                            .anySatisfy(h ->
+                                    assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId))
+                            .noneSatisfy(h -> assertThat(refunds.values().stream()
+                                            .filter(t -> !t.equals(traceId))
+                                            .toList())
+                                    .contains(
+                                            h.get("traceparent") == null ? "none" : traceIdOf(h.get("traceparent")))));
         });
     }
 
     private static String scrape(int port) throws Exception {
         // a plain client: the exposition (latency histograms included) is larger than WebClient buffers by default
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/actuator/prometheus"))
-                        .timeout(Duration.ofSeconds(30)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }

@@ -54,11 +54,13 @@ class OpenApiContractIT {
     /** Documented answers this test cannot cause on the shared test stack, by status (any operation) or operation. */
     static final Map<String, String> NOT_EXERCISED = Map.of(
             "202", "a reply later than the reply timeout; the test stack waits 30 s (gateway ReplyTimeoutIT covers it)",
-            "429", "the test stack lifts the auth-failure limit: every test client is 127.0.0.1 (AuthThrottleIT covers it)",
+            "429",
+                    "the test stack lifts the auth-failure limit: every test client is 127.0.0.1 (AuthThrottleIT covers it)",
             "503", "needs the database or a service down (StoreUnavailableTest, the fault suite)",
             "409 POST /api2/webhook-endpoints", "only idempotency_key_in_use: a retry racing its original",
             "409 POST /api2/webhook-endpoints/{id}", "only idempotency_key_in_use: a retry racing its original",
-            "409 POST /api2/webhook-endpoints/{id}/rotate-secret", "only idempotency_key_in_use: a retry racing its original",
+            "409 POST /api2/webhook-endpoints/{id}/rotate-secret",
+                    "only idempotency_key_in_use: a retry racing its original",
             "409 POST /api2/sessions", "only idempotency_key_in_use: a retry racing its original");
 
     /** Fields of 200 schemas that never appear in an answer here, and why. */
@@ -75,20 +77,31 @@ class OpenApiContractIT {
 
     @BeforeAll
     static void readTheDocument() {
-        web = WebTestClient.bindToServer().baseUrl(TestStack.gatewayUrl()).responseTimeout(Duration.ofSeconds(40)).build();
-        EntityExchangeResult<String> result = web.get().uri("/v3/api-docs").exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult();
+        web = WebTestClient.bindToServer()
+                .baseUrl(TestStack.gatewayUrl())
+                .responseTimeout(Duration.ofSeconds(40))
+                .build();
+        EntityExchangeResult<String> result = web.get()
+                .uri("/v3/api-docs")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult();
         document = JSON.readTree(result.getResponseBody());
         try {
-            Files.writeString(java.nio.file.Path.of("target", "openapi.json"), JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(document));
+            Files.writeString(
+                    java.nio.file.Path.of("target", "openapi.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         // closed objects for the check: an answered field the document doesn't have is an error
         ObjectNode components = (ObjectNode) document.get("components").deepCopy();
         components.get("schemas").properties().forEach(e -> {
-            if (e.getValue() instanceof ObjectNode schema && schema.has("properties") && !schema.has("additionalProperties")) {
+            if (e.getValue() instanceof ObjectNode schema
+                    && schema.has("properties")
+                    && !schema.has("additionalProperties")) {
                 schema.put("additionalProperties", false);
             }
         });
@@ -100,8 +113,10 @@ class OpenApiContractIT {
                     for (var media : status.getValue().path("content").properties()) {
                         String name = "r" + n++;
                         responses.set(name, media.getValue().get("schema"));
-                        RESPONSE_SCHEMAS.put(op.getKey().toUpperCase() + " " + path.getKey() + " " + status.getKey() + " "
-                                + media.getKey(), JsonNodeFactory.instance.stringNode(name));
+                        RESPONSE_SCHEMAS.put(
+                                op.getKey().toUpperCase() + " " + path.getKey() + " " + status.getKey() + " "
+                                        + media.getKey(),
+                                JsonNodeFactory.instance.stringNode(name));
                     }
                 }
             }
@@ -109,9 +124,12 @@ class OpenApiContractIT {
         ObjectNode schemaDocument = JsonNodeFactory.instance.objectNode();
         schemaDocument.set("components", components);
         schemaDocument.set("responses", responses);
-        schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, builder -> builder
-                .schemas(Map.of(DOCUMENT_URI, JSON.writeValueAsString(schemaDocument)))
-                .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+        schemas = SchemaRegistry.withDefaultDialect(
+                SpecificationVersion.DRAFT_2020_12,
+                builder -> builder.schemas(Map.of(DOCUMENT_URI, JSON.writeValueAsString(schemaDocument)))
+                        .schemaRegistryConfig(SchemaRegistryConfig.builder()
+                                .formatAssertionsEnabled(true)
+                                .build()));
     }
 
     @Test
@@ -121,27 +139,59 @@ class OpenApiContractIT {
         document.get("paths").properties().forEach(e -> paths.add(e.getKey()));
         assertThat(paths).allSatisfy(p -> assertThat(p).matches("^/(api2|api/v2|admin)/.*"));
         assertThat(paths).contains("/api2/payments", "/api/v2/Payment/Transactions/{id}/cancel", "/admin/merchants");
-        assertThat(document.at("/components/securitySchemes").properties()).extracting(Map.Entry::getKey)
+        assertThat(document.at("/components/securitySchemes").properties())
+                .extracting(Map.Entry::getKey)
                 .contains("apiKey", "bearer", "adminToken");
         // served without authentication, and not refused by the request filters
-        web.get().uri("/v3/api-docs").header("Content-Type", "text/plain").exchange().expectStatus().isOk();
+        web.get()
+                .uri("/v3/api-docs")
+                .header("Content-Type", "text/plain")
+                .exchange()
+                .expectStatus()
+                .isOk();
     }
 
     @Test
     void theUiLoadsAndReferencesTheDocument() {
-        EntityExchangeResult<String> page = WebTestClient.bindToServer().baseUrl(TestStack.gatewayUrl())
-                .build().get().uri("/docs").exchange().expectStatus().is3xxRedirection()
-                .expectBody(String.class).returnResult();
+        EntityExchangeResult<String> page = WebTestClient.bindToServer()
+                .baseUrl(TestStack.gatewayUrl())
+                .build()
+                .get()
+                .uri("/docs")
+                .exchange()
+                .expectStatus()
+                .is3xxRedirection()
+                .expectBody(String.class)
+                .returnResult();
         String location = page.getResponseHeaders().getLocation().toString();
-        String html = web.get().uri(location).exchange().expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
-                .expectBody(String.class).returnResult().getResponseBody();
+        String html = web.get()
+                .uri(location)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.TEXT_HTML)
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(html).contains("swagger-ui");
-        String config = web.get().uri("/v3/api-docs/swagger-config").exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String config = web.get()
+                .uri("/v3/api-docs/swagger-config")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(JSON.readTree(config).get("url").asString()).isEqualTo("/v3/api-docs");
-        String initializer = web.get().uri(location.replace("index.html", "swagger-initializer.js")).exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        String initializer = web.get()
+                .uri(location.replace("index.html", "swagger-initializer.js"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         assertThat(initializer).contains("/v3/api-docs");
     }
 
@@ -160,9 +210,15 @@ class OpenApiContractIT {
         soft.assertThat(failures).as("answers that differ from the document").isEmpty();
 
         Set<String> documented = new TreeSet<>();
-        document.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op ->
-                op.getValue().path("responses").properties().forEach(status ->
-                        documented.add(status.getKey() + " " + op.getKey().toUpperCase() + " " + path.getKey()))));
+        document.get("paths")
+                .properties()
+                .forEach(path -> path.getValue()
+                        .properties()
+                        .forEach(op -> op.getValue()
+                                .path("responses")
+                                .properties()
+                                .forEach(status -> documented.add(
+                                        status.getKey() + " " + op.getKey().toUpperCase() + " " + path.getKey()))));
         Set<String> missing = new TreeSet<>();
         Set<String> listedButSeen = new TreeSet<>();
         for (String pair : documented) {
@@ -178,23 +234,39 @@ class OpenApiContractIT {
             }
         }
         soft.assertThat(missing).as("documented answers never given").isEmpty();
-        soft.assertThat(listedButSeen).as("listed as not exercised, yet answered: take them off the list").isEmpty();
-        soft.assertThat(NOT_EXERCISED.keySet()).as("listed as not exercised, but not documented")
+        soft.assertThat(listedButSeen)
+                .as("listed as not exercised, yet answered: take them off the list")
+                .isEmpty();
+        soft.assertThat(NOT_EXERCISED.keySet())
+                .as("listed as not exercised, but not documented")
                 .allMatch(k -> k.length() == 3 || documented.contains(k));
 
         Set<String> fields = new TreeSet<>();
         RESPONSE_SCHEMAS.forEach((k, v) -> {
             if (k.contains(" 200 ")) {
-                fieldsOf(document.at("/paths").get(pathOf(k)).get(k.split(" ")[0].toLowerCase())
-                        .at("/responses/200/content").properties().iterator().next().getValue().get("schema"),
-                        fields, new TreeSet<>());
+                fieldsOf(
+                        document.at("/paths")
+                                .get(pathOf(k))
+                                .get(k.split(" ")[0].toLowerCase())
+                                .at("/responses/200/content")
+                                .properties()
+                                .iterator()
+                                .next()
+                                .getValue()
+                                .get("schema"),
+                        fields,
+                        new TreeSet<>());
             }
         });
         Set<String> unseen = new TreeSet<>(fields);
         unseen.removeAll(fieldsSeen);
         unseen.removeAll(FIELDS_NEVER_SEEN.keySet());
-        soft.assertThat(unseen).as("documented fields of 200 answers never seen").isEmpty();
-        soft.assertThat(FIELDS_NEVER_SEEN.keySet()).as("listed as never seen, yet seen").doesNotContainAnyElementsOf(fieldsSeen);
+        soft.assertThat(unseen)
+                .as("documented fields of 200 answers never seen")
+                .isEmpty();
+        soft.assertThat(FIELDS_NEVER_SEEN.keySet())
+                .as("listed as never seen, yet seen")
+                .doesNotContainAnyElementsOf(fieldsSeen);
         soft.assertAll();
     }
 
@@ -204,9 +276,12 @@ class OpenApiContractIT {
         Consumer<HttpHeaders> admin = h -> h.set("X-Admin-Token", TestStack.ADMIN_TOKEN);
         JsonNode merchant = call("POST", "/admin/merchants", Map.of(), "{\"name\": \"OpenAPI shop\"}", admin, 200);
         String merchantId = merchant.get("id").asString();
-        key = call("POST", "/admin/merchants/{id}/api-keys", Map.of("id", merchantId), null, admin, 200).get("key").asString();
+        key = call("POST", "/admin/merchants/{id}/api-keys", Map.of("id", merchantId), null, admin, 200)
+                .get("key")
+                .asString();
         String spare = call("POST", "/admin/merchants/{id}/api-keys", Map.of("id", merchantId), null, admin, 200)
-                .get("id").asString();
+                .get("id")
+                .asString();
         call("DELETE", "/admin/api-keys/{id}", Map.of("id", spare), null, admin, 200);
         call("DELETE", "/admin/api-keys/{id}", Map.of("id", spare), null, admin, 404);
         call("POST", "/admin/merchants/{id}/api-keys", Map.of("id", Ids.MERCHANT.next()), null, admin, 404);
@@ -215,25 +290,31 @@ class OpenApiContractIT {
     }
 
     void sessions() {
-        String full = "{\"amount\": 1500, \"currency\": \"EUR\", \"customerDetails\": {\"address\": {\"city\": \"Berlin\","
-                + " \"country\": \"DE\", \"line1\": \"Main St 1\", \"line2\": \"2nd floor\", \"postalCode\": \"10115\","
-                + " \"state\": \"BE\"}, \"email\": \"jane@example.com\", \"name\": \"Jane Doe\", \"phone\": \"+49301234567\"},"
-                + " \"expiresAt\": \"" + Instant.now().plus(Duration.ofHours(1)) + "\","
-                + " \"failureUrl\": \"https://shop.example.com/failed\", \"successUrl\": \"https://shop.example.com/ok\","
-                + " \"locale\": \"de\", \"merchantReferenceId\": \"order-1\", \"metadata\": {\"order\": \"1\"},"
-                + " \"paymentData\": {\"captureMethod\": \"manual\"}}";
-        String session = api("POST", "/api2/sessions", Map.of(), full, 200).get("id").asString();
+        String full =
+                "{\"amount\": 1500, \"currency\": \"EUR\", \"customerDetails\": {\"address\": {\"city\": \"Berlin\","
+                        + " \"country\": \"DE\", \"line1\": \"Main St 1\", \"line2\": \"2nd floor\", \"postalCode\": \"10115\","
+                        + " \"state\": \"BE\"}, \"email\": \"jane@example.com\", \"name\": \"Jane Doe\", \"phone\": \"+49301234567\"},"
+                        + " \"expiresAt\": \"" + Instant.now().plus(Duration.ofHours(1)) + "\","
+                        + " \"failureUrl\": \"https://shop.example.com/failed\", \"successUrl\": \"https://shop.example.com/ok\","
+                        + " \"locale\": \"de\", \"merchantReferenceId\": \"order-1\", \"metadata\": {\"order\": \"1\"},"
+                        + " \"paymentData\": {\"captureMethod\": \"manual\"}}";
+        String session =
+                api("POST", "/api2/sessions", Map.of(), full, 200).get("id").asString();
         api("GET", "/api2/sessions/{id}", Map.of("id", session), null, 200);
         api("GET", "/api2/sessions/{id}", Map.of("id", Ids.SESSION.next()), null, 404);
         api("POST", "/api2/sessions/{id}/expire", Map.of("id", session), null, 200);
         api("POST", "/api2/sessions/{id}/expire", Map.of("id", session), null, 409);
         api("POST", "/api2/sessions/{id}/expire", Map.of("id", Ids.SESSION.next()), null, 404);
 
-        String paid = api("POST", "/api2/sessions", Map.of(), "{\"amount\": 700, \"currency\": \"EUR\"}", 200).get("id").asString();
+        String paid = api("POST", "/api2/sessions", Map.of(), "{\"amount\": 700, \"currency\": \"EUR\"}", 200)
+                .get("id")
+                .asString();
         api("POST", "/api2/sessions/{id}/pay", Map.of("id", paid), pay(APPROVE), 200);
         api("POST", "/api2/sessions/{id}/pay", Map.of("id", paid), pay(APPROVE), 409);
         api("GET", "/api2/sessions/{id}", Map.of("id", paid), null, 200);
-        String declined = api("POST", "/api2/sessions", Map.of(), "{\"amount\": 700, \"currency\": \"EUR\"}", 200).get("id").asString();
+        String declined = api("POST", "/api2/sessions", Map.of(), "{\"amount\": 700, \"currency\": \"EUR\"}", 200)
+                .get("id")
+                .asString();
         api("POST", "/api2/sessions/{id}/pay", Map.of("id", declined), pay(DECLINE), 402);
         api("POST", "/api2/sessions/{id}/pay", Map.of("id", Ids.SESSION.next()), pay(APPROVE), 404);
     }
@@ -247,7 +328,8 @@ class OpenApiContractIT {
                 + " \"returnUrl\": \"https://shop.example.com/back\","
                 + " \"paymentMethodOptions\": {\"card\": {\"threeDSecureMode\": \"automatic\", \"verify\": true}},"
                 + " \"setupFutureUsage\": {\"category\": \"unscheduled\"}}";
-        String manual = api("POST", "/api2/payments", Map.of(), full, 200).get("id").asString();
+        String manual =
+                api("POST", "/api2/payments", Map.of(), full, 200).get("id").asString();
         api("GET", "/api2/payments/{id}", Map.of("id", manual), null, 200);
         api("GET", "/api2/payments/{id}", Map.of("id", Ids.PAYMENT.next()), null, 404);
         api("POST", "/api2/payments/{id}/capture", Map.of("id", manual), "{\"amountToCapture\": 1500}", 200);
@@ -256,18 +338,42 @@ class OpenApiContractIT {
         api("POST", "/api2/payments/{id}/capture", Map.of("id", Ids.PAYMENT.next()), null, 404);
 
         String toCancel = create(APPROVE, "manual");
-        api("POST", "/api2/payments/{id}/cancel", Map.of("id", toCancel), "{\"cancellationReason\": \"abandoned\"}", 200);
+        api(
+                "POST",
+                "/api2/payments/{id}/cancel",
+                Map.of("id", toCancel),
+                "{\"cancellationReason\": \"abandoned\"}",
+                200);
         api("POST", "/api2/payments/{id}/cancel", Map.of("id", Ids.PAYMENT.next()), null, 404);
 
-        String later = api("POST", "/api2/payments", Map.of(), "{\"amount\": 900, \"currency\": \"EUR\"}", 200).get("id").asString();
-        api("POST", "/api2/payments/{id}/confirm", Map.of("id", later), "{\"paymentMethod\": " + card(APPROVE) + "}", 200);
+        String later = api("POST", "/api2/payments", Map.of(), "{\"amount\": 900, \"currency\": \"EUR\"}", 200)
+                .get("id")
+                .asString();
+        api(
+                "POST",
+                "/api2/payments/{id}/confirm",
+                Map.of("id", later),
+                "{\"paymentMethod\": " + card(APPROVE) + "}",
+                200);
         api("POST", "/api2/payments/{id}/confirm", Map.of("id", later), null, 409);
         api("POST", "/api2/payments/{id}/confirm", Map.of("id", Ids.PAYMENT.next()), null, 404);
-        String toDecline = api("POST", "/api2/payments", Map.of(), "{\"amount\": 900, \"currency\": \"EUR\"}", 200).get("id").asString();
-        api("POST", "/api2/payments/{id}/confirm", Map.of("id", toDecline), "{\"paymentMethod\": " + card(DECLINE) + "}", 402);
+        String toDecline = api("POST", "/api2/payments", Map.of(), "{\"amount\": 900, \"currency\": \"EUR\"}", 200)
+                .get("id")
+                .asString();
+        api(
+                "POST",
+                "/api2/payments/{id}/confirm",
+                Map.of("id", toDecline),
+                "{\"paymentMethod\": " + card(DECLINE) + "}",
+                402);
         api("GET", "/api2/payments/{id}", Map.of("id", toDecline), null, 200);
-        api("POST", "/api2/payments", Map.of(), "{\"amount\": 900, \"currency\": \"EUR\", \"confirm\": true,"
-                + " \"paymentMethod\": " + card(DECLINE) + "}", 402);
+        api(
+                "POST",
+                "/api2/payments",
+                Map.of(),
+                "{\"amount\": 900, \"currency\": \"EUR\", \"confirm\": true," + " \"paymentMethod\": " + card(DECLINE)
+                        + "}",
+                402);
 
         String threeDs = create(THREE_DS, "automatic");
         api("POST", "/api2/payments/{id}/test-3ds", Map.of("id", threeDs), "{\"result\": \"success\"}", 200);
@@ -278,11 +384,22 @@ class OpenApiContractIT {
     }
 
     void refundsAndSecupay() {
-        JsonNode captured = api("POST", "/api2/payments", Map.of(), "{\"amount\": 5000, \"currency\": \"EUR\","
-                + " \"captureMethod\": \"automatic\", \"confirm\": true, \"paymentMethod\": " + card(APPROVE) + "}", 200);
+        JsonNode captured = api(
+                "POST",
+                "/api2/payments",
+                Map.of(),
+                "{\"amount\": 5000, \"currency\": \"EUR\","
+                        + " \"captureMethod\": \"automatic\", \"confirm\": true, \"paymentMethod\": " + card(APPROVE)
+                        + "}",
+                200);
         String payment = captured.get("id").asString();
-        JsonNode refund = api("POST", "/api2/refunds", Map.of(), "{\"paymentId\": \"" + payment + "\", \"amount\": 1000,"
-                + " \"reason\": \"requestedByCustomer\", \"metadata\": {\"ticket\": \"7\"}}", 200);
+        JsonNode refund = api(
+                "POST",
+                "/api2/refunds",
+                Map.of(),
+                "{\"paymentId\": \"" + payment + "\", \"amount\": 1000,"
+                        + " \"reason\": \"requestedByCustomer\", \"metadata\": {\"ticket\": \"7\"}}",
+                200);
         String refundId = refund.get("id").asString();
         api("POST", "/api2/refunds", Map.of(), "{\"paymentId\": \"" + payment + "\", \"amount\": 999999}", 409);
         api("POST", "/api2/refunds", Map.of(), "{\"paymentId\": \"" + Ids.PAYMENT.next() + "\"}", 404);
@@ -299,8 +416,13 @@ class OpenApiContractIT {
         String pci = captured.get("transactionId").asString();
         Consumer<HttpHeaders> bearer = h -> h.setBearerAuth(key);
         call("GET", "/api/v2/Payment/Transactions/{id}", Map.of("id", pci), null, bearer, 200);
-        JsonNode both = call("POST", "/api/v2/Payment/Transactions/{id}/cancel", Map.of("id", pci),
-                "{\"reduce_amount_by\": 500, \"reason\": \"Damaged item\"}", bearer, 200);
+        JsonNode both = call(
+                "POST",
+                "/api/v2/Payment/Transactions/{id}/cancel",
+                Map.of("id", pci),
+                "{\"reduce_amount_by\": 500, \"reason\": \"Damaged item\"}",
+                bearer,
+                200);
         String refundPci = both.get(1).get("id").asString();
         call("GET", "/api/v2/Payment/Transactions/{id}", Map.of("id", refundPci), null, bearer, 200);
         call("GET", "/api/v2/Payment/Transactions/{id}", Map.of("id", pci), null, bearer, 200);
@@ -308,29 +430,51 @@ class OpenApiContractIT {
         call("POST", "/api/v2/Payment/Transactions/{id}/cancel", Map.of("id", Ids.transactionId()), null, bearer, 404);
         call("GET", "/api/v2/Payment/Transactions/{id}", Map.of("id", Ids.transactionId()), null, bearer, 404);
         // a secupay refund carries a description: the refund read through /api2 shows it
-        await().atMost(Duration.ofSeconds(20)).until(() -> api("GET", "/api2/payments/{id}/refunds",
-                Map.of("id", payment), null, 200).get("data").size() == 2);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api("GET", "/api2/payments/{id}/refunds", Map.of("id", payment), null, 200)
+                                .get("data")
+                                .size()
+                        == 2);
     }
 
     void webhooks() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             receiver.status = 500;
-            JsonNode created = api("POST", "/api2/webhook-endpoints", Map.of(), "{\"url\": \"" + receiver.url()
-                    + "\", \"enabledEvents\": [\"session.created\"], \"description\": \"orders\"}", 200);
+            JsonNode created = api(
+                    "POST",
+                    "/api2/webhook-endpoints",
+                    Map.of(),
+                    "{\"url\": \"" + receiver.url()
+                            + "\", \"enabledEvents\": [\"session.created\"], \"description\": \"orders\"}",
+                    200);
             String endpoint = created.get("id").asString();
             Map<String, String> id = Map.of("id", endpoint);
             api("GET", "/api2/webhook-endpoints", Map.of(), null, 200);
             api("GET", "/api2/webhook-endpoints/{id}", id, null, 200);
             api("GET", "/api2/webhook-endpoints/{id}", Map.of("id", Ids.WEBHOOK_ENDPOINT.next()), null, 404);
             api("POST", "/api2/webhook-endpoints/{id}", id, "{\"description\": \"all orders\"}", 200);
-            api("POST", "/api2/webhook-endpoints/{id}", Map.of("id", Ids.WEBHOOK_ENDPOINT.next()), "{\"description\": \"x\"}", 404);
+            api(
+                    "POST",
+                    "/api2/webhook-endpoints/{id}",
+                    Map.of("id", Ids.WEBHOOK_ENDPOINT.next()),
+                    "{\"description\": \"x\"}",
+                    404);
             api("POST", "/api2/webhook-endpoints/{id}/rotate-secret", id, null, 200);
-            api("POST", "/api2/webhook-endpoints/{id}/rotate-secret", Map.of("id", Ids.WEBHOOK_ENDPOINT.next()), null, 404);
+            api(
+                    "POST",
+                    "/api2/webhook-endpoints/{id}/rotate-secret",
+                    Map.of("id", Ids.WEBHOOK_ENDPOINT.next()),
+                    null,
+                    404);
             Instant since = Instant.now().minusSeconds(60);
             api("POST", "/api2/sessions", Map.of(), "{\"amount\": 100, \"currency\": \"EUR\"}", 200);
-            await().atMost(Duration.ofSeconds(30)).until(() -> api("GET", "/api2/webhook-endpoints/{id}/deliveries", id,
-                    null, 200).at("/data/0/status").asString().equals("failed"));
-            JsonNode delivery = api("GET", "/api2/webhook-endpoints/{id}/deliveries", id, null, 200).at("/data/0");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> api("GET", "/api2/webhook-endpoints/{id}/deliveries", id, null, 200)
+                            .at("/data/0/status")
+                            .asString()
+                            .equals("failed"));
+            JsonNode delivery = api("GET", "/api2/webhook-endpoints/{id}/deliveries", id, null, 200)
+                    .at("/data/0");
             String deliveryId = delivery.get("id").asString();
             api("GET", "/api2/webhook-endpoints/{id}/deliveries", Map.of("id", Ids.WEBHOOK_ENDPOINT.next()), null, 404);
             api("GET", "/api2/webhook-deliveries/{id}", Map.of("id", deliveryId), null, 200);
@@ -339,10 +483,17 @@ class OpenApiContractIT {
             api("POST", "/api2/webhook-deliveries/{id}/retry", Map.of("id", deliveryId), null, 200);
             api("POST", "/api2/webhook-deliveries/{id}/retry", Map.of("id", Ids.WEBHOOK_DELIVERY.next()), null, 404);
             api("POST", "/api2/webhook-endpoints/{id}/recover", id, "{\"since\": \"" + since + "\"}", 200);
-            api("POST", "/api2/webhook-endpoints/{id}/recover", Map.of("id", Ids.WEBHOOK_ENDPOINT.next()),
-                    "{\"since\": \"" + since + "\"}", 404);
-            await().atMost(Duration.ofSeconds(30)).until(() -> api("GET", "/api2/webhook-deliveries/{id}",
-                    Map.of("id", deliveryId), null, 200).get("status").asString().equals("succeeded"));
+            api(
+                    "POST",
+                    "/api2/webhook-endpoints/{id}/recover",
+                    Map.of("id", Ids.WEBHOOK_ENDPOINT.next()),
+                    "{\"since\": \"" + since + "\"}",
+                    404);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> api("GET", "/api2/webhook-deliveries/{id}", Map.of("id", deliveryId), null, 200)
+                            .get("status")
+                            .asString()
+                            .equals("succeeded"));
             api("POST", "/api2/webhook-endpoints/{id}", id, "{\"disabled\": true}", 200);
             api("GET", "/api2/webhook-endpoints/{id}", id, null, 200);
             api("POST", "/api2/webhook-endpoints/{id}/recover", id, "{\"since\": \"" + since + "\"}", 409);
@@ -363,47 +514,76 @@ class OpenApiContractIT {
     void bankOutage() throws Exception {
         String toCapture = create(APPROVE, "manual");
         String toVoid = create(APPROVE, "manual");
-        String toConfirm = api("POST", "/api2/payments", Map.of(), "{\"amount\": 900, \"currency\": \"EUR\"}", 200).get("id").asString();
-        String session = api("POST", "/api2/sessions", Map.of(), "{\"amount\": 700, \"currency\": \"EUR\"}", 200).get("id").asString();
+        String toConfirm = api("POST", "/api2/payments", Map.of(), "{\"amount\": 900, \"currency\": \"EUR\"}", 200)
+                .get("id")
+                .asString();
+        String session = api("POST", "/api2/sessions", Map.of(), "{\"amount\": 700, \"currency\": \"EUR\"}", 200)
+                .get("id")
+                .asString();
         String pci = api("GET", "/api2/payments/{id}", Map.of("id", create(APPROVE, "manual")), null, 200)
-                .get("transactionId").asString();
+                .get("transactionId")
+                .asString();
         Files.writeString(TestStack.BANK_OUTAGE, "down");
         try {
             // the switch is read at most every 100 ms: a payment created before it took effect is simply approved
             String authorize = "{\"amount\": 900, \"currency\": \"EUR\", \"confirm\": true, \"paymentMethod\": "
                     + card(APPROVE) + "}";
-            await().atMost(Duration.ofSeconds(60)).until(() -> call("POST", "/api2/payments", Map.of(), authorize,
-                    merchant(), 200, 502).path("code").asString("").equals("acquirer_unavailable"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> call("POST", "/api2/payments", Map.of(), authorize, merchant(), 200, 502)
+                            .path("code")
+                            .asString("")
+                            .equals("acquirer_unavailable"));
             // the same create twice at once with one Idempotency-Key: while the first waits for the bank, the other
             // is told the key is in use
             Consumer<HttpHeaders> sameKey = h -> {
                 merchant().accept(h);
                 h.set("Idempotency-Key", "openapi-in-use-" + TestStack.DEMO_KEY.substring(8, 20));
             };
-            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> call("POST", "/api2/payments",
-                    Map.of(), authorize, sameKey, 409, 502));
-            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> call("POST", "/api2/payments",
-                    Map.of(), authorize, sameKey, 409, 502));
-            assertThat(List.of(first.get().get("code").asString(), second.get().get("code").asString()))
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> call("POST", "/api2/payments", Map.of(), authorize, sameKey, 409, 502));
+            var second = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> call("POST", "/api2/payments", Map.of(), authorize, sameKey, 409, 502));
+            assertThat(List.of(
+                            first.get().get("code").asString(),
+                            second.get().get("code").asString()))
                     .containsExactlyInAnyOrder("acquirer_unavailable", "idempotency_key_in_use");
             // one after the other: each waits for the bank's timeout (10 s), and commands that share a partition
             // queue behind each other, so sent together some would outlast the reply timeout (202)
             for (JsonNode answer : List.of(
                     api("POST", "/api2/payments/{id}/capture", Map.of("id", toCapture), null, 502),
                     api("POST", "/api2/payments/{id}/cancel", Map.of("id", toVoid), null, 502),
-                    api("POST", "/api2/payments/{id}/confirm", Map.of("id", toConfirm),
-                            "{\"paymentMethod\": " + card(APPROVE) + "}", 502),
+                    api(
+                            "POST",
+                            "/api2/payments/{id}/confirm",
+                            Map.of("id", toConfirm),
+                            "{\"paymentMethod\": " + card(APPROVE) + "}",
+                            502),
                     api("POST", "/api2/sessions/{id}/pay", Map.of("id", session), pay(APPROVE), 502),
-                    call("POST", "/api/v2/Payment/Transactions/{id}/cancel", Map.of("id", pci), null,
-                            h -> h.setBearerAuth(key), 502))) {
+                    call(
+                            "POST",
+                            "/api/v2/Payment/Transactions/{id}/cancel",
+                            Map.of("id", pci),
+                            null,
+                            h -> h.setBearerAuth(key),
+                            502))) {
                 assertThat(answer.get("code").asString()).isEqualTo("acquirer_unavailable");
             }
         } finally {
             Files.deleteIfExists(TestStack.BANK_OUTAGE);
         }
         // nothing changed: once the bank is back, the same capture succeeds
-        await().atMost(Duration.ofSeconds(60)).until(() -> call("POST", "/api2/payments/{id}/capture",
-                Map.of("id", toCapture), null, merchant(), 200, 502).get("status").asString().equals("succeeded"));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> call(
+                                "POST",
+                                "/api2/payments/{id}/capture",
+                                Map.of("id", toCapture),
+                                null,
+                                merchant(),
+                                200,
+                                502)
+                        .get("status")
+                        .asString()
+                        .equals("succeeded"));
     }
 
     /**
@@ -412,43 +592,71 @@ class OpenApiContractIT {
      * reused with another body.
      */
     void genericRefusals() {
-        document.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
-            String method = op.getKey().toUpperCase();
-            String template = path.getKey();
-            Map<String, String> ids = template.contains("{id}") ? Map.of("id", unknownId(template)) : Map.of();
-            boolean operator = template.startsWith("/admin/");
-            JsonNode responses = op.getValue().get("responses");
-            if (responses.has("401")) {
-                call(method, template, ids, null, h -> { }, 401);
-            }
-            if (responses.has("400") && !operator) {
-                call(method, template, ids, null, h -> {
-                    merchant().accept(h);
-                    h.set("X-Version", "1999-01-01");
-                }, 400);
-            }
-            Consumer<HttpHeaders> auth = operator ? h -> h.set("X-Admin-Token", TestStack.ADMIN_TOKEN) : merchant();
-            if (responses.has("413")) {
-                call(method, template, ids, "{\"x\": \"" + "a".repeat(70_000) + "\"}", auth, 413);
-            }
-            if (responses.has("415")) {
-                raw(method, template, ids, "name=x", h -> {
-                    auth.accept(h);
-                    h.setContentType(MediaType.APPLICATION_FORM_URLENCODED);
-                }, 415);
-            }
-            if (responses.has("422")) {
-                String idempotencyKey = "openapi-" + Ids.randomBase58(16);
-                call(method, template, ids, "{}", h -> {
-                    auth.accept(h);
-                    h.set("Idempotency-Key", idempotencyKey);
-                }, 400, 404);
-                call(method, template, ids, "{\"other\": 1}", h -> {
-                    auth.accept(h);
-                    h.set("Idempotency-Key", idempotencyKey);
-                }, 422);
-            }
-        }));
+        document.get("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(op -> {
+                    String method = op.getKey().toUpperCase();
+                    String template = path.getKey();
+                    Map<String, String> ids = template.contains("{id}") ? Map.of("id", unknownId(template)) : Map.of();
+                    boolean operator = template.startsWith("/admin/");
+                    JsonNode responses = op.getValue().get("responses");
+                    if (responses.has("401")) {
+                        call(method, template, ids, null, h -> {}, 401);
+                    }
+                    if (responses.has("400") && !operator) {
+                        call(
+                                method,
+                                template,
+                                ids,
+                                null,
+                                h -> {
+                                    merchant().accept(h);
+                                    h.set("X-Version", "1999-01-01");
+                                },
+                                400);
+                    }
+                    Consumer<HttpHeaders> auth =
+                            operator ? h -> h.set("X-Admin-Token", TestStack.ADMIN_TOKEN) : merchant();
+                    if (responses.has("413")) {
+                        call(method, template, ids, "{\"x\": \"" + "a".repeat(70_000) + "\"}", auth, 413);
+                    }
+                    if (responses.has("415")) {
+                        raw(
+                                method,
+                                template,
+                                ids,
+                                "name=x",
+                                h -> {
+                                    auth.accept(h);
+                                    h.setContentType(MediaType.APPLICATION_FORM_URLENCODED);
+                                },
+                                415);
+                    }
+                    if (responses.has("422")) {
+                        String idempotencyKey = "openapi-" + Ids.randomBase58(16);
+                        call(
+                                method,
+                                template,
+                                ids,
+                                "{}",
+                                h -> {
+                                    auth.accept(h);
+                                    h.set("Idempotency-Key", idempotencyKey);
+                                },
+                                400,
+                                404);
+                        call(
+                                method,
+                                template,
+                                ids,
+                                "{\"other\": 1}",
+                                h -> {
+                                    auth.accept(h);
+                                    h.set("Idempotency-Key", idempotencyKey);
+                                },
+                                422);
+                    }
+                }));
     }
 
     // ---- helpers ----
@@ -491,30 +699,56 @@ class OpenApiContractIT {
     }
 
     String create(String number, String captureMethod) {
-        return api("POST", "/api2/payments", Map.of(), "{\"amount\": 3000, \"currency\": \"EUR\", \"captureMethod\": \""
-                + captureMethod + "\", \"confirm\": true, \"paymentMethod\": " + card(number) + "}", 200).get("id").asString();
+        return api(
+                        "POST",
+                        "/api2/payments",
+                        Map.of(),
+                        "{\"amount\": 3000, \"currency\": \"EUR\", \"captureMethod\": \"" + captureMethod
+                                + "\", \"confirm\": true, \"paymentMethod\": " + card(number) + "}",
+                        200)
+                .get("id")
+                .asString();
     }
 
     static JsonNode api(String method, String template, Map<String, String> vars, String body, int... expected) {
         return call(method, template, vars, body, merchant(), expected);
     }
 
-    static JsonNode call(String method, String template, Map<String, String> vars, String body,
-                         Consumer<HttpHeaders> headers, int... expected) {
-        return raw(method, template, vars, body, h -> {
-            headers.accept(h);
-            if (body != null && h.getContentType() == null) {
-                h.setContentType(MediaType.APPLICATION_JSON);
-            }
-        }, expected);
+    static JsonNode call(
+            String method,
+            String template,
+            Map<String, String> vars,
+            String body,
+            Consumer<HttpHeaders> headers,
+            int... expected) {
+        return raw(
+                method,
+                template,
+                vars,
+                body,
+                h -> {
+                    headers.accept(h);
+                    if (body != null && h.getContentType() == null) {
+                        h.setContentType(MediaType.APPLICATION_JSON);
+                    }
+                },
+                expected);
     }
 
     /** Sends one request, checks the answer against the document and records it; fails unless one of {@code expected}. */
-    static JsonNode raw(String method, String template, Map<String, String> vars, String body,
-                        Consumer<HttpHeaders> headers, int... expected) {
-        WebTestClient.RequestBodySpec spec = web.method(HttpMethod.valueOf(method)).uri(template, vars).headers(headers);
-        EntityExchangeResult<String> result = (body == null ? spec : spec.bodyValue(body)).exchange()
-                .expectBody(String.class).returnResult();
+    static JsonNode raw(
+            String method,
+            String template,
+            Map<String, String> vars,
+            String body,
+            Consumer<HttpHeaders> headers,
+            int... expected) {
+        WebTestClient.RequestBodySpec spec =
+                web.method(HttpMethod.valueOf(method)).uri(template, vars).headers(headers);
+        EntityExchangeResult<String> result = (body == null ? spec : spec.bodyValue(body))
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
         int status = result.getStatus().value();
         String text = result.getResponseBody();
         String op = method + " " + template;
@@ -545,7 +779,8 @@ class OpenApiContractIT {
             return text == null || text.isEmpty() ? null : JSON.readTree(text);
         }
         JsonNode instance = JSON.readTree(text);
-        String schemaName = RESPONSE_SCHEMAS.get(op + " " + status + " " + mediaType).asString();
+        String schemaName =
+                RESPONSE_SCHEMAS.get(op + " " + status + " " + mediaType).asString();
         Schema schema = schemas.getSchema(SchemaLocation.of(DOCUMENT_URI + "#/responses/" + schemaName));
         for (Error error : schema.validate(instance)) {
             failures.add(where + ": " + error);
@@ -588,8 +823,10 @@ class OpenApiContractIT {
 
     static boolean matches(JsonNode branch, JsonNode instance) {
         if (branch.has("$ref")) {
-            return schemas.getSchema(SchemaLocation.of(DOCUMENT_URI + branch.get("$ref").asString()))
-                    .validate(instance).isEmpty();
+            return schemas.getSchema(
+                            SchemaLocation.of(DOCUMENT_URI + branch.get("$ref").asString()))
+                    .validate(instance)
+                    .isEmpty();
         }
         if (branch.path("type").asString("").equals("null")) {
             return instance.isNull();

@@ -48,10 +48,14 @@ class OpsConsoleIT {
     }
 
     static String payment(long amount) {
-        return api.ok("/api2/payments", "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"captureMethod\": "
-                + "\"automatic\", \"confirm\": true, \"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": "
-                + "\"4111111111111111\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, \"holderName\": "
-                + "\"T\"}}}").get("id").asString();
+        return api.ok(
+                        "/api2/payments",
+                        "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"captureMethod\": "
+                                + "\"automatic\", \"confirm\": true, \"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": "
+                                + "\"4111111111111111\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, \"holderName\": "
+                                + "\"T\"}}}")
+                .get("id")
+                .asString();
     }
 
     WebDriver driver() {
@@ -88,25 +92,32 @@ class OpsConsoleIT {
 
         // the merchant's endpoint is down: every attempt answers 500
         receiver.status = 500;
-        String endpoint = api.ok("/api2/webhook-endpoints", "{\"url\": \"" + receiver.url()
-                + "\", \"enabledEvents\": [\"refund.updated\"]}").get("id").asString();
+        String endpoint = api.ok(
+                        "/api2/webhook-endpoints",
+                        "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"refund.updated\"]}")
+                .get("id")
+                .asString();
         String paymentId = payment(4200);
         String refundId = api.ok("/api2/refunds", "{\"paymentId\": \"" + paymentId + "\", \"amount\": 1500}")
-                .get("id").asString();
+                .get("id")
+                .asString();
 
         // the refund's state change shows up live, and its type's count goes up
-        WebElement row = waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
-                "#events tr[data-type='refund.updated'][data-resource-id='" + refundId + "']")));
+        WebElement row = waiting()
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("#events tr[data-type='refund.updated'][data-resource-id='" + refundId + "']")));
         assertThat(row.getText()).contains("15.00 EUR");
         waiting().until(d -> countShown("refund.updated") > refundCountBefore);
 
         // its deliveries fail every attempt (schedule 0 s, 1 s, 2 s) and are dead-lettered
         String deliveryId = await().atMost(WITHIN).until(() -> failedDelivery(endpoint), id -> id != null);
-        WebElement letter = waiting().until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#dead-letters tr[data-delivery-id='" + deliveryId + "']")));
+        WebElement letter = waiting()
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("#dead-letters tr[data-delivery-id='" + deliveryId + "']")));
         assertThat(letter.getText()).contains("refund.updated").contains("500");
-        waiting().until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#failing-endpoints tr[data-endpoint-id='" + endpoint + "']")));
+        waiting()
+                .until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("#failing-endpoints tr[data-endpoint-id='" + endpoint + "']")));
         browser.screenshot("ops-console-dead-letter");
         driver().manage().window().setSize(new Dimension(1000, 700));
         browser.screenshot("ops-console");
@@ -120,21 +131,34 @@ class OpsConsoleIT {
         driver().findElement(By.cssSelector("#dead-letters tr[data-delivery-id='" + deliveryId + "'] button.retry"))
                 .click();
 
-        waiting().until(ExpectedConditions.textMatches(By.id("retry-message"),
-                java.util.regex.Pattern.compile(".*" + deliveryId + ".*")));
-        waiting().until(ExpectedConditions.numberOfElementsToBe(
-                By.cssSelector("#dead-letters tr[data-delivery-id='" + deliveryId + "']"), 0));
-        await().atMost(WITHIN).until(() -> "succeeded".equals(deliveryView(deliveryId).get("status").asString()));
+        waiting()
+                .until(ExpectedConditions.textMatches(
+                        By.id("retry-message"), java.util.regex.Pattern.compile(".*" + deliveryId + ".*")));
+        waiting()
+                .until(ExpectedConditions.numberOfElementsToBe(
+                        By.cssSelector("#dead-letters tr[data-delivery-id='" + deliveryId + "']"), 0));
+        await().atMost(WITHIN)
+                .until(() -> "succeeded"
+                        .equals(deliveryView(deliveryId).get("status").asString()));
         assertThat(received(eventId)).isEqualTo(attemptsSoFar + 1);
         WebhookReceiver.Received last = receiver.received.stream()
-                .filter(r -> eventId.equals(r.header("webhook-id"))).reduce((a, b) -> b).orElseThrow();
-        assertThat(PaygateJson.wire().readTree(last.body()).get("data").get("object").get("id").asString())
+                .filter(r -> eventId.equals(r.header("webhook-id")))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        assertThat(PaygateJson.wire()
+                        .readTree(last.body())
+                        .get("data")
+                        .get("object")
+                        .get("id")
+                        .asString())
                 .isEqualTo(refundId);
         browser.screenshot("ops-console-retried");
     }
 
     long received(String eventId) {
-        return receiver.received.stream().filter(r -> eventId.equals(r.header("webhook-id"))).count();
+        return receiver.received.stream()
+                .filter(r -> eventId.equals(r.header("webhook-id")))
+                .count();
     }
 
     JsonNode deliveryView(String deliveryId) {
@@ -143,8 +167,10 @@ class OpsConsoleIT {
 
     /** The oldest dead-lettered delivery of the endpoint, by the merchant's own API; null while there is none. */
     String failedDelivery(String endpoint) {
-        JsonNode list = api.get("/api2/webhook-endpoints/" + endpoint + "/deliveries?status=failed").body();
-        List<JsonNode> failed = StreamSupport.stream(list.get("data").spliterator(), false).toList();
+        JsonNode list = api.get("/api2/webhook-endpoints/" + endpoint + "/deliveries?status=failed")
+                .body();
+        List<JsonNode> failed =
+                StreamSupport.stream(list.get("data").spliterator(), false).toList();
         return failed.isEmpty() ? null : failed.get(failed.size() - 1).get("id").asString();
     }
 }

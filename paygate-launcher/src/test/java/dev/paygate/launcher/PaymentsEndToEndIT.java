@@ -32,7 +32,8 @@ class PaymentsEndToEndIT {
         other = new Http(TestStack.newMerchantKey("Someone else"));
         receiver = new WebhookReceiver();
         secret = api.ok("/api2/webhook-endpoints", "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"*\"]}")
-                .get("secret").asString();
+                .get("secret")
+                .asString();
     }
 
     @AfterAll
@@ -46,8 +47,10 @@ class PaymentsEndToEndIT {
     }
 
     static Http.Answer create(String number, String captureMethod, long amount) {
-        return api.post("/api2/payments", "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"captureMethod\": \""
-                + captureMethod + "\", \"confirm\": true, \"paymentMethod\": " + card(number) + "}");
+        return api.post(
+                "/api2/payments",
+                "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"captureMethod\": \"" + captureMethod
+                        + "\", \"confirm\": true, \"paymentMethod\": " + card(number) + "}");
     }
 
     static long events(String resourceId) {
@@ -59,7 +62,8 @@ class PaymentsEndToEndIT {
         return receiver.received.stream()
                 .map(r -> PaygateJson.wire().readTree(r.body()))
                 .filter(b -> b.get("type").asString().equals(type)
-                        && resourceId.equals(b.get("data").get("object").get("id").asString()))
+                        && resourceId.equals(
+                                b.get("data").get("object").get("id").asString()))
                 .toList();
     }
 
@@ -73,7 +77,8 @@ class PaymentsEndToEndIT {
         assertThat(p.get("status").asString()).isEqualTo("succeeded");
         assertThat(p.get("amountReceived").asLong()).isEqualTo(20000);
         assertThat(p.get("amountCapturable").asLong()).isZero();
-        assertThat(p.get("paymentMethod").get("card").get("maskedNumber").asString()).isEqualTo("411111**1111");
+        assertThat(p.get("paymentMethod").get("card").get("maskedNumber").asString())
+                .isEqualTo("411111**1111");
         assertThat(p.get("transactionId").asString()).matches("PCI_[A-Z0-9]{30}");
         assertThat(api.get("/api2/payments/" + p.get("id").asString()).body()).isEqualTo(p);
         // one event per change: created, then succeeded
@@ -101,7 +106,9 @@ class PaymentsEndToEndIT {
         assertThat(p.get("status").asString()).isEqualTo("requiresAction");
         String id = p.get("id").asString();
 
-        assertThat(api.ok("/api2/payments/" + id + "/test-3ds", "{\"result\": \"success\"}").get("status").asString())
+        assertThat(api.ok("/api2/payments/" + id + "/test-3ds", "{\"result\": \"success\"}")
+                        .get("status")
+                        .asString())
                 .isEqualTo("requiresCapture");
         JsonNode captured = api.ok("/api2/payments/" + id + "/capture", "{\"amountToCapture\": 6000}");
         assertThat(captured.get("status").asString()).isEqualTo("succeeded");
@@ -139,7 +146,9 @@ class PaymentsEndToEndIT {
 
     @Test
     void cancelFromEachAllowedStatus() {
-        String waitingForCard = api.ok("/api2/payments", "{\"amount\": 1000, \"currency\": \"EUR\"}").get("id").asString();
+        String waitingForCard = api.ok("/api2/payments", "{\"amount\": 1000, \"currency\": \"EUR\"}")
+                .get("id")
+                .asString();
         String waitingFor3ds = create(THREE_DS, "manual", 1000).body().get("id").asString();
         String authorized = create(APPROVE, "manual", 1000).body().get("id").asString();
 
@@ -168,18 +177,36 @@ class PaymentsEndToEndIT {
                      "email": "test@example.com", "name": "TEST CARDHOLDER", "phone": "+449998887766"},
                  "description": "Some description", "merchantCustomerId": "123", "metadata": {},
                  "paymentMethodOptions": {"card": {"threeDSecureMode": "automatic", "verify": true}},
-                 "returnUrl": "https://mybestmerchantreturnurl.com/", "setupFutureUsage": {"category": "unscheduled"}}"""
-                .formatted(card(APPROVE)));
+                 "returnUrl": "https://mybestmerchantreturnurl.com/", "setupFutureUsage": {"category": "unscheduled"}}""".formatted(card(APPROVE)));
         assertThat(p.get("status").asString()).isEqualTo("requiresCapture");
         assertThat(p.get("amountCapturable").asLong()).isEqualTo(10000);
 
         JsonNode c = api.ok("/api2/payments/" + p.get("id").asString() + "/cancel", null);
 
-        assertThat(c.propertyNames()).containsExactly("id", "amount", "amountCapturable", "amountReceived",
-                "canceledAt", "captureMethod", "created", "currency", "customerDetails", "description",
-                "merchantCustomerId", "metadata", "paymentMethod", "paymentMethodOptions", "returnUrl",
-                "setupFutureUsage", "status", "amountRefunded", "cancellationReason", "transactionId",
-                "lastPaymentError", "version");
+        assertThat(c.propertyNames())
+                .containsExactly(
+                        "id",
+                        "amount",
+                        "amountCapturable",
+                        "amountReceived",
+                        "canceledAt",
+                        "captureMethod",
+                        "created",
+                        "currency",
+                        "customerDetails",
+                        "description",
+                        "merchantCustomerId",
+                        "metadata",
+                        "paymentMethod",
+                        "paymentMethodOptions",
+                        "returnUrl",
+                        "setupFutureUsage",
+                        "status",
+                        "amountRefunded",
+                        "cancellationReason",
+                        "transactionId",
+                        "lastPaymentError",
+                        "version");
         assertThat(c.get("amount").asLong()).isEqualTo(10000);
         assertThat(c.get("amountCapturable").asLong()).isZero();
         assertThat(c.get("amountReceived").asLong()).isZero();
@@ -194,18 +221,28 @@ class PaymentsEndToEndIT {
         assertThat(c.get("paymentMethod")).isEqualTo(PaygateJson.wire().readTree("""
                 {"card": {"expiryMonth": 12, "expiryYear": 2030, "holderName": "TEST CARDHOLDER",
                  "maskedNumber": "411111**1111"}, "type": "card"}"""));
-        assertThat(c.get("paymentMethodOptions").get("card").get("threeDSecureMode").asString()).isEqualTo("automatic");
-        assertThat(c.get("paymentMethodOptions").get("card").get("verify").asBoolean()).isTrue();
+        assertThat(c.get("paymentMethodOptions")
+                        .get("card")
+                        .get("threeDSecureMode")
+                        .asString())
+                .isEqualTo("automatic");
+        assertThat(c.get("paymentMethodOptions").get("card").get("verify").asBoolean())
+                .isTrue();
         assertThat(c.get("returnUrl").asString()).isEqualTo("https://mybestmerchantreturnurl.com/");
         assertThat(c.get("setupFutureUsage").get("category").asString()).isEqualTo("unscheduled");
         assertThat(c.get("status").asString()).isEqualTo("canceled");
 
         String id = c.get("id").asString();
-        await().atMost(Duration.ofSeconds(20)).until(() -> webhooks(id, "payment.canceled").size() == 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> webhooks(id, "payment.canceled").size() == 1);
         WebhookReceiver.Received hook = receiver.received.stream()
-                .filter(r -> r.body().contains("\"payment.canceled\"") && r.body().contains(id)).findFirst().orElseThrow();
+                .filter(r ->
+                        r.body().contains("\"payment.canceled\"") && r.body().contains(id))
+                .findFirst()
+                .orElseThrow();
         new Webhook(secret).verify(hook.body(), hook.headers());
-        assertThat(webhooks(id, "payment.canceled").get(0).get("data").get("object")).isEqualTo(c);
+        assertThat(webhooks(id, "payment.canceled").get(0).get("data").get("object"))
+                .isEqualTo(c);
     }
 
     @Test
@@ -223,17 +260,21 @@ class PaymentsEndToEndIT {
                 }))
                 .toList();
         go.countDown();
-        List<Http.Answer> answers = futures.stream().map(f -> {
-            try {
-                return f.get(120, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        List<Http.Answer> answers = futures.stream()
+                .map(f -> {
+                    try {
+                        return f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
         clients.shutdown();
 
         assertThat(answers).filteredOn(a -> a.status() == 200).hasSize(1);
-        assertThat(answers).filteredOn(a -> a.status() == 409).hasSize(49)
+        assertThat(answers)
+                .filteredOn(a -> a.status() == 409)
+                .hasSize(49)
                 .allSatisfy(a -> assertThat(a.body().get("code").asString()).isEqualTo("payment_invalid_status"));
         assertThat(events(id)).isEqualTo(before + 1);
     }
@@ -254,42 +295,60 @@ class PaymentsEndToEndIT {
         Http.Answer expire = api.post("/api2/sessions/" + id + "/expire", null);
         assertThat(expire.status()).isEqualTo(409);
         assertThat(expire.body().get("code").asString()).isEqualTo("session_invalid_status");
-        await().atMost(Duration.ofSeconds(20)).until(() -> webhooks(id, "session.completed").size() == 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> webhooks(id, "session.completed").size() == 1);
     }
 
     @Test
     void aDeclinedCardLeavesTheSessionOpen() {
-        String id = api.ok("/api2/sessions", "{\"amount\": 4200, \"currency\": \"EUR\"}").get("id").asString();
+        String id = api.ok("/api2/sessions", "{\"amount\": 4200, \"currency\": \"EUR\"}")
+                .get("id")
+                .asString();
 
         Http.Answer declined = api.post("/api2/sessions/" + id + "/pay", "{\"paymentMethod\": " + card(DECLINE) + "}");
 
         assertThat(declined.status()).isEqualTo(402);
         assertThat(declined.body().get("code").asString()).isEqualTo("card_declined");
-        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString()).isEqualTo("open");
+        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
+                .isEqualTo("open");
     }
 
     @Test
     void anOpenSessionExpiresByItselfOnceWithASignedWebhook() throws Exception {
         // comfortably above the test stack's 2 s minimum lifetime, whatever the truncation to seconds and the clock do
-        String expiresAt = Instant.now().plusSeconds(6).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        String id = api.ok("/api2/sessions", "{\"amount\": 900, \"currency\": \"EUR\", \"expiresAt\": \"" + expiresAt + "\"}")
-                .get("id").asString();
+        String expiresAt = Instant.now()
+                .plusSeconds(6)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        String id = api.ok(
+                        "/api2/sessions",
+                        "{\"amount\": 900, \"currency\": \"EUR\", \"expiresAt\": \"" + expiresAt + "\"}")
+                .get("id")
+                .asString();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> webhooks(id, "session.expired").size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> webhooks(id, "session.expired").size() == 1);
 
         WebhookReceiver.Received hook = receiver.received.stream()
-                .filter(r -> r.body().contains("\"session.expired\"") && r.body().contains(id)).findFirst().orElseThrow();
+                .filter(r ->
+                        r.body().contains("\"session.expired\"") && r.body().contains(id))
+                .findFirst()
+                .orElseThrow();
         new Webhook(secret).verify(hook.body(), hook.headers());
-        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString()).isEqualTo("expired");
+        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
+                .isEqualTo("expired");
         assertThat(api.post("/api2/sessions/" + id + "/expire", null).status()).isEqualTo(409);
         assertThat(TestStack.count("SELECT count(*) FROM payment.outbox WHERE aggregate_id = '" + id
-                + "' AND type = 'session.expired'")).isEqualTo(1);
+                        + "' AND type = 'session.expired'"))
+                .isEqualTo(1);
     }
 
     @Test
     void anotherMerchantsPaymentIsMissingOnEveryEndpoint() {
         String id = create(APPROVE, "manual", 1500).body().get("id").asString();
-        String session = api.ok("/api2/sessions", "{\"amount\": 900, \"currency\": \"EUR\"}").get("id").asString();
+        String session = api.ok("/api2/sessions", "{\"amount\": 900, \"currency\": \"EUR\"}")
+                .get("id")
+                .asString();
         long before = events(id);
 
         assertThat(other.get("/api2/payments/" + id).status()).isEqualTo(404);
@@ -298,38 +357,65 @@ class PaymentsEndToEndIT {
             assertThat(answer.status()).as(action).isEqualTo(404);
             assertThat(answer.body().get("code").asString()).isEqualTo("resource_missing");
         }
-        assertThat(other.post("/api2/payments/" + id + "/test-3ds", "{\"result\": \"success\"}").status()).isEqualTo(404);
-        assertThat(other.post("/api2/sessions/" + session + "/pay", "{\"paymentMethod\": " + card(APPROVE) + "}").status())
+        assertThat(other.post("/api2/payments/" + id + "/test-3ds", "{\"result\": \"success\"}")
+                        .status())
+                .isEqualTo(404);
+        assertThat(other.post("/api2/sessions/" + session + "/pay", "{\"paymentMethod\": " + card(APPROVE) + "}")
+                        .status())
                 .isEqualTo(404);
         assertThat(events(id)).isEqualTo(before);
-        assertThat(api.get("/api2/payments/" + id).body().get("status").asString()).isEqualTo("requiresCapture");
-        assertThat(api.get("/api2/sessions/" + session).body().get("status").asString()).isEqualTo("open");
+        assertThat(api.get("/api2/payments/" + id).body().get("status").asString())
+                .isEqualTo("requiresCapture");
+        assertThat(api.get("/api2/sessions/" + session).body().get("status").asString())
+                .isEqualTo("open");
     }
 
     @Test
     void theSamePaymentPostedTwiceWithOneIdempotencyKeyIsOnePayment() {
         String key = "order-" + java.util.UUID.randomUUID();
-        String body = "{\"amount\": 3300, \"currency\": \"EUR\", \"confirm\": true, \"paymentMethod\": " + card(APPROVE) + "}";
+        String body = "{\"amount\": 3300, \"currency\": \"EUR\", \"confirm\": true, \"paymentMethod\": " + card(APPROVE)
+                + "}";
         long paymentsBefore = TestStack.count("SELECT count(*) FROM payment.payments");
 
-        org.springframework.test.web.reactive.server.EntityExchangeResult<String> first = api.client.post()
-                .uri("/api2/payments").header("Idempotency-Key", key)
-                .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(body)
-                .exchange().expectStatus().isOk().expectBody(String.class).returnResult();
-        org.springframework.test.web.reactive.server.EntityExchangeResult<String> second = api.client.post()
-                .uri("/api2/payments").header("Idempotency-Key", key)
-                .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(body)
-                .exchange().expectStatus().isOk().expectBody(String.class).returnResult();
+        org.springframework.test.web.reactive.server.EntityExchangeResult<String> first = api.client
+                .post()
+                .uri("/api2/payments")
+                .header("Idempotency-Key", key)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult();
+        org.springframework.test.web.reactive.server.EntityExchangeResult<String> second = api.client
+                .post()
+                .uri("/api2/payments")
+                .header("Idempotency-Key", key)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult();
 
         assertThat(second.getResponseBody()).isEqualTo(first.getResponseBody());
         assertThat(second.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
         assertThat(TestStack.count("SELECT count(*) FROM payment.payments")).isEqualTo(paymentsBefore + 1);
 
-        api.client.post().uri("/api2/payments").header("Idempotency-Key", key)
+        api.client
+                .post()
+                .uri("/api2/payments")
+                .header("Idempotency-Key", key)
                 .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
                 .bodyValue(body.replace("3300", "3301"))
-                .exchange().expectStatus().isEqualTo(422)
-                .expectBody().jsonPath("$.code").isEqualTo("idempotency_key_reused");
+                .exchange()
+                .expectStatus()
+                .isEqualTo(422)
+                .expectBody()
+                .jsonPath("$.code")
+                .isEqualTo("idempotency_key_reused");
         assertThat(TestStack.count("SELECT count(*) FROM payment.payments")).isEqualTo(paymentsBefore + 1);
     }
 
@@ -349,8 +435,10 @@ class PaymentsEndToEndIT {
         assertThat(tablesWithThePan).isZero();
         assertThat(TestStack.count("SELECT count(*) FROM payment.payments WHERE card::text LIKE '%411111**1111%'"))
                 .isPositive();
-        assertThat(TopicScan.anyRecordContains(List.of("4111111111111111", "4000000000003220"))).isFalse();
-        assertThat(TestStack.LOG_LINES).isNotEmpty()
+        assertThat(TopicScan.anyRecordContains(List.of("4111111111111111", "4000000000003220")))
+                .isFalse();
+        assertThat(TestStack.LOG_LINES)
+                .isNotEmpty()
                 .noneMatch(line -> line.contains("4111111111111111") || line.contains("4000000000003220"));
     }
 }

@@ -33,8 +33,11 @@ class RefundsEndToEndIT {
     static void start() throws Exception {
         api = new Http(TestStack.newMerchantKey("Refunds shop"));
         receiver = new WebhookReceiver();
-        secret = api.ok("/api2/webhook-endpoints", "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"refund.updated\"]}")
-                .get("secret").asString();
+        secret = api.ok(
+                        "/api2/webhook-endpoints",
+                        "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"refund.updated\"]}")
+                .get("secret")
+                .asString();
     }
 
     @AfterAll
@@ -43,15 +46,20 @@ class RefundsEndToEndIT {
     }
 
     static String payment(String card, String captureMethod, long amount) {
-        JsonNode p = api.ok("/api2/payments", "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"captureMethod\": \""
-                + captureMethod + "\", \"confirm\": true, \"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": \""
-                + card + "\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, \"holderName\": \"T\"}}}");
+        JsonNode p = api.ok(
+                "/api2/payments",
+                "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"captureMethod\": \""
+                        + captureMethod
+                        + "\", \"confirm\": true, \"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": \""
+                        + card
+                        + "\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, \"holderName\": \"T\"}}}");
         return p.get("id").asString();
     }
 
     static Http.Answer refund(String paymentId, Long amount) {
-        return api.post("/api2/refunds", "{\"paymentId\": \"" + paymentId + "\""
-                + (amount == null ? "" : ", \"amount\": " + amount) + "}");
+        return api.post(
+                "/api2/refunds",
+                "{\"paymentId\": \"" + paymentId + "\"" + (amount == null ? "" : ", \"amount\": " + amount) + "}");
     }
 
     static long refundsStored(String paymentId) {
@@ -59,8 +67,10 @@ class RefundsEndToEndIT {
     }
 
     static List<JsonNode> webhooksFor(String refundId) {
-        return receiver.received.stream().map(r -> PaygateJson.wire().readTree(r.body()))
-                .filter(b -> refundId.equals(b.get("data").get("object").get("id").asString()))
+        return receiver.received.stream()
+                .map(r -> PaygateJson.wire().readTree(r.body()))
+                .filter(b ->
+                        refundId.equals(b.get("data").get("object").get("id").asString()))
                 .toList();
     }
 
@@ -94,23 +104,36 @@ class RefundsEndToEndIT {
         assertThat(list.get("data")).extracting(n -> n.get("amount").asLong()).containsExactly(30000L, 70000L);
         JsonNode page = api.get("/api2/payments/" + p + "/refunds?limit=1").body();
         assertThat(page.get("hasMore").asBoolean()).isTrue();
-        assertThat(page.get("data").get(0).get("id").asString()).isEqualTo(second.get("id").asString());
-        JsonNode next = api.get("/api2/payments/" + p + "/refunds?limit=1&startingAfter=" + second.get("id").asString()).body();
+        assertThat(page.get("data").get(0).get("id").asString())
+                .isEqualTo(second.get("id").asString());
+        JsonNode next = api.get("/api2/payments/" + p + "/refunds?limit=1&startingAfter="
+                        + second.get("id").asString())
+                .body();
         assertThat(next.get("data")).as(String.valueOf(next)).isNotNull();
-        assertThat(next.get("data").get(0).get("id").asString()).isEqualTo(r.get("id").asString());
+        assertThat(next.get("data").get(0).get("id").asString())
+                .isEqualTo(r.get("id").asString());
         assertThat(next.get("hasMore").asBoolean()).isFalse();
 
         assertThat(api.get("/api2/refunds/" + r.get("id").asString()).body()).isEqualTo(r);
         // the payment stays succeeded; its amountRefunded grows as refunds succeed
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                api.get("/api2/payments/" + p).body().get("amountRefunded").asLong() == 100000);
-        assertThat(api.get("/api2/payments/" + p).body().get("status").asString()).isEqualTo("succeeded");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/api2/payments/" + p)
+                                .body()
+                                .get("amountRefunded")
+                                .asLong()
+                        == 100000);
+        assertThat(api.get("/api2/payments/" + p).body().get("status").asString())
+                .isEqualTo("succeeded");
         // every status a refund takes, its first included, is announced: pending, then succeeded
         String id = r.get("id").asString();
         await().atMost(Duration.ofSeconds(20)).until(() -> webhooksFor(id).size() == 2);
-        assertThat(webhooksFor(id)).extracting(b -> b.get("data").get("object").get("status").asString())
+        assertThat(webhooksFor(id))
+                .extracting(b -> b.get("data").get("object").get("status").asString())
                 .containsExactlyInAnyOrder("pending", "succeeded");
-        WebhookReceiver.Received hook = receiver.received.stream().filter(h -> h.body().contains(id)).findFirst().orElseThrow();
+        WebhookReceiver.Received hook = receiver.received.stream()
+                .filter(h -> h.body().contains(id))
+                .findFirst()
+                .orElseThrow();
         new Webhook(secret).verify(hook.body(), hook.headers());
     }
 
@@ -120,31 +143,47 @@ class RefundsEndToEndIT {
         String body = "{\"paymentId\": \"" + p + "\", \"amount\": 400}";
 
         for (int i = 0; i < 3; i++) {
-            api.client.post().uri("/api2/refunds").header("Idempotency-Key", "refund-" + p)
-                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(body)
-                    .exchange().expectStatus().isOk();
+            api.client
+                    .post()
+                    .uri("/api2/refunds")
+                    .header("Idempotency-Key", "refund-" + p)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .bodyValue(body)
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
         }
 
         assertThat(refundsStored(p)).isEqualTo(1);
-        assertThat(api.get("/api2/payments/" + p + "/refunds").body().get("data")).hasSize(1);
+        assertThat(api.get("/api2/payments/" + p + "/refunds").body().get("data"))
+                .hasSize(1);
     }
 
     @Test
     void aReversedRefundFailsAndGivesItsAmountBack() {
         String p = payment("4111111111111111", "automatic", 800);
         String id = refund(p, null).body().get("id").asString();
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                api.get("/api2/payments/" + p).body().get("amountRefunded").asLong() == 800);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/api2/payments/" + p)
+                                .body()
+                                .get("amountRefunded")
+                                .asLong()
+                        == 800);
 
         JsonNode reversed = api.ok("/api2/refunds/" + id + "/test-reverse", "{\"reason\": \"Chargeback\"}");
 
         assertThat(reversed.get("status").asString()).isEqualTo("failed");
         assertThat(reversed.get("failureReason").asString()).isEqualTo("Chargeback");
         await().atMost(Duration.ofSeconds(20)).until(() -> webhooksFor(id).size() == 3);
-        assertThat(webhooksFor(id)).extracting(b -> b.get("data").get("object").get("status").asString())
+        assertThat(webhooksFor(id))
+                .extracting(b -> b.get("data").get("object").get("status").asString())
                 .containsExactlyInAnyOrder("pending", "succeeded", "failed");
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                api.get("/api2/payments/" + p).body().get("amountRefunded").asLong() == 0);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/api2/payments/" + p)
+                                .body()
+                                .get("amountRefunded")
+                                .asLong()
+                        == 0);
         Http.Answer again = api.post("/api2/refunds/" + id + "/test-reverse", null);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.body().get("code").asString()).isEqualTo("refund_invalid_status");
@@ -185,8 +224,11 @@ class RefundsEndToEndIT {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> webhooksFor(id).size() == 2);
         List<JsonNode> hooks = webhooksFor(id).stream()
-                .sorted(java.util.Comparator.comparing(b -> b.get("data").get("object").get("version").asLong())).toList();
-        assertThat(hooks).extracting(b -> b.get("data").get("object").get("status").asString())
+                .sorted(java.util.Comparator.comparing(
+                        b -> b.get("data").get("object").get("version").asLong()))
+                .toList();
+        assertThat(hooks)
+                .extracting(b -> b.get("data").get("object").get("status").asString())
                 .containsExactly("pending", "failed");
         assertThat(Instant.parse(hooks.get(0).get("created").asString()))
                 .isBeforeOrEqualTo(Instant.parse(hooks.get(1).get("created").asString()));
@@ -194,7 +236,8 @@ class RefundsEndToEndIT {
         assertThat(failed.get("status").asString()).isEqualTo("failed");
         assertThat(failed.get("failureReason").asString()).isNotBlank();
 
-        assertThat(api.get("/api2/payments/" + p).body().get("amountRefunded").asLong()).isZero();
+        assertThat(api.get("/api2/payments/" + p).body().get("amountRefunded").asLong())
+                .isZero();
         Http.Answer again = refund(p, 4000L);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body().get("status").asString()).isEqualTo("pending");
@@ -206,8 +249,12 @@ class RefundsEndToEndIT {
 
         String id = refund(p, null).body().get("id").asString();
 
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                api.get("/api2/refunds/" + id).body().get("status").asString().equals("succeeded"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/api2/refunds/" + id)
+                        .body()
+                        .get("status")
+                        .asString()
+                        .equals("succeeded"));
         assertThat(refund(p, 1L).body().get("code").asString()).isEqualTo("amount_exceeds_refundable");
     }
 
@@ -218,12 +265,16 @@ class RefundsEndToEndIT {
 
     @Test
     void theSameWithTwoRefundServiceInstancesConsuming() throws Exception {
-        ConfigurableApplicationContext second = TestStack.get().startAnotherRefundService(DevInfrastructure.shared(),
-                TestStack.jdbcUrl(), List.of("--paygate.refunds.pending-age=1s", "--paygate.refunds.janitor-interval=200ms"));
+        ConfigurableApplicationContext second = TestStack.get()
+                .startAnotherRefundService(
+                        DevInfrastructure.shared(),
+                        TestStack.jdbcUrl(),
+                        List.of("--paygate.refunds.pending-age=1s", "--paygate.refunds.janitor-interval=200ms"));
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> second.getBean(KafkaListenerEndpointRegistry.class)
-                    .getListenerContainers().stream()
-                    .allMatch(c -> c.getAssignedPartitions() != null && !c.getAssignedPartitions().isEmpty()));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> second.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers().stream()
+                            .allMatch(c -> c.getAssignedPartitions() != null
+                                    && !c.getAssignedPartitions().isEmpty()));
             assertExactlyFiftyOfTwoHundred();
         } finally {
             second.close();
@@ -234,29 +285,38 @@ class RefundsEndToEndIT {
         String p = payment("4111111111111111", "automatic", 50);
         ExecutorService clients = Executors.newFixedThreadPool(40);
         CountDownLatch go = new CountDownLatch(1);
-        List<Future<Http.Answer>> futures = IntStream.range(0, 200).mapToObj(i -> clients.submit(() -> {
-            go.await();
-            return refund(p, 1L);
-        })).toList();
+        List<Future<Http.Answer>> futures = IntStream.range(0, 200)
+                .mapToObj(i -> clients.submit(() -> {
+                    go.await();
+                    return refund(p, 1L);
+                }))
+                .toList();
         go.countDown();
-        List<Http.Answer> answers = futures.stream().map(f -> {
-            try {
-                return f.get(120, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        List<Http.Answer> answers = futures.stream()
+                .map(f -> {
+                    try {
+                        return f.get(120, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
         clients.shutdown();
 
         assertThat(answers).filteredOn(a -> a.status() == 200).hasSize(50);
-        assertThat(answers).filteredOn(a -> a.status() == 409).hasSize(150)
+        assertThat(answers)
+                .filteredOn(a -> a.status() == 409)
+                .hasSize(150)
                 .allSatisfy(a -> assertThat(a.body().get("code").asString()).isEqualTo("amount_exceeds_refundable"));
         assertThat(refundsStored(p)).isEqualTo(50);
-        assertThat(TestStack.count("SELECT refund_reserved FROM refund.payments WHERE payment_id = '" + p + "'")).isEqualTo(50);
+        assertThat(TestStack.count("SELECT refund_reserved FROM refund.payments WHERE payment_id = '" + p + "'"))
+                .isEqualTo(50);
         assertThat(TestStack.count("SELECT coalesce(sum(amount), 0) FROM refund.refunds WHERE payment_id = '" + p
-                + "' AND status <> 'failed'")).isEqualTo(50);
+                        + "' AND status <> 'failed'"))
+                .isEqualTo(50);
         // one refund.updated per status change: pending and succeeded for each of the 50
         assertThat(TestStack.count("SELECT count(*) FROM refund.outbox WHERE message_key = '" + p
-                + "' AND type = 'refund.updated'")).isEqualTo(100);
+                        + "' AND type = 'refund.updated'"))
+                .isEqualTo(100);
     }
 }

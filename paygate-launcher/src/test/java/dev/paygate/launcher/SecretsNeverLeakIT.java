@@ -29,11 +29,12 @@ class SecretsNeverLeakIT {
         Http api = new Http(key);
         List<String> secrets = new ArrayList<>();
         try (WebhookReceiver receiver = new WebhookReceiver()) {
-            JsonNode endpoint = api.ok("/api2/webhook-endpoints", "{\"url\": \"" + receiver.url()
-                    + "\", \"enabledEvents\": [\"*\"]}");
+            JsonNode endpoint = api.ok(
+                    "/api2/webhook-endpoints", "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"*\"]}");
             secrets.add(endpoint.get("secret").asString());
             secrets.add(api.ok("/api2/webhook-endpoints/" + endpoint.get("id").asString() + "/rotate-secret", null)
-                    .get("secret").asString());
+                    .get("secret")
+                    .asString());
 
             List<String> refundable = new ArrayList<>();
             for (TestCard card : TestCard.values()) {
@@ -45,44 +46,60 @@ class SecretsNeverLeakIT {
                 if (card == TestCard.THREE_DS) {
                     String id = automatic.body().get("id").asString();
                     assertThat(api.ok("/api2/payments/" + id + "/test-3ds", "{\"result\": \"success\"}")
-                            .get("status").asString()).isEqualTo("succeeded");
+                                    .get("status")
+                                    .asString())
+                            .isEqualTo("succeeded");
                     refundable.add(id);
                 } else if (automatic.status() == 200) {
                     refundable.add(automatic.body().get("id").asString());
                 }
-                if (manual.status() == 200 && "requiresCapture".equals(manual.body().get("status").asString())) {
+                if (manual.status() == 200
+                        && "requiresCapture".equals(manual.body().get("status").asString())) {
                     api.ok("/api2/payments/" + manual.body().get("id").asString() + "/cancel", null);
                 }
                 JsonNode session = api.ok("/api2/sessions", "{\"amount\": 700, \"currency\": \"EUR\"}");
-                Http.Answer paid = api.post("/api2/sessions/" + session.get("id").asString() + "/pay",
+                Http.Answer paid = api.post(
+                        "/api2/sessions/" + session.get("id").asString() + "/pay",
                         "{\"paymentMethod\": {\"type\": \"card\", \"card\": " + card(card.number()) + "}}");
                 assertNoSecretIn(String.valueOf(paid.body()), card);
                 // the hosted page's form takes the same card (a payer's browser: no key), twice: the second answer
                 // is the "already paid" page or, for a card that was not authorized, the failure redirect
-                String hosted = api.ok("/api2/sessions", "{\"amount\": 700, \"currency\": \"EUR\", "
-                        + "\"successUrl\": \"https://shop.example/ok\", \"failureUrl\": \"https://shop.example/ko\"}")
-                        .get("id").asString();
+                String hosted = api.ok(
+                                "/api2/sessions",
+                                "{\"amount\": 700, \"currency\": \"EUR\", "
+                                        + "\"successUrl\": \"https://shop.example/ok\", \"failureUrl\": \"https://shop.example/ko\"}")
+                        .get("id")
+                        .asString();
                 for (int attempt = 0; attempt < 2; attempt++) {
                     var page = org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
-                            .baseUrl(TestStack.gatewayUrl()).responseTimeout(Duration.ofSeconds(40)).build()
-                            .post().uri("/pay/" + hosted)
+                            .baseUrl(TestStack.gatewayUrl())
+                            .responseTimeout(Duration.ofSeconds(40))
+                            .build()
+                            .post()
+                            .uri("/pay/" + hosted)
                             .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
                             .bodyValue("cardNumber=" + card.number() + "&expiryMonth=12&expiryYear=2030&cvc=" + CVC)
-                            .exchange().expectBody(String.class).returnResult();
+                            .exchange()
+                            .expectBody(String.class)
+                            .returnResult();
                     assertThat(page.getStatus().value()).as(card.name()).isIn(303, 409);
                     assertNoSecretIn(String.valueOf(page.getResponseBody()) + page.getResponseHeaders(), card);
                 }
                 // a refused request that carries the card: the refusal must not echo it
-                Http.Answer refused = api.post("/api2/payments", payment(card.number(), "automatic", true)
-                        .replace("\"expiryMonth\": 12", "\"expiryMonth\": 13"));
+                Http.Answer refused = api.post(
+                        "/api2/payments",
+                        payment(card.number(), "automatic", true)
+                                .replace("\"expiryMonth\": 12", "\"expiryMonth\": 13"));
                 assertThat(refused.status()).isEqualTo(400);
                 assertNoSecretIn(refused.body().toString(), card);
             }
             for (String payment : refundable) {
                 api.ok("/api2/refunds", "{\"paymentId\": \"" + payment + "\", \"amount\": 100}");
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received.stream()
-                    .anyMatch(r -> r.body().contains("\"failed\"") && r.body().contains("refund.updated")));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> receiver.received.stream()
+                            .anyMatch(r ->
+                                    r.body().contains("\"failed\"") && r.body().contains("refund.updated")));
         }
 
         List<String> needles = new ArrayList<>();
@@ -95,22 +112,39 @@ class SecretsNeverLeakIT {
         needles.addAll(secrets);
         needles.addAll(secrets.stream().map(s -> s.substring("whsec_".length())).toList());
 
-        assertThat(TopicScan.anyRecordContains(needles)).as("a topic holds a card number, CVC, key or secret").isFalse();
+        assertThat(TopicScan.anyRecordContains(needles))
+                .as("a topic holds a card number, CVC, key or secret")
+                .isFalse();
         // the scan does read the topics: what may be kept of a card is there
         assertThat(TopicScan.anyRecordContains(List.of("400000**5126"))).isTrue();
-        assertThat(TestStack.LOG_LINES).isNotEmpty()
+        assertThat(TestStack.LOG_LINES)
+                .isNotEmpty()
                 .noneMatch(line -> needles.stream().anyMatch(line::contains));
-        for (String needle : List.of(TestCard.APPROVE.number(), TestCard.DECLINE.number(), TestCard.THREE_DS.number(),
-                TestCard.REFUND_PENDING_THEN_SUCCEEDED.number(), TestCard.REFUND_PENDING_THEN_FAILED.number(),
-                "\"cvc\"", "\"\"cvc\"\"", key)) {
-            assertThat(tablesContaining(needle)).as("tables holding " + needle.substring(0, Math.min(6, needle.length())) + "…").isZero();
+        for (String needle : List.of(
+                TestCard.APPROVE.number(),
+                TestCard.DECLINE.number(),
+                TestCard.THREE_DS.number(),
+                TestCard.REFUND_PENDING_THEN_SUCCEEDED.number(),
+                TestCard.REFUND_PENDING_THEN_FAILED.number(),
+                "\"cvc\"",
+                "\"\"cvc\"\"",
+                key)) {
+            assertThat(tablesContaining(needle))
+                    .as("tables holding " + needle.substring(0, Math.min(6, needle.length())) + "…")
+                    .isZero();
         }
-        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        assertThat(tablesContaining(digest)).as("the key is stored as its digest").isEqualTo(1);
+        String digest = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        assertThat(tablesContaining(digest))
+                .as("the key is stored as its digest")
+                .isEqualTo(1);
         for (String secret : secrets) {
-            assertThat(tablesContaining(secret)).as("only the dispatcher keeps a signing secret").isLessThanOrEqualTo(1);
+            assertThat(tablesContaining(secret))
+                    .as("only the dispatcher keeps a signing secret")
+                    .isLessThanOrEqualTo(1);
             assertThat(TestStack.count("SELECT count(*) FROM (" + scanTables(secret)
-                    + ") found WHERE hits > 0 AND schema <> 'webhook'")).isZero();
+                            + ") found WHERE hits > 0 AND schema <> 'webhook'"))
+                    .isZero();
         }
     }
 
@@ -140,7 +174,6 @@ class SecretsNeverLeakIT {
                   'SELECT count(*) AS c FROM %I.%I t WHERE t::text LIKE ''%%NEEDLE%%''',
                   table_schema, table_name), false, true, '')))[1]::text::int AS hits
                 FROM information_schema.tables
-                WHERE table_schema IN ('gateway', 'payment', 'refund', 'webhook') AND table_type = 'BASE TABLE'"""
-                .replace("NEEDLE", literal);
+                WHERE table_schema IN ('gateway', 'payment', 'refund', 'webhook') AND table_type = 'BASE TABLE'""".replace("NEEDLE", literal);
     }
 }

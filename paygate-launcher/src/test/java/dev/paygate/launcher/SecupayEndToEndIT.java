@@ -55,10 +55,12 @@ class SecupayEndToEndIT {
 
     /** A payment through {@code /api2}; returns it as {@code /api2} shows it. */
     static JsonNode payment(String card, String captureMethod, long amount) {
-        return api.ok("/api2/payments", "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"captureMethod\": \""
-                + captureMethod + "\", \"confirm\": true, \"description\": \"Bestellung via Paygate\", "
-                + "\"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": \"" + card
-                + "\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, \"holderName\": \"T\"}}}");
+        return api.ok(
+                "/api2/payments",
+                "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"captureMethod\": \""
+                        + captureMethod + "\", \"confirm\": true, \"description\": \"Bestellung via Paygate\", "
+                        + "\"paymentMethod\": {\"type\": \"card\", \"card\": {\"number\": \"" + card
+                        + "\", \"cvc\": \"123\", \"expiryMonth\": 12, \"expiryYear\": 2030, \"holderName\": \"T\"}}}");
     }
 
     static Http.Answer cancel(String transactionId, String body) {
@@ -67,7 +69,9 @@ class SecupayEndToEndIT {
 
     static JsonNode transaction(String transactionId) {
         Http.Answer answer = secupay.get("/api/v2/Payment/Transactions/" + transactionId);
-        assertThat(answer.status()).as("GET %s: %s", transactionId, answer.body()).isEqualTo(200);
+        assertThat(answer.status())
+                .as("GET %s: %s", transactionId, answer.body())
+                .isEqualTo(200);
         return answer.body();
     }
 
@@ -87,25 +91,37 @@ class SecupayEndToEndIT {
     static String fingerprint(String paymentId) {
         String p = "'" + paymentId + "'";
         return TestStack.count("SELECT version FROM payment.payments WHERE id = " + p) + "/"
-                + TestStack.count("SELECT amount_capturable + 100000000 * amount_canceled FROM payment.payments WHERE id = " + p) + "/"
+                + TestStack.count(
+                        "SELECT amount_capturable + 100000000 * amount_canceled FROM payment.payments WHERE id = " + p)
+                + "/"
                 + TestStack.count("SELECT count(*) FROM payment.refunds WHERE payment_id = " + p) + "/"
                 + TestStack.count("SELECT count(*) FROM payment.outbox WHERE message_key = " + p
-                        + " AND aggregate_type NOT IN ('reply', 'command')") + "/"
+                        + " AND aggregate_type NOT IN ('reply', 'command')")
+                + "/"
                 + TestStack.count("SELECT count(*) FROM refund.refunds WHERE payment_id = " + p) + "/"
-                + TestStack.count("SELECT coalesce(sum(refund_reserved), 0) FROM refund.payments WHERE payment_id = " + p) + "/"
-                + TestStack.count("SELECT count(*) FROM refund.outbox WHERE message_key = " + p + " AND aggregate_type <> 'reply'");
+                + TestStack.count(
+                        "SELECT coalesce(sum(refund_reserved), 0) FROM refund.payments WHERE payment_id = " + p)
+                + "/"
+                + TestStack.count("SELECT count(*) FROM refund.outbox WHERE message_key = " + p
+                        + " AND aggregate_type <> 'reply'");
     }
 
     /** Waits until payment-service has counted the refunds that succeeded (its payment version moves with them). */
     static void awaitRefunded(String paymentId, long amount) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api2/payments/" + paymentId).body()
-                .get("amountRefunded").asLong() == amount);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/api2/payments/" + paymentId)
+                                .body()
+                                .get("amountRefunded")
+                                .asLong()
+                        == amount);
     }
 
     static List<JsonNode> webhooks(String type, String objectId) {
-        return receiver.received.stream().map(r -> PaygateJson.wire().readTree(r.body()))
+        return receiver.received.stream()
+                .map(r -> PaygateJson.wire().readTree(r.body()))
                 .filter(b -> type.equals(b.get("type").asString()))
-                .filter(b -> objectId.equals(b.get("data").get("object").get("id").asString()))
+                .filter(b ->
+                        objectId.equals(b.get("data").get("object").get("id").asString()))
                 .toList();
     }
 
@@ -136,8 +152,13 @@ class SecupayEndToEndIT {
         assertThat(bpc.get("status").asString()).isEqualTo("requiresCapture");
         assertThat(bpc.get("amount").asLong()).isEqualTo(4985);
         assertThat(bpc.get("amountCapturable").asLong()).isEqualTo(3990);
-        await().atMost(Duration.ofSeconds(20)).until(() -> webhooks("payment.amountUpdated", p.get("id").asString()).stream()
-                .anyMatch(w -> w.get("data").get("object").get("amountCapturable").asLong() == 3990));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> webhooks("payment.amountUpdated", p.get("id").asString()).stream()
+                        .anyMatch(w -> w.get("data")
+                                        .get("object")
+                                        .get("amountCapturable")
+                                        .asLong()
+                                == 3990));
         assertThat(transaction(pci)).isEqualTo(t);
 
         // exactly one partial cancellation per card transaction
@@ -153,7 +174,8 @@ class SecupayEndToEndIT {
         assertThat(after.get("amount").asLong()).isEqualTo(3990);
         assertThat(after.get("completion_date").isNull()).isFalse();
         // and never more than the original in total: the 995 cancelled can't be refunded
-        assertProblem(cancel(pci, "{\"reduce_amount_by\": 3991}"), 409, "amount_exceeds_refundable", "reduce_amount_by");
+        assertProblem(
+                cancel(pci, "{\"reduce_amount_by\": 3991}"), 409, "amount_exceeds_refundable", "reduce_amount_by");
     }
 
     @Test
@@ -178,7 +200,9 @@ class SecupayEndToEndIT {
         JsonNode bpc = api.get("/api2/payments/" + p.get("id").asString()).body();
         assertThat(bpc.get("status").asString()).isEqualTo("canceled");
         assertThat(bpc.get("amountCapturable").asLong()).isZero();
-        await().atMost(Duration.ofSeconds(20)).until(() -> !webhooks("payment.canceled", p.get("id").asString()).isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        !webhooks("payment.canceled", p.get("id").asString()).isEmpty());
 
         // a cancelled transaction can be neither cancelled again nor refunded
         String before = fingerprint(p.get("id").asString());
@@ -193,7 +217,8 @@ class SecupayEndToEndIT {
         assertThat(cancel(pci, "{\"amount\": 1000}").status()).isEqualTo(200);
 
         String before = fingerprint(p.get("id").asString());
-        assertProblem(cancel(pci, "{\"reduce_amount_by\": 4001}"), 409, "amount_exceeds_authorized", "reduce_amount_by");
+        assertProblem(
+                cancel(pci, "{\"reduce_amount_by\": 4001}"), 409, "amount_exceeds_authorized", "reduce_amount_by");
         assertThat(fingerprint(p.get("id").asString())).isEqualTo(before);
 
         JsonNode t = cancel(pci, "{\"reduce_amount_by\": 4000}").body().get(0);
@@ -222,17 +247,21 @@ class SecupayEndToEndIT {
         JsonNode child = original.get("related_transactions").get(0);
         assertThat(original.get("related_transactions").size()).isEqualTo(1);
         assertThat(child.get("object").asString()).isEqualTo("payment.transactions");
-        assertThat(child.get("id").asString()).isEqualTo(refund.get("id").asString()).matches("PCI_[A-Z0-9]{30}");
+        assertThat(child.get("id").asString())
+                .isEqualTo(refund.get("id").asString())
+                .matches("PCI_[A-Z0-9]{30}");
         assertThat(child.get("hierarchy").asString()).isEqualTo("child");
         assertThat(child.get("ref_type_id").asInt()).isEqualTo(19);
         assertThat(child.get("ref_type_raw").asString()).isEqualTo("Gutschrift / Refund");
-        assertThat(child.get("trans_id").asLong()).isEqualTo(refund.get("trans_id").asLong());
+        assertThat(child.get("trans_id").asLong())
+                .isEqualTo(refund.get("trans_id").asLong());
 
         JsonNode parent = refund.get("related_transactions").get(0);
         assertThat(parent.get("id").asString()).isEqualTo(pci);
         assertThat(parent.get("hierarchy").asString()).isEqualTo("parent");
         assertThat(parent.get("ref_type_id").asInt()).isEqualTo(19);
-        assertThat(parent.get("trans_id").asLong()).isEqualTo(original.get("trans_id").asLong());
+        assertThat(parent.get("trans_id").asLong())
+                .isEqualTo(original.get("trans_id").asLong());
         assertThat(refund.get("product_id").asInt()).isEqualTo(479);
         assertThat(refund.get("product").asString()).isEqualTo("Erstattung");
         assertThat(refund.get("amount").asLong()).isEqualTo(-1995);
@@ -241,33 +270,52 @@ class SecupayEndToEndIT {
         assertThat(refund.get("details").get("status_simple").asInt()).isEqualTo(10);
         assertThat(refund.get("details").get("status_simple_text").asString()).isEqualTo("pending");
         assertThat(refund.get("details").get("amount").asLong()).isEqualTo(-1995);
-        String day = DateTimeFormatter.ofPattern("dd.MM.yy").format(
-                java.time.OffsetDateTime.parse(original.get("created").asString()).atZoneSameInstant(ZoneId.of("Europe/Berlin")));
+        String day = DateTimeFormatter.ofPattern("dd.MM.yy")
+                .format(java.time.OffsetDateTime.parse(original.get("created").asString())
+                        .atZoneSameInstant(ZoneId.of("Europe/Berlin")));
         String description = "TA-Code " + original.get("trans_id").asLong() + " (" + day + ")|Refund TA-Code "
                 + refund.get("trans_id").asLong() + " Teilerstattung|One piece less";
         assertThat(refund.get("description").asString()).isEqualTo(description);
         assertThat(refund.get("details").get("description").asString()).isEqualTo(description);
 
         // the same refund in /api2, its events and webhooks: positive amount, same description
-        JsonNode listed = api.get("/api2/payments/" + paymentId + "/refunds").body().get("data");
+        JsonNode listed =
+                api.get("/api2/payments/" + paymentId + "/refunds").body().get("data");
         assertThat(listed.size()).isEqualTo(1);
         assertThat(listed.get(0).get("amount").asLong()).isEqualTo(1995);
         assertThat(listed.get(0).get("description").asString()).isEqualTo(description);
-        assertThat(listed.get(0).get("reason").isNull() || listed.get(0).get("reason").isMissingNode()).isTrue();
+        assertThat(listed.get(0).get("reason").isNull()
+                        || listed.get(0).get("reason").isMissingNode())
+                .isTrue();
         String refundId = listed.get(0).get("id").asString();
-        await().atMost(Duration.ofSeconds(20)).until(() -> webhooks("refund.updated", refundId).stream()
-                .anyMatch(w -> "pending".equals(w.get("data").get("object").get("status").asString())
-                        && description.equals(w.get("data").get("object").get("description").asString())));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> webhooks("refund.updated", refundId).stream()
+                        .anyMatch(w -> "pending"
+                                        .equals(w.get("data")
+                                                .get("object")
+                                                .get("status")
+                                                .asString())
+                                && description.equals(w.get("data")
+                                        .get("object")
+                                        .get("description")
+                                        .asString())));
 
         // the bank carries it out: the secupay view follows, the original still shows its full amount
-        await().atMost(Duration.ofSeconds(20)).until(() -> transaction(refund.get("id").asString()).get("status").asInt() == 6);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        transaction(refund.get("id").asString()).get("status").asInt() == 6);
         JsonNode done = transaction(refund.get("id").asString());
         assertThat(done.get("details").get("status_simple_text").asString()).isEqualTo("accepted");
         assertThat(done.get("completion_date").isNull()).isFalse();
-        assertThat(api.get("/api2/refunds/" + refundId).body().get("status").asString()).isEqualTo("succeeded");
+        assertThat(api.get("/api2/refunds/" + refundId).body().get("status").asString())
+                .isEqualTo("succeeded");
         assertThat(transaction(pci).get("amount").asLong()).isEqualTo(5985);
-        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api2/payments/" + paymentId).body()
-                .get("amountRefunded").asLong() == 1995);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> api.get("/api2/payments/" + paymentId)
+                                .body()
+                                .get("amountRefunded")
+                                .asLong()
+                        == 1995);
     }
 
     @Test
@@ -303,27 +351,45 @@ class SecupayEndToEndIT {
     void aRefundMayFailAndThenShowsSo() {
         JsonNode p = payment(REFUND_PENDING_THEN_FAILED, "automatic", 1200);
         String pci = p.get("transactionId").asString();
-        String refundPci = cancel(pci, "{\"reduce_amount_by\": 200}").body().get(1).get("id").asString();
+        String refundPci = cancel(pci, "{\"reduce_amount_by\": 200}")
+                .body()
+                .get(1)
+                .get("id")
+                .asString();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> transaction(refundPci).get("status").asInt() == 119);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> transaction(refundPci).get("status").asInt() == 119);
         JsonNode failed = transaction(refundPci);
         assertThat(failed.get("details").get("status_simple_text").asString()).isEqualTo("denied");
         assertThat(failed.get("amount").asLong()).isEqualTo(-200);
         // a failed refund gives its amount back: all 1200 can be refunded again
-        await().atMost(Duration.ofSeconds(20)).until(() -> TestStack.count(
-                "SELECT refund_reserved FROM refund.payments WHERE payment_id = '" + p.get("id").asString() + "'") == 0);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> TestStack.count("SELECT refund_reserved FROM refund.payments WHERE payment_id = '"
+                                + p.get("id").asString() + "'")
+                        == 0);
         assertThat(cancel(pci, "{\"reduce_amount_by\": 1200}").status()).isEqualTo(200);
     }
 
     @ParameterizedTest(name = "reason {0}")
-    @ValueSource(strings = {"<script>alert(1)</script>", "Rückgabe", "x\\ny", "tab\\tbed", "semi;colon", "quote\\\"",
-            "1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890X"})
+    @ValueSource(
+            strings = {
+                "<script>alert(1)</script>",
+                "Rückgabe",
+                "x\\ny",
+                "tab\\tbed",
+                "semi;colon",
+                "quote\\\"",
+                "1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890X"
+            })
     void aReasonOutsideTheSeedsRuleIsRefusedAndChangesNothing(String reason) {
         JsonNode p = payment(APPROVE, "automatic", 1000);
         String before = fingerprint(p.get("id").asString());
 
-        assertProblem(cancel(p.get("transactionId").asString(), "{\"reason\": \"" + reason + "\"}"), 400,
-                "parameter_invalid", "reason");
+        assertProblem(
+                cancel(p.get("transactionId").asString(), "{\"reason\": \"" + reason + "\"}"),
+                400,
+                "parameter_invalid",
+                "reason");
         assertThat(fingerprint(p.get("id").asString())).isEqualTo(before);
     }
 
@@ -345,7 +411,9 @@ class SecupayEndToEndIT {
         assertThat(fingerprint(p.get("id").asString())).isEqualTo(before);
         // the longest allowed reason, and every special character the seed allows, pass
         String allowed = "Aa0 .,+-:?()/'" + "x".repeat(86);
-        assertThat(cancel(pci, "{\"reduce_amount_by\": 1, \"reason\": \"" + allowed + "\"}").status()).isEqualTo(200);
+        assertThat(cancel(pci, "{\"reduce_amount_by\": 1, \"reason\": \"" + allowed + "\"}")
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -354,24 +422,34 @@ class SecupayEndToEndIT {
         String pci = p.get("transactionId").asString();
         String before = fingerprint(p.get("id").asString());
 
-        assertProblem(secupay.get("/api/v2/Payment/Transactions/" + p.get("id").asString()), 404, "resource_missing", "id");
+        assertProblem(
+                secupay.get("/api/v2/Payment/Transactions/" + p.get("id").asString()), 404, "resource_missing", "id");
         assertProblem(cancel(p.get("id").asString(), null), 404, "resource_missing", "id");
         assertProblem(api.get("/api2/payments/" + pci), 404, "resource_missing", "id");
         assertProblem(api.post("/api2/payments/" + pci + "/cancel", null), 404, "resource_missing", "id");
         Http stranger = Http.bearer(TestStack.newMerchantKey("Another shop"));
         assertProblem(stranger.get("/api/v2/Payment/Transactions/" + pci), 404, "resource_missing", "id");
-        assertProblem(stranger.post("/api/v2/Payment/Transactions/" + pci + "/cancel", null), 404, "resource_missing", "id");
-        assertProblem(Http.bearer("sk_test_wrong").get("/api/v2/Payment/Transactions/" + pci), 401, "api_key_invalid", null);
+        assertProblem(
+                stranger.post("/api/v2/Payment/Transactions/" + pci + "/cancel", null), 404, "resource_missing", "id");
+        assertProblem(
+                Http.bearer("sk_test_wrong").get("/api/v2/Payment/Transactions/" + pci), 401, "api_key_invalid", null);
         assertThat(fingerprint(p.get("id").asString())).isEqualTo(before);
         // the X-Api-Key form works here too
-        assertThat(api.get("/api/v2/Payment/Transactions/" + pci).body().get("id").asString()).isEqualTo(pci);
+        assertThat(api.get("/api/v2/Payment/Transactions/" + pci)
+                        .body()
+                        .get("id")
+                        .asString())
+                .isEqualTo(pci);
     }
 
     @Test
     void aRefundTransactionCannotItselfBeCancelled() {
         JsonNode p = payment(APPROVE, "automatic", 1000);
-        String refundPci = cancel(p.get("transactionId").asString(), "{\"reduce_amount_by\": 100}").body().get(1)
-                .get("id").asString();
+        String refundPci = cancel(p.get("transactionId").asString(), "{\"reduce_amount_by\": 100}")
+                .body()
+                .get(1)
+                .get("id")
+                .asString();
         awaitRefunded(p.get("id").asString(), 100);
         String before = fingerprint(p.get("id").asString());
 
@@ -387,10 +465,12 @@ class SecupayEndToEndIT {
         ExecutorService pool = Executors.newFixedThreadPool(25);
         CountDownLatch go = new CountDownLatch(1);
         try {
-            List<Future<Http.Answer>> calls = IntStream.range(0, 100).mapToObj(i -> pool.submit(() -> {
-                go.await();
-                return cancel(pci, "{\"reduce_amount_by\": 1}");
-            })).toList();
+            List<Future<Http.Answer>> calls = IntStream.range(0, 100)
+                    .mapToObj(i -> pool.submit(() -> {
+                        go.await();
+                        return cancel(pci, "{\"reduce_amount_by\": 1}");
+                    }))
+                    .toList();
             go.countDown();
             Map<Integer, Long> statuses = new java.util.TreeMap<>();
             for (Future<Http.Answer> call : calls) {
@@ -404,32 +484,45 @@ class SecupayEndToEndIT {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(TestStack.count("SELECT count(*) FROM refund.refunds WHERE payment_id = '" + paymentId + "'")).isEqualTo(40);
-        assertThat(TestStack.count("SELECT sum(amount) FROM refund.refunds WHERE payment_id = '" + paymentId + "'")).isEqualTo(40);
+        assertThat(TestStack.count("SELECT count(*) FROM refund.refunds WHERE payment_id = '" + paymentId + "'"))
+                .isEqualTo(40);
+        assertThat(TestStack.count("SELECT sum(amount) FROM refund.refunds WHERE payment_id = '" + paymentId + "'"))
+                .isEqualTo(40);
         JsonNode original = transaction(pci);
         assertThat(original.get("related_transactions").size()).isEqualTo(40);
         assertThat(StreamSupport.stream(original.get("related_transactions").spliterator(), false)
-                .map(r -> r.get("id").asString()).collect(Collectors.toSet())).hasSize(40);
-        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api2/payments/" + paymentId).body()
-                .get("amountRefunded").asLong() == 40);
+                        .map(r -> r.get("id").asString())
+                        .collect(Collectors.toSet()))
+                .hasSize(40);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/api2/payments/" + paymentId)
+                                .body()
+                                .get("amountRefunded")
+                                .asLong()
+                        == 40);
     }
 
     @Test
     void aRefundMadeThroughApi2ShowsHereWithItsParent() {
         JsonNode p = payment(APPROVE, "automatic", 7000);
         String pci = p.get("transactionId").asString();
-        JsonNode refund = api.ok("/api2/refunds", "{\"paymentId\": \"" + p.get("id").asString() + "\", \"amount\": 2500}");
+        JsonNode refund =
+                api.ok("/api2/refunds", "{\"paymentId\": \"" + p.get("id").asString() + "\", \"amount\": 2500}");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> transaction(pci).get("related_transactions").size() == 1);
-        String refundPci = transaction(pci).get("related_transactions").get(0).get("id").asString();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> transaction(pci).get("related_transactions").size() == 1);
+        String refundPci =
+                transaction(pci).get("related_transactions").get(0).get("id").asString();
         JsonNode t = transaction(refundPci);
         assertThat(t.get("amount").asLong()).isEqualTo(-2500);
         assertThat(t.get("status").asInt()).isEqualTo(6);
         assertThat(t.get("related_transactions").get(0).get("id").asString()).isEqualTo(pci);
-        assertThat(t.get("related_transactions").get(0).get("hierarchy").asString()).isEqualTo("parent");
+        assertThat(t.get("related_transactions").get(0).get("hierarchy").asString())
+                .isEqualTo("parent");
         assertThat(refund.get("status").asString()).isEqualTo("succeeded");
         // and counts against the combined limit
-        assertProblem(cancel(pci, "{\"reduce_amount_by\": 4501}"), 409, "amount_exceeds_refundable", "reduce_amount_by");
+        assertProblem(
+                cancel(pci, "{\"reduce_amount_by\": 4501}"), 409, "amount_exceeds_refundable", "reduce_amount_by");
         assertThat(cancel(pci, "{\"reduce_amount_by\": 4500}").status()).isEqualTo(200);
     }
 
@@ -437,10 +530,16 @@ class SecupayEndToEndIT {
     void anIdempotencyKeyReplaysTheAnswerWithoutASecondRefund() {
         JsonNode p = payment(APPROVE, "automatic", 1000);
         String path = "/api/v2/Payment/Transactions/" + p.get("transactionId").asString() + "/cancel";
-        Function<String, org.springframework.test.web.reactive.server.EntityExchangeResult<String>> send = body ->
-                secupay.client.post().uri(path).header("Idempotency-Key", "cancel-" + p.get("id").asString())
-                        .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(body)
-                        .exchange().expectBody(String.class).returnResult();
+        Function<String, org.springframework.test.web.reactive.server.EntityExchangeResult<String>> send =
+                body -> secupay.client
+                        .post()
+                        .uri(path)
+                        .header("Idempotency-Key", "cancel-" + p.get("id").asString())
+                        .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                        .bodyValue(body)
+                        .exchange()
+                        .expectBody(String.class)
+                        .returnResult();
 
         var first = send.apply("{\"reduce_amount_by\": 100}");
         var second = send.apply("{\"reduce_amount_by\": 100}");
@@ -448,8 +547,10 @@ class SecupayEndToEndIT {
         assertThat(first.getStatus().value()).isEqualTo(200);
         assertThat(second.getResponseBody()).isEqualTo(first.getResponseBody());
         assertThat(second.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
-        assertThat(TestStack.count("SELECT count(*) FROM refund.refunds WHERE payment_id = '" + p.get("id").asString() + "'"))
+        assertThat(TestStack.count("SELECT count(*) FROM refund.refunds WHERE payment_id = '"
+                        + p.get("id").asString() + "'"))
                 .isEqualTo(1);
-        assertThat(send.apply("{\"reduce_amount_by\": 101}").getStatus().value()).isEqualTo(422);
+        assertThat(send.apply("{\"reduce_amount_by\": 101}").getStatus().value())
+                .isEqualTo(422);
     }
 }

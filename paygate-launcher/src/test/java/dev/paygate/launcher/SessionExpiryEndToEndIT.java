@@ -30,7 +30,8 @@ class SessionExpiryEndToEndIT {
     @BeforeAll
     static void start() throws Exception {
         receiver = new WebhookReceiver();
-        api = WebTestClient.bindToServer().baseUrl(TestStack.gatewayUrl())
+        api = WebTestClient.bindToServer()
+                .baseUrl(TestStack.gatewayUrl())
                 .responseTimeout(Duration.ofSeconds(20))
                 .defaultHeader("X-Api-Key", TestStack.DEMO_KEY)
                 .defaultHeader("X-Version", "2023-10-31")
@@ -43,11 +44,18 @@ class SessionExpiryEndToEndIT {
     }
 
     static JsonNode post(String path, String body) {
-        return JSON.readTree(api.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+        return JSON.readTree(api.post()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
                 .exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
-                .expectBody(String.class).returnResult().getResponseBody());
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody());
     }
 
     static JsonNode createSession() {
@@ -59,7 +67,8 @@ class SessionExpiryEndToEndIT {
 
     @Test
     void expiringASessionAnswersTheSeedShapeAndSendsOneSignedWebhook() throws Exception {
-        JsonNode endpoint = post("/api2/webhook-endpoints",
+        JsonNode endpoint = post(
+                "/api2/webhook-endpoints",
                 "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"session.expired\"]}");
         String secret = endpoint.get("secret").asString();
         assertThat(secret).startsWith("whsec_");
@@ -74,23 +83,44 @@ class SessionExpiryEndToEndIT {
         Instant createdAt = Instant.parse(created.get("created").asString());
         assertThat(Instant.parse(created.get("expiresAt").asString())).isEqualTo(createdAt.plusSeconds(20 * 60));
 
-        JsonNode read = JSON.readTree(api.get().uri("/api2/sessions/{id}", id).exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody());
+        JsonNode read = JSON.readTree(api.get()
+                .uri("/api2/sessions/{id}", id)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody());
         assertThat(read).isEqualTo(created);
 
         JsonNode expired = post("/api2/sessions/" + id + "/expire", "");
 
         // the seed's response example, field for field (plus version)
-        assertThat(expired.propertyNames()).containsExactly("id", "amount", "created", "currency",
-                "customerDetails", "expiresAt", "failureUrl", "locale", "merchantReferenceId", "metadata",
-                "paymentData", "paymentStatus", "status", "successUrl", "version");
+        assertThat(expired.propertyNames())
+                .containsExactly(
+                        "id",
+                        "amount",
+                        "created",
+                        "currency",
+                        "customerDetails",
+                        "expiresAt",
+                        "failureUrl",
+                        "locale",
+                        "merchantReferenceId",
+                        "metadata",
+                        "paymentData",
+                        "paymentStatus",
+                        "status",
+                        "successUrl",
+                        "version");
         assertThat(expired.get("id").asString()).isEqualTo(id);
         assertThat(expired.get("amount").asLong()).isEqualTo(20000);
         assertThat(expired.get("created").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         assertThat(expired.get("currency").asString()).isEqualTo("EUR");
         assertThat(expired.get("customerDetails").isObject()).isTrue();
         assertThat(expired.get("customerDetails").isEmpty()).isTrue();
-        assertThat(expired.get("expiresAt").asString()).isEqualTo(created.get("expiresAt").asString());
+        assertThat(expired.get("expiresAt").asString())
+                .isEqualTo(created.get("expiresAt").asString());
         assertThat(expired.get("failureUrl").asString()).isEqualTo("https://mybestmerchantreturnurl.com/failure");
         assertThat(expired.get("locale").asString()).isEqualTo("EN");
         assertThat(expired.get("merchantReferenceId").asString()).isEqualTo("4002");
@@ -99,7 +129,8 @@ class SessionExpiryEndToEndIT {
         assertThat(expired.get("paymentStatus").asString()).isEqualTo("unpaid");
         assertThat(expired.get("status").asString()).isEqualTo("expired");
         assertThat(expired.get("successUrl").asString()).isEqualTo("https://mybestmerchantreturnurl.com/success");
-        assertThat(expired.get("version").asLong()).isEqualTo(created.get("version").asLong() + 1);
+        assertThat(expired.get("version").asLong())
+                .isEqualTo(created.get("version").asLong() + 1);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> webhooksFor(id).size() == 1);
         WebhookReceiver.Received webhook = webhooksFor(id).get(0);
@@ -110,12 +141,18 @@ class SessionExpiryEndToEndIT {
         assertThat(body.get("apiVersion").asString()).isEqualTo("2023-10-31");
         assertThat(body.get("data").get("object")).isEqualTo(expired);
 
-        api.post().uri("/api2/sessions/{id}/expire", id).exchange()
-                .expectStatus().isEqualTo(409)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        api.post()
+                .uri("/api2/sessions/{id}/expire", id)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(409)
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
-                .jsonPath("$.code").isEqualTo("session_invalid_status")
-                .jsonPath("$.status").isEqualTo(409);
+                .jsonPath("$.code")
+                .isEqualTo("session_invalid_status")
+                .jsonPath("$.status")
+                .isEqualTo(409);
 
         // no second webhook: a later session's expiry arrives, and still only one for the first session
         String marker = createSession().get("id").asString();
@@ -123,15 +160,21 @@ class SessionExpiryEndToEndIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> webhooksFor(marker).size() == 1);
         assertThat(webhooksFor(id)).hasSize(1);
         assertThat(TestStack.count("SELECT count(*) FROM payment.outbox WHERE aggregate_id = '" + id
-                + "' AND type = 'session.expired'")).isEqualTo(1);
+                        + "' AND type = 'session.expired'"))
+                .isEqualTo(1);
         // the endpoint subscribed to session.expired only: no session.created reached it
-        assertThat(receiver.received).allSatisfy(r ->
-                assertThat(JSON.readTree(r.body()).get("type").asString()).isEqualTo("session.expired"));
+        assertThat(receiver.received)
+                .allSatisfy(r -> assertThat(JSON.readTree(r.body()).get("type").asString())
+                        .isEqualTo("session.expired"));
     }
 
     private static List<WebhookReceiver.Received> webhooksFor(String sessionId) {
         return receiver.received.stream()
-                .filter(r -> sessionId.equals(JSON.readTree(r.body()).get("data").get("object").get("id").asString()))
+                .filter(r -> sessionId.equals(JSON.readTree(r.body())
+                        .get("data")
+                        .get("object")
+                        .get("id")
+                        .asString()))
                 .toList();
     }
 }

@@ -14,8 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class ShopServer implements AutoCloseable {
 
-    record Visit(String pathAndQuery, String referer) {
-    }
+    record Visit(String pathAndQuery, String referer) {}
 
     private final HttpServer server;
     final ConcurrentLinkedQueue<Visit> visits = new ConcurrentLinkedQueue<>();
@@ -26,11 +25,13 @@ final class ShopServer implements AutoCloseable {
             try (exchange) {
                 String query = exchange.getRequestURI().getRawQuery();
                 String path = exchange.getRequestURI().getPath();
-                visits.add(new Visit(path + (query == null ? "" : "?" + query),
+                visits.add(new Visit(
+                        path + (query == null ? "" : "?" + query),
                         exchange.getRequestHeaders().getFirst("Referer")));
-                String outcome = path.startsWith("/success") ? "success" : path.startsWith("/failure") ? "failure" : "home";
+                String outcome =
+                        path.startsWith("/success") ? "success" : path.startsWith("/failure") ? "failure" : "home";
                 byte[] page = ("<!DOCTYPE html><html lang=\"en\"><head><title>Shop: " + outcome
-                        + "</title></head><body><h1>Shop: " + outcome + "</h1></body></html>")
+                                + "</title></head><body><h1>Shop: " + outcome + "</h1></body></html>")
                         .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
                 exchange.sendResponseHeaders(200, page.length);

@@ -17,18 +17,24 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** Reads every Paygate topic from the start, values and headers, looking for strings. */
 final class TopicScan {
 
-    private TopicScan() {
-    }
+    private TopicScan() {}
 
     /** The headers (as text) of every record on {@code topic} whose value contains {@code needle}. */
     static List<Map<String, String>> headersOfRecordsContaining(String topic, String needle) {
         List<Map<String, String>> found = new java.util.ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, DevInfrastructure.shared().kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "topic-scan-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        DevInfrastructure.shared().kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "topic-scan-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -48,10 +54,16 @@ final class TopicScan {
     }
 
     static boolean anyRecordContains(List<String> needles) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, DevInfrastructure.shared().kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "topic-scan-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        DevInfrastructure.shared().kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "topic-scan-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = Topics.ALL.stream()
                     .flatMap(t -> consumer.partitionsFor(t).stream().map(p -> new TopicPartition(t, p.partition())))
                     .toList();

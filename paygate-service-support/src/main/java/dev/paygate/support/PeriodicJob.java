@@ -33,10 +33,12 @@ public abstract class PeriodicJob implements SmartLifecycle {
     public synchronized void start() {
         loop = Flux.interval(interval)
                 .onBackpressureDrop()
-                .concatMap(tick -> Mono.defer(this::runOnce).onErrorResume(e -> {
-                    log.warn("{} failed, will retry: {}", name, e.toString());
-                    return Mono.empty();
-                }), 1)
+                .concatMap(
+                        tick -> Mono.defer(this::runOnce).onErrorResume(e -> {
+                            log.warn("{} failed, will retry: {}", name, e.toString());
+                            return Mono.empty();
+                        }),
+                        1)
                 .subscribe();
     }
 

@@ -67,21 +67,32 @@ class RetentionIT {
         registry.add("paygate.retention.interval", () -> "1h");
     }
 
-    @Autowired Retention retention;
-    @Autowired InboxProcessor inboxProcessor;
-    @Autowired OutboxRelay relay;
-    @Autowired DatabaseClient db;
+    @Autowired
+    Retention retention;
+
+    @Autowired
+    InboxProcessor inboxProcessor;
+
+    @Autowired
+    OutboxRelay relay;
+
+    @Autowired
+    DatabaseClient db;
 
     RetentionRule rule(String table) {
-        return retention.rules().stream().filter(r -> r.table().equals(table)).findFirst().orElseThrow();
+        return retention.rules().stream()
+                .filter(r -> r.table().equals(table))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void theDefaultsAreThoseTheReadmeStates() {
         assertThat(rule("outbox").window()).isEqualTo(Duration.ofHours(48));
         assertThat(rule("inbox").window()).isEqualTo(Duration.ofDays(15));
-        assertThat(rule("inbox").redeliveredFrom()).containsExactlyInAnyOrder(Topics.PAYMENT_COMMANDS,
-                Topics.REFUND_COMMANDS, Topics.PAYMENT_EVENTS, Topics.REFUND_EVENTS);
+        assertThat(rule("inbox").redeliveredFrom())
+                .containsExactlyInAnyOrder(
+                        Topics.PAYMENT_COMMANDS, Topics.REFUND_COMMANDS, Topics.PAYMENT_EVENTS, Topics.REFUND_EVENTS);
     }
 
     @Test
@@ -93,7 +104,8 @@ class RetentionIT {
         // never published (Kafka was away): whatever its age, the relay still has to send it
         insertOutbox(mark + "-unpublished", "now() - interval '60 days'", "NULL");
 
-        assertThat(retention.purge(rule("outbox")).block(Duration.ofSeconds(10))).isEqualTo(2L);
+        assertThat(retention.purge(rule("outbox")).block(Duration.ofSeconds(10)))
+                .isEqualTo(2L);
 
         assertThat(outboxRows(mark)).containsExactlyInAnyOrder(mark + "-kept", mark + "-unpublished");
         relay.wakeUp(); // the old unpublished row goes out now, not into another test
@@ -103,8 +115,14 @@ class RetentionIT {
     void aCommandSentAgainInsideTheOutboxWindowGetsItsFirstReplyAfterThePurgeAndNothingRunsTwice() {
         String commandId = "cmd-" + UUID.randomUUID();
         AtomicInteger runs = new AtomicInteger();
-        OutboxMessage reply = new OutboxMessage("reply", commandId, "command.reply", TOPIC, commandId,
-                Map.of("kafka_correlationId", commandId), "{\"reply\":\"" + commandId + "\"}");
+        OutboxMessage reply = new OutboxMessage(
+                "reply",
+                commandId,
+                "command.reply",
+                TOPIC,
+                commandId,
+                Map.of("kafka_correlationId", commandId),
+                "{\"reply\":\"" + commandId + "\"}");
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             StepVerifier.create(apply(commandId, runs, reply)).expectNext(true).verifyComplete();
             assertThat(receive(consumer, commandId, 1)).containsExactly(reply.payload());
@@ -136,10 +154,15 @@ class RetentionIT {
         String gone = "msg-" + UUID.randomUUID();
         AtomicInteger applied = new AtomicInteger();
         for (String id : List.of(kept, gone)) {
-            StepVerifier.create(inboxProcessor.applyOnce("retention-it", id, () -> Mono.fromSupplier(() -> {
-                applied.incrementAndGet();
-                return List.of();
-            }))).expectNext(true).verifyComplete();
+            StepVerifier.create(inboxProcessor.applyOnce(
+                            "retention-it",
+                            id,
+                            () -> Mono.fromSupplier(() -> {
+                                applied.incrementAndGet();
+                                return List.of();
+                            })))
+                    .expectNext(true)
+                    .verifyComplete();
         }
         age("UPDATE inbox SET received_at = now() - interval '14 days 23 hours' WHERE message_id = :id", kept);
         age("UPDATE inbox SET received_at = now() - interval '15 days 1 hour' WHERE message_id = :id", gone);
@@ -148,10 +171,15 @@ class RetentionIT {
 
         assertThat(inboxRows(kept, gone)).containsExactly(kept);
         // redelivered inside the window (its consumer group's offsets were reset): found, not applied again
-        StepVerifier.create(inboxProcessor.applyOnce("retention-it", kept, () -> Mono.fromSupplier(() -> {
-            applied.incrementAndGet();
-            return List.of();
-        }))).expectNext(false).verifyComplete();
+        StepVerifier.create(inboxProcessor.applyOnce(
+                        "retention-it",
+                        kept,
+                        () -> Mono.fromSupplier(() -> {
+                            applied.incrementAndGet();
+                            return List.of();
+                        })))
+                .expectNext(false)
+                .verifyComplete();
         assertThat(applied).hasValue(2);
     }
 
@@ -159,60 +187,104 @@ class RetentionIT {
     void severalInstancesPurgingAtOnceDeleteEveryOldRowOnceAndNoNewOne() {
         retention.purge(rule("inbox")).block(Duration.ofSeconds(30)); // what other tests left past the window
         String consumer = "concurrent-" + UUID.randomUUID();
-        db.sql("INSERT INTO inbox (consumer, message_id, received_at) SELECT :c, 'old-' || n, now() - interval '20 days'"
-                        + " FROM generate_series(1, 3000) n")
-                .bind("c", consumer).fetch().rowsUpdated().block(Duration.ofSeconds(30));
+        db.sql(
+                        "INSERT INTO inbox (consumer, message_id, received_at) SELECT :c, 'old-' || n, now() - interval '20 days'"
+                                + " FROM generate_series(1, 3000) n")
+                .bind("c", consumer)
+                .fetch()
+                .rowsUpdated()
+                .block(Duration.ofSeconds(30));
         db.sql("INSERT INTO inbox (consumer, message_id) SELECT :c, 'new-' || n FROM generate_series(1, 50) n")
-                .bind("c", consumer).fetch().rowsUpdated().block(Duration.ofSeconds(30));
+                .bind("c", consumer)
+                .fetch()
+                .rowsUpdated()
+                .block(Duration.ofSeconds(30));
         List<Retention> instances = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            instances.add(new Retention(db, List.of(rule("inbox")), 100, 1_000, Duration.ofHours(1),
-                    check(Duration.ofHours(1)), new SimpleMeterRegistry()));
+            instances.add(new Retention(
+                    db,
+                    List.of(rule("inbox")),
+                    100,
+                    1_000,
+                    Duration.ofHours(1),
+                    check(Duration.ofHours(1)),
+                    new SimpleMeterRegistry()));
         }
 
         List<Long> deleted = reactor.core.publisher.Flux.fromIterable(instances)
                 .flatMap(r -> r.purge(rule("inbox")).subscribeOn(Schedulers.parallel()))
-                .collectList().block(Duration.ofSeconds(60));
+                .collectList()
+                .block(Duration.ofSeconds(60));
 
         assertThat(deleted.stream().mapToLong(Long::longValue).sum()).isEqualTo(3000L);
-        assertThat(db.sql("SELECT count(*) FILTER (WHERE message_id LIKE 'old-%') AS old,"
-                        + " count(*) FILTER (WHERE message_id LIKE 'new-%') AS new FROM inbox WHERE consumer = :c")
-                .bind("c", consumer).map(row -> List.of(row.get("old", Long.class), row.get("new", Long.class)))
-                .one().block(Duration.ofSeconds(10))).containsExactly(0L, 50L);
+        assertThat(db.sql(
+                                "SELECT count(*) FILTER (WHERE message_id LIKE 'old-%') AS old,"
+                                        + " count(*) FILTER (WHERE message_id LIKE 'new-%') AS new FROM inbox WHERE consumer = :c")
+                        .bind("c", consumer)
+                        .map(row -> List.of(row.get("old", Long.class), row.get("new", Long.class)))
+                        .one()
+                        .block(Duration.ofSeconds(10)))
+                .containsExactly(0L, 50L);
     }
 
     @Test
     void aRunCountsWhatItPurgedAndShowsTheOldestRowsAge() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Retention own = new Retention(db, List.of(rule("inbox")), 10, 1_000, Duration.ofHours(1),
-                check(Duration.ofHours(1)), registry);
+        Retention own = new Retention(
+                db, List.of(rule("inbox")), 10, 1_000, Duration.ofHours(1), check(Duration.ofHours(1)), registry);
         // what other tests left older than a day would be the oldest row
-        db.sql("DELETE FROM inbox WHERE received_at < now() - interval '1 day'").fetch().rowsUpdated()
+        db.sql("DELETE FROM inbox WHERE received_at < now() - interval '1 day'")
+                .fetch()
+                .rowsUpdated()
                 .block(Duration.ofSeconds(10));
         String consumer = "metrics-" + UUID.randomUUID();
-        db.sql("INSERT INTO inbox (consumer, message_id, received_at) SELECT :c, 'old-' || n, now() - interval '16 days'"
-                        + " FROM generate_series(1, 25) n")
-                .bind("c", consumer).fetch().rowsUpdated()
+        db.sql(
+                        "INSERT INTO inbox (consumer, message_id, received_at) SELECT :c, 'old-' || n, now() - interval '16 days'"
+                                + " FROM generate_series(1, 25) n")
+                .bind("c", consumer)
+                .fetch()
+                .rowsUpdated()
                 .then(db.sql("INSERT INTO inbox (consumer, message_id, received_at) VALUES (:c, 'two-days', "
-                        + "now() - interval '2 days')").bind("c", consumer).fetch().rowsUpdated())
+                                + "now() - interval '2 days')")
+                        .bind("c", consumer)
+                        .fetch()
+                        .rowsUpdated())
                 .block(Duration.ofSeconds(10));
-        double before = registry.get("paygate.retention.purged.rows").tag("table", "inbox").counter().count();
+        double before = registry.get("paygate.retention.purged.rows")
+                .tag("table", "inbox")
+                .counter()
+                .count();
 
         own.runOnce().block(Duration.ofSeconds(30));
 
-        assertThat(registry.get("paygate.retention.purged.rows").tag("table", "inbox").counter().count() - before)
+        assertThat(registry.get("paygate.retention.purged.rows")
+                                .tag("table", "inbox")
+                                .counter()
+                                .count()
+                        - before)
                 .isEqualTo(25.0);
-        db.sql("DELETE FROM inbox WHERE consumer = :c").bind("c", consumer).fetch().rowsUpdated()
+        db.sql("DELETE FROM inbox WHERE consumer = :c")
+                .bind("c", consumer)
+                .fetch()
+                .rowsUpdated()
                 .block(Duration.ofSeconds(10));
-        assertThat(registry.get("paygate.retention.oldest.age").tag("table", "inbox").gauge().value())
+        assertThat(registry.get("paygate.retention.oldest.age")
+                        .tag("table", "inbox")
+                        .gauge()
+                        .value())
                 .isBetween(2 * 86_400.0 - 60, 2 * 86_400.0 + 60);
     }
 
     @Test
     void anInboxWindowThatARedeliveryCouldOutliveStopsStartUp() {
         String topic = "paygate.retention-it-short-" + UUID.randomUUID() + ".v1";
-        createTopic(topic, Map.of("retention.ms", Long.toString(Duration.ofDays(1).toMillis()),
-                "segment.ms", Long.toString(Duration.ofDays(1).toMillis())));
+        createTopic(
+                topic,
+                Map.of(
+                        "retention.ms",
+                        Long.toString(Duration.ofDays(1).toMillis()),
+                        "segment.ms",
+                        Long.toString(Duration.ofDays(1).toMillis())));
         String forever = "paygate.retention-it-forever-" + UUID.randomUUID() + ".v1";
         createTopic(forever, Map.of("retention.ms", "-1"));
 
@@ -221,13 +293,18 @@ class RetentionIT {
                 .deduplicating(List.of(topic));
         assertThatThrownBy(() -> job(tooShort).start())
                 .isInstanceOf(RedeliveryWindowCheck.RetentionMisconfiguredException.class)
-                .hasMessageContaining("inbox rows are kept PT48H").hasMessageContaining(topic);
+                .hasMessageContaining("inbox rows are kept PT48H")
+                .hasMessageContaining(topic);
         assertThatThrownBy(() -> job(tooShort.deduplicating(List.of(forever))).start())
                 .isInstanceOf(RedeliveryWindowCheck.RetentionMisconfiguredException.class)
                 .hasMessageContaining("retention.ms = -1");
 
-        Retention longEnough = job(RetentionRule.of("inbox", "received_at", "consumer, message_id",
-                Duration.ofDays(2).plusHours(2)).deduplicating(List.of(topic)));
+        Retention longEnough = job(RetentionRule.of(
+                        "inbox",
+                        "received_at",
+                        "consumer, message_id",
+                        Duration.ofDays(2).plusHours(2))
+                .deduplicating(List.of(topic)));
         longEnough.start();
         longEnough.stop();
     }
@@ -242,12 +319,22 @@ class RetentionIT {
         job.stop();
         String consumer = "unchecked-" + UUID.randomUUID();
         db.sql("INSERT INTO inbox (consumer, message_id, received_at) VALUES (:c, 'old', now() - interval '20 days')")
-                .bind("c", consumer).fetch().rowsUpdated().block(Duration.ofSeconds(10));
+                .bind("c", consumer)
+                .fetch()
+                .rowsUpdated()
+                .block(Duration.ofSeconds(10));
 
         assertThat(job.runOnce().block(Duration.ofSeconds(60))).containsEntry("inbox", 0L);
-        assertThat(db.sql("SELECT count(*) AS n FROM inbox WHERE consumer = :c").bind("c", consumer)
-                .map(row -> row.get("n", Long.class)).one().block(Duration.ofSeconds(10))).isEqualTo(1L);
-        db.sql("DELETE FROM inbox WHERE consumer = :c").bind("c", consumer).fetch().rowsUpdated()
+        assertThat(db.sql("SELECT count(*) AS n FROM inbox WHERE consumer = :c")
+                        .bind("c", consumer)
+                        .map(row -> row.get("n", Long.class))
+                        .one()
+                        .block(Duration.ofSeconds(10)))
+                .isEqualTo(1L);
+        db.sql("DELETE FROM inbox WHERE consumer = :c")
+                .bind("c", consumer)
+                .fetch()
+                .rowsUpdated()
                 .block(Duration.ofSeconds(10));
     }
 
@@ -255,42 +342,50 @@ class RetentionIT {
     void aServiceWhoseInboxWindowIsShorterThanItsTopicsRecordsDoesNotStart() {
         // the shared broker's topics have Kafka's defaults: 7 days retention, 7 days segments
         assertThatThrownBy(() -> new SpringApplicationBuilder(SupportTestApplication.class)
-                .web(org.springframework.boot.WebApplicationType.NONE)
-                .run("--spring.kafka.bootstrap-servers=" + INFRA.kafkaBootstrap(),
-                        "--paygate.db.url=" + DB_URL,
-                        "--paygate.db.user=" + INFRA.dbUser(),
-                        "--paygate.db.password=" + INFRA.dbPassword(),
-                        "--paygate.db.schema=support",
-                        "--paygate.db.migrations=classpath:db/support",
-                        "--paygate.retention.inbox=10d")
-                .close())
+                        .web(org.springframework.boot.WebApplicationType.NONE)
+                        .run(
+                                "--spring.kafka.bootstrap-servers=" + INFRA.kafkaBootstrap(),
+                                "--paygate.db.url=" + DB_URL,
+                                "--paygate.db.user=" + INFRA.dbUser(),
+                                "--paygate.db.password=" + INFRA.dbPassword(),
+                                "--paygate.db.schema=support",
+                                "--paygate.db.migrations=classpath:db/support",
+                                "--paygate.retention.inbox=10d")
+                        .close())
                 .hasRootCauseInstanceOf(RedeliveryWindowCheck.RetentionMisconfiguredException.class)
-                .rootCause().hasMessageContaining("inbox rows are kept PT240H");
+                .rootCause()
+                .hasMessageContaining("inbox rows are kept PT240H");
     }
 
     // --- helpers
 
     /** Applies the command once in effect: counts each time its change really runs, which makes {@code reply}. */
     Mono<Boolean> apply(String commandId, AtomicInteger runs, OutboxMessage reply) {
-        return inboxProcessor.applyOnce("retention-it", commandId, () -> Mono.fromSupplier(() -> {
-            runs.incrementAndGet();
-            return List.of(reply);
-        }));
+        return inboxProcessor.applyOnce(
+                "retention-it",
+                commandId,
+                () -> Mono.fromSupplier(() -> {
+                    runs.incrementAndGet();
+                    return List.of(reply);
+                }));
     }
 
     Retention job(RetentionRule rule) {
-        return new Retention(db, List.of(rule), 100, 10, Duration.ofHours(1), check(Duration.ofHours(1)),
-                new SimpleMeterRegistry());
+        return new Retention(
+                db, List.of(rule), 100, 10, Duration.ofHours(1), check(Duration.ofHours(1)), new SimpleMeterRegistry());
     }
 
     static RedeliveryWindowCheck check(Duration margin) {
-        return new RedeliveryWindowCheck(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
-                margin, Duration.ofSeconds(10));
+        return new RedeliveryWindowCheck(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
+                margin,
+                Duration.ofSeconds(10));
     }
 
     static void createTopic(String name, Map<String, String> configs) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(configs))).all()
+            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(configs)))
+                    .all()
                     .get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -301,37 +396,58 @@ class RetentionIT {
         db.sql("INSERT INTO outbox (aggregate_type, aggregate_id, type, topic, message_key, payload, created_at,"
                         + " published_at) VALUES ('test', :id, 'test.happened', :topic, :id, '{}', " + createdAt + ", "
                         + publishedAt + ")")
-                .bind("id", aggregateId).bind("topic", TOPIC).fetch().rowsUpdated().block(Duration.ofSeconds(10));
+                .bind("id", aggregateId)
+                .bind("topic", TOPIC)
+                .fetch()
+                .rowsUpdated()
+                .block(Duration.ofSeconds(10));
     }
 
     List<String> outboxRows(String prefix) {
-        return db.sql("SELECT aggregate_id FROM outbox WHERE aggregate_id LIKE :p").bind("p", prefix + "%")
-                .map(row -> row.get(0, String.class)).all().collectList().block(Duration.ofSeconds(10));
+        return db.sql("SELECT aggregate_id FROM outbox WHERE aggregate_id LIKE :p")
+                .bind("p", prefix + "%")
+                .map(row -> row.get(0, String.class))
+                .all()
+                .collectList()
+                .block(Duration.ofSeconds(10));
     }
 
     List<String> inboxRows(String... ids) {
-        return db.sql("SELECT message_id FROM inbox WHERE message_id = ANY(:ids)").bind("ids", ids)
-                .map(row -> row.get(0, String.class)).all().collectList().block(Duration.ofSeconds(10));
+        return db.sql("SELECT message_id FROM inbox WHERE message_id = ANY(:ids)")
+                .bind("ids", ids)
+                .map(row -> row.get(0, String.class))
+                .all()
+                .collectList()
+                .block(Duration.ofSeconds(10));
     }
 
     boolean published(String aggregateId) {
         return db.sql("SELECT bool_and(published_at IS NOT NULL) AS p FROM outbox WHERE aggregate_id = :id")
-                .bind("id", aggregateId).map(row -> Boolean.TRUE.equals(row.get("p", Boolean.class))).one()
+                .bind("id", aggregateId)
+                .map(row -> Boolean.TRUE.equals(row.get("p", Boolean.class)))
+                .one()
                 .block(Duration.ofSeconds(10));
     }
 
     void age(String sql, String id) {
-        assertThat(db.sql(sql).bind("id", id).fetch().rowsUpdated().block(Duration.ofSeconds(10))).isPositive();
+        assertThat(db.sql(sql).bind("id", id).fetch().rowsUpdated().block(Duration.ofSeconds(10)))
+                .isPositive();
     }
 
     static KafkaConsumer<String, byte[]> consumer() {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "retention-it-" + UUID.randomUUID(),
-                // from the start, filtered by key: with "latest", a record published while the new group's position
-                // was still being fetched would be missed
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        INFRA.kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "retention-it-" + UUID.randomUUID(),
+                        // from the start, filtered by key: with "latest", a record published while the new group's
+                        // position
+                        // was still being fetched would be missed
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(TOPIC));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             consumer.poll(Duration.ofMillis(100));
@@ -342,14 +458,16 @@ class RetentionIT {
 
     static List<String> receive(KafkaConsumer<String, byte[]> consumer, String key, int count) {
         List<String> received = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10)).until(() -> {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                if (key.equals(r.key())) {
-                    received.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-            return received.size() >= count;
-        });
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                        if (key.equals(r.key())) {
+                            received.add(new String(r.value(), StandardCharsets.UTF_8));
+                        }
+                    }
+                    return received.size() >= count;
+                });
         return received;
     }
 }

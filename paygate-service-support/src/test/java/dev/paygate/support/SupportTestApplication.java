@@ -3,5 +3,4 @@ package dev.paygate.support;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 @SpringBootApplication
-public class SupportTestApplication {
-}
+public class SupportTestApplication {}

@@ -22,7 +22,9 @@ import reactor.test.StepVerifier;
 /** With the bank down, an authorization answers 502 acquirer_unavailable and nothing is stored or announced. */
 // closed after its tests: its consumers share the group "payment-service" with the next class's, on one broker
 @org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(classes = PaymentServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
+        classes = PaymentServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=payment-service", "paygate.acquirer.failure-rate=1.0"})
 class AcquirerDownIT {
 
@@ -37,27 +39,52 @@ class AcquirerDownIT {
         registry.add("paygate.db.password", INFRA::dbPassword);
     }
 
-    @Autowired dev.paygate.payment.payment.PaymentCommands payments;
-    @Autowired dev.paygate.support.outbox.InboxProcessor inbox;
-    @Autowired DatabaseClient db;
+    @Autowired
+    dev.paygate.payment.payment.PaymentCommands payments;
+
+    @Autowired
+    dev.paygate.support.outbox.InboxProcessor inbox;
+
+    @Autowired
+    DatabaseClient db;
 
     @Test
     void anUnreachableBankChangesNothing() {
-        CreatePayment create = new CreatePayment(Ids.COMMAND.next(), Ids.MERCHANT.next(), Ids.PAYMENT.next(),
-                Ids.transactionId(), 5000, "EUR", "automatic", true,
-                new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"), CustomerDetails.EMPTY, null, null,
-                Map.of(), null, Payment.PaymentMethodOptions.DEFAULT, null);
+        CreatePayment create = new CreatePayment(
+                Ids.COMMAND.next(),
+                Ids.MERCHANT.next(),
+                Ids.PAYMENT.next(),
+                Ids.transactionId(),
+                5000,
+                "EUR",
+                "automatic",
+                true,
+                new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"),
+                CustomerDetails.EMPTY,
+                null,
+                null,
+                Map.of(),
+                null,
+                Payment.PaymentMethodOptions.DEFAULT,
+                null);
 
         StepVerifier.create(inbox.applyPlanned("test", create.commandId(), () -> payments.create(create)))
                 .expectNext(true)
                 .verifyComplete();
 
-        StepVerifier.create(db.sql("SELECT count(*) AS n FROM payments").map(r -> r.get("n", Long.class)).one())
-                .expectNext(0L).verifyComplete();
-        StepVerifier.create(db.sql("SELECT payload FROM outbox").map(r -> r.get("payload", String.class)).all().collectList())
+        StepVerifier.create(db.sql("SELECT count(*) AS n FROM payments")
+                        .map(r -> r.get("n", Long.class))
+                        .one())
+                .expectNext(0L)
+                .verifyComplete();
+        StepVerifier.create(db.sql("SELECT payload FROM outbox")
+                        .map(r -> r.get("payload", String.class))
+                        .all()
+                        .collectList())
                 .assertNext(payloads -> {
                     assertThat(payloads).hasSize(1); // the reply, and no event
-                    CommandReply reply = dev.paygate.contracts.json.PaygateJson.wire().readValue(payloads.get(0), CommandReply.class);
+                    CommandReply reply = dev.paygate.contracts.json.PaygateJson.wire()
+                            .readValue(payloads.get(0), CommandReply.class);
                     assertThat(reply.status()).isEqualTo(502);
                     assertThat(reply.code()).isEqualTo("acquirer_unavailable");
                 })

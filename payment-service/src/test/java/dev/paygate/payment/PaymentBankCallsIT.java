@@ -60,15 +60,17 @@ import reactor.test.StepVerifier;
  * many payments are at the bank at once, one payment's commands run in their order.
  */
 @DirtiesContext
-@SpringBootTest(classes = PaymentServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
+        classes = PaymentServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "spring.config.name=payment-service")
 class PaymentBankCallsIT {
 
     static final Infrastructure INFRA = DevInfrastructure.shared();
     static final String MERCHANT = Ids.MERCHANT.next();
     static final String DATABASE = "payment_calls_it_" + Long.toHexString(System.nanoTime());
-    static final BankServer BANK = new BankServer(BankSettings.of(Duration.ofMillis(700), Duration.ofMillis(300)))
-            .start(0);
+    static final BankServer BANK =
+            new BankServer(BankSettings.of(Duration.ofMillis(700), Duration.ofMillis(300))).start(0);
     static KafkaProducer<String, byte[]> producer;
     static KafkaConsumer<String, byte[]> consumer;
     static final Map<String, CommandReply> replies = new ConcurrentHashMap<>();
@@ -85,12 +87,24 @@ class PaymentBankCallsIT {
 
     @BeforeAll
     static void clients() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
-                ProducerConfig.LINGER_MS_CONFIG, 20), new StringSerializer(), new ByteArraySerializer());
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "payment-calls-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        INFRA.kafkaBootstrap(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20),
+                new StringSerializer(),
+                new ByteArraySerializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        INFRA.kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "payment-calls-it-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.COMMAND_REPLIES));
     }
 
@@ -101,19 +115,36 @@ class PaymentBankCallsIT {
         BANK.close();
     }
 
-    @Autowired InboxProcessor inbox;
-    @Autowired PaymentCommands payments;
+    @Autowired
+    InboxProcessor inbox;
+
+    @Autowired
+    PaymentCommands payments;
 
     static CreatePayment create(String paymentId) {
-        return new CreatePayment(Ids.COMMAND.next(), MERCHANT, paymentId, Ids.transactionId(), 8000, "EUR", "manual",
-                true, new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"), CustomerDetails.EMPTY, null,
-                null, Map.of(), null, Payment.PaymentMethodOptions.DEFAULT, null);
+        return new CreatePayment(
+                Ids.COMMAND.next(),
+                MERCHANT,
+                paymentId,
+                Ids.transactionId(),
+                8000,
+                "EUR",
+                "manual",
+                true,
+                new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"),
+                CustomerDetails.EMPTY,
+                null,
+                null,
+                Map.of(),
+                null,
+                Payment.PaymentMethodOptions.DEFAULT,
+                null);
     }
 
     static void send(List<? extends PaymentCommand> commands) {
         for (PaymentCommand command : commands) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PAYMENT_COMMANDS, command.key(),
-                    PaygateJson.wire().writeValueAsBytes(command));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                    Topics.PAYMENT_COMMANDS, command.key(), PaygateJson.wire().writeValueAsBytes(command));
             record.headers().add(Topics.COMMAND_ID_HEADER, command.commandId().getBytes(StandardCharsets.UTF_8));
             producer.send(record);
         }
@@ -142,8 +173,12 @@ class PaymentBankCallsIT {
         }
         send(creates);
         awaitReplies(creates);
-        assertThat(creates).allSatisfy(c -> assertThat(replies.get(c.commandId()).resource().get("status").asString())
-                .isEqualTo("requiresCapture"));
+        assertThat(creates)
+                .allSatisfy(c -> assertThat(replies.get(c.commandId())
+                                .resource()
+                                .get("status")
+                                .asString())
+                        .isEqualTo("requiresCapture"));
         return creates.stream().map(CreatePayment::paymentId).toList();
     }
 
@@ -155,15 +190,21 @@ class PaymentBankCallsIT {
     void manyPaymentsAreWithTheBankAtOnce() {
         List<String> ids = authorized(60);
         List<CapturePayment> captures = ids.stream()
-                .map(id -> new CapturePayment(Ids.COMMAND.next(), MERCHANT, id, null)).toList();
+                .map(id -> new CapturePayment(Ids.COMMAND.next(), MERCHANT, id, null))
+                .toList();
         send(captures);
         awaitReplies(captures);
 
-        assertThat(captures).allSatisfy(c -> assertThat(replies.get(c.commandId()).resource().get("status").asString())
-                .isEqualTo("succeeded"));
+        assertThat(captures)
+                .allSatisfy(c -> assertThat(replies.get(c.commandId())
+                                .resource()
+                                .get("status")
+                                .asString())
+                        .isEqualTo("succeeded"));
         assertThat(BANK.stats().maxInFlight()).as("bank calls at once").isGreaterThanOrEqualTo(40);
         for (String id : ids) {
-            assertThat(BANK.ledger().entries(null, authorizationOf(id))).extracting(LedgerEntry::type)
+            assertThat(BANK.ledger().entries(null, authorizationOf(id)))
+                    .extracting(LedgerEntry::type)
                     .containsExactly("authorization", "capture");
         }
     }
@@ -174,8 +215,11 @@ class PaymentBankCallsIT {
         CapturePayment capture = new CapturePayment(Ids.COMMAND.next(), MERCHANT, id, 5000L);
         send(List.of(capture));
 
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> BANK.stats().inFlight() > 0);
-        try (Connection c = DriverManager.getConnection(INFRA.jdbcUrlFor(DATABASE), INFRA.dbUser(), INFRA.dbPassword())) {
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> BANK.stats().inFlight() > 0);
+        try (Connection c =
+                DriverManager.getConnection(INFRA.jdbcUrlFor(DATABASE), INFRA.dbUser(), INFRA.dbPassword())) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT status, operation_command FROM payment.payments WHERE id = ? FOR UPDATE NOWAIT")) {
@@ -185,13 +229,21 @@ class PaymentBankCallsIT {
                 assertThat(row.getString(1)).isEqualTo("requiresCapture");
                 assertThat(row.getString(2)).as("the operation under way").isEqualTo(capture.commandId());
             }
-            assertThat(BANK.stats().inFlight()).as("still with the bank while we looked").isPositive();
+            assertThat(BANK.stats().inFlight())
+                    .as("still with the bank while we looked")
+                    .isPositive();
             c.rollback();
         }
         awaitReplies(List.of(capture));
-        assertThat(replies.get(capture.commandId()).resource().get("amountReceived").asLong()).isEqualTo(5000L);
-        try (Connection c = DriverManager.getConnection(INFRA.jdbcUrlFor(DATABASE), INFRA.dbUser(), INFRA.dbPassword());
-             PreparedStatement s = c.prepareStatement("SELECT operation_command FROM payment.payments WHERE id = ?")) {
+        assertThat(replies.get(capture.commandId())
+                        .resource()
+                        .get("amountReceived")
+                        .asLong())
+                .isEqualTo(5000L);
+        try (Connection c =
+                        DriverManager.getConnection(INFRA.jdbcUrlFor(DATABASE), INFRA.dbUser(), INFRA.dbPassword());
+                PreparedStatement s =
+                        c.prepareStatement("SELECT operation_command FROM payment.payments WHERE id = ?")) {
             s.setString(1, id);
             ResultSet row = s.executeQuery();
             row.next();
@@ -217,38 +269,58 @@ class PaymentBankCallsIT {
         awaitReplies(commands);
 
         // each capture came first and succeeded; each cancel then found the payment captured
-        assertThat(captures).allSatisfy(c -> assertThat(replies.get(c.commandId()).status()).isEqualTo(200));
+        assertThat(captures)
+                .allSatisfy(c -> assertThat(replies.get(c.commandId()).status()).isEqualTo(200));
         assertThat(cancels).allSatisfy(c -> {
             assertThat(replies.get(c.commandId()).status()).isEqualTo(409);
             assertThat(replies.get(c.commandId()).code()).isEqualTo("payment_invalid_status");
         });
         for (String id : ids) {
-            assertThat(BANK.ledger().entries(null, authorizationOf(id))).extracting(LedgerEntry::type)
+            assertThat(BANK.ledger().entries(null, authorizationOf(id)))
+                    .extracting(LedgerEntry::type)
                     .containsExactly("authorization", "capture");
         }
     }
 
     @Test
     void aDeclinedPaymentConfirmedAgainWithAnotherCardIsANewAuthorizationAtTheBank() {
-        CreatePayment declined = new CreatePayment(Ids.COMMAND.next(), MERCHANT, Ids.PAYMENT.next(), Ids.transactionId(),
-                8000, "EUR", "manual", true, new CardDetails("tok_sim_decline_00", "400000**0002", 12, 2030, "X"),
-                CustomerDetails.EMPTY, null, null, Map.of(), null, Payment.PaymentMethodOptions.DEFAULT, null);
+        CreatePayment declined = new CreatePayment(
+                Ids.COMMAND.next(),
+                MERCHANT,
+                Ids.PAYMENT.next(),
+                Ids.transactionId(),
+                8000,
+                "EUR",
+                "manual",
+                true,
+                new CardDetails("tok_sim_decline_00", "400000**0002", 12, 2030, "X"),
+                CustomerDetails.EMPTY,
+                null,
+                null,
+                Map.of(),
+                null,
+                Payment.PaymentMethodOptions.DEFAULT,
+                null);
         send(List.of(declined));
         awaitReplies(List.of(declined));
         assertThat(replies.get(declined.commandId()).status()).isEqualTo(402);
 
         dev.paygate.contracts.command.ConfirmPayment again = new dev.paygate.contracts.command.ConfirmPayment(
-                Ids.COMMAND.next(), MERCHANT, declined.paymentId(),
+                Ids.COMMAND.next(),
+                MERCHANT,
+                declined.paymentId(),
                 new CardDetails("tok_sim_approve_01", "411111**1111", 12, 2030, "X"));
         send(List.of(again));
         awaitReplies(List.of(again));
 
         // the same reference with another card would be refused by the bank (422): the payment would stay declined
         assertThat(replies.get(again.commandId()).status()).isEqualTo(200);
-        assertThat(replies.get(again.commandId()).resource().get("status").asString()).isEqualTo("requiresCapture");
+        assertThat(replies.get(again.commandId()).resource().get("status").asString())
+                .isEqualTo("requiresCapture");
         assertThat(BANK.ledger().entries().stream().filter(e -> e.reference().startsWith(declined.paymentId())))
                 .extracting(LedgerEntry::type, LedgerEntry::outcome)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("authorization", "declined"),
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("authorization", "declined"),
                         org.assertj.core.groups.Tuple.tuple("authorization", "approved"));
     }
 
@@ -257,12 +329,12 @@ class PaymentBankCallsIT {
         CreatePayment before = create(Ids.PAYMENT.next());
         CreatePayment after = create(Ids.PAYMENT.next());
         // one partition, one poll: a command, garbage, a command
-        producer.send(new ProducerRecord<>(Topics.PAYMENT_COMMANDS, 0, before.key(),
-                PaygateJson.wire().writeValueAsBytes(before)));
-        producer.send(new ProducerRecord<>(Topics.PAYMENT_COMMANDS, 0, before.key(),
-                "{not json".getBytes(StandardCharsets.UTF_8)));
-        producer.send(new ProducerRecord<>(Topics.PAYMENT_COMMANDS, 0, after.key(),
-                PaygateJson.wire().writeValueAsBytes(after)));
+        producer.send(new ProducerRecord<>(
+                Topics.PAYMENT_COMMANDS, 0, before.key(), PaygateJson.wire().writeValueAsBytes(before)));
+        producer.send(new ProducerRecord<>(
+                Topics.PAYMENT_COMMANDS, 0, before.key(), "{not json".getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(
+                Topics.PAYMENT_COMMANDS, 0, after.key(), PaygateJson.wire().writeValueAsBytes(after)));
         producer.flush();
 
         awaitReplies(List.of(before, after));
@@ -278,10 +350,13 @@ class PaymentBankCallsIT {
         // two instances at once, as during a rebalance: one captures, the other is asked to cancel
         CapturePayment capture = new CapturePayment(Ids.COMMAND.next(), MERCHANT, id, null);
         CancelPayment cancel = new CancelPayment(Ids.COMMAND.next(), MERCHANT, id, null);
-        Mono<Boolean> capturing = inbox.applyPlanned("payment-service", capture.commandId(),
-                () -> payments.capture(capture)).cache();
+        Mono<Boolean> capturing = inbox.applyPlanned(
+                        "payment-service", capture.commandId(), () -> payments.capture(capture))
+                .cache();
         capturing.subscribe();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> BANK.stats().inFlight() > 0);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> BANK.stats().inFlight() > 0);
 
         StepVerifier.create(inbox.applyPlanned("payment-service", cancel.commandId(), () -> payments.cancel(cancel)))
                 .expectError(ConcurrentChangeException.class)
@@ -289,8 +364,10 @@ class PaymentBankCallsIT {
         StepVerifier.create(capturing).expectNext(true).verifyComplete();
         // run again once the capture is written, the cancel finds the payment captured: the bank voids nothing
         StepVerifier.create(inbox.applyPlanned("payment-service", cancel.commandId(), () -> payments.cancel(cancel)))
-                .expectNext(true).verifyComplete();
-        assertThat(BANK.ledger().entries(null, authorizationOf(id))).extracting(LedgerEntry::type)
+                .expectNext(true)
+                .verifyComplete();
+        assertThat(BANK.ledger().entries(null, authorizationOf(id)))
+                .extracting(LedgerEntry::type)
                 .containsExactly("authorization", "capture");
     }
 
@@ -310,9 +387,10 @@ class PaymentBankCallsIT {
         // answered, not retried without end behind the partition
         assertThat(replies.get(capture.commandId()).status()).isEqualTo(502);
         assertThat(replies.get(capture.commandId()).code()).isEqualTo("acquirer_refused");
-        try (Connection c = DriverManager.getConnection(INFRA.jdbcUrlFor(DATABASE), INFRA.dbUser(), INFRA.dbPassword());
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT status, amount_received, operation_command FROM payment.payments WHERE id = ?")) {
+        try (Connection c =
+                        DriverManager.getConnection(INFRA.jdbcUrlFor(DATABASE), INFRA.dbUser(), INFRA.dbPassword());
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT status, amount_received, operation_command FROM payment.payments WHERE id = ?")) {
             s.setString(1, id);
             ResultSet row = s.executeQuery();
             assertThat(row.next()).isTrue();
@@ -325,6 +403,7 @@ class PaymentBankCallsIT {
         send(List.of(cancel));
         awaitReplies(List.of(cancel));
         assertThat(replies.get(cancel.commandId()).status()).isEqualTo(200);
-        assertThat(replies.get(cancel.commandId()).resource().get("status").asString()).isEqualTo("canceled");
+        assertThat(replies.get(cancel.commandId()).resource().get("status").asString())
+                .isEqualTo("canceled");
     }
 }

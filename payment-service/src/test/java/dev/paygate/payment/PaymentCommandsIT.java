@@ -47,7 +47,9 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 // closed after its tests: its consumers share the group "payment-service" with the next class's, on one broker
 @org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(classes = PaymentServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = PaymentServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=payment-service")
 class PaymentCommandsIT {
 
@@ -69,12 +71,20 @@ class PaymentCommandsIT {
 
     @BeforeAll
     static void clients() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
-                new StringSerializer(), new ByteArraySerializer());
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "payment-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
+                new StringSerializer(),
+                new ByteArraySerializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        INFRA.kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "payment-it-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.COMMAND_REPLIES, Topics.PAYMENT_EVENTS));
     }
 
@@ -85,8 +95,8 @@ class PaymentCommandsIT {
     }
 
     static void send(PaymentCommand command) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PAYMENT_COMMANDS, command.key(),
-                PaygateJson.wire().writeValueAsBytes(command));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                Topics.PAYMENT_COMMANDS, command.key(), PaygateJson.wire().writeValueAsBytes(command));
         record.headers().add(Topics.COMMAND_ID_HEADER, command.commandId().getBytes(StandardCharsets.UTF_8));
         producer.send(record);
         producer.flush();
@@ -107,20 +117,37 @@ class PaymentCommandsIT {
             drain();
             return replies.stream().anyMatch(r -> r.commandId().equals(commandId));
         });
-        return replies.stream().filter(r -> r.commandId().equals(commandId)).findFirst().orElseThrow();
+        return replies.stream()
+                .filter(r -> r.commandId().equals(commandId))
+                .findFirst()
+                .orElseThrow();
     }
 
     static String createSession(String merchant) {
         String sessionId = Ids.SESSION.next();
-        CreateSession create = new CreateSession(Ids.COMMAND.next(), merchant, sessionId, 20000, "EUR",
-                CustomerDetails.EMPTY, null, null, null, "EN", "4002", Map.of(), "automatic");
+        CreateSession create = new CreateSession(
+                Ids.COMMAND.next(),
+                merchant,
+                sessionId,
+                20000,
+                "EUR",
+                CustomerDetails.EMPTY,
+                null,
+                null,
+                null,
+                "EN",
+                "4002",
+                Map.of(),
+                "automatic");
         send(create);
         assertThat(awaitReply(create.commandId()).status()).isEqualTo(200);
         return sessionId;
     }
 
     static List<StateChange> eventsOf(String sessionId, EventType type) {
-        return events.stream().filter(e -> e.subject().equals(sessionId) && e.type() == type).toList();
+        return events.stream()
+                .filter(e -> e.subject().equals(sessionId) && e.type() == type)
+                .toList();
     }
 
     @Test
@@ -163,8 +190,12 @@ class PaymentCommandsIT {
         });
         // the duplicate changes nothing and is answered with the first reply again (a gateway re-running an abandoned
         // idempotent request waits for it): two replies, the same one
-        assertThat(replies.stream().filter(r -> r.commandId().equals(expire.commandId())).distinct()).hasSize(1);
-        assertThat(replies.stream().filter(r -> r.commandId().equals(expire.commandId()))).hasSize(2);
+        assertThat(replies.stream()
+                        .filter(r -> r.commandId().equals(expire.commandId()))
+                        .distinct())
+                .hasSize(1);
+        assertThat(replies.stream().filter(r -> r.commandId().equals(expire.commandId())))
+                .hasSize(2);
         drain();
         assertThat(eventsOf(sessionId, EventType.SESSION_EXPIRED)).hasSize(1);
     }
@@ -173,29 +204,48 @@ class PaymentCommandsIT {
     void aRedeliveredPaymentCommandHasNoSecondEffect() {
         String paymentId = Ids.PAYMENT.next();
         dev.paygate.contracts.command.CreatePayment create = new dev.paygate.contracts.command.CreatePayment(
-                Ids.COMMAND.next(), MERCHANT, paymentId, Ids.transactionId(), 8000, "EUR", "manual", true,
+                Ids.COMMAND.next(),
+                MERCHANT,
+                paymentId,
+                Ids.transactionId(),
+                8000,
+                "EUR",
+                "manual",
+                true,
                 new dev.paygate.contracts.command.CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"),
-                CustomerDetails.EMPTY, null, null, Map.of(), null,
-                dev.paygate.contracts.resource.Payment.PaymentMethodOptions.DEFAULT, null);
+                CustomerDetails.EMPTY,
+                null,
+                null,
+                Map.of(),
+                null,
+                dev.paygate.contracts.resource.Payment.PaymentMethodOptions.DEFAULT,
+                null);
         send(create);
-        assertThat(awaitReply(create.commandId()).resource().get("status").asString()).isEqualTo("requiresCapture");
-        dev.paygate.contracts.command.CapturePayment capture = new dev.paygate.contracts.command.CapturePayment(
-                Ids.COMMAND.next(), MERCHANT, paymentId, 3000L);
+        assertThat(awaitReply(create.commandId()).resource().get("status").asString())
+                .isEqualTo("requiresCapture");
+        dev.paygate.contracts.command.CapturePayment capture =
+                new dev.paygate.contracts.command.CapturePayment(Ids.COMMAND.next(), MERCHANT, paymentId, 3000L);
         send(capture);
         send(capture); // redelivered
-        dev.paygate.contracts.command.CancelPayment marker = new dev.paygate.contracts.command.CancelPayment(
-                Ids.COMMAND.next(), MERCHANT, paymentId, null);
+        dev.paygate.contracts.command.CancelPayment marker =
+                new dev.paygate.contracts.command.CancelPayment(Ids.COMMAND.next(), MERCHANT, paymentId, null);
         send(marker);
 
         assertThat(awaitReply(marker.commandId()).code()).isEqualTo("payment_invalid_status");
         drain();
         // the duplicate changes nothing and is answered with the first reply again (a gateway re-running an abandoned
         // idempotent request waits for it): two replies, the same one
-        assertThat(replies.stream().filter(r -> r.commandId().equals(capture.commandId())).distinct()).hasSize(1);
-        assertThat(replies.stream().filter(r -> r.commandId().equals(capture.commandId()))).hasSize(2);
-        assertThat(events.stream().filter(e -> e.subject().equals(paymentId) && e.type() == EventType.PAYMENT_SUCCEEDED))
+        assertThat(replies.stream()
+                        .filter(r -> r.commandId().equals(capture.commandId()))
+                        .distinct())
                 .hasSize(1);
-        assertThat(events.stream().filter(e -> e.subject().equals(paymentId))).hasSize(3); // created, requiresCapture, succeeded
+        assertThat(replies.stream().filter(r -> r.commandId().equals(capture.commandId())))
+                .hasSize(2);
+        assertThat(events.stream()
+                        .filter(e -> e.subject().equals(paymentId) && e.type() == EventType.PAYMENT_SUCCEEDED))
+                .hasSize(1);
+        assertThat(events.stream().filter(e -> e.subject().equals(paymentId)))
+                .hasSize(3); // created, requiresCapture, succeeded
     }
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -205,10 +255,22 @@ class PaymentCommandsIT {
     void aRedeliveredPartialCancellationLowersTheAuthorizationOnceAndTheDatabaseHoldsTheLimit() {
         String paymentId = Ids.PAYMENT.next();
         dev.paygate.contracts.command.CreatePayment create = new dev.paygate.contracts.command.CreatePayment(
-                Ids.COMMAND.next(), MERCHANT, paymentId, Ids.transactionId(), 5000, "EUR", "manual", true,
+                Ids.COMMAND.next(),
+                MERCHANT,
+                paymentId,
+                Ids.transactionId(),
+                5000,
+                "EUR",
+                "manual",
+                true,
                 new dev.paygate.contracts.command.CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"),
-                CustomerDetails.EMPTY, null, null, Map.of(), null,
-                dev.paygate.contracts.resource.Payment.PaymentMethodOptions.DEFAULT, null);
+                CustomerDetails.EMPTY,
+                null,
+                null,
+                Map.of(),
+                null,
+                dev.paygate.contracts.resource.Payment.PaymentMethodOptions.DEFAULT,
+                null);
         send(create);
         awaitReply(create.commandId());
         dev.paygate.contracts.command.CancelTransaction reduce = new dev.paygate.contracts.command.CancelTransaction(
@@ -225,31 +287,45 @@ class PaymentCommandsIT {
         drain();
         // the duplicate changes nothing and is answered with the first reply again (a gateway re-running an abandoned
         // idempotent request waits for it): two replies, the same one
-        assertThat(replies.stream().filter(r -> r.commandId().equals(reduce.commandId())).distinct()).hasSize(1);
-        assertThat(replies.stream().filter(r -> r.commandId().equals(reduce.commandId()))).hasSize(2);
-        assertThat(events.stream().filter(e -> e.subject().equals(paymentId) && e.type() == EventType.PAYMENT_AMOUNT_UPDATED))
+        assertThat(replies.stream()
+                        .filter(r -> r.commandId().equals(reduce.commandId()))
+                        .distinct())
+                .hasSize(1);
+        assertThat(replies.stream().filter(r -> r.commandId().equals(reduce.commandId())))
+                .hasSize(2);
+        assertThat(events.stream()
+                        .filter(e -> e.subject().equals(paymentId) && e.type() == EventType.PAYMENT_AMOUNT_UPDATED))
                 .hasSize(1);
 
         // partial cancellation plus capture can never pass the amount, whatever the code does
         reactor.test.StepVerifier.create(db.sql("UPDATE payments SET amount_received = 4001 WHERE id = :id")
-                        .bind("id", paymentId).fetch().rowsUpdated())
-                .expectError(org.springframework.dao.DataIntegrityViolationException.class).verify();
+                        .bind("id", paymentId)
+                        .fetch()
+                        .rowsUpdated())
+                .expectError(org.springframework.dao.DataIntegrityViolationException.class)
+                .verify();
         reactor.test.StepVerifier.create(db.sql("UPDATE payments SET amount_canceled = 1001 WHERE id = :id")
-                        .bind("id", paymentId).fetch().rowsUpdated())
-                .expectError(org.springframework.dao.DataIntegrityViolationException.class).verify();
+                        .bind("id", paymentId)
+                        .fetch()
+                        .rowsUpdated())
+                .expectError(org.springframework.dao.DataIntegrityViolationException.class)
+                .verify();
     }
 
     @Test
     void ofConcurrentExpiriesExactlyOneWins() {
         String sessionId = createSession(MERCHANT);
         List<ExpireSession> expiries = IntStream.range(0, 6)
-                .mapToObj(i -> new ExpireSession(Ids.COMMAND.next(), MERCHANT, sessionId)).toList();
+                .mapToObj(i -> new ExpireSession(Ids.COMMAND.next(), MERCHANT, sessionId))
+                .toList();
         expiries.forEach(PaymentCommandsIT::send);
 
-        List<CommandReply> answers = expiries.stream().map(e -> awaitReply(e.commandId())).toList();
+        List<CommandReply> answers =
+                expiries.stream().map(e -> awaitReply(e.commandId())).toList();
 
         assertThat(answers).filteredOn(r -> r.status() == 200).hasSize(1);
-        assertThat(answers).filteredOn(r -> r.status() == 409)
+        assertThat(answers)
+                .filteredOn(r -> r.status() == 409)
                 .hasSize(5)
                 .allSatisfy(r -> assertThat(r.code()).isEqualTo("session_invalid_status"));
         drain();

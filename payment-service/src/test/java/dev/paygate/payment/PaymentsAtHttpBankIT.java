@@ -51,14 +51,16 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 // closed after its tests: its consumers share the group "payment-service" with the next class's, on one broker
 @org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(classes = PaymentServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = PaymentServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=payment-service")
 class PaymentsAtHttpBankIT {
 
     static final Infrastructure INFRA = DevInfrastructure.shared();
     static final String MERCHANT = Ids.MERCHANT.next();
-    static final BankServer BANK = new BankServer(BankSettings.of(Duration.ofMillis(20), Duration.ofMillis(10)))
-            .start(0);
+    static final BankServer BANK =
+            new BankServer(BankSettings.of(Duration.ofMillis(20), Duration.ofMillis(10))).start(0);
     static KafkaProducer<String, byte[]> producer;
     static KafkaConsumer<String, byte[]> consumer;
     static final List<CommandReply> replies = new CopyOnWriteArrayList<>();
@@ -75,12 +77,20 @@ class PaymentsAtHttpBankIT {
 
     @BeforeAll
     static void clients() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
-                new StringSerializer(), new ByteArraySerializer());
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "payment-bank-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
+                new StringSerializer(),
+                new ByteArraySerializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        INFRA.kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "payment-bank-it-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.COMMAND_REPLIES));
     }
 
@@ -91,7 +101,8 @@ class PaymentsAtHttpBankIT {
         BANK.close();
     }
 
-    @Autowired Acquirer acquirer;
+    @Autowired
+    Acquirer acquirer;
 
     @Test
     void authorizationsCapturesAndVoidsAreExecutedOnceAtTheHttpBank() {
@@ -99,11 +110,13 @@ class PaymentsAtHttpBankIT {
         String captured = Ids.PAYMENT.next();
         CreatePayment create = create(captured);
         send(create);
-        assertThat(awaitReply(create.commandId()).resource().get("status").asString()).isEqualTo("requiresCapture");
+        assertThat(awaitReply(create.commandId()).resource().get("status").asString())
+                .isEqualTo("requiresCapture");
         CapturePayment capture = new CapturePayment(Ids.COMMAND.next(), MERCHANT, captured, 3000L);
         send(capture);
         send(capture); // redelivered
-        assertThat(awaitReply(capture.commandId()).resource().get("status").asString()).isEqualTo("succeeded");
+        assertThat(awaitReply(capture.commandId()).resource().get("status").asString())
+                .isEqualTo("succeeded");
 
         String canceled = Ids.PAYMENT.next();
         CreatePayment second = create(canceled);
@@ -111,33 +124,56 @@ class PaymentsAtHttpBankIT {
         awaitReply(second.commandId());
         CancelPayment cancel = new CancelPayment(Ids.COMMAND.next(), MERCHANT, canceled, null);
         send(cancel);
-        assertThat(awaitReply(cancel.commandId()).resource().get("status").asString()).isEqualTo("canceled");
+        assertThat(awaitReply(cancel.commandId()).resource().get("status").asString())
+                .isEqualTo("canceled");
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             drain();
-            return replies.stream().filter(r -> r.commandId().equals(capture.commandId())).count() == 2;
+            return replies.stream()
+                            .filter(r -> r.commandId().equals(capture.commandId()))
+                            .count()
+                    == 2;
         });
 
         List<LedgerEntry> first = BANK.ledger().entries(captured, null);
-        assertThat(first).extracting(LedgerEntry::type, LedgerEntry::outcome)
+        assertThat(first)
+                .extracting(LedgerEntry::type, LedgerEntry::outcome)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("authorization", "approved"));
         String authorization = first.get(0).authorizationId();
-        assertThat(BANK.ledger().entries(null, authorization)).extracting(LedgerEntry::type, LedgerEntry::amount)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("authorization", 8000L),
+        assertThat(BANK.ledger().entries(null, authorization))
+                .extracting(LedgerEntry::type, LedgerEntry::amount)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("authorization", 8000L),
                         org.assertj.core.groups.Tuple.tuple("capture", 3000L));
-        String secondAuthorization = BANK.ledger().entries(canceled, null).get(0).authorizationId();
-        assertThat(BANK.ledger().entries(null, secondAuthorization)).extracting(LedgerEntry::type)
+        String secondAuthorization =
+                BANK.ledger().entries(canceled, null).get(0).authorizationId();
+        assertThat(BANK.ledger().entries(null, secondAuthorization))
+                .extracting(LedgerEntry::type)
                 .containsExactly("authorization", "void");
     }
 
     static CreatePayment create(String paymentId) {
-        return new CreatePayment(Ids.COMMAND.next(), MERCHANT, paymentId, Ids.transactionId(), 8000, "EUR", "manual",
-                true, new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"), CustomerDetails.EMPTY, null,
-                null, Map.of(), null, Payment.PaymentMethodOptions.DEFAULT, null);
+        return new CreatePayment(
+                Ids.COMMAND.next(),
+                MERCHANT,
+                paymentId,
+                Ids.transactionId(),
+                8000,
+                "EUR",
+                "manual",
+                true,
+                new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"),
+                CustomerDetails.EMPTY,
+                null,
+                null,
+                Map.of(),
+                null,
+                Payment.PaymentMethodOptions.DEFAULT,
+                null);
     }
 
     static void send(PaymentCommand command) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PAYMENT_COMMANDS, command.key(),
-                PaygateJson.wire().writeValueAsBytes(command));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                Topics.PAYMENT_COMMANDS, command.key(), PaygateJson.wire().writeValueAsBytes(command));
         record.headers().add(Topics.COMMAND_ID_HEADER, command.commandId().getBytes(StandardCharsets.UTF_8));
         producer.send(record);
         producer.flush();
@@ -154,6 +190,9 @@ class PaymentsAtHttpBankIT {
             drain();
             return replies.stream().anyMatch(r -> r.commandId().equals(commandId));
         });
-        return replies.stream().filter(r -> r.commandId().equals(commandId)).findFirst().orElseThrow();
+        return replies.stream()
+                .filter(r -> r.commandId().equals(commandId))
+                .findFirst()
+                .orElseThrow();
     }
 }

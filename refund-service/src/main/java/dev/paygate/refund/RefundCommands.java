@@ -40,8 +40,13 @@ public class RefundCommands {
     private final RefundEvents events;
     private final Clock clock;
 
-    public RefundCommands(PaymentMirror payments, PaymentLookup lookup, RefundStore refunds, RefundExecution execution,
-                          RefundEvents events, Clock clock) {
+    public RefundCommands(
+            PaymentMirror payments,
+            PaymentLookup lookup,
+            RefundStore refunds,
+            RefundExecution execution,
+            RefundEvents events,
+            Clock clock) {
         this.payments = payments;
         this.lookup = lookup;
         this.refunds = refunds;
@@ -52,7 +57,8 @@ public class RefundCommands {
 
     /** One refund command as a poll of one: the payment learnt if unknown, then decided and written. */
     public Mono<List<OutboxMessage>> create(CreateRefund c) {
-        return learnUnknown(List.of(c)).then(createAll(List.of(c), command -> null))
+        return learnUnknown(List.of(c))
+                .then(createAll(List.of(c), command -> null))
                 .map(made -> made.stream().map(Outbox.Traced::message).toList());
     }
 
@@ -85,8 +91,8 @@ public class RefundCommands {
      * ({@link RefundExecution}) in the trace of its command ({@code traceOf}). Emits what to publish, each in its
      * command's trace.
      */
-    public Mono<List<Outbox.Traced>> createAll(List<CreateRefund> commands,
-                                               java.util.function.Function<CreateRefund, String> traceOf) {
+    public Mono<List<Outbox.Traced>> createAll(
+            List<CreateRefund> commands, java.util.function.Function<CreateRefund, String> traceOf) {
         java.util.Set<String> ids = new java.util.TreeSet<>();
         commands.forEach(c -> ids.add(c.paymentId()));
         var now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -101,8 +107,15 @@ public class RefundCommands {
                 String trace = traceOf.apply(c);
                 RefundablePayment payment = balances.get(c.paymentId());
                 if (payment == null || !payment.merchantId().equals(c.merchantId())) {
-                    traced(out, problem(c, 404, ProblemCodes.RESOURCE_MISSING, "No such payment: " + c.paymentId(),
-                            "paymentId"), trace);
+                    traced(
+                            out,
+                            problem(
+                                    c,
+                                    404,
+                                    ProblemCodes.RESOURCE_MISSING,
+                                    "No such payment: " + c.paymentId(),
+                                    "paymentId"),
+                            trace);
                     continue;
                 }
                 Decision decision = decide(c, payment, now);
@@ -117,7 +130,9 @@ public class RefundCommands {
                 // the reply waits for the bank's answer; a secupay cancel is answered by payment-service, which links
                 // the refund first
                 answerTo.add(c.secupay() == null ? c.commandId() : null);
-                asks.add(() -> execution.start(refund, payment.maskedNumber(),
+                asks.add(() -> execution.start(
+                        refund,
+                        payment.maskedNumber(),
                         Traces.parent(trace).apply(reactor.util.context.Context.empty())));
                 traced(out, List.of(events.updated(refund)), trace);
             }
@@ -133,23 +148,39 @@ public class RefundCommands {
     }
 
     /** A refund decided on the payment as it stands: to reserve and store pending, or refused. */
-    private record Decision(StoredRefund refund, List<OutboxMessage> refusal) {
-    }
+    private record Decision(StoredRefund refund, List<OutboxMessage> refusal) {}
 
     private Decision decide(CreateRefund c, RefundablePayment payment, java.time.Instant now) {
         if (!Payment.SUCCEEDED.equals(payment.status())) {
-            return new Decision(null, problem(c, 409, ProblemCodes.PAYMENT_INVALID_STATUS, "Payment " + c.paymentId()
-                    + " is " + payment.status() + "; only a succeeded payment can be refunded.", "paymentId"));
+            return new Decision(
+                    null,
+                    problem(
+                            c,
+                            409,
+                            ProblemCodes.PAYMENT_INVALID_STATUS,
+                            "Payment " + c.paymentId() + " is " + payment.status()
+                                    + "; only a succeeded payment can be refunded.",
+                            "paymentId"));
         }
         long amount = c.amount() != null ? c.amount() : payment.refundable();
         if (amount <= 0 || amount > payment.refundable()) {
             return new Decision(null, exceeds(c, payment));
         }
         // a secupay cancel's refund is described as the seed shows; a full refund is all that was received
-        String description = c.secupay() == null ? c.description()
-                : c.secupay().description(amount == payment.amountReceived());
-        return new Decision(StoredRefund.pending(c.refundId(), c.paymentId(), c.merchantId(), amount,
-                payment.currency(), c.reason(), c.metadata() == null ? Map.of() : c.metadata(), description, now), null);
+        String description =
+                c.secupay() == null ? c.description() : c.secupay().description(amount == payment.amountReceived());
+        return new Decision(
+                StoredRefund.pending(
+                        c.refundId(),
+                        c.paymentId(),
+                        c.merchantId(),
+                        amount,
+                        payment.currency(),
+                        c.reason(),
+                        c.metadata() == null ? Map.of() : c.metadata(),
+                        description,
+                        now),
+                null);
     }
 
     /** The bank reversed a succeeded refund: it fails, and its amount is refundable again. */
@@ -157,34 +188,61 @@ public class RefundCommands {
         return refunds.findForUpdate(c.refundId(), c.merchantId())
                 .flatMap(refund -> {
                     if (!dev.paygate.contracts.resource.Refund.SUCCEEDED.equals(refund.status())) {
-                        return Mono.just(List.of(OutboxMessage.reply(c.paymentId(), CommandReply.problem(c.commandId(),
-                                409, ProblemCodes.REFUND_INVALID_STATUS, "Refund " + c.refundId() + " is "
-                                        + refund.status() + "; only a succeeded refund can be reversed.", null))));
+                        return Mono.just(List.of(OutboxMessage.reply(
+                                c.paymentId(),
+                                CommandReply.problem(
+                                        c.commandId(),
+                                        409,
+                                        ProblemCodes.REFUND_INVALID_STATUS,
+                                        "Refund " + c.refundId() + " is " + refund.status()
+                                                + "; only a succeeded refund can be reversed.",
+                                        null))));
                     }
-                    StoredRefund reversed = refund.failed(refund.bankReference(),
+                    StoredRefund reversed = refund.failed(
+                            refund.bankReference(),
                             c.reason() == null ? "Reversed by the bank." : c.reason(),
                             clock.instant().truncatedTo(ChronoUnit.SECONDS));
                     return refunds.update(reversed, refund.version())
                             .then(payments.release(refund.paymentId(), refund.amount()))
-                            .thenReturn(List.of(events.updated(reversed), OutboxMessage.reply(c.paymentId(),
-                                    CommandReply.ok(c.commandId(), PaygateJson.wire().valueToTree(reversed.toResource())))));
+                            .thenReturn(List.of(
+                                    events.updated(reversed),
+                                    OutboxMessage.reply(
+                                            c.paymentId(),
+                                            CommandReply.ok(
+                                                    c.commandId(),
+                                                    PaygateJson.wire().valueToTree(reversed.toResource())))));
                 })
-                .switchIfEmpty(Mono.fromSupplier(() -> List.of(OutboxMessage.reply(c.paymentId(), CommandReply.problem(
-                        c.commandId(), 404, ProblemCodes.RESOURCE_MISSING, "No such refund: " + c.refundId(), "id")))));
+                .switchIfEmpty(Mono.fromSupplier(() -> List.of(OutboxMessage.reply(
+                        c.paymentId(),
+                        CommandReply.problem(
+                                c.commandId(),
+                                404,
+                                ProblemCodes.RESOURCE_MISSING,
+                                "No such refund: " + c.refundId(),
+                                "id")))));
     }
 
     private static List<OutboxMessage> exceeds(CreateRefund c, RefundablePayment payment) {
         if (c.secupay() != null) {
-            return problem(c, 409, ProblemCodes.AMOUNT_EXCEEDS_REFUNDABLE, "At most " + payment.refundable()
-                    + " can still be refunded: cancellations and refunds never exceed the original amount.",
+            return problem(
+                    c,
+                    409,
+                    ProblemCodes.AMOUNT_EXCEEDS_REFUNDABLE,
+                    "At most " + payment.refundable()
+                            + " can still be refunded: cancellations and refunds never exceed the original amount.",
                     "reduce_amount_by");
         }
-        return problem(c, 409, ProblemCodes.AMOUNT_EXCEEDS_REFUNDABLE, "At most " + payment.refundable()
-                + " of payment " + c.paymentId() + " can still be refunded.", "amount");
+        return problem(
+                c,
+                409,
+                ProblemCodes.AMOUNT_EXCEEDS_REFUNDABLE,
+                "At most " + payment.refundable() + " of payment " + c.paymentId() + " can still be refunded.",
+                "amount");
     }
 
     /** A refusal, to whoever waits for the outcome (the secupay cancel's caller, when it asked). */
     private static List<OutboxMessage> problem(CreateRefund c, int status, String code, String detail, String param) {
-        return List.of(OutboxMessage.reply(c.paymentId(), CommandReply.problem(c.answerTo(), status, code, detail, param)));
+        return List.of(
+                OutboxMessage.reply(c.paymentId(), CommandReply.problem(c.answerTo(), status, code, detail, param)));
     }
 }

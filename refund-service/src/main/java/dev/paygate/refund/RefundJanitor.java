@@ -31,9 +31,12 @@ public class RefundJanitor extends PeriodicJob {
     private final Clock clock;
     private final Duration pendingAge;
 
-    public RefundJanitor(RefundStore refunds, RefundExecution execution, Clock clock,
-                         @Value("${paygate.refunds.pending-age:1m}") Duration pendingAge,
-                         @Value("${paygate.refunds.janitor-interval:5s}") Duration interval) {
+    public RefundJanitor(
+            RefundStore refunds,
+            RefundExecution execution,
+            Clock clock,
+            @Value("${paygate.refunds.pending-age:1m}") Duration pendingAge,
+            @Value("${paygate.refunds.janitor-interval:5s}") Duration interval) {
         super("refund janitor", interval);
         this.refunds = refunds;
         this.execution = execution;
@@ -55,18 +58,25 @@ public class RefundJanitor extends PeriodicJob {
         return refunds.claimPendingSince(now.minus(pendingAge), now, BATCH)
                 .doOnNext(due -> {
                     if (!due.isEmpty()) {
-                        log.info("asking the bank again about {} refunds pending since before {}", due.size(),
+                        log.info(
+                                "asking the bank again about {} refunds pending since before {}",
+                                due.size(),
                                 now.minus(pendingAge));
                     }
                 })
                 .flatMapMany(Flux::fromIterable)
-                .flatMap(due -> execution.advance(due.refund(), due.maskedNumber())
-                        .onErrorResume(e -> {
-                            log.warn("janitor could not settle refund {}, will retry: {}", due.refund().id(),
-                                    e.toString());
-                            return Mono.empty();
-                        })
-                        .thenReturn(1), BATCH)
+                .flatMap(
+                        due -> execution
+                                .advance(due.refund(), due.maskedNumber())
+                                .onErrorResume(e -> {
+                                    log.warn(
+                                            "janitor could not settle refund {}, will retry: {}",
+                                            due.refund().id(),
+                                            e.toString());
+                                    return Mono.empty();
+                                })
+                                .thenReturn(1),
+                        BATCH)
                 .count()
                 .map(Long::intValue);
     }

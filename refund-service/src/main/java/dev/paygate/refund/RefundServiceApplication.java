@@ -35,12 +35,14 @@ public class RefundServiceApplication {
      * {@link Acquirers}).
      */
     @Bean
-    Acquirer acquirer(@Value("${paygate.acquirer.url:}") String url,
-                      @Value("${paygate.acquirer.latency:0ms}") Duration latency,
-                      @Value("${paygate.acquirer.failure-rate:0}") double failureRate,
-                      @Value("${paygate.acquirer.timeout:10s}") Duration timeout,
-                      @Value("${paygate.acquirer.refund-pending-for:30s}") Duration refundPendingFor, Clock clock,
-                      @Value("${paygate.acquirer.outage-file:}") String outageFile) {
+    Acquirer acquirer(
+            @Value("${paygate.acquirer.url:}") String url,
+            @Value("${paygate.acquirer.latency:0ms}") Duration latency,
+            @Value("${paygate.acquirer.failure-rate:0}") double failureRate,
+            @Value("${paygate.acquirer.timeout:10s}") Duration timeout,
+            @Value("${paygate.acquirer.refund-pending-for:30s}") Duration refundPendingFor,
+            Clock clock,
+            @Value("${paygate.acquirer.outage-file:}") String outageFile) {
         return Acquirers.of(url, timeout, latency, failureRate, refundPendingFor, clock, outageFile);
     }
 }

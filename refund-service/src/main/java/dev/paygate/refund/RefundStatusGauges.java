@@ -26,14 +26,17 @@ public class RefundStatusGauges extends PeriodicJob {
     private final Map<String, AtomicLong> counts = new LinkedHashMap<>();
 
     public RefundStatusGauges(DatabaseClient db, MeterRegistry registry, Environment env) {
-        super("refund-status-gauges", env.getProperty("paygate.metrics.gauge-interval", Duration.class,
-                Duration.ofSeconds(5)));
+        super(
+                "refund-status-gauges",
+                env.getProperty("paygate.metrics.gauge-interval", Duration.class, Duration.ofSeconds(5)));
         this.db = db;
         for (String status : STATUSES) {
             AtomicLong count = new AtomicLong();
             counts.put(status, count);
-            Gauge.builder("paygate.refunds", count, AtomicLong::get).tag("status", status)
-                    .description("refunds by status").register(registry);
+            Gauge.builder("paygate.refunds", count, AtomicLong::get)
+                    .tag("status", status)
+                    .description("refunds by status")
+                    .register(registry);
         }
     }
 

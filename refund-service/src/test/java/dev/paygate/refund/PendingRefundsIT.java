@@ -31,7 +31,9 @@ import tools.jackson.databind.JsonNode;
  */
 // closed after its tests: its consumers share the group "refund-service" with the next class's, on one broker
 @org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(classes = RefundServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = RefundServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=refund-service")
 class PendingRefundsIT {
 
@@ -48,9 +50,15 @@ class PendingRefundsIT {
         registry.add("paygate.refunds.pending-age", () -> "1h");
     }
 
-    @LocalServerPort int port;
-    @Autowired RefundStore refunds;
-    @Autowired PaymentMirror payments;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RefundStore refunds;
+
+    @Autowired
+    PaymentMirror payments;
+
     WebTestClient api;
 
     @BeforeEach
@@ -65,21 +73,42 @@ class PendingRefundsIT {
         Instant created = Instant.now().minus(age);
         String id = Ids.REFUND.next();
         // touched just now, as the janitor does on each look: the age still counts from creation
-        StoredRefund refund = new StoredRefund(id, payment, merchant, amount, "EUR", status, null, Map.of(), null,
-                "private note", null, 1, created, Instant.now());
+        StoredRefund refund = new StoredRefund(
+                id,
+                payment,
+                merchant,
+                amount,
+                "EUR",
+                status,
+                null,
+                Map.of(),
+                null,
+                "private note",
+                null,
+                1,
+                created,
+                Instant.now());
         StepVerifier.create(refunds.insert(refund)).expectNext(true).verifyComplete();
         return id;
     }
 
     JsonNode pending(String query) {
-        return PaygateJson.wire().readTree(api.get().uri("/internal/ops/pending-refunds?" + query).exchange()
-                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody());
+        return PaygateJson.wire()
+                .readTree(api.get()
+                        .uri("/internal/ops/pending-refunds?" + query)
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(String.class)
+                        .returnResult()
+                        .getResponseBody());
     }
 
     static List<JsonNode> rowsOf(JsonNode answer, String... merchants) {
         List<String> wanted = List.of(merchants);
         return StreamSupport.stream(answer.get("data").spliterator(), false)
-                .filter(r -> wanted.contains(r.get("merchantId").asString())).toList();
+                .filter(r -> wanted.contains(r.get("merchantId").asString()))
+                .toList();
     }
 
     @Test
@@ -107,9 +136,11 @@ class PendingRefundsIT {
         assertThat(answer.get("total").asLong()).isGreaterThanOrEqualTo(2);
 
         // a lower threshold takes in the recent one too; a higher one leaves the 3-hour one out
-        assertThat(rowsOf(pending("olderThanSeconds=60&limit=100"), shopA, shopB)).hasSize(3);
+        assertThat(rowsOf(pending("olderThanSeconds=60&limit=100"), shopA, shopB))
+                .hasSize(3);
         assertThat(rowsOf(pending("olderThanSeconds=" + 4 * 3600 + "&limit=100"), shopA, shopB))
-                .extracting(r -> r.get("id").asString()).containsExactly(olderB);
+                .extracting(r -> r.get("id").asString())
+                .containsExactly(olderB);
     }
 
     @Test
@@ -126,9 +157,18 @@ class PendingRefundsIT {
 
     @Test
     void aBadThresholdOrLimitIsRefused() {
-        for (String query : List.of("olderThanSeconds=-1", "olderThanSeconds=x", "limit=5",
-                "olderThanSeconds=60&limit=0", "olderThanSeconds=60&limit=101", "olderThanSeconds=99999999")) {
-            api.get().uri("/internal/ops/pending-refunds?" + query).exchange().expectStatus().isBadRequest();
+        for (String query : List.of(
+                "olderThanSeconds=-1",
+                "olderThanSeconds=x",
+                "limit=5",
+                "olderThanSeconds=60&limit=0",
+                "olderThanSeconds=60&limit=101",
+                "olderThanSeconds=99999999")) {
+            api.get()
+                    .uri("/internal/ops/pending-refunds?" + query)
+                    .exchange()
+                    .expectStatus()
+                    .isBadRequest();
         }
     }
 }

@@ -27,7 +27,9 @@ import reactor.test.StepVerifier;
  */
 // closed after its tests: its consumers share the group "refund-service" with the next class's, on one broker
 @org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(classes = RefundServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
+        classes = RefundServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "spring.config.name=refund-service")
 class RefundCommandsIT {
 
@@ -42,8 +44,9 @@ class RefundCommandsIT {
             server.createContext("/internal/payments/", exchange -> {
                 String id = exchange.getRequestURI().getPath().substring("/internal/payments/".length());
                 byte[] body = ("{\"id\":\"" + id + "\",\"currency\":\"EUR\",\"status\":\"succeeded\","
-                        + "\"amountReceived\":1000,\"paymentMethod\":{\"card\":{\"maskedNumber\":\"411111**1111\"},"
-                        + "\"type\":\"card\"},\"version\":3}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                                + "\"amountReceived\":1000,\"paymentMethod\":{\"card\":{\"maskedNumber\":\"411111**1111\"},"
+                                + "\"type\":\"card\"},\"version\":3}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
@@ -58,7 +61,9 @@ class RefundCommandsIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("paygate.refunds.payment-url", () -> "http://127.0.0.1:" + OWNER.getAddress().getPort());
+        registry.add(
+                "paygate.refunds.payment-url",
+                () -> "http://127.0.0.1:" + OWNER.getAddress().getPort());
         String db = INFRA.createDatabase("refund_it_" + Long.toHexString(System.nanoTime()));
         registry.add("spring.kafka.bootstrap-servers", INFRA::kafkaBootstrap);
         registry.add("paygate.db.url", () -> db);
@@ -66,36 +71,52 @@ class RefundCommandsIT {
         registry.add("paygate.db.password", INFRA::dbPassword);
     }
 
-    @Autowired RefundCommands refunds;
-    @Autowired InboxProcessor inbox;
-    @Autowired PaymentMirror payments;
-    @Autowired DatabaseClient db;
+    @Autowired
+    RefundCommands refunds;
+
+    @Autowired
+    InboxProcessor inbox;
+
+    @Autowired
+    PaymentMirror payments;
+
+    @Autowired
+    DatabaseClient db;
 
     String capturedPayment(String merchant, long amount) {
         String id = Ids.PAYMENT.next();
-        StepVerifier.create(payments.upsert(id, merchant, "EUR", "succeeded", amount, "411111**1111", 3)).verifyComplete();
+        StepVerifier.create(payments.upsert(id, merchant, "EUR", "succeeded", amount, "411111**1111", 3))
+                .verifyComplete();
         return id;
     }
 
     /** Reads one number to assert on; waiting here is the test's own thread, not a reactive path. */
     long count(String sql, String paymentId) {
-        return db.sql(sql).bind("p", paymentId).map(r -> r.get(0, Long.class)).one().block();
+        return db.sql(sql)
+                .bind("p", paymentId)
+                .map(r -> r.get(0, Long.class))
+                .one()
+                .block();
     }
 
     @Test
     void aRedeliveredRefundCommandCreatesOneRefund() {
         String merchant = Ids.MERCHANT.next();
         String payment = capturedPayment(merchant, 1000);
-        CreateRefund command = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 300L, null,
-                Map.of(), null, null);
+        CreateRefund command = new CreateRefund(
+                Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 300L, null, Map.of(), null, null);
 
         StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
-                .expectNext(true).verifyComplete();
+                .expectNext(true)
+                .verifyComplete();
         StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
-                .expectNext(false).verifyComplete();
+                .expectNext(false)
+                .verifyComplete();
 
-        assertThat(count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment)).isEqualTo(1);
-        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(300);
+        assertThat(count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment))
+                .isEqualTo(1);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment))
+                .isEqualTo(300);
     }
 
     @Test
@@ -105,14 +126,17 @@ class RefundCommandsIT {
         // the copy saw the authorization (v2) but not yet the capture
         StepVerifier.create(payments.upsert(payment, merchant, "EUR", "requiresCapture", 0, "411111**1111", 2))
                 .verifyComplete();
-        CreateRefund command = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 400L, null,
-                Map.of(), null, null);
+        CreateRefund command = new CreateRefund(
+                Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 400L, null, Map.of(), null, null);
 
         StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
-                .expectNext(true).verifyComplete();
+                .expectNext(true)
+                .verifyComplete();
 
-        assertThat(count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment)).isEqualTo(1);
-        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(400);
+        assertThat(count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment))
+                .isEqualTo(1);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment))
+                .isEqualTo(400);
     }
 
     @Test
@@ -121,66 +145,94 @@ class RefundCommandsIT {
         String payment = capturedPayment(merchant, 5985);
         dev.paygate.contracts.command.SecupayRefund origin = new dev.paygate.contracts.command.SecupayRefund(
                 "cmd_waiting_cancel", 48006155, "07.04.22", 48006156, "One piece less");
-        CreateRefund partial = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 1995L, null,
-                Map.of(), null, origin);
+        CreateRefund partial = new CreateRefund(
+                Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 1995L, null, Map.of(), null, origin);
 
         // success is answered by payment-service once it has linked the refund: no reply from here
         StepVerifier.create(refunds.create(partial))
-                .assertNext(out -> assertThat(out).isNotEmpty()
+                .assertNext(out -> assertThat(out)
+                        .isNotEmpty()
                         .allSatisfy(m -> assertThat(m.topic()).isEqualTo(dev.paygate.contracts.Topics.REFUND_EVENTS)))
                 .verifyComplete();
-        assertThat(db.sql("SELECT description FROM refunds WHERE id = :id").bind("id", partial.refundId())
-                .map(r -> r.get(0, String.class)).one().block())
+        assertThat(db.sql("SELECT description FROM refunds WHERE id = :id")
+                        .bind("id", partial.refundId())
+                        .map(r -> r.get(0, String.class))
+                        .one()
+                        .block())
                 .isEqualTo("TA-Code 48006155 (07.04.22)|Refund TA-Code 48006156 Teilerstattung|One piece less");
 
-        CreateRefund tooMuch = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 3991L, null,
-                Map.of(), null, origin);
+        CreateRefund tooMuch = new CreateRefund(
+                Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 3991L, null, Map.of(), null, origin);
         StepVerifier.create(refunds.create(tooMuch))
                 .assertNext(out -> {
                     assertThat(out).hasSize(1);
                     assertThat(out.get(0).topic()).isEqualTo(dev.paygate.contracts.Topics.COMMAND_REPLIES);
                     assertThat(out.get(0).headers()).containsValue("cmd_waiting_cancel");
-                    var reply = dev.paygate.contracts.json.PaygateJson.wire().readValue(out.get(0).payload(),
-                            dev.paygate.contracts.command.CommandReply.class);
+                    var reply = dev.paygate.contracts.json.PaygateJson.wire()
+                            .readValue(out.get(0).payload(), dev.paygate.contracts.command.CommandReply.class);
                     assertThat(reply.commandId()).isEqualTo("cmd_waiting_cancel");
                     assertThat(reply.code()).isEqualTo("amount_exceeds_refundable");
                     assertThat(reply.param()).isEqualTo("reduce_amount_by");
                 })
                 .verifyComplete();
 
-        CreateRefund rest = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, null, null,
-                Map.of(), null, new dev.paygate.contracts.command.SecupayRefund("cmd_2", 48006155, "07.04.22", 48006158, null));
+        CreateRefund rest = new CreateRefund(
+                Ids.COMMAND.next(),
+                merchant,
+                Ids.REFUND.next(),
+                payment,
+                null,
+                null,
+                Map.of(),
+                null,
+                new dev.paygate.contracts.command.SecupayRefund("cmd_2", 48006155, "07.04.22", 48006158, null));
         StepVerifier.create(refunds.create(rest)).expectNextCount(1).verifyComplete();
-        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(5985);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment))
+                .isEqualTo(5985);
         // the rest of a partly refunded payment is not a full refund
-        assertThat(db.sql("SELECT description FROM refunds WHERE id = :id").bind("id", rest.refundId())
-                .map(r -> r.get(0, String.class)).one().block()).endsWith("48006158 Teilerstattung");
+        assertThat(db.sql("SELECT description FROM refunds WHERE id = :id")
+                        .bind("id", rest.refundId())
+                        .map(r -> r.get(0, String.class))
+                        .one()
+                        .block())
+                .endsWith("48006158 Teilerstattung");
     }
 
     @Test
     void aRecordThatIsNoCommandIsPassedAndTheCommandsAroundItAreApplied() throws Exception {
         String merchant = Ids.MERCHANT.next();
         String payment = capturedPayment(merchant, 1000);
-        CreateRefund first = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 100L, null,
-                Map.of(), null, null);
-        CreateRefund last = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 200L, null,
-                Map.of(), null, null);
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(Map.of(
-                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
+        CreateRefund first = new CreateRefund(
+                Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 100L, null, Map.of(), null, null);
+        CreateRefund last = new CreateRefund(
+                Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 200L, null, Map.of(), null, null);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                Map.of(
+                        org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        INFRA.kafkaBootstrap()),
                 new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             // one partition (one key), one poll's batch: a command, garbage, a command
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.paygate.contracts.Topics.REFUND_COMMANDS,
-                    payment, dev.paygate.contracts.json.PaygateJson.wire().writeValueAsBytes(first)));
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.paygate.contracts.Topics.REFUND_COMMANDS,
-                    payment, "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.paygate.contracts.Topics.REFUND_COMMANDS,
-                    payment, dev.paygate.contracts.json.PaygateJson.wire().writeValueAsBytes(last))).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    dev.paygate.contracts.Topics.REFUND_COMMANDS,
+                    payment,
+                    dev.paygate.contracts.json.PaygateJson.wire().writeValueAsBytes(first)));
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    dev.paygate.contracts.Topics.REFUND_COMMANDS,
+                    payment,
+                    "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            dev.paygate.contracts.Topics.REFUND_COMMANDS,
+                            payment,
+                            dev.paygate.contracts.json.PaygateJson.wire().writeValueAsBytes(last)))
+                    .get();
         }
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment) == 2);
-        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(300);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment))
+                .isEqualTo(300);
     }
 
     @Test
@@ -188,22 +240,33 @@ class RefundCommandsIT {
         String merchant = Ids.MERCHANT.next();
         String payment = capturedPayment(merchant, 1000);
         List<CreateRefund> poll = java.util.stream.Stream.of(600L, 600L, 300L, 100L)
-                .map(amount -> new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, amount, null,
-                        Map.of(), null, null))
+                .map(amount -> new CreateRefund(
+                        Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, amount, null, Map.of(), null, null))
                 .toList();
 
-        StepVerifier.create(inbox.applyTracedBatchOnce("refund-service", poll, CreateRefund::commandId,
-                        fresh -> refunds.createAll(fresh, c -> null)))
-                .expectNext(4).verifyComplete();
+        StepVerifier.create(inbox.applyTracedBatchOnce(
+                        "refund-service", poll, CreateRefund::commandId, fresh -> refunds.createAll(fresh, c -> null)))
+                .expectNext(4)
+                .verifyComplete();
 
         // 600 fits, the second 600 does not (400 left), 300 fits, 100 fits exactly
-        assertThat(db.sql("SELECT amount FROM refunds WHERE payment_id = :p ORDER BY amount DESC").bind("p", payment)
-                .map(r -> r.get(0, Long.class)).all().collectList().block(java.time.Duration.ofSeconds(10))).containsExactly(600L, 300L, 100L);
-        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(1000);
-        var refusal = dev.paygate.contracts.json.PaygateJson.wire().readValue(db.sql(
-                        "SELECT payload FROM outbox WHERE aggregate_type = 'reply' AND aggregate_id = :id")
-                .bind("id", poll.get(1).commandId()).map(r -> r.get(0, String.class)).one().block(java.time.Duration.ofSeconds(10)),
-                dev.paygate.contracts.command.CommandReply.class);
+        assertThat(db.sql("SELECT amount FROM refunds WHERE payment_id = :p ORDER BY amount DESC")
+                        .bind("p", payment)
+                        .map(r -> r.get(0, Long.class))
+                        .all()
+                        .collectList()
+                        .block(java.time.Duration.ofSeconds(10)))
+                .containsExactly(600L, 300L, 100L);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment))
+                .isEqualTo(1000);
+        var refusal = dev.paygate.contracts.json.PaygateJson.wire()
+                .readValue(
+                        db.sql("SELECT payload FROM outbox WHERE aggregate_type = 'reply' AND aggregate_id = :id")
+                                .bind("id", poll.get(1).commandId())
+                                .map(r -> r.get(0, String.class))
+                                .one()
+                                .block(java.time.Duration.ofSeconds(10)),
+                        dev.paygate.contracts.command.CommandReply.class);
         assertThat(refusal.code()).isEqualTo("amount_exceeds_refundable");
         assertThat(refusal.detail()).contains("At most 400 ");
     }
@@ -213,18 +276,35 @@ class RefundCommandsIT {
         String merchant = Ids.MERCHANT.next();
         String payment = capturedPayment(merchant, 1000);
         // 20 polls at once (as on several instances during a rebalance), each of 5 refunds of 30: 3000 asked, 33 fit
-        Flux<Integer> polls = Flux.range(0, 20).flatMap(i -> {
-            List<CreateRefund> poll = java.util.stream.IntStream.range(0, 5)
-                    .mapToObj(j -> new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 30L, null,
-                            Map.of(), null, null))
-                    .toList();
-            return inbox.applyTracedBatchOnce("refund-service", poll, CreateRefund::commandId,
-                    fresh -> refunds.createAll(fresh, c -> null)).subscribeOn(Schedulers.parallel());
-        }, 20);
+        Flux<Integer> polls = Flux.range(0, 20)
+                .flatMap(
+                        i -> {
+                            List<CreateRefund> poll = java.util.stream.IntStream.range(0, 5)
+                                    .mapToObj(j -> new CreateRefund(
+                                            Ids.COMMAND.next(),
+                                            merchant,
+                                            Ids.REFUND.next(),
+                                            payment,
+                                            30L,
+                                            null,
+                                            Map.of(),
+                                            null,
+                                            null))
+                                    .toList();
+                            return inbox.applyTracedBatchOnce(
+                                            "refund-service",
+                                            poll,
+                                            CreateRefund::commandId,
+                                            fresh -> refunds.createAll(fresh, c -> null))
+                                    .subscribeOn(Schedulers.parallel());
+                        },
+                        20);
 
         StepVerifier.create(polls.reduce(0, Integer::sum)).expectNext(100).verifyComplete();
-        assertThat(count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment)).isEqualTo(33);
-        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(990);
+        assertThat(count("SELECT count(*) FROM refunds WHERE payment_id = :p", payment))
+                .isEqualTo(33);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment))
+                .isEqualTo(990);
     }
 
     @Test
@@ -232,11 +312,16 @@ class RefundCommandsIT {
         String payment = capturedPayment(Ids.MERCHANT.next(), 50);
 
         Flux<Boolean> twoHundred = Flux.range(0, 200)
-                .flatMap(i -> payments.reserveAll(Map.of(payment, 1L)).thenReturn(true)
-                        .onErrorReturn(IllegalStateException.class, false).subscribeOn(Schedulers.parallel()), 32);
+                .flatMap(
+                        i -> payments.reserveAll(Map.of(payment, 1L))
+                                .thenReturn(true)
+                                .onErrorReturn(IllegalStateException.class, false)
+                                .subscribeOn(Schedulers.parallel()),
+                        32);
 
         StepVerifier.create(twoHundred.filter(ok -> ok).count()).expectNext(50L).verifyComplete();
-        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment)).isEqualTo(50);
+        assertThat(count("SELECT refund_reserved FROM payments WHERE payment_id = :p", payment))
+                .isEqualTo(50);
     }
 
     @Test
@@ -244,7 +329,9 @@ class RefundCommandsIT {
         String payment = capturedPayment(Ids.MERCHANT.next(), 50);
 
         StepVerifier.create(db.sql("UPDATE payments SET refund_reserved = 51 WHERE payment_id = :p")
-                        .bind("p", payment).fetch().rowsUpdated())
+                        .bind("p", payment)
+                        .fetch()
+                        .rowsUpdated())
                 .expectError(DataIntegrityViolationException.class)
                 .verify();
     }

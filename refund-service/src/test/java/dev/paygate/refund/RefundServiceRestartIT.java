@@ -46,15 +46,16 @@ class RefundServiceRestartIT {
 
     static ConfigurableApplicationContext start(BankServer bank) {
         // as arguments: they must win over the service's own yml, as the launcher's do
-        return RefundServiceApplication.builder().run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + INFRA.kafkaBootstrap(),
-                "--paygate.db.url=" + DB_URL,
-                "--paygate.db.user=" + INFRA.dbUser(),
-                "--paygate.db.password=" + INFRA.dbPassword(),
-                "--paygate.acquirer.url=http://127.0.0.1:" + bank.port(),
-                "--paygate.refunds.pending-age=2s",
-                "--paygate.refunds.janitor-interval=200ms");
+        return RefundServiceApplication.builder()
+                .run(
+                        "--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + INFRA.kafkaBootstrap(),
+                        "--paygate.db.url=" + DB_URL,
+                        "--paygate.db.user=" + INFRA.dbUser(),
+                        "--paygate.db.password=" + INFRA.dbPassword(),
+                        "--paygate.acquirer.url=http://127.0.0.1:" + bank.port(),
+                        "--paygate.refunds.pending-age=2s",
+                        "--paygate.refunds.janitor-interval=200ms");
     }
 
     Connection connect() throws SQLException {
@@ -64,7 +65,8 @@ class RefundServiceRestartIT {
     }
 
     long count(String sql, String merchant) throws SQLException {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, merchant);
             ResultSet r = s.executeQuery();
             r.next();
@@ -79,55 +81,79 @@ class RefundServiceRestartIT {
         // the bank takes 3 s a call: time to stop the service with every call on the wire
         try (BankServer bank = new BankServer(BankSettings.of(Duration.ofSeconds(3), Duration.ZERO)).start(0)) {
             ConfigurableApplicationContext first = start(bank);
-            try (Connection c = connect(); PreparedStatement s = c.prepareStatement("""
+            try (Connection c = connect();
+                    PreparedStatement s = c.prepareStatement("""
                     INSERT INTO payments (payment_id, merchant_id, currency, status, amount_received, masked_number,
                                           payment_version) VALUES (?, ?, 'EUR', 'succeeded', 1000, '411111**1111', 3)""")) {
                 for (int i = 0; i < REFUNDS; i++) {
-                    CreateRefund command = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(),
-                            Ids.PAYMENT.next(), 100L + i, null, Map.of(), null, null);
+                    CreateRefund command = new CreateRefund(
+                            Ids.COMMAND.next(),
+                            merchant,
+                            Ids.REFUND.next(),
+                            Ids.PAYMENT.next(),
+                            100L + i,
+                            null,
+                            Map.of(),
+                            null,
+                            null);
                     commands.add(command);
                     s.setString(1, command.paymentId());
                     s.setString(2, merchant);
                     s.executeUpdate();
                 }
             }
-            try (var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    INFRA.kafkaBootstrap()), new StringSerializer(), new ByteArraySerializer())) {
+            try (var producer = new KafkaProducer<String, byte[]>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
+                    new StringSerializer(),
+                    new ByteArraySerializer())) {
                 for (CreateRefund c : commands) {
-                    producer.send(new ProducerRecord<>(Topics.REFUND_COMMANDS, c.paymentId(),
+                    producer.send(new ProducerRecord<>(
+                            Topics.REFUND_COMMANDS,
+                            c.paymentId(),
                             PaygateJson.wire().writeValueAsBytes(c)));
                 }
                 producer.flush();
             }
 
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> bank.stats().inFlight() >= REFUNDS);
             first.close();
             assertThat(count("SELECT count(*) FROM refunds WHERE merchant_id = ? AND status = 'pending'", merchant))
                     .isEqualTo(REFUNDS);
 
             // the bank finishes what it was asked while no instance listens for the answers
-            await().atMost(Duration.ofSeconds(30)).until(() -> bank.ledger().entries().size() == REFUNDS);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> bank.ledger().entries().size() == REFUNDS);
             ConfigurableApplicationContext second = start(bank);
             try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> count(
-                        "SELECT count(*) FROM refunds WHERE merchant_id = ? AND status = 'succeeded'", merchant) == REFUNDS);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> count(
+                                        "SELECT count(*) FROM refunds WHERE merchant_id = ? AND status = 'succeeded'",
+                                        merchant)
+                                == REFUNDS);
             } finally {
                 second.close();
             }
 
             for (CreateRefund c : commands) {
                 List<LedgerEntry> executed = bank.ledger().entries(c.refundId(), null);
-                assertThat(executed).as("executed at the bank: %s", c.refundId()).singleElement().satisfies(e -> {
-                    assertThat(e.amount()).isEqualTo(c.amount());
-                    assertThat(e.outcome()).isEqualTo("succeeded");
-                    assertThat(e.repeats()).as("asked again by the second instance").isPositive();
-                });
+                assertThat(executed)
+                        .as("executed at the bank: %s", c.refundId())
+                        .singleElement()
+                        .satisfies(e -> {
+                            assertThat(e.amount()).isEqualTo(c.amount());
+                            assertThat(e.outcome()).isEqualTo("succeeded");
+                            assertThat(e.repeats())
+                                    .as("asked again by the second instance")
+                                    .isPositive();
+                        });
             }
             // each caller was answered once, with the outcome
             Map<String, List<CommandReply>> replies = new HashMap<>();
-            try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
-                    "SELECT aggregate_id, payload FROM outbox WHERE aggregate_type = 'reply'")) {
+            try (Connection c = connect();
+                    PreparedStatement s = c.prepareStatement(
+                            "SELECT aggregate_id, payload FROM outbox WHERE aggregate_type = 'reply'")) {
                 ResultSet r = s.executeQuery();
                 while (r.next()) {
                     replies.computeIfAbsent(r.getString(1), k -> new ArrayList<>())
@@ -135,11 +161,18 @@ class RefundServiceRestartIT {
                 }
             }
             for (CreateRefund c : commands) {
-                assertThat(replies.get(c.commandId())).as("replies to %s", c.commandId()).singleElement()
-                        .satisfies(reply -> assertThat(reply.resource().get("status").asString()).isEqualTo("succeeded"));
+                assertThat(replies.get(c.commandId()))
+                        .as("replies to %s", c.commandId())
+                        .singleElement()
+                        .satisfies(reply -> assertThat(
+                                        reply.resource().get("status").asString())
+                                .isEqualTo("succeeded"));
             }
-            assertThat(count("SELECT count(*) FROM outbox WHERE type = 'refund.updated' AND aggregate_id IN "
-                    + "(SELECT id FROM refunds WHERE merchant_id = ?)", merchant)).as("pending and succeeded, once each")
+            assertThat(count(
+                            "SELECT count(*) FROM outbox WHERE type = 'refund.updated' AND aggregate_id IN "
+                                    + "(SELECT id FROM refunds WHERE merchant_id = ?)",
+                            merchant))
+                    .as("pending and succeeded, once each")
                     .isEqualTo(2L * REFUNDS);
         }
     }

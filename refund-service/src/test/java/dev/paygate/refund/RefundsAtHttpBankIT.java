@@ -31,13 +31,15 @@ import reactor.test.StepVerifier;
  */
 // closed after its tests: its consumers share the group "refund-service" with the next class's, on one broker
 @org.springframework.test.annotation.DirtiesContext
-@SpringBootTest(classes = RefundServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
+        classes = RefundServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "spring.config.name=refund-service")
 class RefundsAtHttpBankIT {
 
     static final Infrastructure INFRA = DevInfrastructure.shared();
-    static final BankServer BANK = new BankServer(BankSettings.of(Duration.ofMillis(20), Duration.ofMillis(10)))
-            .start(0);
+    static final BankServer BANK =
+            new BankServer(BankSettings.of(Duration.ofMillis(20), Duration.ofMillis(10))).start(0);
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -54,11 +56,20 @@ class RefundsAtHttpBankIT {
         BANK.close();
     }
 
-    @Autowired Acquirer acquirer;
-    @Autowired RefundCommands refunds;
-    @Autowired InboxProcessor inbox;
-    @Autowired PaymentMirror payments;
-    @Autowired DatabaseClient db;
+    @Autowired
+    Acquirer acquirer;
+
+    @Autowired
+    RefundCommands refunds;
+
+    @Autowired
+    InboxProcessor inbox;
+
+    @Autowired
+    PaymentMirror payments;
+
+    @Autowired
+    DatabaseClient db;
 
     @Test
     void aRefundIsExecutedOnceAtTheHttpBankEvenWhenItsCommandComesAgain() {
@@ -67,18 +78,25 @@ class RefundsAtHttpBankIT {
         String payment = Ids.PAYMENT.next();
         StepVerifier.create(payments.upsert(payment, merchant, "EUR", "succeeded", 1000, "411111**1111", 3))
                 .verifyComplete();
-        CreateRefund command = new CreateRefund(Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 300L, null,
-                Map.of(), null, null);
+        CreateRefund command = new CreateRefund(
+                Ids.COMMAND.next(), merchant, Ids.REFUND.next(), payment, 300L, null, Map.of(), null, null);
 
         StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
-                .expectNext(true).verifyComplete();
+                .expectNext(true)
+                .verifyComplete();
         StepVerifier.create(inbox.applyOnce("refund-service", command.commandId(), () -> refunds.create(command)))
-                .expectNext(false).verifyComplete();
+                .expectNext(false)
+                .verifyComplete();
 
         // the bank is asked once the pending refund has committed, and its answer recorded then
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "succeeded".equals(
-                db.sql("SELECT status FROM refunds WHERE id = :id").bind("id", command.refundId())
-                        .map(row -> row.get(0, String.class)).one().block(Duration.ofSeconds(10))));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> "succeeded"
+                        .equals(db.sql("SELECT status FROM refunds WHERE id = :id")
+                                .bind("id", command.refundId())
+                                .map(row -> row.get(0, String.class))
+                                .one()
+                                .block(Duration.ofSeconds(10))));
         List<LedgerEntry> executed = BANK.ledger().entries(command.refundId(), null);
         assertThat(executed).singleElement().satisfies(entry -> {
             assertThat(entry.type()).isEqualTo("refund");

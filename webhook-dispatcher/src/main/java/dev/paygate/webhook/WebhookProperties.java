@@ -18,8 +18,14 @@ public class WebhookProperties {
      * Attempt n (0-based) waits {@code retrySchedule[n]} (±20 % jitter) after the previous one, the first after
      * the event arrived; after the last attempt the delivery is {@code failed}. The size is the attempt count.
      */
-    private List<Duration> retrySchedule = List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5),
-            Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10),
+    private List<Duration> retrySchedule = List.of(
+            Duration.ZERO,
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            Duration.ofHours(2),
+            Duration.ofHours(5),
+            Duration.ofHours(10),
             Duration.ofHours(10));
     /** Fallback poll for due retries and for deliveries recorded by other instances; new events wake it at once. */
     private Duration pollInterval = Duration.ofSeconds(1);

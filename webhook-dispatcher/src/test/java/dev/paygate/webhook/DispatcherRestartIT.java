@@ -40,49 +40,60 @@ class DispatcherRestartIT {
 
     static ConfigurableApplicationContext start() {
         // as arguments: they must win over the service's own yml, as the launcher's do
-        return WebhookDispatcherApplication.builder().run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + INFRA.kafkaBootstrap(),
-                "--paygate.db.url=" + DB_URL,
-                "--paygate.db.user=" + INFRA.dbUser(),
-                "--paygate.db.password=" + INFRA.dbPassword(),
-                "--paygate.webhooks.allow-http=true",
-                "--paygate.webhooks.allow-private-addresses=true",
-                "--paygate.webhooks.timeout=2s",
-                "--paygate.webhooks.lease-margin=1s",
-                "--paygate.webhooks.poll-interval=200ms");
+        return WebhookDispatcherApplication.builder()
+                .run(
+                        "--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + INFRA.kafkaBootstrap(),
+                        "--paygate.db.url=" + DB_URL,
+                        "--paygate.db.user=" + INFRA.dbUser(),
+                        "--paygate.db.password=" + INFRA.dbPassword(),
+                        "--paygate.webhooks.allow-http=true",
+                        "--paygate.webhooks.allow-private-addresses=true",
+                        "--paygate.webhooks.timeout=2s",
+                        "--paygate.webhooks.lease-margin=1s",
+                        "--paygate.webhooks.poll-interval=200ms");
     }
 
     @Test
     void aDispatcherStoppedMidDeliveryResumesItAndLosesNothingPublishedWhileDown() throws Exception {
         String merchant = Ids.MERCHANT.next();
         try (WebhookReceiver receiver = new WebhookReceiver();
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(), ProducerConfig.ACKS_CONFIG, "all"),
-                     new StringSerializer(), new ByteArraySerializer())) {
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                INFRA.kafkaBootstrap(),
+                                ProducerConfig.ACKS_CONFIG,
+                                "all"),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
             receiver.hang("/hooks");
             ConfigurableApplicationContext first = start();
             String endpointId;
             try {
                 endpointId = createEndpoint(first, merchant, receiver.url("/hooks"));
                 StateChange interrupted = event(merchant);
-                producer.send(CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, interrupted)).get();
+                producer.send(CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, interrupted))
+                        .get();
                 // the attempt is on the wire, waiting for an answer, when the dispatcher goes away
-                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/hooks").size() == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> receiver.at("/hooks").size() == 1);
                 first.close();
 
                 assertThat(count("SELECT count(*) FROM delivery_attempts")).isZero();
                 assertThat(count("SELECT count(*) FROM deliveries WHERE status = 'pending' AND locked_until > now()"))
                         .isOne();
                 StateChange whileDown = event(merchant);
-                producer.send(CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, whileDown)).get();
+                producer.send(CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, whileDown))
+                        .get();
                 receiver.heal("/hooks");
 
                 ConfigurableApplicationContext second = start();
                 try {
-                    await().atMost(Duration.ofSeconds(30)).until(() -> count(
-                            "SELECT count(*) FROM deliveries WHERE status = 'succeeded'") == 2);
-                    List<String> ids = receiver.at("/hooks").stream().map(r -> r.header("webhook-id")).toList();
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> count("SELECT count(*) FROM deliveries WHERE status = 'succeeded'") == 2);
+                    List<String> ids = receiver.at("/hooks").stream()
+                            .map(r -> r.header("webhook-id"))
+                            .toList();
                     // the interrupted one twice, with the same webhook-id; the one published while down once
                     assertThat(ids).containsExactlyInAnyOrder(interrupted.id(), interrupted.id(), whileDown.id());
                     assertThat(count("SELECT count(*) FROM deliveries WHERE endpoint_id = '" + endpointId + "'"))
@@ -100,25 +111,41 @@ class DispatcherRestartIT {
 
     static StateChange event(String merchant) {
         String paymentId = Ids.PAYMENT.next();
-        return new StateChange(Ids.EVENT.next(), EventType.PAYMENT_CREATED, "/paygate/restart-it", Instant.now(),
-                paymentId, merchant, paymentId, "{\"id\":\"" + paymentId + "\",\"version\":1}");
+        return new StateChange(
+                Ids.EVENT.next(),
+                EventType.PAYMENT_CREATED,
+                "/paygate/restart-it",
+                Instant.now(),
+                paymentId,
+                merchant,
+                paymentId,
+                "{\"id\":\"" + paymentId + "\",\"version\":1}");
     }
 
     static String createEndpoint(ConfigurableApplicationContext dispatcher, String merchant, String url) {
         String port = dispatcher.getEnvironment().getProperty("local.server.port");
-        String body = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
-                .post().uri("/internal/webhook-endpoints").header("X-Paygate-Merchant", merchant)
+        String body = WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port)
+                .build()
+                .post()
+                .uri("/internal/webhook-endpoints")
+                .header("X-Paygate-Merchant", merchant)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"url\": \"" + url + "\", \"enabledEvents\": [\"*\"]}")
-                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         return PaygateJson.wire().readTree(body).get("id").asString();
     }
 
     static long count(String sql) throws Exception {
         String url = DB_URL + (DB_URL.contains("?") ? "&" : "?") + "currentSchema=webhook";
         try (Connection c = DriverManager.getConnection(url, INFRA.dbUser(), INFRA.dbPassword());
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

@@ -42,7 +42,9 @@ import tools.jackson.databind.JsonNode;
  * tests share it through Spring's context cache), a real HTTP receiver, a producer onto the real topics, and direct
  * reads of the dispatcher's tables. Each test uses merchants of its own, so tests don't see each other's webhooks.
  */
-@SpringBootTest(classes = WebhookDispatcherApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = WebhookDispatcherApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=webhook-dispatcher")
 abstract class DispatcherTestBase {
 
@@ -69,16 +71,22 @@ abstract class DispatcherTestBase {
         registry.add("paygate.webhooks.timeout", () -> "3s");
     }
 
-    @LocalServerPort int port;
+    @LocalServerPort
+    int port;
+
     WebTestClient api;
 
     @BeforeAll
     static void startReceiverAndProducer() throws IOException {
         receiver = new WebhookReceiver();
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        INFRA.kafkaBootstrap(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     @AfterAll
@@ -89,13 +97,15 @@ abstract class DispatcherTestBase {
 
     @BeforeEach
     void client() {
-        api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(WITHIN).build();
+        api = WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port)
+                .responseTimeout(WITHIN)
+                .build();
     }
 
     // ---- helpers ----
 
-    record Endpoint(String id, String secret) {
-    }
+    record Endpoint(String id, String secret) {}
 
     Endpoint createEndpoint(String merchant, String path, List<String> events) {
         return createEndpoint(merchant, receiver.url(path), events, null);
@@ -108,35 +118,49 @@ abstract class DispatcherTestBase {
         if (description != null) {
             body.put("description", description);
         }
-        JsonNode created = json(api.post().uri("/internal/webhook-endpoints")
+        JsonNode created = json(api.post()
+                .uri("/internal/webhook-endpoints")
                 .header(MERCHANT, merchant)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(PaygateJson.wire().writeValueAsString(body))
                 .exchange()
-                .expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody());
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody());
         return new Endpoint(created.get("id").asString(), created.get("secret").asString());
     }
 
     void expectProblem(String body, String code, String param) {
-        api.post().uri("/internal/webhook-endpoints")
+        api.post()
+                .uri("/internal/webhook-endpoints")
                 .header(MERCHANT, Ids.MERCHANT.next())
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
                 .exchange()
-                .expectStatus().isBadRequest()
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectStatus()
+                .isBadRequest()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
-                .jsonPath("$.status").isEqualTo(400)
-                .jsonPath("$.code").isEqualTo(code)
-                .jsonPath("$.param").isEqualTo(param)
-                .jsonPath("$.title").isEqualTo("Bad Request")
-                .jsonPath("$.detail").exists()
-                .jsonPath("$.type").isEqualTo("urn:paygate:problem:" + code);
+                .jsonPath("$.status")
+                .isEqualTo(400)
+                .jsonPath("$.code")
+                .isEqualTo(code)
+                .jsonPath("$.param")
+                .isEqualTo(param)
+                .jsonPath("$.title")
+                .isEqualTo("Bad Request")
+                .jsonPath("$.detail")
+                .exists()
+                .jsonPath("$.type")
+                .isEqualTo("urn:paygate:problem:" + code);
     }
 
     static StateChange change(EventType type, String merchant, String subject, String key, String data) {
-        return new StateChange(Ids.EVENT.next(), type, "/paygate/webhook-it", Instant.now(), subject, merchant, key, data);
+        return new StateChange(
+                Ids.EVENT.next(), type, "/paygate/webhook-it", Instant.now(), subject, merchant, key, data);
     }
 
     static void publish(String topic, StateChange change) throws Exception {
@@ -144,7 +168,8 @@ abstract class DispatcherTestBase {
     }
 
     static void assertVerifies(String secret, WebhookReceiver.Received webhook) {
-        assertThatCode(() -> new Webhook(secret).verify(webhook.body(), webhook.headers())).doesNotThrowAnyException();
+        assertThatCode(() -> new Webhook(secret).verify(webhook.body(), webhook.headers()))
+                .doesNotThrowAnyException();
     }
 
     static JsonNode json(String text) {
@@ -163,7 +188,7 @@ abstract class DispatcherTestBase {
     static List<List<Object>> rows(String sql, Object... params) throws SQLException {
         String url = DB_URL + (DB_URL.contains("?") ? "&" : "?") + "currentSchema=webhook";
         try (Connection connection = DriverManager.getConnection(url, INFRA.dbUser(), INFRA.dbPassword());
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);
             }

@@ -21,8 +21,14 @@ import tools.jackson.databind.JsonNode;
 class OpsReadsIT extends DispatcherTestBase {
 
     JsonNode ops(String path) {
-        return json(api.get().uri(path).exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody());
+        return json(api.get()
+                .uri(path)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody());
     }
 
     static List<JsonNode> rowsOf(JsonNode list) {
@@ -31,18 +37,28 @@ class OpsReadsIT extends DispatcherTestBase {
 
     static StateChange paymentEvent(String merchant, EventType type, Instant time) {
         String paymentId = Ids.PAYMENT.next();
-        return new StateChange(Ids.EVENT.next(), type, "/paygate/webhook-it", time, paymentId, merchant, paymentId,
+        return new StateChange(
+                Ids.EVENT.next(),
+                type,
+                "/paygate/webhook-it",
+                time,
+                paymentId,
+                merchant,
+                paymentId,
                 "{\"id\":\"" + paymentId + "\",\"version\":1}");
     }
 
     @Test
     void eventsAreCountedByTypeWithinTheWindowOnly() throws Exception {
         String merchant = Ids.MERCHANT.next();
-        long before = ops("/internal/ops/event-counts?windowSeconds=600").get("counts")
-                .path("payment.amountUpdated").asLong(0);
+        long before = ops("/internal/ops/event-counts?windowSeconds=600")
+                .get("counts")
+                .path("payment.amountUpdated")
+                .asLong(0);
         StateChange recent1 = paymentEvent(merchant, EventType.PAYMENT_AMOUNT_UPDATED, Instant.now());
         StateChange recent2 = paymentEvent(merchant, EventType.PAYMENT_AMOUNT_UPDATED, Instant.now());
-        StateChange old = paymentEvent(merchant, EventType.PAYMENT_AMOUNT_UPDATED, Instant.now().minusSeconds(3600));
+        StateChange old = paymentEvent(
+                merchant, EventType.PAYMENT_AMOUNT_UPDATED, Instant.now().minusSeconds(3600));
         publish(Topics.PAYMENT_EVENTS, recent1);
         publish(Topics.PAYMENT_EVENTS, recent2);
         publish(Topics.PAYMENT_EVENTS, old);
@@ -53,19 +69,30 @@ class OpsReadsIT extends DispatcherTestBase {
         assertThat(counts.get("counts").get("payment.amountUpdated").asLong()).isEqualTo(before + 2);
         assertThat(counts.get("total").asLong()).isGreaterThanOrEqualTo(before + 2);
         // a window reaching back past the old one counts it too
-        assertThat(ops("/internal/ops/event-counts?windowSeconds=7200").get("counts").get("payment.amountUpdated")
-                .asLong()).isGreaterThanOrEqualTo(before + 3);
+        assertThat(ops("/internal/ops/event-counts?windowSeconds=7200")
+                        .get("counts")
+                        .get("payment.amountUpdated")
+                        .asLong())
+                .isGreaterThanOrEqualTo(before + 3);
     }
 
     @Test
     void aBadWindowOrLimitIsRefused() {
-        for (String path : List.of("/internal/ops/event-counts?windowSeconds=0",
-                "/internal/ops/event-counts?windowSeconds=x", "/internal/ops/failing-endpoints?windowSeconds=999999999",
+        for (String path : List.of(
+                "/internal/ops/event-counts?windowSeconds=0",
+                "/internal/ops/event-counts?windowSeconds=x",
+                "/internal/ops/failing-endpoints?windowSeconds=999999999",
                 "/internal/ops/dead-letters?limit=101")) {
-            api.get().uri(path).exchange()
-                    .expectStatus().isBadRequest()
-                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .expectBody().jsonPath("$.code").isEqualTo("parameter_invalid");
+            api.get()
+                    .uri(path)
+                    .exchange()
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectHeader()
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.code")
+                    .isEqualTo("parameter_invalid");
         }
     }
 
@@ -79,10 +106,13 @@ class OpsReadsIT extends DispatcherTestBase {
 
         publish(Topics.PAYMENT_EVENTS, event);
 
-        await().atMost(WITHIN).until(() -> rowsOf(ops("/internal/ops/dead-letters?limit=100")).stream()
-                .anyMatch(r -> r.get("endpointId").asString().equals(failing.id())));
+        await().atMost(WITHIN)
+                .until(() -> rowsOf(ops("/internal/ops/dead-letters?limit=100")).stream()
+                        .anyMatch(r -> r.get("endpointId").asString().equals(failing.id())));
         JsonNode letter = rowsOf(ops("/internal/ops/dead-letters?limit=100")).stream()
-                .filter(r -> r.get("endpointId").asString().equals(failing.id())).findFirst().orElseThrow();
+                .filter(r -> r.get("endpointId").asString().equals(failing.id()))
+                .findFirst()
+                .orElseThrow();
         assertThat(letter.get("merchantId").asString()).isEqualTo(merchant);
         assertThat(letter.get("eventId").asString()).isEqualTo(event.id());
         assertThat(letter.get("eventType").asString()).isEqualTo("payment.succeeded");
@@ -93,7 +123,9 @@ class OpsReadsIT extends DispatcherTestBase {
         // the healthy endpoint got it, and only the failing one is listed as failing
         await().atMost(WITHIN).until(() -> receiver.at("/ops-up").size() == 1);
         List<JsonNode> endpoints = rowsOf(ops("/internal/ops/failing-endpoints?windowSeconds=600&limit=100"));
-        JsonNode listed = endpoints.stream().filter(e -> e.get("id").asString().equals(failing.id())).findFirst()
+        JsonNode listed = endpoints.stream()
+                .filter(e -> e.get("id").asString().equals(failing.id()))
+                .findFirst()
                 .orElseThrow();
         assertThat(listed.get("merchantId").asString()).isEqualTo(merchant);
         assertThat(listed.get("failedAttempts").asLong()).isEqualTo(4);
@@ -103,13 +135,20 @@ class OpsReadsIT extends DispatcherTestBase {
         assertThat(endpoints).noneMatch(e -> e.get("id").asString().equals(healthy.id()));
 
         receiver.heal("/ops-down");
-        api.post().uri("/internal/webhook-deliveries/{id}/retry", letter.get("id").asString())
-                .header(MERCHANT, merchant).exchange().expectStatus().isOk();
+        api.post()
+                .uri("/internal/webhook-deliveries/{id}/retry", letter.get("id").asString())
+                .header(MERCHANT, merchant)
+                .exchange()
+                .expectStatus()
+                .isOk();
 
-        await().atMost(WITHIN).until(() -> rowsOf(ops("/internal/ops/dead-letters?limit=100")).stream()
-                .noneMatch(r -> r.get("endpointId").asString().equals(failing.id())));
+        await().atMost(WITHIN)
+                .until(() -> rowsOf(ops("/internal/ops/dead-letters?limit=100")).stream()
+                        .noneMatch(r -> r.get("endpointId").asString().equals(failing.id())));
         assertThat(receiver.at("/ops-down")).hasSize(5);
-        assertThat(count("SELECT count(*) FROM deliveries WHERE id = ? AND status = 'succeeded'",
-                letter.get("id").asString())).isEqualTo(1);
+        assertThat(count(
+                        "SELECT count(*) FROM deliveries WHERE id = ? AND status = 'succeeded'",
+                        letter.get("id").asString()))
+                .isEqualTo(1);
     }
 }

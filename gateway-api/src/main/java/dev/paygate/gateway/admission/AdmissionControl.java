@@ -66,11 +66,14 @@ public class AdmissionControl implements WebFilter {
         this.enabled = properties.enabled();
         this.limiter = limiter(properties, nanoClock);
         this.rejected = Counter.builder("paygate.admission.rejected")
-                .description("API writes refused with 503 overloaded").register(meters);
+                .description("API writes refused with 503 overloaded")
+                .register(meters);
         Gauge.builder("paygate.admission.limit", limiter, SimpleLimiter::getLimit)
-                .description("API writes this instance lets be in progress at once").register(meters);
+                .description("API writes this instance lets be in progress at once")
+                .register(meters);
         Gauge.builder("paygate.admission.in.progress", limiter, SimpleLimiter::getInflight)
-                .description("API writes in progress").register(meters);
+                .description("API writes in progress")
+                .register(meters);
     }
 
     static SimpleLimiter<Void> limiter(AdmissionProperties properties, LongSupplier nanoClock) {
@@ -100,7 +103,10 @@ public class AdmissionControl implements WebFilter {
         if (admitted.isEmpty()) {
             rejected.increment();
             exchange.getResponse().getHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
-            return RequestSizeLimit.writeProblem(exchange, HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.OVERLOADED,
+            return RequestSizeLimit.writeProblem(
+                    exchange,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    ProblemCodes.OVERLOADED,
                     "Paygate is taking more requests than it can process right now, so this one was not started: "
                             + "nothing was done. Retry after Retry-After seconds, with the same Idempotency-Key.");
         }

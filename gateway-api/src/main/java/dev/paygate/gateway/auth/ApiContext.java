@@ -1,5 +1,4 @@
 package dev.paygate.gateway.auth;
 
 /** Who is calling, resolved from the API key, and which API version they speak. */
-public record ApiContext(String merchantId, String apiVersion) {
-}
+public record ApiContext(String merchantId, String apiVersion) {}

@@ -37,26 +37,37 @@ public class ApiContextResolver implements HandlerMethodArgumentResolver {
     }
 
     @Override
-    public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
-                                        ServerWebExchange exchange) {
+    public Mono<Object> resolveArgument(
+            MethodParameter parameter, BindingContext bindingContext, ServerWebExchange exchange) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         String client = AuthFailures.clientOf(exchange.getRequest());
         var wait = failures.blocked(client);
         if (wait.isPresent()) {
-            return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS, ProblemCodes.TOO_MANY_FAILED_AUTHENTICATIONS,
-                    "Too many failed authentications from this client; try again later.", null, wait.get()));
+            return Mono.error(new ApiException(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    ProblemCodes.TOO_MANY_FAILED_AUTHENTICATIONS,
+                    "Too many failed authentications from this client; try again later.",
+                    null,
+                    wait.get()));
         }
         String key = key(headers);
         if (key == null) {
             failures.failed(client);
-            return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, ProblemCodes.API_KEY_MISSING,
-                    "Authenticate with the X-Api-Key header.", API_KEY_HEADER));
+            return Mono.error(new ApiException(
+                    HttpStatus.UNAUTHORIZED,
+                    ProblemCodes.API_KEY_MISSING,
+                    "Authenticate with the X-Api-Key header.",
+                    API_KEY_HEADER));
         }
-        return merchants.findByKey(key)
+        return merchants
+                .findByKey(key)
                 .switchIfEmpty(Mono.defer(() -> {
                     failures.failed(client);
-                    return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, ProblemCodes.API_KEY_INVALID,
-                            "The API key is not valid.", API_KEY_HEADER));
+                    return Mono.error(new ApiException(
+                            HttpStatus.UNAUTHORIZED,
+                            ProblemCodes.API_KEY_INVALID,
+                            "The API key is not valid.",
+                            API_KEY_HEADER));
                 }))
                 .map(merchant -> new ApiContext(merchant.id(), version(headers, merchant.defaultApiVersion())));
     }
@@ -79,8 +90,10 @@ public class ApiContextResolver implements HandlerMethodArgumentResolver {
             return merchantDefault;
         }
         if (!ApiVersions.SUPPORTED.contains(version)) {
-            throw ApiException.badRequest(ProblemCodes.UNSUPPORTED_API_VERSION,
-                    "API version '" + abbreviate(version) + "' is not supported; use one of " + ApiVersions.SUPPORTED + ".",
+            throw ApiException.badRequest(
+                    ProblemCodes.UNSUPPORTED_API_VERSION,
+                    "API version '" + abbreviate(version) + "' is not supported; use one of " + ApiVersions.SUPPORTED
+                            + ".",
                     VERSION_HEADER);
         }
         return version;

@@ -11,8 +11,7 @@ import java.util.HexFormat;
  */
 public final class ApiKeyHasher {
 
-    private ApiKeyHasher() {
-    }
+    private ApiKeyHasher() {}
 
     public static String hash(String key) {
         try {

@@ -18,8 +18,7 @@ public class AuthFailures {
     /** Clients kept at most; beyond it, windows that have ended are dropped first. */
     static final int MAX_CLIENTS = 100_000;
 
-    private record Window(long startMillis, int failures) {
-    }
+    private record Window(long startMillis, int failures) {}
 
     private final ConcurrentHashMap<String, Window> byClient = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -35,7 +34,9 @@ public class AuthFailures {
     /** The client's address (the connection's peer; a proxy in front should be given its own limits). */
     public static String clientOf(org.springframework.http.server.reactive.ServerHttpRequest request) {
         var remote = request.getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+        return remote == null || remote.getAddress() == null
+                ? "unknown"
+                : remote.getAddress().getHostAddress();
     }
 
     /** How long {@code client} must wait before trying again, or empty when it may try now. */
@@ -57,7 +58,10 @@ public class AuthFailures {
                 return; // bounded memory under a flood of addresses; each is still refused by the key check
             }
         }
-        byClient.compute(client, (k, w) -> w == null || now - w.startMillis() >= windowMillis
-                ? new Window(now, 1) : new Window(w.startMillis(), w.failures() + 1));
+        byClient.compute(
+                client,
+                (k, w) -> w == null || now - w.startMillis() >= windowMillis
+                        ? new Window(now, 1)
+                        : new Window(w.startMillis(), w.failures() + 1));
     }
 }

@@ -30,7 +30,8 @@ public class DemoMerchant implements ApplicationRunner {
             return;
         }
         // startup, before the gateway reports ready: waiting here is intended
-        merchants.createMerchant(ID, "Demo merchant")
+        merchants
+                .createMerchant(ID, "Demo merchant")
                 .then(merchants.addKey(ID, key))
                 .block(Duration.ofSeconds(30));
         log.info("demo merchant {} answers to the configured demo API key ({})", ID, ApiKeyHasher.hint(key));

@@ -1,9 +1,9 @@
 package dev.paygate.gateway.auth;
 
-import dev.paygate.contracts.ApiVersions;
-import dev.paygate.contracts.Ids;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.paygate.contracts.ApiVersions;
+import dev.paygate.contracts.Ids;
 import java.time.Duration;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -26,15 +26,18 @@ public class MerchantStore {
     }
 
     @org.springframework.beans.factory.annotation.Autowired
-    public MerchantStore(DatabaseClient db,
-                         @org.springframework.beans.factory.annotation.Value("${paygate.gateway.api-key-cache-ttl:30s}")
-                         Duration ttl) {
+    public MerchantStore(
+            DatabaseClient db,
+            @org.springframework.beans.factory.annotation.Value("${paygate.gateway.api-key-cache-ttl:30s}")
+                    Duration ttl) {
         this.db = db;
-        this.active = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(ttl.isZero() ? 0 : 10_000).build();
+        this.active = Caffeine.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(ttl.isZero() ? 0 : 10_000)
+                .build();
     }
 
-    public record Merchant(String id, String name, String defaultApiVersion) {
-    }
+    public record Merchant(String id, String name, String defaultApiVersion) {}
 
     /** The merchant an active key belongs to; empty for an unknown or revoked key. */
     public Mono<Merchant> findByKey(String key) {
@@ -47,7 +50,9 @@ public class MerchantStore {
                         SELECT m.id, m.name, m.default_api_version FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
                         WHERE k.key_hash = :hash AND k.revoked_at IS NULL""")
                 .bind("hash", hash)
-                .map(row -> new Merchant(row.get("id", String.class), row.get("name", String.class),
+                .map(row -> new Merchant(
+                        row.get("id", String.class),
+                        row.get("name", String.class),
                         row.get("default_api_version", String.class)))
                 .one()
                 .doOnNext(merchant -> active.put(hash, merchant));
@@ -66,7 +71,11 @@ public class MerchantStore {
     }
 
     public Mono<Boolean> merchantExists(String id) {
-        return db.sql("SELECT 1 FROM merchants WHERE id = :id").bind("id", id).fetch().first().hasElement();
+        return db.sql("SELECT 1 FROM merchants WHERE id = :id")
+                .bind("id", id)
+                .fetch()
+                .first()
+                .hasElement();
     }
 
     /** Stores a key's digest; a key that is already stored is left as it is. Emits the key's id. */

@@ -22,7 +22,8 @@ import reactor.core.scheduler.Schedulers;
 @Component
 public class CommandBus {
 
-    private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
+    private static final ContextSnapshotFactory SNAPSHOTS =
+            ContextSnapshotFactory.builder().build();
 
     private final ReplyingKafkaTemplate<String, byte[], byte[]> template;
     /**
@@ -30,7 +31,11 @@ public class CommandBus {
      * boundedElastic pool, so that nothing else blocking in this JVM can starve them (a bulkhead).
      */
     private final Scheduler sends = Schedulers.newBoundedElastic(
-            Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "gateway-command-send", 60, true);
+            Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
+            Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE,
+            "gateway-command-send",
+            60,
+            true);
 
     private final MeterRegistry meters;
 
@@ -45,14 +50,24 @@ public class CommandBus {
      * {@link CommandObserver} in the Reactor Context learns the command's id before it is published.
      */
     public Mono<Outcome> send(PaymentCommand command) {
-        return timed(command.getClass().getSimpleName(), send(Topics.PAYMENT_COMMANDS, command.key(),
-                command.commandId(), PaygateJson.wire().writeValueAsBytes(command)));
+        return timed(
+                command.getClass().getSimpleName(),
+                send(
+                        Topics.PAYMENT_COMMANDS,
+                        command.key(),
+                        command.commandId(),
+                        PaygateJson.wire().writeValueAsBytes(command)));
     }
 
     /** The same, for refund-service's commands. */
     public Mono<Outcome> send(RefundCommand command) {
-        return timed(command.getClass().getSimpleName(), send(Topics.REFUND_COMMANDS, command.key(),
-                command.commandId(), PaygateJson.wire().writeValueAsBytes(command)));
+        return timed(
+                command.getClass().getSimpleName(),
+                send(
+                        Topics.REFUND_COMMANDS,
+                        command.key(),
+                        command.commandId(),
+                        PaygateJson.wire().writeValueAsBytes(command)));
     }
 
     /**
@@ -67,9 +82,15 @@ public class CommandBus {
                 if (signal.isOnNext() || signal.isOnError()) {
                     Outcome outcome = signal.get();
                     String result = signal.isOnError() ? "error" : outcome.known() ? "replied" : "unknown";
-                    String status = outcome != null && outcome.known() ? (outcome.reply().status() / 100) + "xx" : "none";
-                    sample.stop(Timer.builder("paygate.commands").description("command round trip, publish to reply")
-                            .tag("command", type).tag("outcome", result).tag("status", status).register(meters));
+                    String status = outcome != null && outcome.known()
+                            ? (outcome.reply().status() / 100) + "xx"
+                            : "none";
+                    sample.stop(Timer.builder("paygate.commands")
+                            .description("command round trip, publish to reply")
+                            .tag("command", type)
+                            .tag("outcome", result)
+                            .tag("status", status)
+                            .register(meters));
                 }
             });
         });
@@ -79,9 +100,10 @@ public class CommandBus {
         // sendAndReceive may block on producer metadata: keep it off the event loop
         return Mono.deferContextual(context -> {
                     java.util.Optional<CommandObserver> observer = context.getOrEmpty(CommandObserver.class);
-                    String commandId = observer.map(o -> o.commandId(proposedId)).orElse(proposedId);
-                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key,
-                            commandId.equals(proposedId) ? value : withCommandId(value, commandId));
+                    String commandId =
+                            observer.map(o -> o.commandId(proposedId)).orElse(proposedId);
+                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                            topic, key, commandId.equals(proposedId) ? value : withCommandId(value, commandId));
                     record.headers().add(Topics.COMMAND_ID_HEADER, CommandConfiguration.utf8(commandId));
                     observer.ifPresent(o -> o.publishing(commandId));
                     // on the sending thread, the request's observation is current again: the template's send
@@ -99,7 +121,8 @@ public class CommandBus {
     }
 
     private static byte[] withCommandId(byte[] command, String commandId) {
-        tools.jackson.databind.node.ObjectNode tree = (tools.jackson.databind.node.ObjectNode) PaygateJson.wire().readTree(command);
+        tools.jackson.databind.node.ObjectNode tree =
+                (tools.jackson.databind.node.ObjectNode) PaygateJson.wire().readTree(command);
         tree.put("commandId", commandId);
         return PaygateJson.wire().writeValueAsBytes(tree);
     }

@@ -6,12 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.requestreply.CorrelationKey;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
@@ -30,7 +30,9 @@ public class CommandConfiguration {
         ConcurrentMessageListenerContainer<String, byte[]> container = factory.createContainer(Topics.COMMAND_REPLIES);
         container.getContainerProperties().setGroupId("gateway-replies-" + UUID.randomUUID());
         // only replies to commands sent from now on matter to this instance
-        container.getContainerProperties().getKafkaConsumerProperties()
+        container
+                .getContainerProperties()
+                .getKafkaConsumerProperties()
                 .setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         container.setAutoStartup(false);
         // stopped only after the web server's graceful shutdown has let the requests in flight finish: they wait for
@@ -43,10 +45,14 @@ public class CommandConfiguration {
 
     /** Replies that come after the reply timeout go to the {@link LateReplyListener}s (idempotency keys). */
     @Bean
-    ReplyingKafkaTemplate<String, byte[], byte[]> replyingTemplate(ProducerFactory<String, byte[]> producerFactory,
-            @Qualifier("replyContainer") ConcurrentMessageListenerContainer<String, byte[]> replyContainer, GatewayProperties properties,
+    ReplyingKafkaTemplate<String, byte[], byte[]> replyingTemplate(
+            ProducerFactory<String, byte[]> producerFactory,
+            @Qualifier("replyContainer") ConcurrentMessageListenerContainer<String, byte[]> replyContainer,
+            GatewayProperties properties,
             ObjectProvider<LateReplyListener> lateReplyListeners) {
-        ReplyingKafkaTemplate<String, byte[], byte[]> template = new LateReplyTemplate(producerFactory, replyContainer,
+        ReplyingKafkaTemplate<String, byte[], byte[]> template = new LateReplyTemplate(
+                producerFactory,
+                replyContainer,
                 lateReplyListeners.orderedStream().toList());
         template.setSharedReplyTopic(true);
         // a command record carries the request's trace (W3C traceparent header), so the service continues it

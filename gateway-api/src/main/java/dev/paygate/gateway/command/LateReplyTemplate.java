@@ -24,9 +24,10 @@ public class LateReplyTemplate extends ReplyingKafkaTemplate<String, byte[], byt
 
     private final List<LateReplyListener> listeners;
 
-    public LateReplyTemplate(ProducerFactory<String, byte[]> producerFactory,
-                             GenericMessageListenerContainer<String, byte[]> replyContainer,
-                             List<LateReplyListener> listeners) {
+    public LateReplyTemplate(
+            ProducerFactory<String, byte[]> producerFactory,
+            GenericMessageListenerContainer<String, byte[]> replyContainer,
+            List<LateReplyListener> listeners) {
         super(producerFactory, replyContainer);
         this.listeners = List.copyOf(listeners);
     }
@@ -38,7 +39,8 @@ public class LateReplyTemplate extends ReplyingKafkaTemplate<String, byte[], byt
             return;
         }
         String commandId = correlationId instanceof CorrelationKey key
-                ? new String(key.getCorrelationId(), StandardCharsets.UTF_8) : correlationId.toString();
+                ? new String(key.getCorrelationId(), StandardCharsets.UTF_8)
+                : correlationId.toString();
         for (LateReplyListener listener : listeners) {
             // this runs on the reply consumer's thread: an exception here would stall every reply behind it
             try {

@@ -105,8 +105,11 @@ public class ConsoleAccess {
             throw unauthorized();
         }
         if (!HttpMethod.GET.equals(request.getMethod()) && !sameOriginRequest(request)) {
-            throw new ApiException(HttpStatus.FORBIDDEN, ProblemCodes.AUTHENTICATION_REQUIRED,
-                    "Console changes must come from the console page.", REQUEST_HEADER);
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    ProblemCodes.AUTHENTICATION_REQUIRED,
+                    "Console changes must come from the console page.",
+                    REQUEST_HEADER);
         }
     }
 
@@ -148,15 +151,21 @@ public class ConsoleAccess {
         String client = AuthFailures.clientOf(request);
         var wait = failures.blocked(client);
         if (wait.isPresent()) {
-            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, ProblemCodes.TOO_MANY_FAILED_AUTHENTICATIONS,
-                    "Too many failed authentications from this client; try again later.", null, wait.get());
+            throw new ApiException(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    ProblemCodes.TOO_MANY_FAILED_AUTHENTICATIONS,
+                    "Too many failed authentications from this client; try again later.",
+                    null,
+                    wait.get());
         }
         return client;
     }
 
     private boolean tokenMatches(String token) {
-        return token != null && MessageDigest.isEqual(properties.getAdminToken().getBytes(StandardCharsets.UTF_8),
-                token.getBytes(StandardCharsets.UTF_8));
+        return token != null
+                && MessageDigest.isEqual(
+                        properties.getAdminToken().getBytes(StandardCharsets.UTF_8),
+                        token.getBytes(StandardCharsets.UTF_8));
     }
 
     /** HMAC-SHA256, keyed by the admin token, over the session's expiry; base64url. */
@@ -188,7 +197,7 @@ public class ConsoleAccess {
     }
 
     private static ApiException unauthorized() {
-        return new ApiException(HttpStatus.UNAUTHORIZED, ProblemCodes.ADMIN_TOKEN_INVALID,
-                "Log in with the operator token.", null);
+        return new ApiException(
+                HttpStatus.UNAUTHORIZED, ProblemCodes.ADMIN_TOKEN_INVALID, "Log in with the operator token.", null);
     }
 }

@@ -1,7 +1,7 @@
 package dev.paygate.gateway.console;
 
-import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.gateway.GatewayProperties;
@@ -62,8 +62,8 @@ public class ConsoleController {
     private final WebClient dispatcher;
     private final AtomicInteger streams = new AtomicInteger();
 
-    public ConsoleController(ConsoleAccess access, ConsoleEvents events, GatewayProperties properties,
-                             WebClient.Builder builder) {
+    public ConsoleController(
+            ConsoleAccess access, ConsoleEvents events, GatewayProperties properties, WebClient.Builder builder) {
         this.access = access;
         this.events = events;
         this.properties = properties;
@@ -77,7 +77,8 @@ public class ConsoleController {
     @GetMapping({"/console", "/console/"})
     public ResponseEntity<Resource> page() {
         access.requireEnabled();
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/html;charset=UTF-8"))
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("text/html;charset=UTF-8"))
                 .body(new ClassPathResource("paygate-console/index.html"));
     }
 
@@ -91,8 +92,7 @@ public class ConsoleController {
         return ResponseEntity.ok().contentType(type).body(new ClassPathResource("paygate-console/" + name));
     }
 
-    record Login(String token) {
-    }
+    record Login(String token) {}
 
     /** {@code {"token": "…"}} as JSON: 204 with the session cookie, or 401. */
     @PostMapping("/console/login")
@@ -101,18 +101,23 @@ public class ConsoleController {
         String token;
         try {
             JsonNode login = body == null ? null : PaygateJson.wire().readTree(body);
-            token = login != null && login.path("token").isString() ? login.get("token").asString() : null;
+            token = login != null && login.path("token").isString()
+                    ? login.get("token").asString()
+                    : null;
         } catch (JacksonException e) {
             token = null;
         }
         return ResponseEntity.noContent()
-                .header(HttpHeaders.SET_COOKIE, access.login(token, request).toString()).build();
+                .header(HttpHeaders.SET_COOKIE, access.login(token, request).toString())
+                .build();
     }
 
     @PostMapping("/console/logout")
     public ResponseEntity<Void> logout(ServerHttpRequest request) {
         access.require(request);
-        return ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, access.logout(request).toString()).build();
+        return ResponseEntity.noContent()
+                .header(HttpHeaders.SET_COOKIE, access.logout(request).toString())
+                .build();
     }
 
     // ---- data ----
@@ -126,7 +131,9 @@ public class ConsoleController {
         status.put("subscribers", events.subscribers());
         status.put("countWindowSeconds", COUNT_WINDOW.toSeconds());
         status.put("failingWindowSeconds", FAILING_WINDOW.toSeconds());
-        status.put("pendingRefundAgeSeconds", properties.getConsolePendingRefundAge().toSeconds());
+        status.put(
+                "pendingRefundAgeSeconds",
+                properties.getConsolePendingRefundAge().toSeconds());
         return status;
     }
 
@@ -139,15 +146,25 @@ public class ConsoleController {
         access.require(request);
         if (streams.incrementAndGet() > properties.getConsoleMaxStreams()) {
             streams.decrementAndGet();
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE,
-                    "Too many console streams open; close one and try again.", null);
+            throw new ApiException(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    ProblemCodes.SERVICE_UNAVAILABLE,
+                    "Too many console streams open; close one and try again.",
+                    null);
         }
-        Flux<ServerSentEvent<ConsoleEvent>> changes = events.live().map(e -> ServerSentEvent.builder(e)
-                .id(e.id()).event("state-change").build());
+        Flux<ServerSentEvent<ConsoleEvent>> changes = events.live()
+                .map(e -> ServerSentEvent.builder(e)
+                        .id(e.id())
+                        .event("state-change")
+                        .build());
         Flux<ServerSentEvent<ConsoleEvent>> heartbeats = Flux.interval(HEARTBEAT)
-                .map(n -> ServerSentEvent.<ConsoleEvent>builder().comment("keep-alive").build());
+                .map(n -> ServerSentEvent.<ConsoleEvent>builder()
+                        .comment("keep-alive")
+                        .build());
         return Flux.merge(changes, heartbeats)
-                .startWith(ServerSentEvent.<ConsoleEvent>builder().comment("connected").build())
+                .startWith(ServerSentEvent.<ConsoleEvent>builder()
+                        .comment("connected")
+                        .build())
                 .doFinally(signal -> streams.decrementAndGet());
     }
 
@@ -160,15 +177,18 @@ public class ConsoleController {
     @GetMapping("/console/api/pending-refunds")
     public Mono<ResponseEntity<String>> pendingRefunds(ServerHttpRequest request) {
         access.require(request);
-        return read(refunds.get().uri("/internal/ops/pending-refunds?olderThanSeconds={age}&limit=50",
-                properties.getConsolePendingRefundAge().toSeconds()));
+        return read(refunds.get()
+                .uri(
+                        "/internal/ops/pending-refunds?olderThanSeconds={age}&limit=50",
+                        properties.getConsolePendingRefundAge().toSeconds()));
     }
 
     @GetMapping("/console/api/failing-endpoints")
     public Mono<ResponseEntity<String>> failingEndpoints(ServerHttpRequest request) {
         access.require(request);
-        return read(dispatcher.get().uri("/internal/ops/failing-endpoints?windowSeconds={w}&limit=50",
-                FAILING_WINDOW.toSeconds()));
+        return read(dispatcher
+                .get()
+                .uri("/internal/ops/failing-endpoints?windowSeconds={w}&limit=50", FAILING_WINDOW.toSeconds()));
     }
 
     @GetMapping("/console/api/dead-letters")
@@ -183,8 +203,8 @@ public class ConsoleController {
      * merchant has no such delivery, 409 when its endpoint is disabled.
      */
     @PostMapping("/console/api/dead-letters/{id}/retry")
-    public Mono<ResponseEntity<String>> retry(@PathVariable String id, @RequestBody(required = false) String body,
-                                              ServerHttpRequest request) {
+    public Mono<ResponseEntity<String>> retry(
+            @PathVariable String id, @RequestBody(required = false) String body, ServerHttpRequest request) {
         access.require(request);
         if (!Ids.WEBHOOK_DELIVERY.matches(id)) {
             throw ApiException.notFound("webhook delivery", id);
@@ -192,33 +212,43 @@ public class ConsoleController {
         String merchantId;
         try {
             JsonNode retry = body == null ? null : PaygateJson.wire().readTree(body);
-            merchantId = retry != null && retry.path("merchantId").isString() ? retry.get("merchantId").asString()
+            merchantId = retry != null && retry.path("merchantId").isString()
+                    ? retry.get("merchantId").asString()
                     : null;
         } catch (JacksonException e) {
             merchantId = null;
         }
         if (merchantId == null || !Ids.MERCHANT.matches(merchantId)) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "merchantId must be a merchant id.",
-                    "merchantId");
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_INVALID, "merchantId must be a merchant id.", "merchantId");
         }
-        return read(dispatcher.post().uri("/internal/webhook-deliveries/{id}/retry", id)
+        return read(dispatcher
+                .post()
+                .uri("/internal/webhook-deliveries/{id}/retry", id)
                 .header(InternalHeaders.MERCHANT_HEADER, merchantId));
     }
 
     /** The owner's answer, a refusal included; when it fails or is unreachable, 503. */
     private static Mono<ResponseEntity<String>> read(WebClient.RequestHeadersSpec<?> request) {
-        return request.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("").map(body -> {
-                    if (response.statusCode().is5xxServerError()) {
-                        throw unavailable();
-                    }
-                    MediaType type = response.headers().contentType().orElse(MediaType.APPLICATION_JSON);
-                    return ResponseEntity.status(response.statusCode()).contentType(type).body(body);
-                }))
+        return request.exchangeToMono(response -> response.bodyToMono(String.class)
+                        .defaultIfEmpty("")
+                        .map(body -> {
+                            if (response.statusCode().is5xxServerError()) {
+                                throw unavailable();
+                            }
+                            MediaType type = response.headers().contentType().orElse(MediaType.APPLICATION_JSON);
+                            return ResponseEntity.status(response.statusCode())
+                                    .contentType(type)
+                                    .body(body);
+                        }))
                 .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable());
     }
 
     private static ApiException unavailable() {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.SERVICE_UNAVAILABLE,
-                "The console cannot read this right now; try again.", null);
+        return new ApiException(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                ProblemCodes.SERVICE_UNAVAILABLE,
+                "The console cannot read this right now; try again.",
+                null);
     }
 }

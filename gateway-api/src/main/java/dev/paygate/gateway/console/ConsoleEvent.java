@@ -9,15 +9,28 @@ import tools.jackson.databind.JsonNode;
  * One state change as the ops console shows it: what happened to which resource of which merchant, and the amount.
  * Only these fields are taken from the snapshot — never customer details, card data, metadata or descriptions.
  */
-public record ConsoleEvent(String id, String type, String resourceId, String status, Long amount, String currency,
-                           String merchantId, Instant time) {
+public record ConsoleEvent(
+        String id,
+        String type,
+        String resourceId,
+        String status,
+        Long amount,
+        String currency,
+        String merchantId,
+        Instant time) {
 
     static ConsoleEvent of(StateChange change) {
         JsonNode data = PaygateJson.wire().readTree(change.data());
         JsonNode amount = data.get("amount");
-        return new ConsoleEvent(change.id(), change.type().wireName(), change.subject(), text(data, "status"),
-                amount != null && amount.isIntegralNumber() ? amount.asLong() : null, text(data, "currency"),
-                change.merchantId(), change.time());
+        return new ConsoleEvent(
+                change.id(),
+                change.type().wireName(),
+                change.subject(),
+                text(data, "status"),
+                amount != null && amount.isIntegralNumber() ? amount.asLong() : null,
+                text(data, "currency"),
+                change.merchantId(),
+                change.time());
     }
 
     private static String text(JsonNode data, String field) {

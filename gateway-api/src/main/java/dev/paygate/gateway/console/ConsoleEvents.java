@@ -80,8 +80,12 @@ public class ConsoleEvents {
         try {
             event = ConsoleEvent.of(CloudEventsKafka.fromRecord(record));
         } catch (RuntimeException e) {
-            log.warn("ops console skips an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(),
-                    record.offset(), e.getClass().getSimpleName());
+            log.warn(
+                    "ops console skips an unreadable record at {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getClass().getSimpleName());
             return;
         }
         // one consumer thread emits, so emissions never race; no subscriber is not a failure
@@ -90,8 +94,9 @@ public class ConsoleEvents {
 
     /** Live events from now on; a subscriber that falls more than {@value #SUBSCRIBER_BUFFER} behind loses the oldest. */
     public Flux<ConsoleEvent> live() {
-        return sink.asFlux().onBackpressureBuffer(SUBSCRIBER_BUFFER, e -> dropped.incrementAndGet(),
-                BufferOverflowStrategy.DROP_OLDEST);
+        return sink.asFlux()
+                .onBackpressureBuffer(
+                        SUBSCRIBER_BUFFER, e -> dropped.incrementAndGet(), BufferOverflowStrategy.DROP_OLDEST);
     }
 
     /** Whether this instance's consumer has its partitions (so the feed is live). */

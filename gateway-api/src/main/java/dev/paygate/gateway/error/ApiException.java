@@ -32,8 +32,11 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException notFound(String what, String id) {
-        return new ApiException(HttpStatus.NOT_FOUND, dev.paygate.contracts.ProblemCodes.RESOURCE_MISSING,
-                "No such " + what + ": " + id, "id");
+        return new ApiException(
+                HttpStatus.NOT_FOUND,
+                dev.paygate.contracts.ProblemCodes.RESOURCE_MISSING,
+                "No such " + what + ": " + id,
+                "id");
     }
 
     public HttpStatus status() {

@@ -28,14 +28,17 @@ public class ProblemHandler {
 
     @ExceptionHandler(DataBufferLimitException.class)
     ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException e) {
-        return Problems.of(HttpStatus.CONTENT_TOO_LARGE, ProblemCodes.BODY_TOO_LARGE,
-                "The request body exceeds 64 KiB.", null);
+        return Problems.of(
+                HttpStatus.CONTENT_TOO_LARGE, ProblemCodes.BODY_TOO_LARGE, "The request body exceeds 64 KiB.", null);
     }
 
     @ExceptionHandler(MissingRequestValueException.class)
     ResponseEntity<ProblemDetail> missing(MissingRequestValueException e) {
-        return Problems.of(HttpStatus.BAD_REQUEST, ProblemCodes.PARAMETER_MISSING,
-                "Missing " + e.getLabel() + " '" + e.getName() + "'.", e.getName());
+        return Problems.of(
+                HttpStatus.BAD_REQUEST,
+                ProblemCodes.PARAMETER_MISSING,
+                "Missing " + e.getLabel() + " '" + e.getName() + "'.",
+                e.getName());
     }
 
     @ExceptionHandler(ServerWebInputException.class)
@@ -48,14 +51,20 @@ public class ProblemHandler {
 
     @ExceptionHandler(UnsupportedMediaTypeStatusException.class)
     ResponseEntity<ProblemDetail> mediaType(UnsupportedMediaTypeStatusException e) {
-        return Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemCodes.UNSUPPORTED_MEDIA_TYPE,
-                "Send request bodies as application/json.", null);
+        return Problems.of(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                ProblemCodes.UNSUPPORTED_MEDIA_TYPE,
+                "Send request bodies as application/json.",
+                null);
     }
 
     @ExceptionHandler(MethodNotAllowedException.class)
     ResponseEntity<ProblemDetail> method(MethodNotAllowedException e) {
-        return Problems.of(HttpStatus.METHOD_NOT_ALLOWED, ProblemCodes.METHOD_NOT_ALLOWED,
-                "Method " + e.getHttpMethod() + " is not allowed here.", null);
+        return Problems.of(
+                HttpStatus.METHOD_NOT_ALLOWED,
+                ProblemCodes.METHOD_NOT_ALLOWED,
+                "Method " + e.getHttpMethod() + " is not allowed here.",
+                null);
     }
 
     @ExceptionHandler(ResponseStatusException.class)
@@ -68,10 +77,14 @@ public class ProblemHandler {
         }
         if (e.getStatusCode().is5xxServerError()) {
             log.error("request failed", e);
-            return Problems.of(e.getStatusCode(), ProblemCodes.INTERNAL_ERROR, "Something went wrong on our side.", null);
+            return Problems.of(
+                    e.getStatusCode(), ProblemCodes.INTERNAL_ERROR, "Something went wrong on our side.", null);
         }
-        return Problems.of(e.getStatusCode(), ProblemCodes.PARAMETER_INVALID,
-                e.getReason() == null ? "The request is invalid." : e.getReason(), null);
+        return Problems.of(
+                e.getStatusCode(),
+                ProblemCodes.PARAMETER_INVALID,
+                e.getReason() == null ? "The request is invalid." : e.getReason(),
+                null);
     }
 
     @ExceptionHandler(Exception.class)
@@ -82,15 +95,23 @@ public class ProblemHandler {
         if (storeUnavailable(e)) {
             // the database (keys, idempotency) is down or restarting: nothing was done, the client may retry
             log.warn("a store is unavailable: {}", e.toString());
-            ResponseEntity<ProblemDetail> problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
-                    ProblemCodes.SERVICE_UNAVAILABLE, "Paygate cannot reach its database right now; nothing was done."
-                            + " Retry shortly, with the same Idempotency-Key.", null);
-            return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
-                    .header(org.springframework.http.HttpHeaders.RETRY_AFTER, "1").body(problem.getBody());
+            ResponseEntity<ProblemDetail> problem = Problems.of(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    ProblemCodes.SERVICE_UNAVAILABLE,
+                    "Paygate cannot reach its database right now; nothing was done."
+                            + " Retry shortly, with the same Idempotency-Key.",
+                    null);
+            return ResponseEntity.status(problem.getStatusCode())
+                    .headers(problem.getHeaders())
+                    .header(org.springframework.http.HttpHeaders.RETRY_AFTER, "1")
+                    .body(problem.getBody());
         }
         log.error("unexpected failure", e);
-        return Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCodes.INTERNAL_ERROR,
-                "Something went wrong on our side.", null);
+        return Problems.of(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                ProblemCodes.INTERNAL_ERROR,
+                "Something went wrong on our side.",
+                null);
     }
 
     /** The database refused or dropped the connection (down, restarting, out of connections). */

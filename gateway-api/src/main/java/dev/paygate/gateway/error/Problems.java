@@ -9,8 +9,7 @@ import org.springframework.http.ResponseEntity;
 /** Builds RFC 9457 problem details with Paygate's {@code code} and {@code param} extensions. */
 public final class Problems {
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static ResponseEntity<ProblemDetail> of(HttpStatusCode status, String code, String detail, String param) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
@@ -19,7 +18,9 @@ public final class Problems {
         if (param != null) {
             problem.setProperty("param", param);
         }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     public static ResponseEntity<ProblemDetail> of(ApiException e) {
@@ -28,7 +29,9 @@ public final class Problems {
             return answer;
         }
         long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
-        return ResponseEntity.status(answer.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header("Retry-After", Long.toString(seconds)).body(answer.getBody());
+        return ResponseEntity.status(answer.getStatusCode())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header("Retry-After", Long.toString(seconds))
+                .body(answer.getBody());
     }
 }

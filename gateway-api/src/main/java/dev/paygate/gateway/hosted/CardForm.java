@@ -34,8 +34,12 @@ record CardForm(String cardNumber, String expiryMonth, String expiryYear, String
                 fields.putIfAbsent(name, value);
             }
         }
-        return new CardForm(trim(fields.get(CARD_NUMBER)), trim(fields.get(EXPIRY_MONTH)),
-                trim(fields.get(EXPIRY_YEAR)), trim(fields.get(CVC)), trim(fields.get(HOLDER_NAME)));
+        return new CardForm(
+                trim(fields.get(CARD_NUMBER)),
+                trim(fields.get(EXPIRY_MONTH)),
+                trim(fields.get(EXPIRY_YEAR)),
+                trim(fields.get(CVC)),
+                trim(fields.get(HOLDER_NAME)));
     }
 
     /** What is wrong, by field, in the order the fields appear on the page; empty when the form can be sent on. */
@@ -47,7 +51,9 @@ record CardForm(String cardNumber, String expiryMonth, String expiryYear, String
         } else if (!digits.matches("\\d{12,19}")) {
             errors.put(CARD_NUMBER, "Enter the card number as it is printed on the card: 12 to 19 digits.");
         }
-        if (!expiryMonth.matches("\\d{1,2}") || Integer.parseInt(expiryMonth) < 1 || Integer.parseInt(expiryMonth) > 12) {
+        if (!expiryMonth.matches("\\d{1,2}")
+                || Integer.parseInt(expiryMonth) < 1
+                || Integer.parseInt(expiryMonth) > 12) {
             errors.put(EXPIRY_MONTH, "Enter the expiry month as a number from 1 to 12.");
         }
         if (!expiryYear.matches("\\d{2}|\\d{4}")) {
@@ -65,8 +71,14 @@ record CardForm(String cardNumber, String expiryMonth, String expiryYear, String
     /** The card as the test API takes it; only once {@link #errors()} is empty. */
     PaymentMethodInput toPaymentMethod() {
         int year = Integer.parseInt(expiryYear);
-        return new PaymentMethodInput("card", new CardInputJson(digits(), cvc, Integer.parseInt(expiryMonth),
-                year < 100 ? 2000 + year : year, holderName.isEmpty() ? null : holderName));
+        return new PaymentMethodInput(
+                "card",
+                new CardInputJson(
+                        digits(),
+                        cvc,
+                        Integer.parseInt(expiryMonth),
+                        year < 100 ? 2000 + year : year,
+                        holderName.isEmpty() ? null : holderName));
     }
 
     /** The same form without the card number and CVC: what may be shown again. */

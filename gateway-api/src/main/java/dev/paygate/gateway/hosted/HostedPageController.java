@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -25,8 +27,6 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -50,8 +50,7 @@ public class HostedPageController {
 
     private static final Logger log = LoggerFactory.getLogger(HostedPageController.class);
 
-    private record HostedSession(String merchantId, Session session) {
-    }
+    private record HostedSession(String merchantId, Session session) {}
 
     private final PaymentServiceClient reads;
     private final SessionPayer payer;
@@ -100,8 +99,13 @@ public class HostedPageController {
                 })
                 .defaultIfEmpty("")
                 .flatMap(body -> pay(id, http.getHeaders().getContentType(), body))
-                .onErrorResume(DataBufferLimitException.class, e -> Mono.just(html(HttpStatus.CONTENT_TOO_LARGE, null,
-                        HostedPageView.message("This form could not be read", "The form sent was too large."))));
+                .onErrorResume(
+                        DataBufferLimitException.class,
+                        e -> Mono.just(html(
+                                HttpStatus.CONTENT_TOO_LARGE,
+                                null,
+                                HostedPageView.message(
+                                        "This form could not be read", "The form sent was too large."))));
     }
 
     private Mono<ResponseEntity<String>> pay(String id, MediaType type, String body) {
@@ -109,15 +113,20 @@ public class HostedPageController {
             return Mono.just(notFound());
         }
         if (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)) {
-            return Mono.just(html(HttpStatus.UNSUPPORTED_MEDIA_TYPE, null, HostedPageView.message(
-                    "This form could not be read", "Send the payment form as an HTML form.")));
+            return Mono.just(html(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    null,
+                    HostedPageView.message("This form could not be read", "Send the payment form as an HTML form.")));
         }
         CardForm form;
         try {
             form = CardForm.parse(body);
         } catch (IllegalArgumentException e) {
-            return Mono.just(html(HttpStatus.BAD_REQUEST, null, HostedPageView.message(
-                    "This form could not be read", "Go back to the payment page and try again.")));
+            return Mono.just(html(
+                    HttpStatus.BAD_REQUEST,
+                    null,
+                    HostedPageView.message(
+                            "This form could not be read", "Go back to the payment page and try again.")));
         }
         return read(id).flatMap(hosted -> {
             Session s = hosted.session();
@@ -130,9 +139,11 @@ public class HostedPageController {
             }
             return payer.pay(hosted.merchantId(), id, form.toPaymentMethod())
                     .flatMap(outcome -> answer(outcome, s, form))
-                    .onErrorResume(ApiException.class, e -> e.status() == HttpStatus.BAD_REQUEST
-                            ? Mono.just(formAgain(s, form, cardErrors(e), null, HttpStatus.BAD_REQUEST))
-                            : Mono.error(e));
+                    .onErrorResume(
+                            ApiException.class,
+                            e -> e.status() == HttpStatus.BAD_REQUEST
+                                    ? Mono.just(formAgain(s, form, cardErrors(e), null, HttpStatus.BAD_REQUEST))
+                                    : Mono.error(e));
         });
     }
 
@@ -154,7 +165,11 @@ public class HostedPageController {
             return Mono.just(notFound());
         }
         HttpStatus status = HttpStatus.resolve(reply.status());
-        return Mono.just(formAgain(s, form, Map.of(), reply.status() == 502
+        return Mono.just(formAgain(
+                s,
+                form,
+                Map.of(),
+                reply.status() == 502
                         ? "The bank could not be reached. Nothing was charged; please try again."
                         : "The payment could not be made. Nothing was charged; please try again.",
                 status == null || !status.isError() ? HttpStatus.SERVICE_UNAVAILABLE : status));
@@ -163,18 +178,23 @@ public class HostedPageController {
     /** The card's problems as the tokenizer names them ({@code paymentMethod.card.number}…), by form field. */
     private static Map<String, String> cardErrors(ApiException e) {
         String param = e.param() == null ? "" : e.param();
-        String field = param.endsWith("number") ? CardForm.CARD_NUMBER
-                : param.endsWith("cvc") ? CardForm.CVC
-                : param.endsWith("expiryMonth") ? CardForm.EXPIRY_MONTH
-                : param.endsWith("expiryYear") ? CardForm.EXPIRY_YEAR
-                : param.endsWith("holderName") ? CardForm.HOLDER_NAME
-                : CardForm.CARD_NUMBER;
+        String field = param.endsWith("number")
+                ? CardForm.CARD_NUMBER
+                : param.endsWith("cvc")
+                        ? CardForm.CVC
+                        : param.endsWith("expiryMonth")
+                                ? CardForm.EXPIRY_MONTH
+                                : param.endsWith("expiryYear")
+                                        ? CardForm.EXPIRY_YEAR
+                                        : param.endsWith("holderName") ? CardForm.HOLDER_NAME : CardForm.CARD_NUMBER;
         Map<String, String> errors = new LinkedHashMap<>();
-        errors.put(field, switch (field) {
-            case CardForm.CARD_NUMBER -> "This card number is not valid. Check it and enter it again.";
-            case CardForm.EXPIRY_YEAR -> "This card has expired, or the expiry date is not valid.";
-            default -> e.getMessage();
-        });
+        errors.put(
+                field,
+                switch (field) {
+                    case CardForm.CARD_NUMBER -> "This card number is not valid. Check it and enter it again.";
+                    case CardForm.EXPIRY_YEAR -> "This card has expired, or the expiry date is not valid.";
+                    default -> e.getMessage();
+                });
         return errors;
     }
 
@@ -194,22 +214,30 @@ public class HostedPageController {
         return html(HttpStatus.GONE, s, HostedPageView.expired(s));
     }
 
-    private ResponseEntity<String> formAgain(Session s, CardForm form, Map<String, String> errors, String notice,
-                                             HttpStatus status) {
+    private ResponseEntity<String> formAgain(
+            Session s, CardForm form, Map<String, String> errors, String notice, HttpStatus status) {
         return html(status, s, HostedPageView.form(s, form.withoutSecrets(), errors, notice));
     }
 
     private static ResponseEntity<String> notFound() {
-        return html(HttpStatus.NOT_FOUND, null, HostedPageView.message("Payment page not found",
-                "There is no payment page at this address. Check the link the shop gave you."));
+        return html(
+                HttpStatus.NOT_FOUND,
+                null,
+                HostedPageView.message(
+                        "Payment page not found",
+                        "There is no payment page at this address. Check the link the shop gave you."));
     }
 
     private static ResponseEntity<String> redirect(String url, Session s) {
-        return ResponseEntity.status(HttpStatus.SEE_OTHER).headers(securityHeaders(s)).location(URI.create(url)).build();
+        return ResponseEntity.status(HttpStatus.SEE_OTHER)
+                .headers(securityHeaders(s))
+                .location(URI.create(url))
+                .build();
     }
 
     private static ResponseEntity<String> html(HttpStatusCode status, Session s, String page) {
-        return ResponseEntity.status(status).headers(securityHeaders(s))
+        return ResponseEntity.status(status)
+                .headers(securityHeaders(s))
                 .contentType(new MediaType("text", "html", java.nio.charset.StandardCharsets.UTF_8))
                 .body(page);
     }
@@ -227,8 +255,10 @@ public class HostedPageController {
             addOrigin(formAction, s.failureUrl());
         }
         HttpHeaders h = new HttpHeaders();
-        h.set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action "
-                + String.join(" ", formAction) + "; frame-ancestors 'none'; base-uri 'none'");
+        h.set(
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'self'; img-src 'self'; form-action " + String.join(" ", formAction)
+                        + "; frame-ancestors 'none'; base-uri 'none'");
         h.set("X-Frame-Options", "DENY");
         h.set("Referrer-Policy", "no-referrer");
         h.set("X-Content-Type-Options", "nosniff");
@@ -260,19 +290,32 @@ public class HostedPageController {
                 return notFound();
             }
             if (api.status().is4xxClientError()) {
-                return html(api.status(), null, HostedPageView.message("This request could not be handled",
-                        "Go back to the payment page and try again."));
+                return html(
+                        api.status(),
+                        null,
+                        HostedPageView.message(
+                                "This request could not be handled", "Go back to the payment page and try again."));
             }
-            return html(api.status(), null, HostedPageView.message("Payments are unavailable right now",
-                    "Nothing was charged. Please try again in a moment."));
+            return html(
+                    api.status(),
+                    null,
+                    HostedPageView.message(
+                            "Payments are unavailable right now",
+                            "Nothing was charged. Please try again in a moment."));
         }
         if (e instanceof ResponseStatusException rse && rse.getStatusCode().is4xxClientError()) {
             log.info("hosted page refused a request: {} {}", rse.getStatusCode(), rse.getReason());
-            return html(rse.getStatusCode(), null, HostedPageView.message("This request could not be handled",
-                    "Go back to the payment page and try again."));
+            return html(
+                    rse.getStatusCode(),
+                    null,
+                    HostedPageView.message(
+                            "This request could not be handled", "Go back to the payment page and try again."));
         }
         log.error("hosted page failed: {}", e.toString());
-        return html(HttpStatus.SERVICE_UNAVAILABLE, null, HostedPageView.message("Payments are unavailable right now",
-                "Nothing was charged. Please try again in a moment."));
+        return html(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                null,
+                HostedPageView.message(
+                        "Payments are unavailable right now", "Nothing was charged. Please try again in a moment."));
     }
 }

@@ -18,11 +18,10 @@ import org.springframework.web.util.HtmlUtils;
  */
 final class HostedPageView {
 
-    private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter EXPIRY =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    private HostedPageView() {
-    }
+    private HostedPageView() {}
 
     /** The card form, with the problems of the last try when there are any (field → message). */
     static String form(Session s, CardForm values, Map<String, String> errors, String notice) {
@@ -39,37 +38,72 @@ final class HostedPageView {
             }
             if (!errors.isEmpty()) {
                 b.append("<ul>\n");
-                errors.forEach((field, message) -> b.append("<li><a href=\"#").append(esc(field)).append("\">")
-                        .append(esc(message)).append("</a></li>\n"));
+                errors.forEach((field, message) -> b.append("<li><a href=\"#")
+                        .append(esc(field))
+                        .append("\">")
+                        .append(esc(message))
+                        .append("</a></li>\n"));
                 b.append("</ul>\n");
             }
             b.append("</div>\n");
         }
         b.append("<form method=\"post\" action=\"/pay/").append(esc(s.id())).append("\" novalidate>\n");
-        b.append(field(CardForm.CARD_NUMBER, "Card number", "cc-number", "numeric", 23, "", errors,
+        b.append(field(
+                CardForm.CARD_NUMBER,
+                "Card number",
+                "cc-number",
+                "numeric",
+                23,
+                "",
+                errors,
                 "<span class=\"hint\" id=\"cardNumber-hint\">The long number on the front of the card.</span>"));
         b.append("<fieldset class=\"expiry\" aria-describedby=\"expiry-hint\">\n<legend>Expiry date</legend>\n")
                 .append("<span class=\"hint\" id=\"expiry-hint\">For example 12 2030.</span>\n")
                 .append("<div class=\"row\">\n")
-                .append(field(CardForm.EXPIRY_MONTH, "Month", "cc-exp-month", "numeric", 2, values.expiryMonth(),
-                        errors, null))
-                .append(field(CardForm.EXPIRY_YEAR, "Year", "cc-exp-year", "numeric", 4, values.expiryYear(),
-                        errors, null))
+                .append(field(
+                        CardForm.EXPIRY_MONTH,
+                        "Month",
+                        "cc-exp-month",
+                        "numeric",
+                        2,
+                        values.expiryMonth(),
+                        errors,
+                        null))
+                .append(field(
+                        CardForm.EXPIRY_YEAR, "Year", "cc-exp-year", "numeric", 4, values.expiryYear(), errors, null))
                 .append("</div>\n</fieldset>\n");
-        b.append(field(CardForm.CVC, "Security code (CVC)", "cc-csc", "numeric", 4, "", errors,
+        b.append(field(
+                CardForm.CVC,
+                "Security code (CVC)",
+                "cc-csc",
+                "numeric",
+                4,
+                "",
+                errors,
                 "<span class=\"hint\" id=\"cvc-hint\">The last 3 or 4 digits on the back of the card.</span>"));
-        b.append(field(CardForm.HOLDER_NAME, "Name on card (optional)", "cc-name", null, 200, values.holderName(),
-                errors, null));
+        b.append(field(
+                CardForm.HOLDER_NAME,
+                "Name on card (optional)",
+                "cc-name",
+                null,
+                200,
+                values.holderName(),
+                errors,
+                null));
         b.append("<button type=\"submit\">Pay ").append(esc(amount)).append("</button>\n</form>\n");
-        b.append("<p class=\"small\">This payment page expires at <time datetime=\"").append(esc(s.expiresAt().toString()))
-                .append("\">").append(esc(EXPIRY.format(s.expiresAt()))).append("</time>. Test mode: use a test card.</p>\n");
+        b.append("<p class=\"small\">This payment page expires at <time datetime=\"")
+                .append(esc(s.expiresAt().toString()))
+                .append("\">")
+                .append(esc(EXPIRY.format(s.expiresAt())))
+                .append("</time>. Test mode: use a test card.</p>\n");
         return b.append(FOOTER).toString();
     }
 
     /** A completed (paid) session. */
     static String paid(Session s) {
         return header(s, "This payment is complete")
-                + "<p class=\"status\" role=\"status\">" + esc(amount(s)) + " has been paid. There is nothing more to do.</p>\n"
+                + "<p class=\"status\" role=\"status\">" + esc(amount(s))
+                + " has been paid. There is nothing more to do.</p>\n"
                 + back(s.successUrl(), "Return to the shop")
                 + FOOTER;
     }
@@ -119,9 +153,13 @@ final class HostedPageView {
     private static String header(Session s, String title) {
         StringBuilder b = new StringBuilder(start(title));
         b.append("<h1>").append(esc(title)).append("</h1>\n");
-        b.append("<dl class=\"summary\">\n<dt>Amount</dt><dd>").append(esc(amount(s))).append("</dd>\n");
+        b.append("<dl class=\"summary\">\n<dt>Amount</dt><dd>")
+                .append(esc(amount(s)))
+                .append("</dd>\n");
         if (s.merchantReferenceId() != null && !s.merchantReferenceId().isEmpty()) {
-            b.append("<dt>Reference</dt><dd>").append(esc(s.merchantReferenceId())).append("</dd>\n");
+            b.append("<dt>Reference</dt><dd>")
+                    .append(esc(s.merchantReferenceId()))
+                    .append("</dd>\n");
         }
         return b.append("</dl>\n").toString();
     }
@@ -144,23 +182,41 @@ final class HostedPageView {
         return "<p><a class=\"button\" href=\"" + esc(url) + "\">" + esc(label) + "</a></p>\n";
     }
 
-    private static String field(String name, String label, String autocomplete, String inputMode, int maxLength,
-                                String value, Map<String, String> errors, String hint) {
+    private static String field(
+            String name,
+            String label,
+            String autocomplete,
+            String inputMode,
+            int maxLength,
+            String value,
+            Map<String, String> errors,
+            String hint) {
         String error = errors.get(name);
         StringBuilder describedBy = new StringBuilder();
-        StringBuilder b = new StringBuilder("<div class=\"field").append(error == null ? "" : " invalid").append("\">\n");
+        StringBuilder b = new StringBuilder("<div class=\"field")
+                .append(error == null ? "" : " invalid")
+                .append("\">\n");
         b.append("<label for=\"").append(name).append("\">").append(esc(label)).append("</label>\n");
         if (hint != null) {
             b.append(hint).append('\n');
             describedBy.append(name).append("-hint");
         }
         if (error != null) {
-            b.append("<span class=\"field-error\" id=\"").append(name).append("-error\"><span class=\"visually-hidden\">Error: </span>")
-                    .append(esc(error)).append("</span>\n");
+            b.append("<span class=\"field-error\" id=\"")
+                    .append(name)
+                    .append("-error\"><span class=\"visually-hidden\">Error: </span>")
+                    .append(esc(error))
+                    .append("</span>\n");
             describedBy.append(describedBy.isEmpty() ? "" : " ").append(name).append("-error");
         }
-        b.append("<input id=\"").append(name).append("\" name=\"").append(name).append("\" type=\"text\"")
-                .append(" autocomplete=\"").append(autocomplete).append('"');
+        b.append("<input id=\"")
+                .append(name)
+                .append("\" name=\"")
+                .append(name)
+                .append("\" type=\"text\"")
+                .append(" autocomplete=\"")
+                .append(autocomplete)
+                .append('"');
         if (inputMode != null) {
             b.append(" inputmode=\"").append(inputMode).append("\" spellcheck=\"false\"");
         }

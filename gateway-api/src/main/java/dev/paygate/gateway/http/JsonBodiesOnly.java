@@ -31,12 +31,16 @@ public class JsonBodiesOnly implements WebFilter {
             return chain.filter(exchange);
         }
         // read (and drop) the body first, at most 64 KiB (RequestSizeLimit), so the connection stays usable
-        return exchange.getRequest().getBody()
+        return exchange.getRequest()
+                .getBody()
                 .doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release)
                 .then()
                 .onErrorResume(e -> Mono.empty())
-                .then(RequestSizeLimit.writeProblem(exchange, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                        ProblemCodes.UNSUPPORTED_MEDIA_TYPE, "Send request bodies as application/json."));
+                .then(RequestSizeLimit.writeProblem(
+                        exchange,
+                        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                        ProblemCodes.UNSUPPORTED_MEDIA_TYPE,
+                        "Send request bodies as application/json."));
     }
 
     /** The path prefix of the hosted payment page, which is posted as an HTML form. */
@@ -57,8 +61,10 @@ public class JsonBodiesOnly implements WebFilter {
     private static boolean isJson(HttpHeaders headers) {
         try {
             MediaType type = headers.getContentType();
-            return type != null && (MediaType.APPLICATION_JSON.isCompatibleWith(type)
-                    || (type.getSubtypeSuffix() != null && type.getSubtypeSuffix().equals("json")));
+            return type != null
+                    && (MediaType.APPLICATION_JSON.isCompatibleWith(type)
+                            || (type.getSubtypeSuffix() != null
+                                    && type.getSubtypeSuffix().equals("json")));
         } catch (org.springframework.http.InvalidMediaTypeException e) {
             return false;
         }

@@ -14,8 +14,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  */
 public final class RequestBodies {
 
-    private RequestBodies() {
-    }
+    private RequestBodies() {}
 
     public static <T> T parse(String body, Class<T> type) {
         if (body == null || body.isBlank()) {

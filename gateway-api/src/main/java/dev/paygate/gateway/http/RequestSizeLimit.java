@@ -56,7 +56,10 @@ public class RequestSizeLimit implements WebFilter {
     }
 
     private static Mono<Void> refuse(ServerWebExchange exchange) {
-        return writeProblem(exchange, HttpStatus.CONTENT_TOO_LARGE, ProblemCodes.BODY_TOO_LARGE,
+        return writeProblem(
+                exchange,
+                HttpStatus.CONTENT_TOO_LARGE,
+                ProblemCodes.BODY_TOO_LARGE,
                 "The request body exceeds 64 KiB.");
     }
 
@@ -72,6 +75,7 @@ public class RequestSizeLimit implements WebFilter {
         byte[] bytes = PaygateJson.wire().writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
         exchange.getResponse().setStatusCode(status);
         exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        return exchange.getResponse().writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(bytes)));
+        return exchange.getResponse()
+                .writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(bytes)));
     }
 }

@@ -17,18 +17,21 @@ public final class Validation {
 
     public static final long MAX_AMOUNT = 99_999_999L;
     private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
-            .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
+            .map(Currency::getCurrencyCode)
+            .collect(Collectors.toUnmodifiableSet());
 
-    private Validation() {
-    }
+    private Validation() {}
 
     public static long amount(Long amount, String param) {
         if (amount == null) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing required parameter: " + param + ".", param);
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_MISSING, "Missing required parameter: " + param + ".", param);
         }
         if (amount <= 0 || amount > MAX_AMOUNT) {
-            throw ApiException.badRequest(ProblemCodes.AMOUNT_INVALID,
-                    param + " must be an integer from 1 to " + MAX_AMOUNT + " in the currency's minor unit.", param);
+            throw ApiException.badRequest(
+                    ProblemCodes.AMOUNT_INVALID,
+                    param + " must be an integer from 1 to " + MAX_AMOUNT + " in the currency's minor unit.",
+                    param);
         }
         return amount;
     }
@@ -36,11 +39,13 @@ public final class Validation {
     /** An ISO 4217 code in any case, returned upper case. */
     public static String currency(String currency) {
         if (currency == null) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing required parameter: currency.", "currency");
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_MISSING, "Missing required parameter: currency.", "currency");
         }
         String upper = currency.toUpperCase(Locale.ROOT);
         if (!upper.matches("[A-Z]{3}") || !CURRENCIES.contains(upper)) {
-            throw ApiException.badRequest(ProblemCodes.CURRENCY_INVALID, "currency must be an ISO 4217 code.", "currency");
+            throw ApiException.badRequest(
+                    ProblemCodes.CURRENCY_INVALID, "currency must be an ISO 4217 code.", "currency");
         }
         return upper;
     }
@@ -53,7 +58,9 @@ public final class Validation {
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme();
-            if (url.length() <= 2048 && uri.isAbsolute() && uri.getHost() != null
+            if (url.length() <= 2048
+                    && uri.isAbsolute()
+                    && uri.getHost() != null
                     && ("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
                 return url;
             }
@@ -65,8 +72,10 @@ public final class Validation {
 
     public static String text(String value, int maxLength, String param) {
         if (value != null && (value.length() > maxLength || hasControlCharacters(value))) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
-                    param + " must be at most " + maxLength + " printable characters.", param);
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_INVALID,
+                    param + " must be at most " + maxLength + " printable characters.",
+                    param);
         }
         return value;
     }
@@ -77,16 +86,19 @@ public final class Validation {
             return Map.of();
         }
         if (metadata.size() > 50) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "metadata holds at most 50 keys.", "metadata");
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_INVALID, "metadata holds at most 50 keys.", "metadata");
         }
         metadata.forEach((key, value) -> {
             if (key.isEmpty() || key.length() > 40 || hasControlCharacters(key)) {
-                throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
-                        "metadata keys are 1 to 40 printable characters.", "metadata");
+                throw ApiException.badRequest(
+                        ProblemCodes.PARAMETER_INVALID, "metadata keys are 1 to 40 printable characters.", "metadata");
             }
             if (value == null || value.length() > 500) {
-                throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
-                        "metadata values are strings of at most 500 characters.", "metadata." + key);
+                throw ApiException.badRequest(
+                        ProblemCodes.PARAMETER_INVALID,
+                        "metadata values are strings of at most 500 characters.",
+                        "metadata." + key);
             }
         });
         return Map.copyOf(metadata);
@@ -109,14 +121,18 @@ public final class Validation {
             text(a.postalCode(), 40, "customerDetails.address.postalCode");
             text(a.state(), 200, "customerDetails.address.state");
             if (a.country() != null && !a.country().matches("[A-Z]{2}")) {
-                throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
-                        "customerDetails.address.country must be an ISO 3166-1 alpha-2 code.", "customerDetails.address.country");
+                throw ApiException.badRequest(
+                        ProblemCodes.PARAMETER_INVALID,
+                        "customerDetails.address.country must be an ISO 3166-1 alpha-2 code.",
+                        "customerDetails.address.country");
             }
         }
         text(c.name(), 200, "customerDetails.name");
         text(c.phone(), 40, "customerDetails.phone");
         if (c.email() != null && (c.email().length() > 320 || !c.email().matches("[^@\\s]+@[^@\\s]+"))) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "customerDetails.email is not an email address.",
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_INVALID,
+                    "customerDetails.email is not an email address.",
                     "customerDetails.email");
         }
         return c;

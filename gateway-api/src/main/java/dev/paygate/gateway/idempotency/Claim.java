@@ -11,6 +11,9 @@ import org.springframework.http.ResponseEntity;
  * @param path        the request path, the problem's {@code instance}
  * @param finalAnswer turns a command's reply into the answer the endpoint gives for it
  */
-record Claim(String merchantId, String key, String requestHash, String path,
-             Function<CommandReply, ResponseEntity<String>> finalAnswer) {
-}
+record Claim(
+        String merchantId,
+        String key,
+        String requestHash,
+        String path,
+        Function<CommandReply, ResponseEntity<String>> finalAnswer) {}

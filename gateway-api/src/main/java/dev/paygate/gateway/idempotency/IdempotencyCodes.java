@@ -15,8 +15,8 @@ public final class IdempotencyCodes {
     public static final String KEY_HEADER = "Idempotency-Key";
     /** Set to {@code true} on an answer that is a stored one given again. */
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
     public static final int MAX_KEY_LENGTH = 255;
 
-    private IdempotencyCodes() {
-    }
+    private IdempotencyCodes() {}
 }

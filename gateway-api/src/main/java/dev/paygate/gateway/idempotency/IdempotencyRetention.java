@@ -15,7 +15,10 @@ class IdempotencyRetention {
 
     @Bean
     RetentionRule idempotencyKeysRetention(GatewayProperties properties) {
-        return RetentionRule.of("idempotency_keys", "created_at", "merchant_id, idempotency_key",
+        return RetentionRule.of(
+                        "idempotency_keys",
+                        "created_at",
+                        "merchant_id, idempotency_key",
                         properties.getIdempotencyRetention())
                 .where("status = 'done' OR locked_until < now()");
     }

@@ -14,8 +14,7 @@ import reactor.core.publisher.Mono;
 class IdempotencyStore {
 
     /** A row as a retry sees it; {@code lockExpired}: the gateway that claimed it stopped working on it. */
-    record Row(String requestHash, boolean done, boolean lockExpired, StoredAnswer answer) {
-    }
+    record Row(String requestHash, boolean done, boolean lockExpired, StoredAnswer answer) {}
 
     private final DatabaseClient db;
 
@@ -65,11 +64,16 @@ class IdempotencyStore {
                 .bind("key", claim.key())
                 .map(row -> {
                     boolean done = "done".equals(row.get("status", String.class));
-                    return new Row(row.get("request_hash", String.class), done,
+                    return new Row(
+                            row.get("request_hash", String.class),
+                            done,
                             Boolean.TRUE.equals(row.get("lock_expired", Boolean.class)),
-                            done ? new StoredAnswer(row.get("response_status", Integer.class),
-                                    row.get("response_content_type", String.class),
-                                    row.get("response_body", String.class)) : null);
+                            done
+                                    ? new StoredAnswer(
+                                            row.get("response_status", Integer.class),
+                                            row.get("response_content_type", String.class),
+                                            row.get("response_body", String.class))
+                                    : null);
                 })
                 .one();
     }
@@ -79,15 +83,15 @@ class IdempotencyStore {
      * yet): a late reply never completes a row that another request has claimed since.
      */
     Mono<Boolean> complete(Claim claim, String commandId, StoredAnswer answer) {
-        DatabaseClient.GenericExecuteSpec spec = db.sql("""
+        DatabaseClient.GenericExecuteSpec spec =
+                db.sql("""
                         UPDATE idempotency_keys SET status = 'done', response_status = :status,
                                response_content_type = :contentType, response_body = :body, completed_at = now()
                         WHERE merchant_id = :merchant AND idempotency_key = :key AND request_hash = :hash
                           AND status = 'in_flight' AND (CAST(:command AS TEXT) IS NULL OR command_id IS NULL
-                                                        OR command_id = :command)""")
-                .bind("status", answer.status())
-                .bind("body", answer.body());
-        spec = answer.contentType() == null ? spec.bindNull("contentType", String.class)
+                                                        OR command_id = :command)""").bind("status", answer.status()).bind("body", answer.body());
+        spec = answer.contentType() == null
+                ? spec.bindNull("contentType", String.class)
                 : spec.bind("contentType", answer.contentType());
         return bindRow(spec, claim, commandId).fetch().rowsUpdated().map(rows -> rows == 1L);
     }
@@ -98,9 +102,10 @@ class IdempotencyStore {
                         UPDATE idempotency_keys SET command_id = :command,
                                locked_until = now() + make_interval(secs => :lock)
                         WHERE merchant_id = :merchant AND idempotency_key = :key AND request_hash = :hash
-                          AND status = 'in_flight'""")
-                .bind("lock", seconds(lock));
-        spec = spec.bind("merchant", claim.merchantId()).bind("key", claim.key()).bind("hash", claim.requestHash());
+                          AND status = 'in_flight'""").bind("lock", seconds(lock));
+        spec = spec.bind("merchant", claim.merchantId())
+                .bind("key", claim.key())
+                .bind("hash", claim.requestHash());
         spec = commandId == null ? spec.bindNull("command", String.class) : spec.bind("command", commandId);
         return spec.fetch().rowsUpdated().map(rows -> rows == 1L);
     }
@@ -119,9 +124,11 @@ class IdempotencyStore {
      * Deletes up to {@code batch} keys first used longer ago than {@code retention}: answered ones, and
      * unfinished ones whose lock has passed too. Emits how many.
      */
-    private static DatabaseClient.GenericExecuteSpec bindRow(DatabaseClient.GenericExecuteSpec spec, Claim claim,
-                                                             String commandId) {
-        spec = spec.bind("merchant", claim.merchantId()).bind("key", claim.key()).bind("hash", claim.requestHash());
+    private static DatabaseClient.GenericExecuteSpec bindRow(
+            DatabaseClient.GenericExecuteSpec spec, Claim claim, String commandId) {
+        spec = spec.bind("merchant", claim.merchantId())
+                .bind("key", claim.key())
+                .bind("hash", claim.requestHash());
         return commandId == null ? spec.bindNull("command", String.class) : spec.bind("command", commandId);
     }
 

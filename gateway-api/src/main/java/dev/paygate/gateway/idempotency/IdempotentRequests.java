@@ -56,6 +56,7 @@ public class IdempotentRequests {
     private static final Logger log = LoggerFactory.getLogger(IdempotentRequests.class);
     /** Beyond the reply timeout, the time a request may take to put its answer together (a 202 reads the resource). */
     static final Duration LOCK_MARGIN = Duration.ofSeconds(30);
+
     private static final int CLAIM_ATTEMPTS = 3;
 
     private final IdempotencyStore store;
@@ -75,8 +76,8 @@ public class IdempotentRequests {
      * {@link #run(ApiContext, ServerHttpRequest, String, Supplier, Function)} for an endpoint that answers a
      * command's reply with {@link Replies#toResponse}, as the session endpoints do.
      */
-    public Mono<ResponseEntity<String>> run(ApiContext api, ServerHttpRequest request, String rawBody,
-                                            Supplier<Mono<ResponseEntity<String>>> action) {
+    public Mono<ResponseEntity<String>> run(
+            ApiContext api, ServerHttpRequest request, String rawBody, Supplier<Mono<ResponseEntity<String>>> action) {
         return run(api, request, rawBody, action, Replies::toResponse);
     }
 
@@ -88,20 +89,26 @@ public class IdempotentRequests {
      * @param finalAnswer how the endpoint turns a command's reply into its answer (may throw {@link ApiException}),
      *                    for a reply that arrives after the 202
      */
-    public Mono<ResponseEntity<String>> run(ApiContext api, ServerHttpRequest request, String rawBody,
-                                            Supplier<Mono<ResponseEntity<String>>> action,
-                                            Function<CommandReply, ResponseEntity<String>> finalAnswer) {
+    public Mono<ResponseEntity<String>> run(
+            ApiContext api,
+            ServerHttpRequest request,
+            String rawBody,
+            Supplier<Mono<ResponseEntity<String>>> action,
+            Function<CommandReply, ResponseEntity<String>> finalAnswer) {
         String key = request.getHeaders().getFirst(IdempotencyCodes.KEY_HEADER);
         if (key == null) {
             return Mono.defer(action);
         }
         if (!isValidKey(key)) {
-            return Mono.error(ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "The " + IdempotencyCodes.KEY_HEADER
-                    + " header must be 1 to " + IdempotencyCodes.MAX_KEY_LENGTH + " characters.", IdempotencyCodes.KEY_HEADER));
+            return Mono.error(ApiException.badRequest(
+                    ProblemCodes.PARAMETER_INVALID,
+                    "The " + IdempotencyCodes.KEY_HEADER + " header must be 1 to " + IdempotencyCodes.MAX_KEY_LENGTH
+                            + " characters.",
+                    IdempotencyCodes.KEY_HEADER));
         }
         String path = request.getPath().value();
-        Claim claim = new Claim(api.merchantId(), key, requestHash.of(request.getMethod().name(), path, rawBody), path,
-                finalAnswer);
+        Claim claim = new Claim(
+                api.merchantId(), key, requestHash.of(request.getMethod().name(), path, rawBody), path, finalAnswer);
         // subscribed apart from the caller and not cancelled with it: the answer is recorded even if the client left
         return Mono.fromFuture(() -> answer(claim, action, 1).toFuture(), true);
     }
@@ -110,22 +117,28 @@ public class IdempotentRequests {
         return !key.isBlank() && key.length() <= IdempotencyCodes.MAX_KEY_LENGTH;
     }
 
-    private Mono<ResponseEntity<String>> answer(Claim claim, Supplier<Mono<ResponseEntity<String>>> action, int attempt) {
-        return store.claim(claim, lock).flatMap(claimed -> claimed
-                ? runFirst(claim, action)
-                : store.find(claim)
-                        .flatMap(row -> answerRetry(claim, row, action))
-                        // the row went away between our insert and our read (freed after a 5xx): claim again
-                        .switchIfEmpty(Mono.defer(() -> attempt < CLAIM_ATTEMPTS
-                                ? answer(claim, action, attempt + 1) : Mono.error(inUse(false)))));
+    private Mono<ResponseEntity<String>> answer(
+            Claim claim, Supplier<Mono<ResponseEntity<String>>> action, int attempt) {
+        return store.claim(claim, lock)
+                .flatMap(claimed -> claimed
+                        ? runFirst(claim, action)
+                        : store.find(claim)
+                                .flatMap(row -> answerRetry(claim, row, action))
+                                // the row went away between our insert and our read (freed after a 5xx): claim again
+                                .switchIfEmpty(Mono.defer(() -> attempt < CLAIM_ATTEMPTS
+                                        ? answer(claim, action, attempt + 1)
+                                        : Mono.error(inUse(false)))));
     }
 
-    private Mono<ResponseEntity<String>> answerRetry(Claim claim, IdempotencyStore.Row row,
-                                                    Supplier<Mono<ResponseEntity<String>>> action) {
+    private Mono<ResponseEntity<String>> answerRetry(
+            Claim claim, IdempotencyStore.Row row, Supplier<Mono<ResponseEntity<String>>> action) {
         if (!row.requestHash().equals(claim.requestHash())) {
-            return Mono.error(new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, IdempotencyCodes.IDEMPOTENCY_KEY_REUSED,
+            return Mono.error(new ApiException(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    IdempotencyCodes.IDEMPOTENCY_KEY_REUSED,
                     "This " + IdempotencyCodes.KEY_HEADER + " was used with another request; use a new key for a new"
-                            + " request.", IdempotencyCodes.KEY_HEADER));
+                            + " request.",
+                    IdempotencyCodes.KEY_HEADER));
         }
         if (row.done()) {
             return Mono.just(row.answer().replay());
@@ -140,10 +153,14 @@ public class IdempotentRequests {
     }
 
     private static ApiException inUse(boolean abandoned) {
-        return new ApiException(HttpStatus.CONFLICT, IdempotencyCodes.IDEMPOTENCY_KEY_IN_USE, abandoned
-                ? "The request first sent with this " + IdempotencyCodes.KEY_HEADER + " did not finish and its outcome"
-                        + " is unknown, so it is not run again; look the resource up."
-                : "A request with this " + IdempotencyCodes.KEY_HEADER + " is still in progress; retry later.",
+        return new ApiException(
+                HttpStatus.CONFLICT,
+                IdempotencyCodes.IDEMPOTENCY_KEY_IN_USE,
+                abandoned
+                        ? "The request first sent with this " + IdempotencyCodes.KEY_HEADER
+                                + " did not finish and its outcome"
+                                + " is unknown, so it is not run again; look the resource up."
+                        : "A request with this " + IdempotencyCodes.KEY_HEADER + " is still in progress; retry later.",
                 IdempotencyCodes.KEY_HEADER);
     }
 
@@ -152,8 +169,12 @@ public class IdempotentRequests {
         return Mono.defer(action)
                 .contextWrite(context -> context.put(CommandObserver.class, commands))
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("the endpoint gave no answer")))
-                .onErrorResume(ApiException.class, e -> e.status().is5xxServerError() ? Mono.error(e)
-                        : Mono.just(StoredAnswer.problem(e, claim.path()).toResponse()))
+                .onErrorResume(
+                        ApiException.class,
+                        e -> e.status().is5xxServerError()
+                                ? Mono.error(e)
+                                : Mono.just(
+                                        StoredAnswer.problem(e, claim.path()).toResponse()))
                 .onErrorResume(e -> afterFailure(claim, commands, e).then(Mono.error(e)))
                 .flatMap(response -> settle(claim, commands, response));
     }
@@ -174,8 +195,10 @@ public class IdempotentRequests {
         return recorded
                 // the key stays in use (409) rather than be freed: a retry must not cause a second effect
                 .onErrorResume(e -> {
-                    log.warn("answer of an idempotent request of merchant {} could not be recorded: {}",
-                            claim.merchantId(), e.toString());
+                    log.warn(
+                            "answer of an idempotent request of merchant {} could not be recorded: {}",
+                            claim.merchantId(),
+                            e.toString());
                     return Mono.empty();
                 })
                 .thenReturn(response);
@@ -194,8 +217,10 @@ public class IdempotentRequests {
         }
         return store.awaitLateReply(claim, commands.last(), lock)
                 .onErrorResume(e -> {
-                    log.warn("key of a failed idempotent request of merchant {} could not be kept: {}",
-                            claim.merchantId(), e.toString());
+                    log.warn(
+                            "key of a failed idempotent request of merchant {} could not be kept: {}",
+                            claim.merchantId(),
+                            e.toString());
                     return Mono.empty();
                 })
                 .then();
@@ -217,7 +242,8 @@ public class IdempotentRequests {
 
         private final Claim claim;
         private final List<String> ids = new CopyOnWriteArrayList<>();
-        private final java.util.concurrent.atomic.AtomicInteger sequence = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger sequence =
+                new java.util.concurrent.atomic.AtomicInteger();
 
         Commands(Claim claim) {
             this.claim = claim;

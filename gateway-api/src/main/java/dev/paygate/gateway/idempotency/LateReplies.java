@@ -62,11 +62,16 @@ class LateReplies implements LateReplyListener {
         if (claim == null) {
             return;
         }
-        record(claim, reply).subscribe(
-                recorded -> log.debug("late reply to command {} recorded: {}", reply.commandId(), recorded),
-                // the key stays in_flight (409) until the purge: no second effect, but the merchant must look it up
-                e -> log.warn("late reply to command {} of merchant {} could not be recorded: {}",
-                        reply.commandId(), claim.merchantId(), e.toString()));
+        record(claim, reply)
+                .subscribe(
+                        recorded -> log.debug("late reply to command {} recorded: {}", reply.commandId(), recorded),
+                        // the key stays in_flight (409) until the purge: no second effect, but the merchant must look
+                        // it up
+                        e -> log.warn(
+                                "late reply to command {} of merchant {} could not be recorded: {}",
+                                reply.commandId(),
+                                claim.merchantId(),
+                                e.toString()));
     }
 
     /** The answer the request would have given had the reply come in time; a 5xx frees the key instead. */

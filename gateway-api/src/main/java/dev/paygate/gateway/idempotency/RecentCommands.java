@@ -15,8 +15,7 @@ import java.util.Map;
  */
 final class RecentCommands<V> {
 
-    private record Entry<V>(V value, Instant added) {
-    }
+    private record Entry<V>(V value, Instant added) {}
 
     private final LinkedHashMap<String, Entry<V>> entries = new LinkedHashMap<>();
     private final int maxSize;

@@ -16,7 +16,9 @@ record StoredAnswer(int status, String contentType, String body) {
 
     static StoredAnswer of(ResponseEntity<String> response) {
         MediaType type = response.getHeaders().getContentType();
-        return new StoredAnswer(response.getStatusCode().value(), type == null ? null : type.toString(),
+        return new StoredAnswer(
+                response.getStatusCode().value(),
+                type == null ? null : type.toString(),
                 response.getBody() == null ? "" : response.getBody());
     }
 
@@ -37,7 +39,9 @@ record StoredAnswer(int status, String contentType, String body) {
         if (e.param() != null) {
             problem.put("param", e.param());
         }
-        return new StoredAnswer(e.status().value(), MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+        return new StoredAnswer(
+                e.status().value(),
+                MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                 PaygateJson.wire().writeValueAsString(problem));
     }
 
@@ -52,7 +56,9 @@ record StoredAnswer(int status, String contentType, String body) {
     /** The stored answer given again, marked as such. */
     ResponseEntity<String> replay() {
         ResponseEntity<String> response = toResponse();
-        return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
-                .header(IdempotencyCodes.REPLAYED_HEADER, "true").body(body);
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header(IdempotencyCodes.REPLAYED_HEADER, "true")
+                .body(body);
     }
 }

@@ -83,21 +83,39 @@ public class ApiDocs {
     @Bean
     OpenAPI paygateOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("Paygate API").version(ApiVersions.V2023_10_31)
-                        .description("Payments, sessions, refunds and webhook endpoints (`/api2`), the secupay-compatible "
-                                + "transaction API (`/api/v2`) and the operator API (`/admin`). Successful POSTs answer "
-                                + "200; a command whose outcome is not known within the reply timeout answers 202 with "
-                                + "the object as last known; every refusal is `application/problem+json` with a stable "
-                                + "`code`."))
-                .components(new Components()
-                        .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
-                                .in(SecurityScheme.In.HEADER).name(ApiContextResolver.API_KEY_HEADER)
-                                .description("The merchant's secret key (`sk_test_…`)."))
-                        .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                                .scheme("bearer").description("The same key as `Authorization: Bearer`, the secupay form."))
-                        .addSecuritySchemes("adminToken", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
-                                .in(SecurityScheme.In.HEADER).name(AdminController.TOKEN_HEADER)
-                                .description("The operator token (`PAYGATE_ADMIN_TOKEN`); without one set, `/admin` is off.")));
+                .info(new Info()
+                        .title("Paygate API")
+                        .version(ApiVersions.V2023_10_31)
+                        .description(
+                                "Payments, sessions, refunds and webhook endpoints (`/api2`), the secupay-compatible "
+                                        + "transaction API (`/api/v2`) and the operator API (`/admin`). Successful POSTs answer "
+                                        + "200; a command whose outcome is not known within the reply timeout answers 202 with "
+                                        + "the object as last known; every refusal is `application/problem+json` with a stable "
+                                        + "`code`."))
+                .components(
+                        new Components()
+                                .addSecuritySchemes(
+                                        "apiKey",
+                                        new SecurityScheme()
+                                                .type(SecurityScheme.Type.APIKEY)
+                                                .in(SecurityScheme.In.HEADER)
+                                                .name(ApiContextResolver.API_KEY_HEADER)
+                                                .description("The merchant's secret key (`sk_test_…`)."))
+                                .addSecuritySchemes(
+                                        "bearer",
+                                        new SecurityScheme()
+                                                .type(SecurityScheme.Type.HTTP)
+                                                .scheme("bearer")
+                                                .description(
+                                                        "The same key as `Authorization: Bearer`, the secupay form."))
+                                .addSecuritySchemes(
+                                        "adminToken",
+                                        new SecurityScheme()
+                                                .type(SecurityScheme.Type.APIKEY)
+                                                .in(SecurityScheme.In.HEADER)
+                                                .name(AdminController.TOKEN_HEADER)
+                                                .description(
+                                                        "The operator token (`PAYGATE_ADMIN_TOKEN`); without one set, `/admin` is off.")));
     }
 
     /** What an operation shares with the others of its kind, derived from its handler method. */
@@ -111,17 +129,27 @@ public class ApiDocs {
             Idempotent idempotent = handler.getMethodAnnotation(Idempotent.class);
             // unique and stable, for client generators: sessionCreate, paymentCapture, webhookEndpointList, …
             String resource = handler.getBeanType().getSimpleName().replace("Controller", "");
-            operation.setOperationId(Character.toLowerCase(resource.charAt(0)) + resource.substring(1)
+            operation.setOperationId(Character.toLowerCase(resource.charAt(0))
+                    + resource.substring(1)
                     + Character.toUpperCase(handler.getMethod().getName().charAt(0))
                     + handler.getMethod().getName().substring(1));
             ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
             if (merchant) {
                 operation.addSecurityItem(new SecurityRequirement().addList("apiKey"));
                 operation.addSecurityItem(new SecurityRequirement().addList("bearer"));
-                addParameter(operation, new HeaderParameter().name(ApiContextResolver.VERSION_HEADER).required(false)
-                        .description("The API version; default: the merchant's.")
-                        .schema(new JsonSchema().types(Set.of("string"))._enum(new ArrayList<>(ApiVersions.SUPPORTED))));
-                problem(responses, "400", "The request is invalid (`code` names the rule, `param` the field or header).");
+                addParameter(
+                        operation,
+                        new HeaderParameter()
+                                .name(ApiContextResolver.VERSION_HEADER)
+                                .required(false)
+                                .description("The API version; default: the merchant's.")
+                                .schema(new JsonSchema()
+                                        .types(Set.of("string"))
+                                        ._enum(new ArrayList<>(ApiVersions.SUPPORTED))));
+                problem(
+                        responses,
+                        "400",
+                        "The request is invalid (`code` names the rule, `param` the field or header).");
                 problem(responses, "401", "No API key (`api_key_missing`) or an invalid one (`api_key_invalid`).");
             }
             if (operator) {
@@ -129,46 +157,77 @@ public class ApiDocs {
                 problem(responses, "401", "No valid `X-Admin-Token` (`admin_token_invalid`).");
             }
             if (merchant || operator) {
-                problem(responses, "429", "Too many failed authentications from this client "
-                        + "(`too_many_failed_authentications`); `Retry-After` says when to try again.");
+                problem(
+                        responses,
+                        "429",
+                        "Too many failed authentications from this client "
+                                + "(`too_many_failed_authentications`); `Retry-After` says when to try again.");
             }
             if (merchant) {
-                problem(responses, "503", post || handler.hasMethodAnnotation(
-                        org.springframework.web.bind.annotation.DeleteMapping.class)
-                        ? "A store or service Paygate depends on is unavailable (`service_unavailable`), or this gateway "
-                                + "is taking more writes than it can process (`overloaded`, admission control); nothing "
-                                + "was done: retry after `Retry-After`, with the same `Idempotency-Key`."
-                        : "A store or service Paygate depends on is unavailable (`service_unavailable`); "
-                                + "nothing was done, retry (with the same `Idempotency-Key`).");
+                problem(
+                        responses,
+                        "503",
+                        post || handler.hasMethodAnnotation(org.springframework.web.bind.annotation.DeleteMapping.class)
+                                ? "A store or service Paygate depends on is unavailable (`service_unavailable`), or this gateway "
+                                        + "is taking more writes than it can process (`overloaded`, admission control); nothing "
+                                        + "was done: retry after `Retry-After`, with the same `Idempotency-Key`."
+                                : "A store or service Paygate depends on is unavailable (`service_unavailable`); "
+                                        + "nothing was done, retry (with the same `Idempotency-Key`).");
             }
             if (post) {
                 problem(responses, "413", "The body exceeds 64 KiB (`body_too_large`).");
                 problem(responses, "415", "A body that is not `application/json` (`unsupported_media_type`).");
             }
             if (idempotent != null) {
-                addParameter(operation, new HeaderParameter().name(IdempotencyCodes.KEY_HEADER).required(false)
-                        .description("Optional. A retry with the same key gets the first answer again (marked "
-                                + "`Idempotent-Replayed: true`) instead of a second effect.")
-                        .schema(new JsonSchema().types(Set.of("string")).minLength(1)
-                                .maxLength(IdempotencyCodes.MAX_KEY_LENGTH)));
-                problem(responses, "409", "The request conflicts with the object's state, or a request with this "
-                        + "`Idempotency-Key` is still running (`idempotency_key_in_use`).");
-                problem(responses, "422", "This `Idempotency-Key` was used with another request (`idempotency_key_reused`).");
+                addParameter(
+                        operation,
+                        new HeaderParameter()
+                                .name(IdempotencyCodes.KEY_HEADER)
+                                .required(false)
+                                .description("Optional. A retry with the same key gets the first answer again (marked "
+                                        + "`Idempotent-Replayed: true`) instead of a second effect.")
+                                .schema(new JsonSchema()
+                                        .types(Set.of("string"))
+                                        .minLength(1)
+                                        .maxLength(IdempotencyCodes.MAX_KEY_LENGTH)));
+                problem(
+                        responses,
+                        "409",
+                        "The request conflicts with the object's state, or a request with this "
+                                + "`Idempotency-Key` is still running (`idempotency_key_in_use`).");
+                problem(
+                        responses,
+                        "422",
+                        "This `Idempotency-Key` was used with another request (`idempotency_key_reused`).");
                 if (idempotent.command() && !responses.containsKey("202")) {
                     ApiResponse ok = responses.get("200");
                     Schema<?> okSchema = ok.getContent().get(JSON).getSchema();
-                    responses.addApiResponse("202", new ApiResponse()
-                            .description("The outcome was not known within the reply timeout: the object as last known "
-                                    + "(or only its `id`); the change may still happen. Look it up, or retry with the "
-                                    + "same `Idempotency-Key` for the final answer.")
-                            .content(new Content().addMediaType(JSON, new MediaType().schema(new JsonSchema()
-                                    .anyOf(List.of(okSchema, new JsonSchema().$ref("#/components/schemas/Accepted")))))));
+                    responses.addApiResponse(
+                            "202",
+                            new ApiResponse()
+                                    .description(
+                                            "The outcome was not known within the reply timeout: the object as last known "
+                                                    + "(or only its `id`); the change may still happen. Look it up, or retry with the "
+                                                    + "same `Idempotency-Key` for the final answer.")
+                                    .content(
+                                            new Content()
+                                                    .addMediaType(
+                                                            JSON,
+                                                            new MediaType()
+                                                                    .schema(
+                                                                            new JsonSchema()
+                                                                                    .anyOf(
+                                                                                            List.of(
+                                                                                                    okSchema,
+                                                                                                    new JsonSchema()
+                                                                                                            .$ref(
+                                                                                                                    "#/components/schemas/Accepted")))))));
                 }
             }
             responses.forEach((status, response) -> {
                 if (status.startsWith("4") || status.startsWith("5")) {
-                    response.setContent(new Content().addMediaType(PROBLEM_JSON,
-                            new MediaType().schema(new JsonSchema().$ref(PROBLEM_REF))));
+                    response.setContent(new Content()
+                            .addMediaType(PROBLEM_JSON, new MediaType().schema(new JsonSchema().$ref(PROBLEM_REF))));
                 }
             });
             ApiResponses sorted = new ApiResponses();
@@ -179,8 +238,10 @@ public class ApiDocs {
     }
 
     private static void addParameter(Operation operation, Parameter parameter) {
-        if (operation.getParameters() == null || operation.getParameters().stream()
-                .noneMatch(p -> parameter.getName().equalsIgnoreCase(p.getName()) && "header".equals(p.getIn()))) {
+        if (operation.getParameters() == null
+                || operation.getParameters().stream()
+                        .noneMatch(
+                                p -> parameter.getName().equalsIgnoreCase(p.getName()) && "header".equals(p.getIn()))) {
             operation.addParametersItem(parameter);
         }
     }
@@ -201,14 +262,17 @@ public class ApiDocs {
         return openApi -> {
             // referred to only by the responses added above, so springdoc did not read them from the code itself
             for (Class<?> type : List.of(ApiSchemas.Problem.class, ApiSchemas.Accepted.class)) {
-                ModelConverters.getInstance(true).readAll(new AnnotatedType(type)).forEach((name, schema) -> {
-                    if (openApi.getComponents().getSchemas() == null
-                            || !openApi.getComponents().getSchemas().containsKey(name)) {
-                        openApi.getComponents().addSchemas(name, schema);
-                    }
-                });
+                ModelConverters.getInstance(true)
+                        .readAll(new AnnotatedType(type))
+                        .forEach((name, schema) -> {
+                            if (openApi.getComponents().getSchemas() == null
+                                    || !openApi.getComponents().getSchemas().containsKey(name)) {
+                                openApi.getComponents().addSchemas(name, schema);
+                            }
+                        });
             }
-            Map<String, Class<?>> records = records(openApi.getComponents().getSchemas().keySet());
+            Map<String, Class<?>> records =
+                    records(openApi.getComponents().getSchemas().keySet());
             openApi.getComponents().getSchemas().forEach((name, schema) -> {
                 Class<?> type = records.get(name);
                 if (type != null && schema.getProperties() != null) {
@@ -232,7 +296,8 @@ public class ApiDocs {
             }
             JsonInclude include = component.getAnnotation(JsonInclude.class);
             boolean nonNull = classNonNull || (include != null && include.value() == JsonInclude.Include.NON_NULL);
-            if (component.getType().isPrimitive() || ALWAYS_SET.getOrDefault(type, Set.of()).contains(name)) {
+            if (component.getType().isPrimitive()
+                    || ALWAYS_SET.getOrDefault(type, Set.of()).contains(name)) {
                 required.add(name);
             } else if (!required.contains(name) && !nonNull) {
                 properties.put(name, nullable(property));
@@ -287,7 +352,8 @@ public class ApiDocs {
             if (!type.isRecord()) {
                 continue;
             }
-            io.swagger.v3.oas.annotations.media.Schema named = type.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
+            io.swagger.v3.oas.annotations.media.Schema named =
+                    type.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
             String name = named != null && !named.name().isEmpty() ? named.name() : type.getSimpleName();
             if (byName.putIfAbsent(name, type) != null) {
                 continue;

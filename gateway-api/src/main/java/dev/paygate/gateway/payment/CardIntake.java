@@ -30,8 +30,8 @@ public class CardIntake {
             return Mono.empty();
         }
         if (!"card".equals(method.type())) {
-            return Mono.error(ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
-                    "paymentMethod.type must be card.", "paymentMethod.type"));
+            return Mono.error(ApiException.badRequest(
+                    ProblemCodes.PARAMETER_INVALID, "paymentMethod.type must be card.", "paymentMethod.type"));
         }
         PaymentRequests.CardInputJson card = method.card();
         if (card == null) {
@@ -50,14 +50,21 @@ public class CardIntake {
             return Mono.error(missing("paymentMethod.card.expiryYear"));
         }
         Validation.text(card.holderName(), 200, "paymentMethod.card.holderName");
-        return tokenizer.tokenize(new CardInput(card.number().replace(" ", ""), card.cvc(), card.expiryMonth(),
-                        card.expiryYear(), card.holderName()))
+        return tokenizer
+                .tokenize(new CardInput(
+                        card.number().replace(" ", ""),
+                        card.cvc(),
+                        card.expiryMonth(),
+                        card.expiryYear(),
+                        card.holderName()))
                 .map(t -> new CardDetails(t.token(), t.maskedNumber(), t.expiryMonth(), t.expiryYear(), t.holderName()))
-                .onErrorMap(InvalidCardException.class, e -> ApiException.badRequest(ProblemCodes.CARD_INVALID,
-                        e.getMessage(), e.param()));
+                .onErrorMap(
+                        InvalidCardException.class,
+                        e -> ApiException.badRequest(ProblemCodes.CARD_INVALID, e.getMessage(), e.param()));
     }
 
     private static ApiException missing(String param) {
-        return ApiException.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing required parameter: " + param + ".", param);
+        return ApiException.badRequest(
+                ProblemCodes.PARAMETER_MISSING, "Missing required parameter: " + param + ".", param);
     }
 }

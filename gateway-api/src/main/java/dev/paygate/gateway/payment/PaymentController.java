@@ -43,7 +43,8 @@ import reactor.core.publisher.Mono;
 public class PaymentController {
 
     private static final Set<String> CAPTURE_METHODS = Set.of("automatic", "manual");
-    private static final Set<String> CANCELLATION_REASONS = Set.of("duplicate", "fraudulent", "requestedByCustomer", "abandoned");
+    private static final Set<String> CANCELLATION_REASONS =
+            Set.of("duplicate", "fraudulent", "requestedByCustomer", "abandoned");
     private static final Set<String> THREE_DS_MODES = Set.of("automatic", "challenge");
     private static final Set<String> FUTURE_USAGE = Set.of("unscheduled", "recurring");
 
@@ -52,8 +53,8 @@ public class PaymentController {
     private final CardIntake cards;
     private final IdempotentRequests idempotent;
 
-    public PaymentController(CommandBus commands, PaymentServiceClient reads, CardIntake cards,
-                             IdempotentRequests idempotent) {
+    public PaymentController(
+            CommandBus commands, PaymentServiceClient reads, CardIntake cards, IdempotentRequests idempotent) {
         this.commands = commands;
         this.reads = reads;
         this.cards = cards;
@@ -61,30 +62,53 @@ public class PaymentController {
     }
 
     @Idempotent(command = true)
-    @Operation(tags = "Payments", summary = "Create a payment (and confirm it with `confirm: true`)", responses = {
-            @ApiResponse(responseCode = "200", description = "The payment",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
-            @ApiResponse(responseCode = "402", description = "The card was declined (`card_declined`); `payment` shows it, now `requiresPaymentMethod` with `lastPaymentError`."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.CreatePaymentRequest.class)))
+    @Operation(
+            tags = "Payments",
+            summary = "Create a payment (and confirm it with `confirm: true`)",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The payment",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = Payment.class))),
+                @ApiResponse(
+                        responseCode = "402",
+                        description =
+                                "The card was declined (`card_declined`); `payment` shows it, now `requiresPaymentMethod` with `lastPaymentError`."),
+                @ApiResponse(
+                        responseCode = "502",
+                        description =
+                                "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")
+            })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = PaymentRequests.CreatePaymentRequest.class)))
     @PostMapping("/api2/payments")
-    public Mono<ResponseEntity<String>> create(ApiContext api, ServerHttpRequest http, @RequestBody(required = false) String body) {
+    public Mono<ResponseEntity<String>> create(
+            ApiContext api, ServerHttpRequest http, @RequestBody(required = false) String body) {
         return idempotent.run(api, http, body, () -> {
             CreatePaymentRequest r = RequestBodies.parse(body, CreatePaymentRequest.class);
             long amount = Validation.amount(r.amount(), "amount");
             String currency = Validation.currency(r.currency());
-            String captureMethod = oneOf(r.captureMethod() == null ? "automatic" : r.captureMethod(), CAPTURE_METHODS, "captureMethod");
-            Payment.PaymentMethodOptions options = r.paymentMethodOptions() == null || r.paymentMethodOptions().card() == null
-                    ? Payment.PaymentMethodOptions.DEFAULT : r.paymentMethodOptions();
+            String captureMethod = oneOf(
+                    r.captureMethod() == null ? "automatic" : r.captureMethod(), CAPTURE_METHODS, "captureMethod");
+            Payment.PaymentMethodOptions options =
+                    r.paymentMethodOptions() == null || r.paymentMethodOptions().card() == null
+                            ? Payment.PaymentMethodOptions.DEFAULT
+                            : r.paymentMethodOptions();
             oneOf(options.card().threeDSecureMode(), THREE_DS_MODES, "paymentMethodOptions.card.threeDSecureMode");
             if (r.setupFutureUsage() != null) {
                 oneOf(r.setupFutureUsage().category(), FUTURE_USAGE, "setupFutureUsage.category");
             }
             boolean confirm = Boolean.TRUE.equals(r.confirm());
             if (confirm && r.paymentMethod() == null) {
-                throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING,
-                        "confirm: true needs a paymentMethod.", "paymentMethod");
+                throw ApiException.badRequest(
+                        ProblemCodes.PARAMETER_MISSING, "confirm: true needs a paymentMethod.", "paymentMethod");
             }
             String paymentId = Ids.PAYMENT.next();
             var customer = Validation.customerDetails(r.customerDetails());
@@ -95,56 +119,125 @@ public class PaymentController {
             return cards.tokenize(r.paymentMethod())
                     .map(java.util.Optional::of)
                     .defaultIfEmpty(java.util.Optional.empty())
-                    .flatMap(card -> send(api, paymentId, new CreatePayment(Ids.COMMAND.next(), api.merchantId(), paymentId,
-                            Ids.transactionId(), amount, currency, captureMethod, confirm, card.orElse(null), customer,
-                            description, merchantCustomerId, metadata, returnUrl, options, r.setupFutureUsage())));
+                    .flatMap(card -> send(
+                            api,
+                            paymentId,
+                            new CreatePayment(
+                                    Ids.COMMAND.next(),
+                                    api.merchantId(),
+                                    paymentId,
+                                    Ids.transactionId(),
+                                    amount,
+                                    currency,
+                                    captureMethod,
+                                    confirm,
+                                    card.orElse(null),
+                                    customer,
+                                    description,
+                                    merchantCustomerId,
+                                    metadata,
+                                    returnUrl,
+                                    options,
+                                    r.setupFutureUsage())));
         });
     }
 
-    @Operation(tags = "Payments", summary = "Retrieve a payment", responses = {
-            @ApiResponse(responseCode = "200", description = "The payment",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
-            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`).")})
+    @Operation(
+            tags = "Payments",
+            summary = "Retrieve a payment",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The payment",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = Payment.class))),
+                @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`).")
+            })
     @GetMapping("/api2/payments/{id}")
     public Mono<ResponseEntity<String>> get(ApiContext api, @PathVariable String id) {
         requirePaymentId(id);
         return reads.payment(id, api.merchantId())
-                .map(json -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json));
+                .map(json -> ResponseEntity.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(json));
     }
 
     @Idempotent(command = true)
-    @Operation(tags = "Payments", summary = "Confirm a payment, optionally with a card", responses = {
-            @ApiResponse(responseCode = "200", description = "The payment",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
-            @ApiResponse(responseCode = "402", description = "The card was declined (`card_declined`); `payment` shows it."),
-            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.ConfirmRequest.class)))
+    @Operation(
+            tags = "Payments",
+            summary = "Confirm a payment, optionally with a card",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The payment",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = Payment.class))),
+                @ApiResponse(
+                        responseCode = "402",
+                        description = "The card was declined (`card_declined`); `payment` shows it."),
+                @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
+                @ApiResponse(
+                        responseCode = "502",
+                        description =
+                                "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")
+            })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = PaymentRequests.ConfirmRequest.class)))
     @PostMapping("/api2/payments/{id}/confirm")
-    public Mono<ResponseEntity<String>> confirm(ApiContext api, ServerHttpRequest http, @PathVariable String id,
-                                                @RequestBody(required = false) String body) {
+    public Mono<ResponseEntity<String>> confirm(
+            ApiContext api,
+            ServerHttpRequest http,
+            @PathVariable String id,
+            @RequestBody(required = false) String body) {
         requirePaymentId(id);
         return idempotent.run(api, http, body, () -> {
             ConfirmRequest r = optionalBody(body, ConfirmRequest.class, new ConfirmRequest(null));
             return cards.tokenize(r.paymentMethod())
                     .map(java.util.Optional::of)
                     .defaultIfEmpty(java.util.Optional.empty())
-                    .flatMap(card -> send(api, id, new ConfirmPayment(Ids.COMMAND.next(), api.merchantId(), id, card.orElse(null))));
+                    .flatMap(card -> send(
+                            api, id, new ConfirmPayment(Ids.COMMAND.next(), api.merchantId(), id, card.orElse(null))));
         });
     }
 
     @Idempotent(command = true)
-    @Operation(tags = "Payments", summary = "Capture an authorized payment (all, or `amountToCapture`)", responses = {
-            @ApiResponse(responseCode = "200", description = "The payment",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
-            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.CaptureRequest.class)))
+    @Operation(
+            tags = "Payments",
+            summary = "Capture an authorized payment (all, or `amountToCapture`)",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The payment",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = Payment.class))),
+                @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
+                @ApiResponse(
+                        responseCode = "502",
+                        description =
+                                "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")
+            })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = PaymentRequests.CaptureRequest.class)))
     @PostMapping("/api2/payments/{id}/capture")
-    public Mono<ResponseEntity<String>> capture(ApiContext api, ServerHttpRequest http, @PathVariable String id,
-                                                @RequestBody(required = false) String body) {
+    public Mono<ResponseEntity<String>> capture(
+            ApiContext api,
+            ServerHttpRequest http,
+            @PathVariable String id,
+            @RequestBody(required = false) String body) {
         requirePaymentId(id);
         return idempotent.run(api, http, body, () -> {
             CaptureRequest r = optionalBody(body, CaptureRequest.class, new CaptureRequest(null));
@@ -156,16 +249,35 @@ public class PaymentController {
     }
 
     @Idempotent(command = true)
-    @Operation(tags = "Payments", summary = "Cancel a payment that is not captured", responses = {
-            @ApiResponse(responseCode = "200", description = "The payment, `canceled`",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
-            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.CancelRequest.class)))
+    @Operation(
+            tags = "Payments",
+            summary = "Cancel a payment that is not captured",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The payment, `canceled`",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = Payment.class))),
+                @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`)."),
+                @ApiResponse(
+                        responseCode = "502",
+                        description =
+                                "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")
+            })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = PaymentRequests.CancelRequest.class)))
     @PostMapping("/api2/payments/{id}/cancel")
-    public Mono<ResponseEntity<String>> cancel(ApiContext api, ServerHttpRequest http, @PathVariable String id,
-                                               @RequestBody(required = false) String body) {
+    public Mono<ResponseEntity<String>> cancel(
+            ApiContext api,
+            ServerHttpRequest http,
+            @PathVariable String id,
+            @RequestBody(required = false) String body) {
         requirePaymentId(id);
         return idempotent.run(api, http, body, () -> {
             CancelRequest r = optionalBody(body, CancelRequest.class, new CancelRequest(null));
@@ -177,26 +289,44 @@ public class PaymentController {
     }
 
     @Idempotent(command = true)
-    @Operation(tags = "Payments", summary = "Test mode: complete 3-D Secure (`success` or `failure`)", responses = {
-            @ApiResponse(responseCode = "200", description = "The payment after 3-D Secure",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = Payment.class))),
-            @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`).")})
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.ThreeDsRequest.class)))
+    @Operation(
+            tags = "Payments",
+            summary = "Test mode: complete 3-D Secure (`success` or `failure`)",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The payment after 3-D Secure",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = Payment.class))),
+                @ApiResponse(responseCode = "404", description = "No such payment (`resource_missing`).")
+            })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = PaymentRequests.ThreeDsRequest.class)))
     @PostMapping("/api2/payments/{id}/test-3ds")
-    public Mono<ResponseEntity<String>> completeThreeDs(ApiContext api, ServerHttpRequest http, @PathVariable String id,
-                                                        @RequestBody(required = false) String body) {
+    public Mono<ResponseEntity<String>> completeThreeDs(
+            ApiContext api,
+            ServerHttpRequest http,
+            @PathVariable String id,
+            @RequestBody(required = false) String body) {
         requirePaymentId(id);
         return idempotent.run(api, http, body, () -> {
             ThreeDsRequest r = RequestBodies.parse(body, ThreeDsRequest.class);
             String result = oneOf(r.result(), Set.of("success", "failure"), "result");
-            return send(api, id, new CompleteThreeDs(Ids.COMMAND.next(), api.merchantId(), id, "success".equals(result)));
+            return send(
+                    api, id, new CompleteThreeDs(Ids.COMMAND.next(), api.merchantId(), id, "success".equals(result)));
         });
     }
 
     private Mono<ResponseEntity<String>> send(ApiContext api, String paymentId, PaymentCommand command) {
-        return commands.send(command).flatMap(outcome ->
-                Replies.answer(outcome, paymentId, () -> reads.payment(paymentId, api.merchantId())));
+        return commands.send(command)
+                .flatMap(outcome ->
+                        Replies.answer(outcome, paymentId, () -> reads.payment(paymentId, api.merchantId())));
     }
 
     private static <T> T optionalBody(String body, Class<T> type, T empty) {
@@ -205,11 +335,14 @@ public class PaymentController {
 
     static String oneOf(String value, Set<String> allowed, String param) {
         if (value == null) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing required parameter: " + param + ".", param);
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_MISSING, "Missing required parameter: " + param + ".", param);
         }
         if (!allowed.contains(value)) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
-                    param + " must be one of " + new java.util.TreeSet<>(allowed) + ".", param);
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_INVALID,
+                    param + " must be one of " + new java.util.TreeSet<>(allowed) + ".",
+                    param);
         }
         return value;
     }

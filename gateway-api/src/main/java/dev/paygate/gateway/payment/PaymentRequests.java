@@ -7,12 +7,10 @@ import java.util.Map;
 /** The bodies of the payment endpoints, parsed strictly (an unknown field is a 400). */
 public final class PaymentRequests {
 
-    private PaymentRequests() {
-    }
+    private PaymentRequests() {}
 
     /** {@code paymentMethod: {type: "card", card: {number, cvc, expiryMonth, expiryYear, holderName}}} */
-    public record PaymentMethodInput(String type, CardInputJson card) {
-    }
+    public record PaymentMethodInput(String type, CardInputJson card) {}
 
     public record CardInputJson(String number, String cvc, Integer expiryMonth, Integer expiryYear, String holderName) {
 
@@ -34,21 +32,15 @@ public final class PaymentRequests {
             Map<String, String> metadata,
             String returnUrl,
             Payment.PaymentMethodOptions paymentMethodOptions,
-            Payment.SetupFutureUsage setupFutureUsage) {
-    }
+            Payment.SetupFutureUsage setupFutureUsage) {}
 
-    public record ConfirmRequest(PaymentMethodInput paymentMethod) {
-    }
+    public record ConfirmRequest(PaymentMethodInput paymentMethod) {}
 
-    public record CaptureRequest(Long amountToCapture) {
-    }
+    public record CaptureRequest(Long amountToCapture) {}
 
-    public record CancelRequest(String cancellationReason) {
-    }
+    public record CancelRequest(String cancellationReason) {}
 
-    public record ThreeDsRequest(String result) {
-    }
+    public record ThreeDsRequest(String result) {}
 
-    public record PaySessionRequest(PaymentMethodInput paymentMethod) {
-    }
+    public record PaySessionRequest(PaymentMethodInput paymentMethod) {}
 }

@@ -40,17 +40,42 @@ public class SessionPayController {
     }
 
     @Idempotent(command = true)
-    @Operation(tags = "Sessions", summary = "Test mode: pay a session with a card, as the hosted page does", responses = {
-            @ApiResponse(responseCode = "200", description = "The session, `completed` and `paid`",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Session.class))),
-            @ApiResponse(responseCode = "402", description = "The card was declined (`card_declined`) or needs 3-D Secure (`authentication_required`); `payment` shows the payment."),
-            @ApiResponse(responseCode = "404", description = "No such session (`resource_missing`)."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PaymentRequests.PaySessionRequest.class)))
+    @Operation(
+            tags = "Sessions",
+            summary = "Test mode: pay a session with a card, as the hosted page does",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The session, `completed` and `paid`",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema =
+                                                @Schema(
+                                                        implementation =
+                                                                dev.paygate.contracts.resource.Session.class))),
+                @ApiResponse(
+                        responseCode = "402",
+                        description =
+                                "The card was declined (`card_declined`) or needs 3-D Secure (`authentication_required`); `payment` shows the payment."),
+                @ApiResponse(responseCode = "404", description = "No such session (`resource_missing`)."),
+                @ApiResponse(
+                        responseCode = "502",
+                        description =
+                                "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")
+            })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = PaymentRequests.PaySessionRequest.class)))
     @PostMapping("/api2/sessions/{id}/pay")
-    public Mono<ResponseEntity<String>> pay(ApiContext api, ServerHttpRequest http, @PathVariable String id,
-                                            @RequestBody(required = false) String body) {
+    public Mono<ResponseEntity<String>> pay(
+            ApiContext api,
+            ServerHttpRequest http,
+            @PathVariable String id,
+            @RequestBody(required = false) String body) {
         if (!Ids.SESSION.matches(id)) {
             throw ApiException.notFound("session", id);
         }
@@ -60,8 +85,8 @@ public class SessionPayController {
     private Mono<ResponseEntity<String>> payOnce(ApiContext api, String id, String body) {
         PaySessionRequest r = RequestBodies.parse(body, PaySessionRequest.class);
         if (r.paymentMethod() == null) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing required parameter: paymentMethod.",
-                    "paymentMethod");
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_MISSING, "Missing required parameter: paymentMethod.", "paymentMethod");
         }
         return payer.pay(api.merchantId(), id, r.paymentMethod())
                 .flatMap(outcome -> Replies.answer(outcome, id, () -> reads.session(id, api.merchantId())));

@@ -28,7 +28,7 @@ public class SessionPayer {
      */
     public Mono<CommandBus.Outcome> pay(String merchantId, String sessionId, PaymentMethodInput method) {
         return Mono.defer(() -> cards.tokenize(method)) // its checks may throw at once: keep them in the Mono
-                .flatMap(card -> commands.send(new PaySession(Ids.COMMAND.next(), merchantId, sessionId,
-                        Ids.PAYMENT.next(), Ids.transactionId(), card)));
+                .flatMap(card -> commands.send(new PaySession(
+                        Ids.COMMAND.next(), merchantId, sessionId, Ids.PAYMENT.next(), Ids.transactionId(), card)));
     }
 }

@@ -13,7 +13,6 @@ import reactor.core.publisher.Mono;
 @Component
 public class PaymentServiceClient {
 
-
     private final WebClient client;
     private final WebClient refunds;
 
@@ -29,7 +28,8 @@ public class PaymentServiceClient {
 
     /** A payment's refunds, newest first: {@code {data, hasMore}}. */
     public Mono<String> refundsOf(String paymentId, String merchantId, int limit, String startingAfter) {
-        return refunds.get().uri(b -> {
+        return refunds.get()
+                .uri(b -> {
                     b.path("/internal/payments/{id}/refunds").queryParam("limit", limit);
                     if (startingAfter != null) {
                         b.queryParam("startingAfter", startingAfter);
@@ -52,7 +52,8 @@ public class PaymentServiceClient {
      * capability); 404 when there is no such session.
      */
     public Mono<String> hostedSession(String id) {
-        return client.get().uri("/internal/hosted-sessions/{id}", id)
+        return client.get()
+                .uri("/internal/hosted-sessions/{id}", id)
                 .exchangeToMono(response -> {
                     if (response.statusCode().is2xxSuccessful()) {
                         return response.bodyToMono(String.class);
@@ -85,7 +86,8 @@ public class PaymentServiceClient {
     }
 
     private Mono<String> read(WebClient service, String path, String kind, String id, String merchantId) {
-        return service.get().uri(path, id)
+        return service.get()
+                .uri(path, id)
                 .header(InternalHeaders.MERCHANT_HEADER, merchantId)
                 .exchangeToMono(response -> {
                     if (response.statusCode().is2xxSuccessful()) {
@@ -100,7 +102,10 @@ public class PaymentServiceClient {
     }
 
     private static ApiException unavailable() {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, dev.paygate.contracts.ProblemCodes.SERVICE_UNAVAILABLE,
-                "This resource cannot be read right now; try again.", null);
+        return new ApiException(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                dev.paygate.contracts.ProblemCodes.SERVICE_UNAVAILABLE,
+                "This resource cannot be read right now; try again.",
+                null);
     }
 }

@@ -54,62 +54,111 @@ public class TransactionController {
     }
 
     /** {@code amount} is the deprecated name of {@code reduce_amount_by}. */
-    record CancelRequest(@JsonProperty("reduce_amount_by") Long reduceAmountBy, Long amount, String reason) {
-    }
+    record CancelRequest(@JsonProperty("reduce_amount_by") Long reduceAmountBy, Long amount, String reason) {}
 
     @Idempotent(command = true)
-    @Operation(tags = "secupay transactions", summary = "Cancel, lower or refund a transaction, whatever its state", responses = {
-            @ApiResponse(responseCode = "200", description = "The original transaction, then the refund the call made (if it made one)",
-                    content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.SecupayTransaction.class)))),
-            @ApiResponse(responseCode = "404", description = "No such transaction (`resource_missing`)."),
-            @ApiResponse(responseCode = "502", description = "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")})
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SecupayCancelRequest.class)))
+    @Operation(
+            tags = "secupay transactions",
+            summary = "Cancel, lower or refund a transaction, whatever its state",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The original transaction, then the refund the call made (if it made one)",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        array =
+                                                @ArraySchema(
+                                                        schema =
+                                                                @Schema(
+                                                                        implementation =
+                                                                                ApiSchemas.SecupayTransaction.class)))),
+                @ApiResponse(responseCode = "404", description = "No such transaction (`resource_missing`)."),
+                @ApiResponse(
+                        responseCode = "502",
+                        description =
+                                "The bank is unreachable (`acquirer_unavailable`) or refused the request (`acquirer_refused`); nothing changed.")
+            })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = false,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = ApiSchemas.SecupayCancelRequest.class)))
     @PostMapping("/api/v2/Payment/Transactions/{id}/cancel")
-    public Mono<ResponseEntity<String>> cancel(ApiContext api, ServerHttpRequest http, @PathVariable String id,
-                                               @RequestBody(required = false) String body) {
+    public Mono<ResponseEntity<String>> cancel(
+            ApiContext api,
+            ServerHttpRequest http,
+            @PathVariable String id,
+            @RequestBody(required = false) String body) {
         requireTransactionId(id);
         return idempotent.run(api, http, body, () -> {
-            CancelRequest r = body == null || body.isBlank() ? new CancelRequest(null, null, null)
+            CancelRequest r = body == null || body.isBlank()
+                    ? new CancelRequest(null, null, null)
                     : RequestBodies.parse(body, CancelRequest.class);
             if (r.reduceAmountBy() != null && r.amount() != null) {
-                throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
-                        "amount is the deprecated name of reduce_amount_by; give only one of them.", "amount");
+                throw ApiException.badRequest(
+                        ProblemCodes.PARAMETER_INVALID,
+                        "amount is the deprecated name of reduce_amount_by; give only one of them.",
+                        "amount");
             }
             Long by = r.reduceAmountBy() != null ? r.reduceAmountBy() : r.amount();
             if (by != null) {
                 Validation.amount(by, r.reduceAmountBy() != null ? "reduce_amount_by" : "amount");
             }
             if (r.reason() != null && !REASON.matcher(r.reason()).matches()) {
-                throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "reason allows up to 100 characters of "
-                        + "A-Z, a-z, 0-9, space and .,+-:?()/'", "reason");
+                throw ApiException.badRequest(
+                        ProblemCodes.PARAMETER_INVALID,
+                        "reason allows up to 100 characters of " + "A-Z, a-z, 0-9, space and .,+-:?()/'",
+                        "reason");
             }
             return reads.transactionOwner(id, api.merchantId())
                     .map(owner -> PaygateJson.wire().readTree(owner))
                     .flatMap(owner -> {
                         if (!"payment".equals(owner.get("kind").asString())) {
-                            return Mono.error(new ApiException(HttpStatus.CONFLICT, ProblemCodes.PAYMENT_INVALID_STATUS,
+                            return Mono.error(new ApiException(
+                                    HttpStatus.CONFLICT,
+                                    ProblemCodes.PAYMENT_INVALID_STATUS,
                                     "Transaction " + id + " is a refund; only a payment transaction can be cancelled.",
                                     "id"));
                         }
-                        return commands.send(new CancelTransaction(Ids.COMMAND.next(), api.merchantId(),
-                                owner.get("paymentId").asString(), id, by, r.reason(), Ids.REFUND.next()));
+                        return commands.send(new CancelTransaction(
+                                Ids.COMMAND.next(),
+                                api.merchantId(),
+                                owner.get("paymentId").asString(),
+                                id,
+                                by,
+                                r.reason(),
+                                Ids.REFUND.next()));
                     })
                     // late: the original as last known, in the answer's array shape
-                    .flatMap(outcome -> Replies.answer(outcome, id,
+                    .flatMap(outcome -> Replies.answer(
+                            outcome,
+                            id,
                             () -> reads.transaction(id, api.merchantId()).map(t -> "[" + t + "]")));
         });
     }
 
-    @Operation(tags = "secupay transactions", summary = "Retrieve a transaction (payment or refund)", responses = {
-            @ApiResponse(responseCode = "200", description = "The transaction",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SecupayTransaction.class))),
-            @ApiResponse(responseCode = "404", description = "No such transaction (`resource_missing`).")})
+    @Operation(
+            tags = "secupay transactions",
+            summary = "Retrieve a transaction (payment or refund)",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The transaction",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema = @Schema(implementation = ApiSchemas.SecupayTransaction.class))),
+                @ApiResponse(responseCode = "404", description = "No such transaction (`resource_missing`).")
+            })
     @GetMapping("/api/v2/Payment/Transactions/{id}")
     public Mono<ResponseEntity<String>> get(ApiContext api, @PathVariable String id) {
         requireTransactionId(id);
         return reads.transaction(id, api.merchantId())
-                .map(t -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(t));
+                .map(t -> ResponseEntity.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(t));
     }
 
     /** Only {@code PCI_} ids here; a {@code p_} id is another API's (and the reverse holds there). */

@@ -16,5 +16,4 @@ public record CreateSessionRequest(
         String locale,
         String merchantReferenceId,
         Map<String, String> metadata,
-        Session.PaymentData paymentData) {
-}
+        Session.PaymentData paymentData) {}

@@ -33,8 +33,11 @@ public class SessionController {
     private final SessionRequestValidator validator;
     private final IdempotentRequests idempotent;
 
-    public SessionController(CommandBus commands, PaymentServiceClient payments, SessionRequestValidator validator,
-                             IdempotentRequests idempotent) {
+    public SessionController(
+            CommandBus commands,
+            PaymentServiceClient payments,
+            SessionRequestValidator validator,
+            IdempotentRequests idempotent) {
         this.commands = commands;
         this.payments = payments;
         this.validator = validator;
@@ -42,43 +45,87 @@ public class SessionController {
     }
 
     @Idempotent(command = true)
-    @Operation(tags = "Sessions", summary = "Create a hosted payment session", responses = {
-            @ApiResponse(responseCode = "200", description = "The session",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Session.class)))})
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateSessionRequest.class)))
+    @Operation(
+            tags = "Sessions",
+            summary = "Create a hosted payment session",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The session",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema =
+                                                @Schema(implementation = dev.paygate.contracts.resource.Session.class)))
+            })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = CreateSessionRequest.class)))
     @PostMapping("/api2/sessions")
-    public Mono<ResponseEntity<String>> create(ApiContext api, ServerHttpRequest http,
-                                               @RequestBody(required = false) String body) {
+    public Mono<ResponseEntity<String>> create(
+            ApiContext api, ServerHttpRequest http, @RequestBody(required = false) String body) {
         return idempotent.run(api, http, body, () -> {
             CreateSessionRequest request = RequestBodies.parse(body, CreateSessionRequest.class);
             // the gateway assigns the id, so the command is keyed from the start and a 202 can name it
             String sessionId = Ids.SESSION.next();
             var command = validator.toCommand(request, Ids.COMMAND.next(), api.merchantId(), sessionId);
-            return commands.send(command).flatMap(outcome ->
-                    Replies.answer(outcome, sessionId, () -> payments.session(sessionId, api.merchantId())));
+            return commands.send(command)
+                    .flatMap(outcome ->
+                            Replies.answer(outcome, sessionId, () -> payments.session(sessionId, api.merchantId())));
         });
     }
 
-    @Operation(tags = "Sessions", summary = "Retrieve a session", responses = {
-            @ApiResponse(responseCode = "200", description = "The session",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Session.class))),
-            @ApiResponse(responseCode = "404", description = "No such session (`resource_missing`).")})
+    @Operation(
+            tags = "Sessions",
+            summary = "Retrieve a session",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The session",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema =
+                                                @Schema(
+                                                        implementation =
+                                                                dev.paygate.contracts.resource.Session.class))),
+                @ApiResponse(responseCode = "404", description = "No such session (`resource_missing`).")
+            })
     @GetMapping("/api2/sessions/{id}")
     public Mono<ResponseEntity<String>> get(ApiContext api, @PathVariable String id) {
         requireSessionId(id);
         return payments.session(id, api.merchantId())
-                .map(json -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json));
+                .map(json -> ResponseEntity.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(json));
     }
 
     @Idempotent(command = true)
-    @Operation(tags = "Sessions", summary = "Expire an open session", responses = {
-            @ApiResponse(responseCode = "200", description = "The session, `expired`",
-                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.paygate.contracts.resource.Session.class))),
-            @ApiResponse(responseCode = "404", description = "No such session (`resource_missing`).")})
+    @Operation(
+            tags = "Sessions",
+            summary = "Expire an open session",
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "The session, `expired`",
+                        content =
+                                @Content(
+                                        mediaType = "application/json",
+                                        schema =
+                                                @Schema(
+                                                        implementation =
+                                                                dev.paygate.contracts.resource.Session.class))),
+                @ApiResponse(responseCode = "404", description = "No such session (`resource_missing`).")
+            })
     @PostMapping("/api2/sessions/{id}/expire")
-    public Mono<ResponseEntity<String>> expire(ApiContext api, ServerHttpRequest http, @PathVariable String id,
-                                               @RequestBody(required = false) String body) {
+    public Mono<ResponseEntity<String>> expire(
+            ApiContext api,
+            ServerHttpRequest http,
+            @PathVariable String id,
+            @RequestBody(required = false) String body) {
         // an id that can't exist is refused before the key is looked at: there is nothing to be idempotent about
         requireSessionId(id);
         return idempotent.run(api, http, body, () -> {
@@ -90,7 +137,6 @@ public class SessionController {
         });
     }
 
-
     /** An id that can't be a session id is answered like a missing session, without asking anyone. */
     private static void requireSessionId(String id) {
         if (!Ids.SESSION.matches(id)) {
@@ -99,6 +145,5 @@ public class SessionController {
     }
 
     /** Expire takes no parameters: any field in a body is unknown. */
-    record NoParameters() {
-    }
+    record NoParameters() {}
 }

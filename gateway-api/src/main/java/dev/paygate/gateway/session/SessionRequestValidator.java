@@ -28,20 +28,33 @@ public class SessionRequestValidator {
         long amount = Validation.amount(r.amount(), "amount");
         String currency = Validation.currency(r.currency());
         String captureMethod = r.paymentData() == null || r.paymentData().captureMethod() == null
-                ? "automatic" : r.paymentData().captureMethod();
+                ? "automatic"
+                : r.paymentData().captureMethod();
         if (!CAPTURE_METHODS.contains(captureMethod)) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID,
-                    "paymentData.captureMethod must be automatic or manual.", "paymentData.captureMethod");
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_INVALID,
+                    "paymentData.captureMethod must be automatic or manual.",
+                    "paymentData.captureMethod");
         }
         String locale = r.locale() == null ? "EN" : r.locale();
         if (!locale.matches("[A-Za-z]{2}([-_][A-Za-z]{2})?")) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "locale must look like EN or en-GB.", "locale");
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_INVALID, "locale must look like EN or en-GB.", "locale");
         }
-        return new CreateSession(commandId, merchantId, sessionId, amount, currency, Validation.customerDetails(r.customerDetails()),
-                expiresAt(r.expiresAt()), Validation.url(r.failureUrl(), "failureUrl"),
-                Validation.url(r.successUrl(), "successUrl"), locale,
+        return new CreateSession(
+                commandId,
+                merchantId,
+                sessionId,
+                amount,
+                currency,
+                Validation.customerDetails(r.customerDetails()),
+                expiresAt(r.expiresAt()),
+                Validation.url(r.failureUrl(), "failureUrl"),
+                Validation.url(r.successUrl(), "successUrl"),
+                locale,
                 Validation.text(r.merchantReferenceId(), 255, "merchantReferenceId"),
-                Validation.metadata(r.metadata()), captureMethod);
+                Validation.metadata(r.metadata()),
+                captureMethod);
     }
 
     private Instant expiresAt(Instant expiresAt) {
@@ -51,8 +64,10 @@ public class SessionRequestValidator {
         Instant now = clock.instant();
         if (expiresAt.isBefore(now.plus(properties.getSessionMinLifetime()))
                 || expiresAt.isAfter(now.plus(properties.getSessionMaxLifetime()))) {
-            throw ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, "expiresAt must lie between "
-                    + properties.getSessionMinLifetime() + " and " + properties.getSessionMaxLifetime() + " from now.",
+            throw ApiException.badRequest(
+                    ProblemCodes.PARAMETER_INVALID,
+                    "expiresAt must lie between " + properties.getSessionMinLifetime() + " and "
+                            + properties.getSessionMaxLifetime() + " from now.",
                     "expiresAt");
         }
         return expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);

@@ -87,7 +87,8 @@ class AdmissionControlTest {
         assertThat(second.getResponse().getHeaders().getFirst("Retry-After")).isEqualTo("1");
         assertThat(second.getResponse().getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
         StepVerifier.create(second.getResponse().getBodyAsString())
-                .assertNext(body -> assertThat(body).contains("\"code\":\"overloaded\"").contains("nothing was done"))
+                .assertNext(body ->
+                        assertThat(body).contains("\"code\":\"overloaded\"").contains("nothing was done"))
                 .verifyComplete();
         assertThat(meters.get("paygate.admission.rejected").counter().count()).isEqualTo(1);
         assertThat(meters.get("paygate.admission.in.progress").gauge().value()).isEqualTo(1);
@@ -100,7 +101,8 @@ class AdmissionControlTest {
         // not limited: reads, the hosted page (payers), the operator API
         for (MockServerWebExchange other : List.of(
                 MockServerWebExchange.from(MockServerHttpRequest.get("/api2/refunds/re_1")),
-                post("/pay/cs_1"), post("/admin/merchants"))) {
+                post("/pay/cs_1"),
+                post("/admin/merchants"))) {
             StepVerifier.create(admission.filter(other, fast)).verifyComplete();
             assertThat(other.getResponse().getStatusCode()).isEqualTo(HttpStatus.OK);
         }
@@ -115,22 +117,24 @@ class AdmissionControlTest {
 
     @Test
     void switchedOffItLimitsNothing() {
-        AdmissionControl admission = new AdmissionControl(new AdmissionProperties(false, 1, 1, 1),
-                new SimpleMeterRegistry());
+        AdmissionControl admission =
+                new AdmissionControl(new AdmissionProperties(false, 1, 1, 1), new SimpleMeterRegistry());
         Sinks.Empty<Void> held = Sinks.empty();
         admission.filter(post("/api2/refunds"), exchange -> held.asMono()).subscribe();
         MockServerWebExchange second = post("/api2/refunds");
         StepVerifier.create(admission.filter(second, exchange -> {
-            exchange.getResponse().setStatusCode(HttpStatus.OK);
-            return Mono.empty();
-        })).verifyComplete();
+                    exchange.getResponse().setStatusCode(HttpStatus.OK);
+                    return Mono.empty();
+                }))
+                .verifyComplete();
         assertThat(second.getResponse().getStatusCode()).isEqualTo(HttpStatus.OK);
     }
 
     @Test
     void limitsOutOfOrderAreRefusedAtStartUp() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AdmissionProperties(true, 5, 10, 20))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("min-limit");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("min-limit");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AdmissionProperties(true, 5, 1, 4))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -39,18 +39,25 @@ class ConsoleAccessTest {
         assertThat(cookie.getSameSite()).isEqualTo("Strict");
         assertThat(cookie.getPath()).isEqualTo("/console");
         assertThat(cookie.getMaxAge()).isEqualTo(Duration.ofHours(1));
-        assertThat(cookie.getValue()).doesNotContain("operator-secret").startsWith(NOW.plusSeconds(3600).getEpochSecond() + ".");
-        assertThat(access("operator-secret", NOW).sessionValid(cookie.getValue())).isTrue();
+        assertThat(cookie.getValue())
+                .doesNotContain("operator-secret")
+                .startsWith(NOW.plusSeconds(3600).getEpochSecond() + ".");
+        assertThat(access("operator-secret", NOW).sessionValid(cookie.getValue()))
+                .isTrue();
     }
 
     @Test
     void aTamperedExpiredOrOtherTokensCookieIsRefused() {
-        String value = access("operator-secret", NOW).login("operator-secret", request()).getValue();
+        String value = access("operator-secret", NOW)
+                .login("operator-secret", request())
+                .getValue();
         String mac = value.substring(value.indexOf('.') + 1);
         long expires = Long.parseLong(value.substring(0, value.indexOf('.')));
 
-        assertThat(access("operator-secret", NOW).sessionValid((expires + 3600) + "." + mac)).isFalse();
-        assertThat(access("operator-secret", NOW.plusSeconds(3600)).sessionValid(value)).isFalse();
+        assertThat(access("operator-secret", NOW).sessionValid((expires + 3600) + "." + mac))
+                .isFalse();
+        assertThat(access("operator-secret", NOW.plusSeconds(3600)).sessionValid(value))
+                .isFalse();
         assertThat(access("rotated-token", NOW).sessionValid(value)).isFalse();
         assertThat(access("operator-secret", NOW).sessionValid("garbage")).isFalse();
         assertThat(access("operator-secret", NOW).sessionValid("x." + mac)).isFalse();
@@ -59,8 +66,10 @@ class ConsoleAccessTest {
     @Test
     void aWrongTokenIsUnauthorizedAndNoTokenConfiguredIsNotFound() {
         assertThatThrownBy(() -> access("operator-secret", NOW).login("operator-secreT", request()))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(401));
         assertThatThrownBy(() -> access("", NOW).login("", request()))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status().value()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(404));
     }
 }

@@ -22,16 +22,23 @@ class ConsoleEventsTest {
 
     static ConsumerRecord<String, byte[]> record(StateChange change) {
         ProducerRecord<String, byte[]> produced = CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, change);
-        ConsumerRecord<String, byte[]> consumed = new ConsumerRecord<>(produced.topic(), 0, 0, produced.key(),
-                produced.value());
+        ConsumerRecord<String, byte[]> consumed =
+                new ConsumerRecord<>(produced.topic(), 0, 0, produced.key(), produced.value());
         produced.headers().forEach(h -> consumed.headers().add(h));
         return consumed;
     }
 
     static StateChange payment(int n) {
         String id = Ids.PAYMENT.next();
-        return new StateChange(Ids.EVENT.next(), EventType.PAYMENT_SUCCEEDED, "/paygate/payment-service",
-                Instant.parse("2026-12-01T12:00:00Z"), id, "mer_test", id, """
+        return new StateChange(
+                Ids.EVENT.next(),
+                EventType.PAYMENT_SUCCEEDED,
+                "/paygate/payment-service",
+                Instant.parse("2026-12-01T12:00:00Z"),
+                id,
+                "mer_test",
+                id,
+                """
                 {"id":"%s","amount":%d,"currency":"EUR","status":"succeeded",
                  "customerDetails":{"email":"jane@example.com","name":"Jane Roe"},
                  "paymentMethod":{"card":{"holderName":"Jane Roe","maskedNumber":"411111**1111"},"type":"card"},
@@ -44,8 +51,16 @@ class ConsoleEventsTest {
 
         ConsoleEvent event = ConsoleEvent.of(change);
 
-        assertThat(event).isEqualTo(new ConsoleEvent(change.id(), "payment.succeeded", change.subject(), "succeeded",
-                4200L, "EUR", "mer_test", change.time()));
+        assertThat(event)
+                .isEqualTo(new ConsoleEvent(
+                        change.id(),
+                        "payment.succeeded",
+                        change.subject(),
+                        "succeeded",
+                        4200L,
+                        "EUR",
+                        "mer_test",
+                        change.time()));
     }
 
     @Test

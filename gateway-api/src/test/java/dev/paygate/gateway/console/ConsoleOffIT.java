@@ -17,7 +17,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Without an admin token the ops console does not exist: every /console path is 404, and nothing consumes events. */
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = GatewayApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=gateway-api")
 class ConsoleOffIT {
 
@@ -33,21 +35,42 @@ class ConsoleOffIT {
         registry.add("paygate.gateway.admin-token", () -> "");
     }
 
-    @LocalServerPort int port;
-    @Autowired ConcurrentMessageListenerContainer<String, byte[]> consoleEventsContainer;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ConcurrentMessageListenerContainer<String, byte[]> consoleEventsContainer;
 
     @Test
     void everyConsolePathIsNotFoundAndNoEventsAreConsumed() {
-        WebTestClient http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                .responseTimeout(Duration.ofSeconds(20)).build();
-        for (String path : new String[] {"/console", "/console/assets/console.js", "/console/api/status",
-                "/console/api/dead-letters", "/console/events"}) {
-            http.get().uri(path).header("X-Admin-Token", "").exchange()
-                    .expectStatus().isNotFound()
-                    .expectBody().jsonPath("$.code").isEqualTo("resource_missing");
+        WebTestClient http = WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(20))
+                .build();
+        for (String path : new String[] {
+            "/console",
+            "/console/assets/console.js",
+            "/console/api/status",
+            "/console/api/dead-letters",
+            "/console/events"
+        }) {
+            http.get()
+                    .uri(path)
+                    .header("X-Admin-Token", "")
+                    .exchange()
+                    .expectStatus()
+                    .isNotFound()
+                    .expectBody()
+                    .jsonPath("$.code")
+                    .isEqualTo("resource_missing");
         }
-        http.post().uri("/console/login").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"token\": \"\"}")
-                .exchange().expectStatus().isNotFound();
+        http.post()
+                .uri("/console/login")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"token\": \"\"}")
+                .exchange()
+                .expectStatus()
+                .isNotFound();
         assertThat(consoleEventsContainer.isRunning()).isFalse();
     }
 }

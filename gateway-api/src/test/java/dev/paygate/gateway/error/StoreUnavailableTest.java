@@ -10,8 +10,10 @@ class StoreUnavailableTest {
 
     @Test
     void aLostOrRefusedDatabaseConnectionIs503WithRetryAfter() {
-        var answer = new ProblemHandler().unexpected(new DataAccessResourceFailureException("Failed to obtain R2DBC Connection",
-                new io.r2dbc.spi.R2dbcNonTransientResourceException("Connection refused")));
+        var answer = new ProblemHandler()
+                .unexpected(new DataAccessResourceFailureException(
+                        "Failed to obtain R2DBC Connection",
+                        new io.r2dbc.spi.R2dbcNonTransientResourceException("Connection refused")));
 
         assertThat(answer.getStatusCode().value()).isEqualTo(503);
         assertThat(answer.getHeaders().getFirst("Retry-After")).isEqualTo("1");

@@ -38,7 +38,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * whose outcome is unknown in time shows a "being processed" page (202); a session still {@code open} past its
  * {@code expiresAt} (its expiry not yet run) is shown as expired; payment-service down shows a 503 page.
  */
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = GatewayApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=gateway-api")
 class HostedPageGatewayIT {
 
@@ -55,11 +57,16 @@ class HostedPageGatewayIT {
         registry.add("paygate.db.password", INFRA::dbPassword);
         registry.add("paygate.gateway.demo-api-key", () -> "sk_test_" + Ids.randomBase58(32));
         registry.add("paygate.gateway.reply-timeout", () -> "1s");
-        registry.add("paygate.gateway.payment-url", () -> "http://127.0.0.1:" + PAYMENT_SERVICE.getAddress().getPort());
+        registry.add(
+                "paygate.gateway.payment-url",
+                () -> "http://127.0.0.1:" + PAYMENT_SERVICE.getAddress().getPort());
     }
 
-    @LocalServerPort int port;
-    @Autowired dev.paygate.gateway.command.CommandBus commandBus;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    dev.paygate.gateway.command.CommandBus commandBus;
 
     static HttpServer paymentService() {
         try {
@@ -95,21 +102,42 @@ class HostedPageGatewayIT {
     static String session(Instant expiresAt) {
         String id = Ids.SESSION.next();
         Instant created = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(600);
-        Session s = new Session(id, 990, created, "EUR", CustomerDetails.EMPTY, expiresAt,
-                "https://shop.example/failure", "EN", "ref-1", Map.of(), new Session.PaymentData("automatic"),
-                Session.PAYMENT_UNPAID, Session.STATUS_OPEN, "https://shop.example/success", null, 1);
+        Session s = new Session(
+                id,
+                990,
+                created,
+                "EUR",
+                CustomerDetails.EMPTY,
+                expiresAt,
+                "https://shop.example/failure",
+                "EN",
+                "ref-1",
+                Map.of(),
+                new Session.PaymentData("automatic"),
+                Session.PAYMENT_UNPAID,
+                Session.STATUS_OPEN,
+                "https://shop.example/success",
+                null,
+                1);
         SESSIONS.put(id, PaygateJson.wire().writeValueAsString(Map.of("merchantId", "m_test", "session", s)));
         return id;
     }
 
     WebTestClient payer() {
-        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(20)).build();
+        return WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(20))
+                .build();
     }
 
     EntityExchangeResult<String> post(String id) {
-        return payer().post().uri("/pay/" + id).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+        return payer().post()
+                .uri("/pay/" + id)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .bodyValue("cardNumber=4111111111111111&expiryMonth=12&expiryYear=2030&cvc=123")
-                .exchange().expectBody(String.class).returnResult();
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
     }
 
     @Test
@@ -119,7 +147,8 @@ class HostedPageGatewayIT {
         EntityExchangeResult<String> page = post(id);
         assertThat(page.getStatus().value()).isEqualTo(202);
         assertThat(page.getResponseHeaders().getCacheControl()).isEqualTo("no-store");
-        assertThat(page.getResponseBody()).contains("Your payment is being processed", "href=\"/pay/" + id + "\"")
+        assertThat(page.getResponseBody())
+                .contains("Your payment is being processed", "href=\"/pay/" + id + "\"")
                 .doesNotContain("<form", "4111111111111111");
     }
 
@@ -127,9 +156,16 @@ class HostedPageGatewayIT {
     void aSessionStillOpenPastItsExpiryIsShownAsExpired() {
         String id = session(Instant.now().minusSeconds(1));
         for (EntityExchangeResult<String> page : java.util.List.of(
-                payer().get().uri("/pay/" + id).exchange().expectBody(String.class).returnResult(), post(id))) {
+                payer().get()
+                        .uri("/pay/" + id)
+                        .exchange()
+                        .expectBody(String.class)
+                        .returnResult(),
+                post(id))) {
             assertThat(page.getStatus().value()).isEqualTo(410);
-            assertThat(page.getResponseBody()).contains("This payment page has expired").doesNotContain("<form");
+            assertThat(page.getResponseBody())
+                    .contains("This payment page has expired")
+                    .doesNotContain("<form");
         }
     }
 
@@ -137,10 +173,14 @@ class HostedPageGatewayIT {
     void paymentServiceDownShowsAPageNotAnError() {
         String id = Ids.SESSION.next();
         SESSIONS.put(id, "broken");
-        EntityExchangeResult<String> page = payer().get().uri("/pay/" + id).exchange().expectBody(String.class)
+        EntityExchangeResult<String> page = payer().get()
+                .uri("/pay/" + id)
+                .exchange()
+                .expectBody(String.class)
                 .returnResult();
         assertThat(page.getStatus().value()).isEqualTo(503);
-        assertThat(page.getResponseHeaders().getContentType().isCompatibleWith(MediaType.TEXT_HTML)).isTrue();
+        assertThat(page.getResponseHeaders().getContentType().isCompatibleWith(MediaType.TEXT_HTML))
+                .isTrue();
         assertThat(page.getResponseBody()).contains("Payments are unavailable right now");
         assertThat(post(id).getStatus().value()).isEqualTo(503);
     }

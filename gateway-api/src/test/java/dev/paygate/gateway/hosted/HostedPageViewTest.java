@@ -12,24 +12,43 @@ class HostedPageViewTest {
 
     static Session session(long amount, String currency, String locale, String reference, String successUrl) {
         Instant now = Instant.parse("2026-12-01T12:00:00Z");
-        return new Session("ps_" + "1".repeat(54), amount, now, currency, CustomerDetails.EMPTY,
-                now.plusSeconds(1200), "https://shop.example/failure", locale, reference, Map.of(),
-                new Session.PaymentData("automatic"), Session.PAYMENT_UNPAID, Session.STATUS_OPEN, successUrl, null, 1);
+        return new Session(
+                "ps_" + "1".repeat(54),
+                amount,
+                now,
+                currency,
+                CustomerDetails.EMPTY,
+                now.plusSeconds(1200),
+                "https://shop.example/failure",
+                locale,
+                reference,
+                Map.of(),
+                new Session.PaymentData("automatic"),
+                Session.PAYMENT_UNPAID,
+                Session.STATUS_OPEN,
+                successUrl,
+                null,
+                1);
     }
 
     @Test
     void amountsAreFormattedFromMinorUnitsWithTheCurrencysOwnDecimals() {
-        assertThat(HostedPageView.amount(session(4250, "EUR", "EN", null, null))).isEqualTo("€42.50");
-        assertThat(HostedPageView.amount(session(500, "JPY", "en-US", null, null))).isEqualTo("¥500");
-        assertThat(HostedPageView.amount(session(1234, "KWD", "EN", null, null))).isEqualTo("KWD1.234");
-        assertThat(HostedPageView.amount(session(123456, "EUR", "de-DE", null, null))).isEqualTo("1.234,56\u00a0€"); // a no-break space, as CLDR has it
+        assertThat(HostedPageView.amount(session(4250, "EUR", "EN", null, null)))
+                .isEqualTo("€42.50");
+        assertThat(HostedPageView.amount(session(500, "JPY", "en-US", null, null)))
+                .isEqualTo("¥500");
+        assertThat(HostedPageView.amount(session(1234, "KWD", "EN", null, null)))
+                .isEqualTo("KWD1.234");
+        assertThat(HostedPageView.amount(session(123456, "EUR", "de-DE", null, null)))
+                .isEqualTo("1.234,56\u00a0€"); // a no-break space, as CLDR has it
     }
 
     @Test
     void everyMerchantSuppliedValueIsEscaped() {
         Session s = session(100, "EUR", "EN", "<script>alert(\"x\")</script>'", "https://shop.example/ok?a=1&b=\"2\"");
         String form = HostedPageView.form(s, CardForm.EMPTY, Map.of(), "<b>notice</b>");
-        assertThat(form).doesNotContain("<script>", "<b>notice")
+        assertThat(form)
+                .doesNotContain("<script>", "<b>notice")
                 .contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;", "&lt;b&gt;notice&lt;/b&gt;");
         String paid = HostedPageView.paid(s);
         assertThat(paid).contains("href=\"https://shop.example/ok?a=1&amp;b=&quot;2&quot;\"");
@@ -40,32 +59,44 @@ class HostedPageViewTest {
         CardForm typed = CardForm.parse("cardNumber=4111+1111+1111+1111&expiryMonth=13&expiryYear=2030&cvc=987"
                 + "&holderName=%3Cimg+src%3Dx%3E");
         assertThat(typed.errors()).containsOnlyKeys(CardForm.EXPIRY_MONTH);
-        String page = HostedPageView.form(session(100, "EUR", "EN", null, null), typed.withoutSecrets(), typed.errors(), null);
-        assertThat(page).doesNotContain("4111", "987", "<img")
-                .contains("value=\"13\"", "value=\"2030\"", "value=\"&lt;img src=x&gt;\"", "role=\"alert\"",
-                        "href=\"#expiryMonth\"", "aria-invalid=\"true\"", "aria-describedby=\"expiryMonth-error\"");
+        String page = HostedPageView.form(
+                session(100, "EUR", "EN", null, null), typed.withoutSecrets(), typed.errors(), null);
+        assertThat(page)
+                .doesNotContain("4111", "987", "<img")
+                .contains(
+                        "value=\"13\"",
+                        "value=\"2030\"",
+                        "value=\"&lt;img src=x&gt;\"",
+                        "role=\"alert\"",
+                        "href=\"#expiryMonth\"",
+                        "aria-invalid=\"true\"",
+                        "aria-describedby=\"expiryMonth-error\"");
         assertThat(typed.toString()).doesNotContain("4111", "987");
     }
 
     @Test
     void theFormIsCheckedFieldByField() {
-        assertThat(CardForm.parse("").errors()).containsOnlyKeys(CardForm.CARD_NUMBER, CardForm.EXPIRY_MONTH,
-                CardForm.EXPIRY_YEAR, CardForm.CVC);
-        assertThat(CardForm.parse("cardNumber=4111-1111-1111-1111&expiryMonth=1&expiryYear=30&cvc=1234").errors())
+        assertThat(CardForm.parse("").errors())
+                .containsOnlyKeys(CardForm.CARD_NUMBER, CardForm.EXPIRY_MONTH, CardForm.EXPIRY_YEAR, CardForm.CVC);
+        assertThat(CardForm.parse("cardNumber=4111-1111-1111-1111&expiryMonth=1&expiryYear=30&cvc=1234")
+                        .errors())
                 .isEmpty();
         var card = CardForm.parse("cardNumber=4111-1111-1111-1111&expiryMonth=1&expiryYear=30&cvc=1234")
-                .toPaymentMethod().card();
+                .toPaymentMethod()
+                .card();
         assertThat(card.number()).isEqualTo("4111111111111111");
         assertThat(card.expiryYear()).isEqualTo(2030);
         assertThat(card.holderName()).isNull();
-        assertThat(CardForm.parse("cardNumber=41x1&expiryMonth=0&expiryYear=203&cvc=12").errors())
+        assertThat(CardForm.parse("cardNumber=41x1&expiryMonth=0&expiryYear=203&cvc=12")
+                        .errors())
                 .containsOnlyKeys(CardForm.CARD_NUMBER, CardForm.EXPIRY_MONTH, CardForm.EXPIRY_YEAR, CardForm.CVC);
     }
 
     @Test
     void theFormMayOnlyGoToTheGatewayAndOnToTheSessionsOwnOrigins() {
-        String csp = HostedPageController.securityHeaders(session(100, "EUR", "EN", null,
-                "https://shop.example:8443/ok?x=1")).getFirst("Content-Security-Policy");
+        String csp = HostedPageController.securityHeaders(
+                        session(100, "EUR", "EN", null, "https://shop.example:8443/ok?x=1"))
+                .getFirst("Content-Security-Policy");
         assertThat(csp).contains("form-action 'self' https://shop.example:8443 https://shop.example;");
         assertThat(HostedPageController.securityHeaders(null).getFirst("Content-Security-Policy"))
                 .contains("form-action 'self';");

@@ -54,7 +54,9 @@ import reactor.core.publisher.Mono;
  * first, got through there; it stays as a guard). The stall is a race, so each refusal is tried {@link #ROUNDS}
  * times. No Kafka, no PostgreSQL.
  */
-@SpringBootTest(classes = KeepAliveAfterRefusalsTest.Gateway.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = KeepAliveAfterRefusalsTest.Gateway.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=gateway-api", "paygate.gateway.auth-failure-limit=1000000"})
 class KeepAliveAfterRefusalsTest {
 
@@ -65,12 +67,24 @@ class KeepAliveAfterRefusalsTest {
 
     /** The gateway's web layer without its stores: the request filters, {@link WebConfiguration}, the error handling. */
     @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration({NettyReactiveWebServerAutoConfiguration.class, HttpHandlerAutoConfiguration.class,
-            WebFluxAutoConfiguration.class, ErrorWebFluxAutoConfiguration.class, CodecsAutoConfiguration.class,
-            JacksonAutoConfiguration.class})
+    @ImportAutoConfiguration({
+        NettyReactiveWebServerAutoConfiguration.class,
+        HttpHandlerAutoConfiguration.class,
+        WebFluxAutoConfiguration.class,
+        ErrorWebFluxAutoConfiguration.class,
+        CodecsAutoConfiguration.class,
+        JacksonAutoConfiguration.class
+    })
     @EnableConfigurationProperties(GatewayProperties.class)
-    @Import({RequestSizeLimit.class, JsonBodiesOnly.class, WebConfiguration.class, ApiContextResolver.class,
-            AuthFailures.class, ProblemHandler.class, Things.class})
+    @Import({
+        RequestSizeLimit.class,
+        JsonBodiesOnly.class,
+        WebConfiguration.class,
+        ApiContextResolver.class,
+        AuthFailures.class,
+        ProblemHandler.class,
+        Things.class
+    })
     static class Gateway {
 
         @Bean
@@ -85,7 +99,8 @@ class KeepAliveAfterRefusalsTest {
                 @Override
                 public Mono<Merchant> findByKey(String key) {
                     return Mono.delay(Duration.ofMillis(20))
-                            .then(Mono.justOrEmpty(KEY.equals(key) ? new Merchant("mer_1", "m", ApiVersions.DEFAULT) : null));
+                            .then(Mono.justOrEmpty(
+                                    KEY.equals(key) ? new Merchant("mer_1", "m", ApiVersions.DEFAULT) : null));
                 }
             };
         }
@@ -148,19 +163,23 @@ class KeepAliveAfterRefusalsTest {
                 Response second = Response.read(in);
                 assertThat(first.status).as("round %d: the good request", round).isEqualTo(200);
                 assertThat(second.status).as("round %d: the refusal", round).isEqualTo(refusal.status);
-                assertThat(second.header("connection")).as("round %d: the refusal keeps the connection", round)
+                assertThat(second.header("connection"))
+                        .as("round %d: the refusal keeps the connection", round)
                         .isNotEqualToIgnoringCase("close");
                 // then one more request on the same connection
                 out.write(GOOD.getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 try {
-                    assertThat(Response.read(in).status).as("round %d: the request after", round).isEqualTo(200);
+                    assertThat(Response.read(in).status)
+                            .as("round %d: the request after", round)
+                            .isEqualTo(200);
                 } catch (SocketTimeoutException e) {
                     stalled.add("round " + round);
                 }
             }
         }
-        assertThat(stalled).as("rounds of %d whose last request got no answer within %s", ROUNDS, ANSWER_WITHIN)
+        assertThat(stalled)
+                .as("rounds of %d whose last request got no answer within %s", ROUNDS, ANSWER_WITHIN)
                 .isEmpty();
     }
 
@@ -177,11 +196,14 @@ class KeepAliveAfterRefusalsTest {
             Map<String, String> headers = new java.util.HashMap<>();
             for (String line = line(in); !line.isEmpty(); line = line(in)) {
                 int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             if (headers.getOrDefault("transfer-encoding", "").equalsIgnoreCase("chunked")) {
-                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
+                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+                        size > 0;
                         size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
                     body.write(in.readNBytes(size));
                     line(in);

@@ -34,7 +34,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class CommandResponder implements AutoCloseable {
 
-    enum Behaviour { ANSWER, HOLD, REFUSE_409, FAIL_500 }
+    enum Behaviour {
+        ANSWER,
+        HOLD,
+        REFUSE_409,
+        FAIL_500
+    }
 
     /** A command as published, with the id its reply must carry. */
     record Command(String commandId, JsonNode json) {
@@ -64,14 +69,29 @@ final class CommandResponder implements AutoCloseable {
     volatile Function<Command, Behaviour> behaviour = command -> Behaviour.ANSWER;
 
     CommandResponder(String bootstrap) {
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer());
-        probe = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        "false"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
+        probe = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        "false"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
+        producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
         partitions = consumer.partitionsFor(Topics.PAYMENT_COMMANDS).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         probe.assign(partitions); // only asked for end offsets, never polled
         // only commands published from now on: other test classes share the broker
         consumer.assign(partitions);
@@ -86,15 +106,31 @@ final class CommandResponder implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    String commandId = new String(record.headers().lastHeader(Topics.COMMAND_ID_HEADER).value());
+                    String commandId = new String(record.headers()
+                            .lastHeader(Topics.COMMAND_ID_HEADER)
+                            .value());
                     Command command = new Command(commandId, PaygateJson.wire().readTree(record.value()));
                     received.add(command);
                     switch (behaviour.apply(command)) {
                         case ANSWER -> reply(command, CommandReply.ok(commandId, resource(command)));
-                        case REFUSE_409 -> reply(command, CommandReply.problem(commandId, 409, "session_invalid_status",
-                                "The session is not open.", null));
-                        case FAIL_500 -> reply(command, CommandReply.problem(commandId, 500, "internal_error",
-                                "Something went wrong on our side.", null));
+                        case REFUSE_409 ->
+                            reply(
+                                    command,
+                                    CommandReply.problem(
+                                            commandId,
+                                            409,
+                                            "session_invalid_status",
+                                            "The session is not open.",
+                                            null));
+                        case FAIL_500 ->
+                            reply(
+                                    command,
+                                    CommandReply.problem(
+                                            commandId,
+                                            500,
+                                            "internal_error",
+                                            "Something went wrong on our side.",
+                                            null));
                         case HOLD -> {
                             // answered later by the test
                         }
@@ -124,8 +160,8 @@ final class CommandResponder implements AutoCloseable {
     }
 
     void reply(Command command, CommandReply reply) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.COMMAND_REPLIES, command.sessionId(),
-                PaygateJson.wire().writeValueAsBytes(reply));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                Topics.COMMAND_REPLIES, command.sessionId(), PaygateJson.wire().writeValueAsBytes(reply));
         record.headers().add("kafka_correlationId", command.commandId().getBytes());
         try {
             producer.send(record).get();
@@ -136,7 +172,9 @@ final class CommandResponder implements AutoCloseable {
 
     /** Every command read so far whose merchantReferenceId is {@code reference}. */
     List<Command> withReference(String reference) {
-        return received.stream().filter(c -> Objects.equals(reference, c.reference())).toList();
+        return received.stream()
+                .filter(c -> Objects.equals(reference, c.reference()))
+                .toList();
     }
 
     List<Command> forSession(String sessionId) {

@@ -15,13 +15,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class GatewayInstance {
 
-    private GatewayInstance() {
-    }
+    private GatewayInstance() {}
 
     /** @param more further {@code --name=value} arguments */
-    static ConfigurableApplicationContext start(Infrastructure infra, String db, String apiKey, Duration replyTimeout,
-                                                String... more) throws InterruptedException {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
+    static ConfigurableApplicationContext start(
+            Infrastructure infra, String db, String apiKey, Duration replyTimeout, String... more)
+            throws InterruptedException {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrap(),
                 "--paygate.db.url=" + db,
                 "--paygate.db.user=" + infra.dbUser(),
@@ -33,7 +34,8 @@ final class GatewayInstance {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class)
                 .properties("spring.config.name=gateway-api")
                 .run(args.toArray(String[]::new));
-        assertThat(context.getBean(CommandBus.class).awaitReplyAssignment(Duration.ofSeconds(30))).isTrue();
+        assertThat(context.getBean(CommandBus.class).awaitReplyAssignment(Duration.ofSeconds(30)))
+                .isTrue();
         return context;
     }
 

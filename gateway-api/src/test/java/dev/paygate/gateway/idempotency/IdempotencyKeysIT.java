@@ -43,7 +43,9 @@ import tools.jackson.databind.JsonNode;
  * never, with a refusal or with a 5xx. "One command published" is counted after the responder has read every
  * command on the topic, so no second one can still be on its way.
  */
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = GatewayApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=gateway-api")
 class IdempotencyKeysIT {
 
@@ -66,7 +68,9 @@ class IdempotencyKeysIT {
         registry.add("paygate.gateway.reply-timeout", () -> "1s");
         registry.add("paygate.gateway.payment-url", () -> "http://127.0.0.1:9"); // a 202 answers {id}
         dispatcher = fakeDispatcher();
-        registry.add("paygate.gateway.webhook-url", () -> "http://127.0.0.1:" + dispatcher.getAddress().getPort());
+        registry.add(
+                "paygate.gateway.webhook-url",
+                () -> "http://127.0.0.1:" + dispatcher.getAddress().getPort());
     }
 
     /** webhook-dispatcher's internal create endpoint: counts calls, answers a new endpoint with its secret. */
@@ -75,7 +79,8 @@ class IdempotencyKeysIT {
         server.createContext("/internal/webhook-endpoints", exchange -> {
             dispatcherCalls.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             byte[] body = ("{\"id\":\"" + Ids.WEBHOOK_ENDPOINT.next() + "\",\"secret\":\"whsec_" + Ids.randomBase58(32)
-                    + "\"}").getBytes(StandardCharsets.UTF_8);
+                            + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -85,18 +90,30 @@ class IdempotencyKeysIT {
         return server;
     }
 
-    @LocalServerPort int port;
-    @Autowired CommandBus commandBus;
-    @Autowired MerchantStore merchants;
-    @Autowired DatabaseClient db;
-    @Autowired dev.paygate.support.retention.Retention retention;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CommandBus commandBus;
+
+    @Autowired
+    MerchantStore merchants;
+
+    @Autowired
+    DatabaseClient db;
+
+    @Autowired
+    dev.paygate.support.retention.Retention retention;
+
     WebTestClient api;
 
     @BeforeEach
     void connect() throws InterruptedException {
         assertThat(commandBus.awaitReplyAssignment(Duration.ofSeconds(30))).isTrue();
-        api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                .responseTimeout(Duration.ofSeconds(20)).build();
+        api = WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(20))
+                .build();
         if (responder == null) {
             responder = new CommandResponder(INFRA.kafkaBootstrap());
             // the merchantReferenceId of a created session (or the behaviour set for a session) decides
@@ -137,7 +154,8 @@ class IdempotencyKeysIT {
         assertThat(second.getStatus().value()).isEqualTo(200);
         assertThat(second.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
         assertThat(second.getResponseBodyContent()).isEqualTo(first.getResponseBodyContent());
-        assertThat(second.getResponseHeaders().getContentType()).isEqualTo(first.getResponseHeaders().getContentType());
+        assertThat(second.getResponseHeaders().getContentType())
+                .isEqualTo(first.getResponseHeaders().getContentType());
         assertThat(json(first).get("merchantReferenceId").asString()).isEqualTo(ref);
         assertPublished(ref, 1);
     }
@@ -147,9 +165,11 @@ class IdempotencyKeysIT {
         String ref = "ok-" + Ids.randomBase58(8);
         String key = "order-" + Ids.randomBase58(12);
         post(KEY, SESSIONS, key, session(ref));
-        String sessionId = json(post(KEY, SESSIONS, key, session(ref))).get("id").asString();
+        String sessionId =
+                json(post(KEY, SESSIONS, key, session(ref))).get("id").asString();
 
-        EntityExchangeResult<String> otherBody = post(KEY, SESSIONS, key, session(ref).replace("1000", "1001"));
+        EntityExchangeResult<String> otherBody =
+                post(KEY, SESSIONS, key, session(ref).replace("1000", "1001"));
         EntityExchangeResult<String> otherPath = post(KEY, SESSIONS + "/" + sessionId + "/expire", key, null);
 
         for (EntityExchangeResult<String> refused : List.of(otherBody, otherPath)) {
@@ -165,7 +185,8 @@ class IdempotencyKeysIT {
         String key = "order-" + Ids.randomBase58(12);
         CompletableFuture<EntityExchangeResult<String>> first =
                 CompletableFuture.supplyAsync(() -> post(KEY, SESSIONS, key, session(ref)));
-        await().atMost(Duration.ofSeconds(20)).until(() -> responder.withReference(ref).size() == 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> responder.withReference(ref).size() == 1);
 
         assertProblem(post(KEY, SESSIONS, key, session(ref)), 409, "idempotency_key_in_use", "Idempotency-Key");
         // the first request gives up waiting: 202, and the key stays in use while the command runs
@@ -198,9 +219,13 @@ class IdempotencyKeysIT {
     void aLateRefusalIsStoredAndALate5xxFreesTheKey() {
         String refusedRef = "hold-" + Ids.randomBase58(8);
         String refusedKey = "order-" + Ids.randomBase58(12);
-        assertThat(post(KEY, SESSIONS, refusedKey, session(refusedRef)).getStatus().value()).isEqualTo(202);
+        assertThat(post(KEY, SESSIONS, refusedKey, session(refusedRef))
+                        .getStatus()
+                        .value())
+                .isEqualTo(202);
         Command refused = responder.withReference(refusedRef).get(0);
-        responder.reply(refused, CommandReply.problem(refused.commandId(), 409, "session_invalid_status", "Not open.", null));
+        responder.reply(
+                refused, CommandReply.problem(refused.commandId(), 409, "session_invalid_status", "Not open.", null));
 
         EntityExchangeResult<String> retry = awaitAnswerOtherThan409(refusedKey, session(refusedRef));
         assertProblem(retry, 409, "session_invalid_status", null);
@@ -209,13 +234,19 @@ class IdempotencyKeysIT {
 
         String failedRef = "hold-" + Ids.randomBase58(8);
         String failedKey = "order-" + Ids.randomBase58(12);
-        assertThat(post(KEY, SESSIONS, failedKey, session(failedRef)).getStatus().value()).isEqualTo(202);
+        assertThat(post(KEY, SESSIONS, failedKey, session(failedRef))
+                        .getStatus()
+                        .value())
+                .isEqualTo(202);
         Command failed = responder.withReference(failedRef).get(0);
         responder.reply(failed, CommandReply.problem(failed.commandId(), 500, "internal_error", "Oops.", null));
 
         // the key is freed: the retry runs again (and, held again, answers 202)
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> post(KEY, SESSIONS, failedKey, session(failedRef)).getStatus().value() == 202);
+                .until(() -> post(KEY, SESSIONS, failedKey, session(failedRef))
+                                .getStatus()
+                                .value()
+                        == 202);
         assertPublished(failedRef, 2);
     }
 
@@ -248,7 +279,8 @@ class IdempotencyKeysIT {
         assertThat(second.getStatus().value()).isEqualTo(409);
         assertThat(second.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
         assertThat(second.getResponseBodyContent()).isEqualTo(first.getResponseBodyContent());
-        assertThat(second.getResponseHeaders().getContentType()).isEqualTo(first.getResponseHeaders().getContentType());
+        assertThat(second.getResponseHeaders().getContentType())
+                .isEqualTo(first.getResponseHeaders().getContentType());
         assertPublished(ref, 1);
     }
 
@@ -263,7 +295,8 @@ class IdempotencyKeysIT {
 
         assertProblem(withoutKey, 400, "amount_invalid", "amount");
         assertThat(first.getResponseBody()).isEqualTo(withoutKey.getResponseBody());
-        assertThat(first.getResponseHeaders().getContentType()).isEqualTo(withoutKey.getResponseHeaders().getContentType());
+        assertThat(first.getResponseHeaders().getContentType())
+                .isEqualTo(withoutKey.getResponseHeaders().getContentType());
         assertThat(replay.getResponseBody()).isEqualTo(withoutKey.getResponseBody());
         assertThat(replay.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
     }
@@ -271,7 +304,9 @@ class IdempotencyKeysIT {
     @Test
     void keysBelongToOneMerchant() {
         String otherMerchant = "mer_" + Ids.randomBase58(16);
-        merchants.createMerchant(otherMerchant, "Other").then(merchants.addKey(otherMerchant, OTHER_KEY))
+        merchants
+                .createMerchant(otherMerchant, "Other")
+                .then(merchants.addKey(otherMerchant, OTHER_KEY))
                 .block(Duration.ofSeconds(10));
         String ref = "ok-" + Ids.randomBase58(8);
         String key = "order-" + Ids.randomBase58(12);
@@ -280,16 +315,19 @@ class IdempotencyKeysIT {
         EntityExchangeResult<String> other = post(OTHER_KEY, SESSIONS, key, session(ref));
         // another body is no reuse either: it is another merchant's key
         EntityExchangeResult<String> otherBody = post(OTHER_KEY, SESSIONS, "second-" + key, session(ref));
-        EntityExchangeResult<String> demoOtherBody = post(KEY, SESSIONS, "second-" + key,
-                session(ref).replace("1000", "2000"));
+        EntityExchangeResult<String> demoOtherBody =
+                post(KEY, SESSIONS, "second-" + key, session(ref).replace("1000", "2000"));
 
         for (EntityExchangeResult<String> answer : List.of(demo, other, otherBody, demoOtherBody)) {
             assertThat(answer.getStatus().value()).isEqualTo(200);
-            assertThat(answer.getResponseHeaders().getFirst("Idempotent-Replayed")).isNull();
+            assertThat(answer.getResponseHeaders().getFirst("Idempotent-Replayed"))
+                    .isNull();
         }
-        assertThat(json(other).get("id").asString()).isNotEqualTo(json(demo).get("id").asString());
+        assertThat(json(other).get("id").asString())
+                .isNotEqualTo(json(demo).get("id").asString());
         assertPublished(ref, 4);
-        assertThat(responder.withReference(ref).stream().map(c -> c.json().get("merchantId").asString()))
+        assertThat(responder.withReference(ref).stream()
+                        .map(c -> c.json().get("merchantId").asString()))
                 .containsExactlyInAnyOrder(DemoMerchant.ID, otherMerchant, otherMerchant, DemoMerchant.ID);
     }
 
@@ -300,7 +338,10 @@ class IdempotencyKeysIT {
         assertProblem(post(KEY, SESSIONS, "k".repeat(256), session(ref)), 400, "parameter_invalid", "Idempotency-Key");
         assertProblem(post(KEY, SESSIONS, "", session(ref)), 400, "parameter_invalid", "Idempotency-Key");
         assertPublished(ref, 0);
-        assertThat(post(KEY, SESSIONS, Ids.randomBase58(255), session(ref)).getStatus().value()).isEqualTo(200);
+        assertThat(post(KEY, SESSIONS, Ids.randomBase58(255), session(ref))
+                        .getStatus()
+                        .value())
+                .isEqualTo(200);
         assertPublished(ref, 1);
     }
 
@@ -314,13 +355,16 @@ class IdempotencyKeysIT {
         assertThat(first.getStatus().value()).isEqualTo(200);
         assertThat(second.getStatus().value()).isEqualTo(200);
         assertThat(second.getResponseHeaders().getFirst("Idempotent-Replayed")).isNull();
-        assertThat(json(second).get("id").asString()).isNotEqualTo(json(first).get("id").asString());
+        assertThat(json(second).get("id").asString())
+                .isNotEqualTo(json(first).get("id").asString());
         assertPublished(ref, 2);
     }
 
     @Test
     void expiringASessionWithAKeyRunsOnce() {
-        String sessionId = json(post(KEY, SESSIONS, null, session("ok-" + Ids.randomBase58(8)))).get("id").asString();
+        String sessionId = json(post(KEY, SESSIONS, null, session("ok-" + Ids.randomBase58(8))))
+                .get("id")
+                .asString();
         String key = "expire-" + Ids.randomBase58(12);
 
         EntityExchangeResult<String> first = post(KEY, SESSIONS + "/" + sessionId + "/expire", key, null);
@@ -331,13 +375,15 @@ class IdempotencyKeysIT {
         assertThat(second.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
         assertThat(second.getResponseBodyContent()).isEqualTo(first.getResponseBodyContent());
         await().atMost(Duration.ofSeconds(20)).until(responder::caughtUp);
-        assertThat(responder.forSession(sessionId)).extracting(Command::type)
+        assertThat(responder.forSession(sessionId))
+                .extracting(Command::type)
                 .containsExactly("session.create", "session.expire");
     }
 
     @Test
     void creatingAWebhookEndpointWithAKeyRunsOnceAndReplaysTheSameSecret() {
-        String body = "{\"url\": \"https://example.com/hooks/" + Ids.randomBase58(8) + "\", \"enabledEvents\": [\"session.expired\"]}";
+        String body = "{\"url\": \"https://example.com/hooks/" + Ids.randomBase58(8)
+                + "\", \"enabledEvents\": [\"session.expired\"]}";
         String key = "hook-" + Ids.randomBase58(12);
 
         EntityExchangeResult<String> first = post(KEY, "/api2/webhook-endpoints", key, body);
@@ -353,12 +399,22 @@ class IdempotencyKeysIT {
     void aClientThatHangsUpGetsTheAnswerWhenItRetries() {
         String ref = "hold-" + Ids.randomBase58(8);
         String key = "order-" + Ids.randomBase58(12);
-        WebTestClient impatient = api.mutate().responseTimeout(Duration.ofMillis(200)).build();
+        WebTestClient impatient =
+                api.mutate().responseTimeout(Duration.ofMillis(200)).build();
 
-        assertThatThrownBy(() -> impatient.post().uri(SESSIONS).header("X-Api-Key", KEY).header("Idempotency-Key", key)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(session(ref)).exchange().expectBody(String.class)
-                .returnResult()).isInstanceOf(IllegalStateException.class);
-        await().atMost(Duration.ofSeconds(20)).until(() -> responder.withReference(ref).size() == 1);
+        assertThatThrownBy(() -> impatient
+                        .post()
+                        .uri(SESSIONS)
+                        .header("X-Api-Key", KEY)
+                        .header("Idempotency-Key", key)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(session(ref))
+                        .exchange()
+                        .expectBody(String.class)
+                        .returnResult())
+                .isInstanceOf(IllegalStateException.class);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> responder.withReference(ref).size() == 1);
         Command command = responder.withReference(ref).get(0);
         // answered at once: usually before the gateway's reply timeout, so the request that is gone gets it
         responder.reply(command, CommandReply.ok(command.commandId(), CommandResponder.resource(command)));
@@ -374,7 +430,11 @@ class IdempotencyKeysIT {
         String ref = "ok-" + Ids.randomBase58(8);
         String key = "order-" + Ids.randomBase58(12);
         RequestHash hashes = new RequestHash(new dev.paygate.gateway.GatewayProperties().getIdempotencyHashKey());
-        insertRow(key, hashes.of("POST", SESSIONS, session(ref)), "in_flight", "now() - interval '1 minute'",
+        insertRow(
+                key,
+                hashes.of("POST", SESSIONS, session(ref)),
+                "in_flight",
+                "now() - interval '1 minute'",
                 "now() - interval '1 second'");
 
         EntityExchangeResult<String> retry = post(KEY, SESSIONS, key, session(ref));
@@ -395,8 +455,13 @@ class IdempotencyKeysIT {
     void aKeyStillLockedIsNotTakenOver() {
         String ref = "ok-" + Ids.randomBase58(8);
         String key = "order-" + Ids.randomBase58(12);
-        insertRow(key, new RequestHash(new dev.paygate.gateway.GatewayProperties().getIdempotencyHashKey())
-                .of("POST", SESSIONS, session(ref)), "in_flight", "now() - interval '1 second'", "now() + interval '1 minute'");
+        insertRow(
+                key,
+                new RequestHash(new dev.paygate.gateway.GatewayProperties().getIdempotencyHashKey())
+                        .of("POST", SESSIONS, session(ref)),
+                "in_flight",
+                "now() - interval '1 second'",
+                "now() + interval '1 minute'");
 
         EntityExchangeResult<String> retry = post(KEY, SESSIONS, key, session(ref));
 
@@ -407,7 +472,8 @@ class IdempotencyKeysIT {
     @Test
     void theSameKeyGivesTheSameCommandIdsAndAnotherKeyOthers() {
         RequestHash hashes = new RequestHash("a-hash-key-of-sixteen-or-more");
-        assertThat(hashes.commandId("mer_1", "k", 0)).isEqualTo(hashes.commandId("mer_1", "k", 0))
+        assertThat(hashes.commandId("mer_1", "k", 0))
+                .isEqualTo(hashes.commandId("mer_1", "k", 0))
                 .isNotEqualTo(hashes.commandId("mer_1", "k", 1))
                 .isNotEqualTo(hashes.commandId("mer_2", "k", 0))
                 .isNotEqualTo(hashes.commandId("mer_1", "k2", 0))
@@ -417,18 +483,28 @@ class IdempotencyKeysIT {
     @Test
     void thePurgeRemovesKeysPastTheRetentionOnly() {
         String prefix = "purge-" + Ids.randomBase58(8) + "-";
-        String hash = new RequestHash(new dev.paygate.gateway.GatewayProperties().getIdempotencyHashKey()).of("POST", SESSIONS, "{}");
+        String hash = new RequestHash(new dev.paygate.gateway.GatewayProperties().getIdempotencyHashKey())
+                .of("POST", SESSIONS, "{}");
         insertRow(prefix + "old-done", hash, "done", "now() - interval '25 hours'", "now() - interval '25 hours'");
-        insertRow(prefix + "old-abandoned", hash, "in_flight", "now() - interval '25 hours'", "now() - interval '1 hour'");
-        insertRow(prefix + "old-awaiting", hash, "in_flight", "now() - interval '25 hours'", "now() + interval '1 hour'");
+        insertRow(
+                prefix + "old-abandoned",
+                hash,
+                "in_flight",
+                "now() - interval '25 hours'",
+                "now() - interval '1 hour'");
+        insertRow(
+                prefix + "old-awaiting", hash, "in_flight", "now() - interval '25 hours'", "now() + interval '1 hour'");
         insertRow(prefix + "recent-done", hash, "done", "now() - interval '23 hours'", "now() - interval '23 hours'");
 
         dev.paygate.support.retention.RetentionRule keys = keysRule();
         assertThat(retention.purge(keys).block(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(2L);
 
         assertThat(db.sql("SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key LIKE :prefix")
-                .bind("prefix", prefix + "%").map(row -> row.get(0, String.class)).all().collectList()
-                .block(Duration.ofSeconds(10)))
+                        .bind("prefix", prefix + "%")
+                        .map(row -> row.get(0, String.class))
+                        .all()
+                        .collectList()
+                        .block(Duration.ofSeconds(10)))
                 .containsExactlyInAnyOrder(prefix + "old-awaiting", prefix + "recent-done");
     }
 
@@ -452,7 +528,9 @@ class IdempotencyKeysIT {
     // --- helpers
 
     dev.paygate.support.retention.RetentionRule keysRule() {
-        return retention.rules().stream().filter(rule -> rule.table().equals("idempotency_keys")).findFirst()
+        return retention.rules().stream()
+                .filter(rule -> rule.table().equals("idempotency_keys"))
+                .findFirst()
                 .orElseThrow();
     }
 
@@ -465,16 +543,21 @@ class IdempotencyKeysIT {
         if (idempotencyKey != null) {
             spec.header("Idempotency-Key", idempotencyKey);
         }
-        WebTestClient.RequestHeadersSpec<?> request = body == null ? spec
+        WebTestClient.RequestHeadersSpec<?> request = body == null
+                ? spec
                 : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
         return request.exchange().expectBody(String.class).returnResult();
     }
 
     /** Retries, as a merchant would, until the key is no longer in use. */
     EntityExchangeResult<String> awaitAnswerOtherThan409(String key, String body) {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> post(KEY, SESSIONS, key, body), answer -> answer.getStatus().value() != 409
-                        || !"idempotency_key_in_use".equals(json(answer).get("code").asString()));
+        return await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> post(KEY, SESSIONS, key, body),
+                        answer -> answer.getStatus().value() != 409
+                                || !"idempotency_key_in_use"
+                                        .equals(json(answer).get("code").asString()));
     }
 
     static JsonNode json(EntityExchangeResult<String> result) {
@@ -507,7 +590,12 @@ class IdempotencyKeysIT {
                         + " response_content_type, response_body, created_at, completed_at, locked_until) VALUES (:merchant,"
                         + " :key, :hash, :status, " + (done ? "200, 'application/json', '{}', " : "NULL, NULL, NULL, ")
                         + createdAt + ", " + (done ? createdAt : "NULL") + ", " + lockedUntil + ")")
-                .bind("merchant", DemoMerchant.ID).bind("key", key).bind("hash", hash).bind("status", status)
-                .fetch().rowsUpdated().block(Duration.ofSeconds(10));
+                .bind("merchant", DemoMerchant.ID)
+                .bind("key", key)
+                .bind("hash", hash)
+                .bind("status", status)
+                .fetch()
+                .rowsUpdated()
+                .block(Duration.ofSeconds(10));
     }
 }

@@ -33,24 +33,31 @@ class OverloadIT {
     @Test
     void aWriteBeyondTheLimitIsRefusedAtOnceChangesNothingAndRunsOnceWhenSentAgain() throws Exception {
         String db = INFRA.createDatabase("gateway_overload_it_" + Long.toHexString(System.nanoTime()));
-        ConfigurableApplicationContext gateway = GatewayInstance.start(INFRA, db, KEY, Duration.ofSeconds(30),
-                "--paygate.gateway.admission.initial-limit=2", "--paygate.gateway.admission.min-limit=2",
+        ConfigurableApplicationContext gateway = GatewayInstance.start(
+                INFRA,
+                db,
+                KEY,
+                Duration.ofSeconds(30),
+                "--paygate.gateway.admission.initial-limit=2",
+                "--paygate.gateway.admission.min-limit=2",
                 "--paygate.gateway.admission.max-limit=2");
         String base = "http://localhost:" + GatewayInstance.port(gateway);
         // one pooled client, keep-alive, as a merchant's
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String run = Ids.randomBase58(6);
         try (CommandResponder responder = new CommandResponder(INFRA.kafkaBootstrap())) {
             responder.behaviour = command -> CommandResponder.Behaviour.HOLD;
             List<CompletableFuture<HttpResponse<String>>> held = List.of(
                     http.sendAsync(create(base, run + "-held-1", run + "-k1"), HttpResponse.BodyHandlers.ofString()),
                     http.sendAsync(create(base, run + "-held-2", run + "-k2"), HttpResponse.BodyHandlers.ofString()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> !responder.withReference(run + "-held-1").isEmpty()
-                    && !responder.withReference(run + "-held-2").isEmpty());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !responder.withReference(run + "-held-1").isEmpty()
+                            && !responder.withReference(run + "-held-2").isEmpty());
 
             long started = System.nanoTime();
-            HttpResponse<String> refused = http.send(create(base, run + "-third", run + "-k3"),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused =
+                    http.send(create(base, run + "-third", run + "-k3"), HttpResponse.BodyHandlers.ofString());
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -61,7 +68,8 @@ class OverloadIT {
             await().atMost(Duration.ofSeconds(10)).until(responder::caughtUp);
             assertThat(responder.withReference(run + "-third")).isEmpty();
             MeterRegistry meters = gateway.getBean(MeterRegistry.class);
-            assertThat(meters.get("paygate.admission.rejected").counter().count()).isEqualTo(1);
+            assertThat(meters.get("paygate.admission.rejected").counter().count())
+                    .isEqualTo(1);
 
             // room again: the held writes are answered
             for (String ref : List.of(run + "-held-1", run + "-held-2")) {
@@ -74,12 +82,12 @@ class OverloadIT {
 
             // the refused write, sent again with its key, runs now — once — and is not a replay of the 503
             responder.behaviour = command -> CommandResponder.Behaviour.ANSWER;
-            HttpResponse<String> again = http.send(create(base, run + "-third", run + "-k3"),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> again =
+                    http.send(create(base, run + "-third", run + "-k3"), HttpResponse.BodyHandlers.ofString());
             assertThat(again.statusCode()).isEqualTo(200);
             assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
-            HttpResponse<String> replay = http.send(create(base, run + "-third", run + "-k3"),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> replay =
+                    http.send(create(base, run + "-third", run + "-k3"), HttpResponse.BodyHandlers.ofString());
             assertThat(replay.statusCode()).isEqualTo(200);
             assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
             await().atMost(Duration.ofSeconds(10)).until(responder::caughtUp);
@@ -91,10 +99,12 @@ class OverloadIT {
 
     private static HttpRequest create(String base, String reference, String idempotencyKey) {
         return HttpRequest.newBuilder(URI.create(base + "/api2/sessions"))
-                .header("X-Api-Key", KEY).header("Content-Type", "application/json")
+                .header("X-Api-Key", KEY)
+                .header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"amount\": 1000, \"currency\": \"EUR\", "
-                        + "\"merchantReferenceId\": \"" + reference + "\"}")).build();
+                        + "\"merchantReferenceId\": \"" + reference + "\"}"))
+                .build();
     }
 }

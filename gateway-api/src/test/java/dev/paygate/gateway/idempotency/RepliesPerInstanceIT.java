@@ -49,8 +49,11 @@ class RepliesPerInstanceIT {
 
     @Test
     void eachInstanceReadsRepliesInAGroupOfItsOwn() {
-        List<String> groups = INSTANCES.stream().map(c -> c.getBean("replyContainer", ConcurrentMessageListenerContainer.class)
-                .getContainerProperties().getGroupId()).toList();
+        List<String> groups = INSTANCES.stream()
+                .map(c -> c.getBean("replyContainer", ConcurrentMessageListenerContainer.class)
+                        .getContainerProperties()
+                        .getGroupId())
+                .toList();
 
         assertThat(groups).doesNotHaveDuplicates().allSatisfy(g -> assertThat(g).startsWith("gateway-replies-"));
     }
@@ -60,14 +63,23 @@ class RepliesPerInstanceIT {
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             int port = GatewayInstance.port(INSTANCES.get(i % 2));
-            WebTestClient api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                    .responseTimeout(Duration.ofSeconds(20)).defaultHeader("X-Api-Key", KEY).build();
-            statuses.add(api.post().uri("/api2/sessions").contentType(MediaType.APPLICATION_JSON)
+            WebTestClient api = WebTestClient.bindToServer()
+                    .baseUrl("http://localhost:" + port)
+                    .responseTimeout(Duration.ofSeconds(20))
+                    .defaultHeader("X-Api-Key", KEY)
+                    .build();
+            statuses.add(api.post()
+                    .uri("/api2/sessions")
+                    .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"amount\": 1000, \"currency\": \"EUR\"}")
-                    .exchange().returnResult(String.class).getStatus().value());
+                    .exchange()
+                    .returnResult(String.class)
+                    .getStatus()
+                    .value());
         }
 
-        assertThat(statuses).as("200: the reply reached the instance that waited for it; 202: it did not")
+        assertThat(statuses)
+                .as("200: the reply reached the instance that waited for it; 202: it did not")
                 .containsOnly(200);
     }
 }

@@ -20,7 +20,8 @@ class RequestHashTest {
         String hash = HASH.of("POST", "/api2/sessions", "{\"amount\": 1}");
 
         assertThat(HASH.of("PUT", "/api2/sessions", "{\"amount\": 1}")).isNotEqualTo(hash);
-        assertThat(HASH.of("POST", "/api2/sessions/x/expire", "{\"amount\": 1}")).isNotEqualTo(hash);
+        assertThat(HASH.of("POST", "/api2/sessions/x/expire", "{\"amount\": 1}"))
+                .isNotEqualTo(hash);
         assertThat(HASH.of("POST", "/api2/sessions", "{\"amount\":1}")).isNotEqualTo(hash);
         assertThat(HASH.of("POST", "/api2/sessions", "{\"amount\": 1} ")).isNotEqualTo(hash);
     }
@@ -39,6 +40,7 @@ class RequestHashTest {
     @Test
     void theDigestIsKeyedSoACardNumberCannotBeGuessedFromIt() {
         String body = "{\"number\": \"4111111111111111\"}";
-        assertThat(new RequestHash("another-key-of-sixteen").of("POST", "/a", body)).isNotEqualTo(HASH.of("POST", "/a", body));
+        assertThat(new RequestHash("another-key-of-sixteen").of("POST", "/a", body))
+                .isNotEqualTo(HASH.of("POST", "/a", body));
     }
 }

@@ -38,14 +38,19 @@ class ShutdownInFlightIT {
         String reference = "held-" + Ids.randomBase58(8);
         try (CommandResponder responder = new CommandResponder(INFRA.kafkaBootstrap())) {
             responder.behaviour = command -> CommandResponder.Behaviour.HOLD;
-            CompletableFuture<HttpResponse<String>> answer = HttpClient.newHttpClient().sendAsync(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api2/sessions"))
-                            .header("X-Api-Key", KEY).header("Content-Type", "application/json")
-                            .timeout(Duration.ofSeconds(60))
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"amount\": 1000, \"currency\": \"EUR\", "
-                                    + "\"merchantReferenceId\": \"" + reference + "\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            await().atMost(Duration.ofSeconds(30)).until(() -> !responder.withReference(reference).isEmpty());
+            CompletableFuture<HttpResponse<String>> answer = HttpClient.newHttpClient()
+                    .sendAsync(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api2/sessions"))
+                                    .header("X-Api-Key", KEY)
+                                    .header("Content-Type", "application/json")
+                                    .timeout(Duration.ofSeconds(60))
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"amount\": 1000, \"currency\": \"EUR\", " + "\"merchantReferenceId\": \""
+                                                    + reference + "\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !responder.withReference(reference).isEmpty());
 
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(gateway::close);
             // the graceful shutdown has begun: no new connection is taken
@@ -53,7 +58,8 @@ class ShutdownInFlightIT {
             CommandResponder.Command held = responder.withReference(reference).get(0);
             responder.reply(held, CommandReply.ok(held.commandId(), CommandResponder.resource(held)));
 
-            assertThat(answer.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(answer.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode())
+                    .isEqualTo(200);
             stopping.get(60, java.util.concurrent.TimeUnit.SECONDS);
         } finally {
             gateway.close();

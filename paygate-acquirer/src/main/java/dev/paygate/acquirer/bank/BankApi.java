@@ -34,8 +34,7 @@ public final class BankApi {
     /** {@code GET}: {@link Stats}, how busy the bank is and was. */
     public static final String STATS = "/v1/stats";
 
-    private BankApi() {
-    }
+    private BankApi() {}
 
     /**
      * What the bank is told of a card: the token and what may be shown, never a number or a CVC ({@link CardToken}
@@ -44,7 +43,8 @@ public final class BankApi {
     public record Card(String token, String maskedNumber, int expiryMonth, int expiryYear, String holderName) {
 
         static Card of(CardToken card) {
-            return new Card(card.token(), card.maskedNumber(), card.expiryMonth(), card.expiryYear(), card.holderName());
+            return new Card(
+                    card.token(), card.maskedNumber(), card.expiryMonth(), card.expiryYear(), card.holderName());
         }
 
         CardToken toToken() {
@@ -52,17 +52,21 @@ public final class BankApi {
         }
     }
 
-    public record AuthorizeBody(Card card, long amount, String currency, boolean threeDsCompleted) {
-    }
+    public record AuthorizeBody(Card card, long amount, String currency, boolean threeDsCompleted) {}
 
-    public record AmountBody(long amount) {
-    }
+    public record AmountBody(long amount) {}
 
-    public record RefundBody(String refundId, String paymentId, String authorizationId, String maskedNumber,
-                             long amount, String currency) {
+    public record RefundBody(
+            String refundId,
+            String paymentId,
+            String authorizationId,
+            String maskedNumber,
+            long amount,
+            String currency) {
 
         static RefundBody of(RefundRequest r) {
-            return new RefundBody(r.refundId(), r.paymentId(), r.authorizationId(), r.maskedNumber(), r.amount(), r.currency());
+            return new RefundBody(
+                    r.refundId(), r.paymentId(), r.authorizationId(), r.maskedNumber(), r.amount(), r.currency());
         }
 
         RefundRequest toRequest() {
@@ -96,8 +100,7 @@ public final class BankApi {
 
     /** {@code status}: {@code captured}, {@code reduced} or {@code voided}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record OperationAnswer(String status, String authorizationId, Long amount) {
-    }
+    public record OperationAnswer(String status, String authorizationId, Long amount) {}
 
     /** {@code status}: {@code succeeded}, {@code pending} or {@code failed} (with {@code reason}); {@code reference} is the bank's. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -127,9 +130,7 @@ public final class BankApi {
      * @param executed    operations in its ledger
      * @param repeats     repeated requests answered with a first outcome
      */
-    public record Stats(int inFlight, int maxInFlight, long executed, long repeats) {
-    }
+    public record Stats(int inFlight, int maxInFlight, long executed, long repeats) {}
 
-    public record ErrorBody(String error, String message) {
-    }
+    public record ErrorBody(String error, String message) {}
 }

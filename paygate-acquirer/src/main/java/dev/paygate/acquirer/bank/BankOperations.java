@@ -29,68 +29,117 @@ final class BankOperations {
         this.settings = settings;
         this.ledger = ledger;
         // no latency, failures or timeout of its own: the bank applies its own before asking it
-        this.simulator = new SimulatedAcquirer(Duration.ZERO, 0, Duration.ofDays(1), settings.refundPendingFor(),
-                settings.clock());
+        this.simulator = new SimulatedAcquirer(
+                Duration.ZERO, 0, Duration.ofDays(1), settings.refundPendingFor(), settings.clock());
     }
 
     Mono<Executed> authorize(String reference, AuthorizeBody body) {
-        return execute(simulator.authorize(reference, body.card().toToken(), body.amount(), body.currency(),
-                        body.threeDsCompleted())
+        return execute(simulator
+                .authorize(reference, body.card().toToken(), body.amount(), body.currency(), body.threeDsCompleted())
                 .map(AuthorizationAnswer::of)
-                .map(a -> new Executed(ok(a), entry("authorization", reference, a.authorizationId(), body.amount(),
-                        body.currency(), a.status(), null))));
+                .map(a -> new Executed(
+                        ok(a),
+                        entry(
+                                "authorization",
+                                reference,
+                                a.authorizationId(),
+                                body.amount(),
+                                body.currency(),
+                                a.status(),
+                                null))));
     }
 
     Mono<Executed> capture(String reference, String authorizationId, AmountBody body) {
-        return execute(simulator.capture(authorizationId, body.amount())
+        return execute(simulator
+                .capture(authorizationId, body.amount())
                 .then(Mono.fromSupplier(() -> done("capture", "captured", reference, authorizationId, body.amount()))));
     }
 
     Mono<Executed> reduce(String reference, String authorizationId, AmountBody body) {
-        return execute(simulator.reduceAuthorization(authorizationId, body.amount())
-                .then(Mono.fromSupplier(() -> done("reduction", "reduced", reference, authorizationId, body.amount()))));
+        return execute(simulator
+                .reduceAuthorization(authorizationId, body.amount())
+                .then(Mono.fromSupplier(
+                        () -> done("reduction", "reduced", reference, authorizationId, body.amount()))));
     }
 
     Mono<Executed> voidAuthorization(String reference, String authorizationId) {
-        return execute(simulator.voidAuthorization(authorizationId)
+        return execute(simulator
+                .voidAuthorization(authorizationId)
                 .then(Mono.fromSupplier(() -> done("void", "voided", reference, authorizationId, null))));
     }
 
     Mono<Executed> refund(String reference, RefundBody body) {
-        return execute(simulator.refund(body.toRequest())
+        return execute(simulator
+                .refund(body.toRequest())
                 .map(RefundAnswer::of)
-                .map(r -> new Executed(ok(r), entry("refund", reference, body.authorizationId(), body.amount(),
-                        body.currency(), r.status(), r.reference()))));
+                .map(r -> new Executed(
+                        ok(r),
+                        entry(
+                                "refund",
+                                reference,
+                                body.authorizationId(),
+                                body.amount(),
+                                body.currency(),
+                                r.status(),
+                                r.reference()))));
     }
 
     /** A status query: latency and failures as any call, nothing to write down. */
     Mono<Answer> refundStatus(String bankReference) {
-        return execute(simulator.refundStatus(bankReference).map(RefundAnswer::of).map(r -> new Executed(ok(r), null)))
+        return execute(simulator
+                        .refundStatus(bankReference)
+                        .map(RefundAnswer::of)
+                        .map(r -> new Executed(ok(r), null)))
                 .map(Executed::answer)
                 .map(a -> a.status() == 400
-                        ? new Answer(404, new ErrorBody("refund_not_found", "No refund " + bankReference + " at this bank."))
+                        ? new Answer(
+                                404, new ErrorBody("refund_not_found", "No refund " + bankReference + " at this bank."))
                         : a);
     }
 
     private Executed done(String type, String outcome, String reference, String authorizationId, Long amount) {
-        return new Executed(ok(new OperationAnswer(outcome, authorizationId, amount)),
+        return new Executed(
+                ok(new OperationAnswer(outcome, authorizationId, amount)),
                 entry(type, reference, authorizationId, amount, ledger.currencyOf(authorizationId), outcome, null));
     }
 
-    private LedgerEntry entry(String type, String reference, String authorizationId, Long amount, String currency,
-                              String outcome, String bankReference) {
-        return new LedgerEntry(ledger.nextSequence(), type, reference, authorizationId, amount, currency, outcome,
-                bankReference, settings.clock().instant(), 0);
+    private LedgerEntry entry(
+            String type,
+            String reference,
+            String authorizationId,
+            Long amount,
+            String currency,
+            String outcome,
+            String bankReference) {
+        return new LedgerEntry(
+                ledger.nextSequence(),
+                type,
+                reference,
+                authorizationId,
+                amount,
+                currency,
+                outcome,
+                bankReference,
+                settings.clock().instant(),
+                0);
     }
 
     private Mono<Executed> execute(Mono<Executed> operation) {
         return Mono.delay(settings.nextDelay(ThreadLocalRandom.current()))
                 .then(Mono.defer(() -> failsNow()
-                        ? Mono.just(new Executed(new Answer(503, new ErrorBody("bank_unavailable",
-                                "The simulated bank failed (failure rate " + settings.failureRate() + ").")), null))
+                        ? Mono.just(new Executed(
+                                new Answer(
+                                        503,
+                                        new ErrorBody(
+                                                "bank_unavailable",
+                                                "The simulated bank failed (failure rate " + settings.failureRate()
+                                                        + ").")),
+                                null))
                         : operation))
-                .onErrorResume(IllegalArgumentException.class, e -> Mono.just(
-                        new Executed(new Answer(400, new ErrorBody("invalid_request", e.getMessage())), null)))
+                .onErrorResume(
+                        IllegalArgumentException.class,
+                        e -> Mono.just(
+                                new Executed(new Answer(400, new ErrorBody("invalid_request", e.getMessage())), null)))
                 .onErrorResume(e -> Mono.just(
                         new Executed(new Answer(500, new ErrorBody("internal_error", String.valueOf(e))), null)));
     }

@@ -43,10 +43,12 @@ public final class BankServer implements AutoCloseable {
      * Event loops of its own: a bank in the same JVM as the services (the launcher, tests) must not live on the
      * global Reactor Netty resources, which a service disposes when its context closes.
      */
-    private final reactor.netty.resources.LoopResources loops = reactor.netty.resources.LoopResources.create("bank",
-            Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+    private final reactor.netty.resources.LoopResources loops = reactor.netty.resources.LoopResources.create(
+            "bank", Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     public BankServer(BankSettings settings) {
         this.settings = settings;
@@ -59,27 +61,48 @@ public final class BankServer implements AutoCloseable {
     }
 
     public BankServer start(String host, int port) {
-        server = HttpServer.create().runOn(loops).host(host).port(port).route(routes -> routes
-                .post(BankApi.AUTHORIZATIONS, (req, res) -> post(req, res, b -> valid(read(b, AuthorizeBody.class)),
-                        bank::authorize))
-                .post(BankApi.AUTHORIZATIONS + "/{id}/captures", (req, res) -> post(req, res, b -> read(b, AmountBody.class),
-                        (key, body) -> bank.capture(key, id(req, "id"), body)))
-                .post(BankApi.AUTHORIZATIONS + "/{id}/reductions", (req, res) -> post(req, res, b -> read(b, AmountBody.class),
-                        (key, body) -> bank.reduce(key, id(req, "id"), body)))
-                .post(BankApi.AUTHORIZATIONS + "/{id}/voids", (req, res) -> post(req, res, b -> "",
-                        (key, body) -> bank.voidAuthorization(key, id(req, "id"))))
-                .post(BankApi.REFUNDS, (req, res) -> post(req, res, b -> valid(read(b, RefundBody.class)),
-                        bank::refund))
-                .get(BankApi.REFUNDS + "/{reference}", (req, res) -> settings.down().getAsBoolean()
-                        ? Mono.never() : bank.refundStatus(id(req, "reference")).flatMap(a -> send(res, a, false)))
-                .get(BankApi.LEDGER, this::ledger)
-                .get(BankApi.STATS, (req, res) -> {
-                    BankApi.Stats now = stats();
-                    if (new QueryStringDecoder(req.uri()).parameters().containsKey("reset")) {
-                        maxInFlight.set(inFlight.get());
-                    }
-                    return send(res, new Answer(200, now), false);
-                }))
+        server = HttpServer.create()
+                .runOn(loops)
+                .host(host)
+                .port(port)
+                .route(routes -> routes.post(
+                                BankApi.AUTHORIZATIONS,
+                                (req, res) -> post(req, res, b -> valid(read(b, AuthorizeBody.class)), bank::authorize))
+                        .post(
+                                BankApi.AUTHORIZATIONS + "/{id}/captures",
+                                (req, res) -> post(
+                                        req,
+                                        res,
+                                        b -> read(b, AmountBody.class),
+                                        (key, body) -> bank.capture(key, id(req, "id"), body)))
+                        .post(
+                                BankApi.AUTHORIZATIONS + "/{id}/reductions",
+                                (req, res) -> post(
+                                        req,
+                                        res,
+                                        b -> read(b, AmountBody.class),
+                                        (key, body) -> bank.reduce(key, id(req, "id"), body)))
+                        .post(
+                                BankApi.AUTHORIZATIONS + "/{id}/voids",
+                                (req, res) -> post(
+                                        req, res, b -> "", (key, body) -> bank.voidAuthorization(key, id(req, "id"))))
+                        .post(
+                                BankApi.REFUNDS,
+                                (req, res) -> post(req, res, b -> valid(read(b, RefundBody.class)), bank::refund))
+                        .get(
+                                BankApi.REFUNDS + "/{reference}",
+                                (req, res) -> settings.down().getAsBoolean()
+                                        ? Mono.never()
+                                        : bank.refundStatus(id(req, "reference"))
+                                                .flatMap(a -> send(res, a, false)))
+                        .get(BankApi.LEDGER, this::ledger)
+                        .get(BankApi.STATS, (req, res) -> {
+                            BankApi.Stats now = stats();
+                            if (new QueryStringDecoder(req.uri()).parameters().containsKey("reset")) {
+                                maxInFlight.set(inFlight.get());
+                            }
+                            return send(res, new Answer(200, now), false);
+                        }))
                 .bindNow(Duration.ofSeconds(10));
         return this;
     }
@@ -95,7 +118,8 @@ public final class BankServer implements AutoCloseable {
 
     /** How busy the bank is, and the most requests it worked on at once. */
     public BankApi.Stats stats() {
-        return new BankApi.Stats(inFlight.get(), maxInFlight.get(), ledger.entries().size(), ledger.repeats());
+        return new BankApi.Stats(
+                inFlight.get(), maxInFlight.get(), ledger.entries().size(), ledger.repeats());
     }
 
     @Override
@@ -115,24 +139,39 @@ public final class BankServer implements AutoCloseable {
         server.onDispose().block();
     }
 
-    private <B> Publisher<Void> post(HttpServerRequest req, HttpServerResponse res, Function<byte[], B> parse,
-                                     BiFunction<String, B, Mono<Executed>> operation) {
+    private <B> Publisher<Void> post(
+            HttpServerRequest req,
+            HttpServerResponse res,
+            Function<byte[], B> parse,
+            BiFunction<String, B, Mono<Executed>> operation) {
         if (settings.down().getAsBoolean()) {
             return Mono.never();
         }
         String key = req.requestHeaders().get(BankApi.IDEMPOTENCY_KEY);
         if (key == null || key.isBlank()) {
-            return send(res, new Answer(400, new ErrorBody("idempotency_key_missing",
-                    "Every POST needs an " + BankApi.IDEMPOTENCY_KEY + " header.")), false);
+            return send(
+                    res,
+                    new Answer(
+                            400,
+                            new ErrorBody(
+                                    "idempotency_key_missing",
+                                    "Every POST needs an " + BankApi.IDEMPOTENCY_KEY + " header.")),
+                    false);
         }
-        return req.receive().aggregate().asByteArray().defaultIfEmpty(NO_BODY)
+        return req.receive()
+                .aggregate()
+                .asByteArray()
+                .defaultIfEmpty(NO_BODY)
                 .flatMap(bytes -> {
                     B body;
                     try {
                         body = parse.apply(bytes);
                     } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
-                        return Mono.just(new Reply(new Answer(400, new ErrorBody("invalid_request",
-                                "The body is not valid: " + e.getMessage())), false));
+                        return Mono.just(new Reply(
+                                new Answer(
+                                        400,
+                                        new ErrorBody("invalid_request", "The body is not valid: " + e.getMessage())),
+                                false));
                     }
                     // the path names the operation and the authorization, the body the rest
                     return ledger.run(key, List.of(req.fullPath(), body), operation.apply(key, body));
@@ -147,7 +186,10 @@ public final class BankServer implements AutoCloseable {
             return Mono.never();
         }
         Map<String, List<String>> query = new QueryStringDecoder(req.uri()).parameters();
-        return send(res, new Answer(200, ledger.entries(first(query, "reference"), first(query, "authorizationId"))), false);
+        return send(
+                res,
+                new Answer(200, ledger.entries(first(query, "reference"), first(query, "authorizationId"))),
+                false);
     }
 
     private Mono<Void> send(HttpServerResponse res, Answer answer, boolean replayed) {

@@ -27,12 +27,12 @@ import java.util.function.Function;
  */
 public final class BankServerMain {
 
-    private BankServerMain() {
-    }
+    private BankServerMain() {}
 
     public static void main(String[] args) {
         Options options = new Options(args, System.getenv());
-        BankSettings settings = BankSettings.of(options.duration("latency", "200ms"), options.duration("jitter", "50ms"))
+        BankSettings settings = BankSettings.of(
+                        options.duration("latency", "200ms"), options.duration("jitter", "50ms"))
                 .withFailureRate(Double.parseDouble(options.get("failure-rate", "0")))
                 .withRefundPendingFor(options.duration("refund-pending-for", "30s"))
                 .withDown(OutageFile.of(options.get("outage-file", "")))
@@ -40,8 +40,8 @@ public final class BankServerMain {
         String host = options.get("host", "127.0.0.1");
         BankServer bank = new BankServer(settings).start(host, Integer.parseInt(options.get("port", "8089")));
         Runtime.getRuntime().addShutdownHook(new Thread(bank::close, "bank-shutdown"));
-        System.out.println("bank listening on " + host + ":" + bank.port() + " (latency " + settings.latency()
-                + " ± " + settings.jitter() + ", failure rate " + settings.failureRate() + ")");
+        System.out.println("bank listening on " + host + ":" + bank.port() + " (latency " + settings.latency() + " ± "
+                + settings.jitter() + ", failure rate " + settings.failureRate() + ")");
         bank.awaitClose();
     }
 
@@ -66,7 +66,8 @@ public final class BankServerMain {
                     return arg.substring(name.length() + 3);
                 }
             }
-            String variable = env.get("PAYGATE_BANK_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
+            String variable =
+                    env.get("PAYGATE_BANK_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
             return variable == null || variable.isBlank() ? otherwise : variable;
         }
 
@@ -76,7 +77,8 @@ public final class BankServerMain {
 
         static Duration parse(String text) {
             String t = text.trim().toLowerCase(Locale.ROOT);
-            Function<String, Long> number = suffix -> Long.parseLong(t.substring(0, t.length() - suffix.length()).trim());
+            Function<String, Long> number = suffix ->
+                    Long.parseLong(t.substring(0, t.length() - suffix.length()).trim());
             if (t.startsWith("p")) {
                 return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
             }

@@ -17,8 +17,15 @@ import java.util.random.RandomGenerator;
  * @param slow             while true every operation takes {@code slowLatency} instead (a bank having a bad day)
  * @param slowLatency      see {@code slow}
  */
-public record BankSettings(Duration latency, Duration jitter, double failureRate, Duration refundPendingFor,
-                           BooleanSupplier down, Clock clock, BooleanSupplier slow, Duration slowLatency) {
+public record BankSettings(
+        Duration latency,
+        Duration jitter,
+        double failureRate,
+        Duration refundPendingFor,
+        BooleanSupplier down,
+        Clock clock,
+        BooleanSupplier slow,
+        Duration slowLatency) {
 
     public BankSettings {
         if (latency.isNegative() || jitter.isNegative()) {
@@ -31,8 +38,8 @@ public record BankSettings(Duration latency, Duration jitter, double failureRate
 
     /** A bank that answers after {@code latency ± jitter}, never fails, is never down, and keeps refunds pending 30 s. */
     public static BankSettings of(Duration latency, Duration jitter) {
-        return new BankSettings(latency, jitter, 0, Duration.ofSeconds(30), () -> false, Clock.systemUTC(), () -> false,
-                latency);
+        return new BankSettings(
+                latency, jitter, 0, Duration.ofSeconds(30), () -> false, Clock.systemUTC(), () -> false, latency);
     }
 
     public BankSettings withFailureRate(double rate) {

@@ -62,8 +62,12 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
      *                              at once; -1 for no limit (the wait is still bounded by the timeouts). Reactor
      *                              Netty's own default, 2 x maxConnections, would refuse a burst a bigger queue absorbs
      */
-    public record Settings(String baseUrl, Duration timeout, int maxConnections, Duration pendingAcquireTimeout,
-                           int maxPendingAcquires) {
+    public record Settings(
+            String baseUrl,
+            Duration timeout,
+            int maxConnections,
+            Duration pendingAcquireTimeout,
+            int maxPendingAcquires) {
 
         /** A 2 s timeout and 500 connections, each waited for at most the timeout by any number of calls. */
         public static Settings of(String baseUrl) {
@@ -102,7 +106,8 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
         this.client = HttpClient.create(connections)
                 .baseUrl(settings.baseUrl())
                 .responseTimeout(settings.timeout())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, settings.timeout().toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.max(1, settings.timeout().toMillis()))
                 // CONNECTED once per new connection, ACQUIRED each time a pooled one is taken again (doOnConnected
                 // would count both)
                 .observe((connection, state) -> {
@@ -117,24 +122,35 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
     }
 
     @Override
-    public Mono<Authorization> authorize(String reference, CardToken card, long amount, String currency,
-                                         boolean threeDsCompleted) {
+    public Mono<Authorization> authorize(
+            String reference, CardToken card, long amount, String currency, boolean threeDsCompleted) {
         String key = threeDsCompleted ? reference + ":3ds" : reference;
-        return post(BankApi.AUTHORIZATIONS, key,
-                new AuthorizeBody(BankApi.Card.of(card), amount, currency, threeDsCompleted), AuthorizationAnswer.class)
+        return post(
+                        BankApi.AUTHORIZATIONS,
+                        key,
+                        new AuthorizeBody(BankApi.Card.of(card), amount, currency, threeDsCompleted),
+                        AuthorizationAnswer.class)
                 .map(AuthorizationAnswer::toAuthorization);
     }
 
     @Override
     public Mono<Void> capture(String authorizationId, long amount) {
-        return post(onAuthorization(authorizationId, "captures"), authorizationId + ":capture", new AmountBody(amount),
-                OperationAnswer.class).then();
+        return post(
+                        onAuthorization(authorizationId, "captures"),
+                        authorizationId + ":capture",
+                        new AmountBody(amount),
+                        OperationAnswer.class)
+                .then();
     }
 
     @Override
     public Mono<Void> reduceAuthorization(String authorizationId, long amount) {
-        return post(onAuthorization(authorizationId, "reductions"), authorizationId + ":reduction",
-                new AmountBody(amount), OperationAnswer.class).then();
+        return post(
+                        onAuthorization(authorizationId, "reductions"),
+                        authorizationId + ":reduction",
+                        new AmountBody(amount),
+                        OperationAnswer.class)
+                .then();
     }
 
     @Override
@@ -151,9 +167,11 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
 
     @Override
     public Mono<RefundOutcome> refundStatus(String reference) {
-        return call(client.get().uri(BankApi.REFUNDS + "/" + encode(reference))
-                .responseSingle((res, body) -> body.asByteArray().defaultIfEmpty(new byte[0])
-                        .map(bytes -> decode(res, bytes, RefundAnswer.class))))
+        return call(client.get()
+                        .uri(BankApi.REFUNDS + "/" + encode(reference))
+                        .responseSingle((res, body) -> body.asByteArray()
+                                .defaultIfEmpty(new byte[0])
+                                .map(bytes -> decode(res, bytes, RefundAnswer.class))))
                 .map(RefundAnswer::toOutcome);
     }
 
@@ -182,23 +200,26 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
 
     private <T> Mono<T> post(String path, String idempotencyKey, Object body, Class<T> answer) {
         byte[] bytes = body == null ? new byte[0] : json.writeValueAsBytes(body);
-        return call(client.post().uri(path)
+        return call(client.post()
+                .uri(path)
                 .send((req, out) -> {
                     req.header(BankApi.IDEMPOTENCY_KEY, idempotencyKey)
                             .header(HttpHeaderNames.CONTENT_TYPE, "application/json");
                     return out.sendByteArray(Mono.just(bytes));
                 })
-                .responseSingle((res, content) -> content.asByteArray().defaultIfEmpty(new byte[0])
-                        .map(b -> decode(res, b, answer))));
+                .responseSingle((res, content) ->
+                        content.asByteArray().defaultIfEmpty(new byte[0]).map(b -> decode(res, b, answer))));
     }
 
     /** The port's promise: an answer within the timeout, or unavailable. */
     private <T> Mono<T> call(Mono<T> exchange) {
-        return exchange
-                .timeout(settings.timeout())
-                .onErrorMap(e -> !(e instanceof BankRefusedException) && !(e instanceof AcquirerUnavailableException),
-                        e -> new AcquirerUnavailableException("The bank at " + settings.baseUrl()
-                                + " did not answer within " + settings.timeout() + " (" + e + ").", e));
+        return exchange.timeout(settings.timeout())
+                .onErrorMap(
+                        e -> !(e instanceof BankRefusedException) && !(e instanceof AcquirerUnavailableException),
+                        e -> new AcquirerUnavailableException(
+                                "The bank at " + settings.baseUrl() + " did not answer within " + settings.timeout()
+                                        + " (" + e + ").",
+                                e));
     }
 
     private <T> T decode(HttpClientResponse res, byte[] bytes, Class<T> type) {
@@ -207,7 +228,8 @@ public final class HttpAcquirer implements Acquirer, AutoCloseable {
             return json.readValue(bytes, type);
         }
         if (status >= 400 && status < 500) {
-            ErrorBody error = bytes.length == 0 ? new ErrorBody("http_" + status, "") : json.readValue(bytes, ErrorBody.class);
+            ErrorBody error =
+                    bytes.length == 0 ? new ErrorBody("http_" + status, "") : json.readValue(bytes, ErrorBody.class);
             throw new BankRefusedException(status, error.error(), error.message());
         }
         throw new AcquirerUnavailableException("The bank at " + settings.baseUrl() + " answered " + status + ": "

@@ -16,16 +16,13 @@ import reactor.core.publisher.Mono;
 public final class Ledger {
 
     /** What the bank answers: an HTTP status and a body to write as JSON. */
-    public record Answer(int status, Object body) {
-    }
+    public record Answer(int status, Object body) {}
 
     /** The result of executing a request: the answer and, if something was executed, its ledger entry. */
-    public record Executed(Answer answer, LedgerEntry entry) {
-    }
+    public record Executed(Answer answer, LedgerEntry entry) {}
 
     /** What to send back; {@code replayed} when it is the first outcome answered again. */
-    public record Reply(Answer answer, boolean replayed) {
-    }
+    public record Reply(Answer answer, boolean replayed) {}
 
     private static final class Slot {
         final Object fingerprint;
@@ -55,22 +52,29 @@ public final class Ledger {
             Slot fresh = new Slot(fingerprint);
             Slot first = byKey.putIfAbsent(key, fresh);
             if (first == null) {
-                execution.subscribe(done -> {
-                    if (done.entry() == null) {
-                        byKey.remove(key, fresh);
-                    } else {
-                        record(fresh, done.entry());
-                    }
-                    fresh.answer.complete(done.answer());
-                }, error -> {
-                    byKey.remove(key, fresh);
-                    fresh.answer.completeExceptionally(error);
-                });
+                execution.subscribe(
+                        done -> {
+                            if (done.entry() == null) {
+                                byKey.remove(key, fresh);
+                            } else {
+                                record(fresh, done.entry());
+                            }
+                            fresh.answer.complete(done.answer());
+                        },
+                        error -> {
+                            byKey.remove(key, fresh);
+                            fresh.answer.completeExceptionally(error);
+                        });
                 return Mono.fromFuture(fresh.answer, true).map(a -> new Reply(a, false));
             }
             if (!first.fingerprint.equals(fingerprint)) {
-                return Mono.just(new Reply(new Answer(422, new BankApi.ErrorBody("idempotency_key_reused",
-                        "Idempotency-Key " + key + " was used for another request.")), false));
+                return Mono.just(new Reply(
+                        new Answer(
+                                422,
+                                new BankApi.ErrorBody(
+                                        "idempotency_key_reused",
+                                        "Idempotency-Key " + key + " was used for another request.")),
+                        false));
             }
             first.repeats.incrementAndGet();
             repeats.incrementAndGet();

@@ -17,11 +17,20 @@ import java.time.Instant;
  * @param repeats         how many repeated requests with this key were answered this outcome again
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LedgerEntry(long sequence, String type, String reference, String authorizationId, Long amount,
-                          String currency, String outcome, String bankReference, Instant time, long repeats) {
+public record LedgerEntry(
+        long sequence,
+        String type,
+        String reference,
+        String authorizationId,
+        Long amount,
+        String currency,
+        String outcome,
+        String bankReference,
+        Instant time,
+        long repeats) {
 
     LedgerEntry withRepeats(long count) {
-        return new LedgerEntry(sequence, type, reference, authorizationId, amount, currency, outcome, bankReference,
-                time, count);
+        return new LedgerEntry(
+                sequence, type, reference, authorizationId, amount, currency, outcome, bankReference, time, count);
     }
 }

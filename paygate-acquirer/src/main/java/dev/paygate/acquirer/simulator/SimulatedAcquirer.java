@@ -31,8 +31,8 @@ public class SimulatedAcquirer implements Acquirer {
         this(latency, failureRate, timeout, Duration.ofSeconds(30), java.time.Clock.systemUTC());
     }
 
-    public SimulatedAcquirer(Duration latency, double failureRate, Duration timeout, Duration refundPendingFor,
-                             java.time.Clock clock) {
+    public SimulatedAcquirer(
+            Duration latency, double failureRate, Duration timeout, Duration refundPendingFor, java.time.Clock clock) {
         this(latency, failureRate, timeout, refundPendingFor, clock, () -> false);
     }
 
@@ -40,8 +40,13 @@ public class SimulatedAcquirer implements Acquirer {
      * @param refundPendingFor how long refunds on the pending test cards stay pending before they succeed or fail
      * @param down             while true, the bank does not answer at all: every call times out (an outage)
      */
-    public SimulatedAcquirer(Duration latency, double failureRate, Duration timeout, Duration refundPendingFor,
-                             java.time.Clock clock, java.util.function.BooleanSupplier down) {
+    public SimulatedAcquirer(
+            Duration latency,
+            double failureRate,
+            Duration timeout,
+            Duration refundPendingFor,
+            java.time.Clock clock,
+            java.util.function.BooleanSupplier down) {
         this.latency = latency;
         this.failureRate = failureRate;
         this.timeout = timeout;
@@ -77,24 +82,24 @@ public class SimulatedAcquirer implements Acquirer {
             TestCard card = TestCard.forBehaviour(parts[2]);
             boolean due = clock.millis() - Long.parseLong(parts[3]) >= refundPendingFor.toMillis();
             return switch (card) {
-                case REFUND_PENDING_THEN_SUCCEEDED -> due
-                        ? new RefundOutcome.Succeeded(reference) : new RefundOutcome.Pending(reference);
-                case REFUND_PENDING_THEN_FAILED -> due
-                        ? new RefundOutcome.Failed(reference, "The bank could not credit the card.")
-                        : new RefundOutcome.Pending(reference);
+                case REFUND_PENDING_THEN_SUCCEEDED ->
+                    due ? new RefundOutcome.Succeeded(reference) : new RefundOutcome.Pending(reference);
+                case REFUND_PENDING_THEN_FAILED ->
+                    due
+                            ? new RefundOutcome.Failed(reference, "The bank could not credit the card.")
+                            : new RefundOutcome.Pending(reference);
                 default -> new RefundOutcome.Succeeded(reference);
             };
         });
     }
 
     @Override
-    public Mono<Authorization> authorize(String reference, CardToken card, long amount, String currency,
-                                         boolean threeDsCompleted) {
+    public Mono<Authorization> authorize(
+            String reference, CardToken card, long amount, String currency, boolean threeDsCompleted) {
         return call(() -> switch (behaviour(card)) {
             case DECLINE -> new Authorization.Declined("card_declined", "The card was declined.");
-            case THREE_DS -> threeDsCompleted
-                    ? new Authorization.Approved(authorizationId())
-                    : new Authorization.RequiresAction();
+            case THREE_DS ->
+                threeDsCompleted ? new Authorization.Approved(authorizationId()) : new Authorization.RequiresAction();
             default -> new Authorization.Approved(authorizationId());
         });
     }
@@ -128,17 +133,21 @@ public class SimulatedAcquirer implements Acquirer {
     }
 
     private <T> Mono<T> call(java.util.function.Supplier<T> answer) {
-        Mono<T> reply = Mono.defer(() -> down.getAsBoolean() ? Mono.<T>never() : Mono.fromSupplier(() -> {
-            if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
-                throw new AcquirerUnavailableException("The simulated bank failed (failure rate " + failureRate + ").");
-            }
-            return answer.get();
-        }));
+        Mono<T> reply = Mono.defer(() -> down.getAsBoolean()
+                ? Mono.<T>never()
+                : Mono.fromSupplier(() -> {
+                    if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
+                        throw new AcquirerUnavailableException(
+                                "The simulated bank failed (failure rate " + failureRate + ").");
+                    }
+                    return answer.get();
+                }));
         if (!latency.isZero()) {
             reply = Mono.delay(latency).then(reply);
         }
         return reply.timeout(timeout)
-                .onErrorMap(TimeoutException.class,
+                .onErrorMap(
+                        TimeoutException.class,
                         e -> new AcquirerUnavailableException("The bank did not answer within " + timeout + "."));
     }
 }

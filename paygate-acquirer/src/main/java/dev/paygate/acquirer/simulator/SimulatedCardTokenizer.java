@@ -32,7 +32,8 @@ public class SimulatedCardTokenizer implements CardTokenizer {
             validate(card);
             byte[] random = new byte[16];
             RANDOM.nextBytes(random);
-            String token = PREFIX + TestCard.forNumber(card.number()).behaviour() + "_" + HexFormat.of().formatHex(random);
+            String token = PREFIX + TestCard.forNumber(card.number()).behaviour() + "_"
+                    + HexFormat.of().formatHex(random);
             return new CardToken(token, card.maskedNumber(), card.expiryMonth(), card.expiryYear(), card.holderName());
         });
     }
@@ -48,7 +49,8 @@ public class SimulatedCardTokenizer implements CardTokenizer {
             throw new InvalidCardException("expiryMonth must be 1 to 12.", "paymentMethod.card.expiryMonth");
         }
         YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
-        if (card.expiryYear() < 2000 || card.expiryYear() > 2100
+        if (card.expiryYear() < 2000
+                || card.expiryYear() > 2100
                 || YearMonth.of(card.expiryYear(), card.expiryMonth()).isBefore(now)) {
             throw new InvalidCardException("The card has expired.", "paymentMethod.card.expiryYear");
         }

@@ -32,18 +32,24 @@ public enum TestCard {
     }
 
     public static TestCard forNumber(String number) {
-        return Arrays.stream(values()).filter(c -> c.number.equals(number)).findFirst().orElse(APPROVE);
+        return Arrays.stream(values())
+                .filter(c -> c.number.equals(number))
+                .findFirst()
+                .orElse(APPROVE);
     }
 
     /** By the masked form ({@code 400000**7726}); other cards behave like {@link #APPROVE}. */
     public static TestCard forMaskedNumber(String masked) {
         return Arrays.stream(values())
                 .filter(c -> masked != null && masked.equals(c.number.substring(0, 6) + "**" + c.number.substring(12)))
-                .findFirst().orElse(APPROVE);
+                .findFirst()
+                .orElse(APPROVE);
     }
 
     public static TestCard forBehaviour(String behaviour) {
-        return Arrays.stream(values()).filter(c -> c.behaviour.equals(behaviour)).findFirst()
+        return Arrays.stream(values())
+                .filter(c -> c.behaviour.equals(behaviour))
+                .findFirst()
                 .orElseThrow(() -> new AcquirerRefusedException("token_invalid", "not a simulator token"));
     }
 }

@@ -29,14 +29,16 @@ class BankIdempotencyIT {
     static final java.time.Duration ARRANGE = java.time.Duration.ofSeconds(10);
 
     static final CardToken CARD = new SimulatedCardTokenizer(Clock.systemUTC())
-            .tokenize(new CardInput("4111111111111111", "123", 12, 2030, "TEST CARDHOLDER")).block(ARRANGE);
+            .tokenize(new CardInput("4111111111111111", "123", 12, 2030, "TEST CARDHOLDER"))
+            .block(ARRANGE);
 
     BankServer bank;
     HttpAcquirer http;
 
     void start(Duration latency, Duration clientTimeout) {
         bank = new BankServer(BankSettings.of(latency, Duration.ZERO)).start(0);
-        http = new HttpAcquirer(HttpAcquirer.Settings.of("http://127.0.0.1:" + bank.port()).withTimeout(clientTimeout));
+        http = new HttpAcquirer(
+                HttpAcquirer.Settings.of("http://127.0.0.1:" + bank.port()).withTimeout(clientTimeout));
     }
 
     /**
@@ -46,7 +48,9 @@ class BankIdempotencyIT {
      */
     void warmUp() {
         try (HttpAcquirer patient = new HttpAcquirer(HttpAcquirer.Settings.of("http://127.0.0.1:" + bank.port()))) {
-            StepVerifier.create(patient.refundStatus("rf_sim_approve_0_warm-up")).expectNextCount(1).verifyComplete();
+            StepVerifier.create(patient.refundStatus("rf_sim_approve_0_warm-up"))
+                    .expectNextCount(1)
+                    .verifyComplete();
         }
     }
 
@@ -56,19 +60,23 @@ class BankIdempotencyIT {
         bank.close();
     }
 
-    record Raw(int status, String body, String replayed) {
-    }
+    record Raw(int status, String body, String replayed) {}
 
     Raw post(String path, String key, String body) {
-        return HttpClient.create().baseUrl("http://127.0.0.1:" + bank.port())
+        return HttpClient.create()
+                .baseUrl("http://127.0.0.1:" + bank.port())
                 .headers(h -> {
                     if (key != null) {
                         h.set(BankApi.IDEMPOTENCY_KEY, key);
                     }
                 })
-                .post().uri(path).send((req, out) -> out.sendString(Mono.just(body)))
-                .responseSingle((res, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                        .map(text -> new Raw(res.status().code(), text, res.responseHeaders().get(BankApi.REPLAYED))))
+                .post()
+                .uri(path)
+                .send((req, out) -> out.sendString(Mono.just(body)))
+                .responseSingle((res, content) -> content.asString(StandardCharsets.UTF_8)
+                        .defaultIfEmpty("")
+                        .map(text -> new Raw(
+                                res.status().code(), text, res.responseHeaders().get(BankApi.REPLAYED))))
                 .block(Duration.ofSeconds(5));
     }
 
@@ -76,17 +84,23 @@ class BankIdempotencyIT {
     void aRepeatedReferenceGetsTheFirstOutcomeAndTheLedgerShowsItOnce() {
         start(Duration.ZERO, Duration.ofSeconds(2));
         Authorization first = http.authorize("p_1", CARD, 1000, "EUR", false).block(ARRANGE);
-        RefundOutcome refund = http.refund(new RefundRequest("re_1", "p_1", "a", "400000**7726", 100, "EUR")).block(ARRANGE);
+        RefundOutcome refund = http.refund(new RefundRequest("re_1", "p_1", "a", "400000**7726", 100, "EUR"))
+                .block(ARRANGE);
 
-        StepVerifier.create(http.authorize("p_1", CARD, 1000, "EUR", false)).expectNext(first).verifyComplete();
+        StepVerifier.create(http.authorize("p_1", CARD, 1000, "EUR", false))
+                .expectNext(first)
+                .verifyComplete();
         StepVerifier.create(http.refund(new RefundRequest("re_1", "p_1", "a", "400000**7726", 100, "EUR")))
-                .expectNext(refund).verifyComplete();
+                .expectNext(refund)
+                .verifyComplete();
         String id = ((Authorization.Approved) first).authorizationId();
         http.capture(id, 1000).block(ARRANGE);
         http.capture(id, 1000).block(ARRANGE);
 
-        assertThat(bank.ledger().entries()).extracting(LedgerEntry::reference, LedgerEntry::repeats)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("p_1", 1L),
+        assertThat(bank.ledger().entries())
+                .extracting(LedgerEntry::reference, LedgerEntry::repeats)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("p_1", 1L),
                         org.assertj.core.groups.Tuple.tuple("re_1", 1L),
                         org.assertj.core.groups.Tuple.tuple(id + ":capture", 1L));
         assertThat(bank.ledger().repeats()).isEqualTo(3);
@@ -105,8 +119,11 @@ class BankIdempotencyIT {
         assertThat(first.replayed()).isNull();
         assertThat(again).isEqualTo(new Raw(200, first.body(), "true"));
         assertThat(first.body()).isEqualTo("{\"status\":\"captured\",\"authorizationId\":\"auth_1\",\"amount\":500}");
-        String ledger = HttpClient.create().get().uri("http://127.0.0.1:" + bank.port() + BankApi.LEDGER + "?reference=auth_1:capture")
-                .responseSingle((res, content) -> content.asString()).block(Duration.ofSeconds(5));
+        String ledger = HttpClient.create()
+                .get()
+                .uri("http://127.0.0.1:" + bank.port() + BankApi.LEDGER + "?reference=auth_1:capture")
+                .responseSingle((res, content) -> content.asString())
+                .block(Duration.ofSeconds(5));
         List<LedgerEntry> entries = List.of(PaygateJson.wire().readValue(ledger, LedgerEntry[].class));
         assertThat(entries).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo("capture");
@@ -128,7 +145,8 @@ class BankIdempotencyIT {
         assertThat(raw.body()).contains("idempotency_key_missing");
         assertThat(bank.ledger().entries()).isEmpty();
         assertThat(post(BankApi.REFUNDS, "re_1", "{not json").status()).isEqualTo(400);
-        assertThat(post(BankApi.AUTHORIZATIONS, "p_1", "{\"amount\":1}").status()).isEqualTo(400);
+        assertThat(post(BankApi.AUTHORIZATIONS, "p_1", "{\"amount\":1}").status())
+                .isEqualTo(400);
         assertThat(bank.ledger().entries()).isEmpty();
     }
 
@@ -137,16 +155,21 @@ class BankIdempotencyIT {
         start(Duration.ZERO, Duration.ofSeconds(2));
         http.capture("auth_1", 500).block(ARRANGE);
 
-        assertThat(post(BankApi.AUTHORIZATIONS + "/auth_1/captures", "auth_1:capture", "{\"amount\":600}").status())
+        assertThat(post(BankApi.AUTHORIZATIONS + "/auth_1/captures", "auth_1:capture", "{\"amount\":600}")
+                        .status())
                 .isEqualTo(422);
         StepVerifier.create(http.capture("auth_1", 600))
-                .expectErrorMatches(e -> e instanceof BankRefusedException r && r.status() == 422
+                .expectErrorMatches(e -> e instanceof BankRefusedException r
+                        && r.status() == 422
                         && r.code().equals("idempotency_key_reused"))
                 .verify(Duration.ofSeconds(5));
         // same key on another endpoint is another request too
-        assertThat(post(BankApi.AUTHORIZATIONS + "/auth_1/reductions", "auth_1:capture", "{\"amount\":500}").status())
+        assertThat(post(BankApi.AUTHORIZATIONS + "/auth_1/reductions", "auth_1:capture", "{\"amount\":500}")
+                        .status())
                 .isEqualTo(422);
-        assertThat(bank.ledger().entries()).singleElement().satisfies(e -> assertThat(e.amount()).isEqualTo(500));
+        assertThat(bank.ledger().entries())
+                .singleElement()
+                .satisfies(e -> assertThat(e.amount()).isEqualTo(500));
     }
 
     @Test
@@ -155,7 +178,8 @@ class BankIdempotencyIT {
 
         List<Authorization> answers = Flux.range(0, 50)
                 .flatMap(i -> http.authorize("p_concurrent", CARD, 1000, "EUR", false), 50)
-                .collectList().block(Duration.ofSeconds(10));
+                .collectList()
+                .block(Duration.ofSeconds(10));
 
         assertThat(answers).hasSize(50).containsOnly(answers.get(0));
         assertThat(answers.get(0)).isInstanceOf(Authorization.Approved.class);
@@ -172,13 +196,18 @@ class BankIdempotencyIT {
         warmUp();
 
         StepVerifier.create(http.authorize("p_slow", CARD, 1000, "EUR", false))
-                .expectError(AcquirerUnavailableException.class).verify(Duration.ofSeconds(2));
-        await().atMost(Duration.ofSeconds(3)).until(() -> bank.ledger().entries().size() == 1);
+                .expectError(AcquirerUnavailableException.class)
+                .verify(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> bank.ledger().entries().size() == 1);
         String executed = bank.ledger().entries().get(0).authorizationId();
 
         StepVerifier.create(http.authorize("p_slow", CARD, 1000, "EUR", false))
-                .expectNext(new Authorization.Approved(executed)).verifyComplete();
-        assertThat(bank.ledger().entries()).singleElement().satisfies(e -> assertThat(e.repeats()).isEqualTo(1));
+                .expectNext(new Authorization.Approved(executed))
+                .verifyComplete();
+        assertThat(bank.ledger().entries())
+                .singleElement()
+                .satisfies(e -> assertThat(e.repeats()).isEqualTo(1));
     }
 
     @Test
@@ -188,7 +217,8 @@ class BankIdempotencyIT {
         warmUp();
 
         StepVerifier.create(http.capture("auth_slow", 100))
-                .expectError(AcquirerUnavailableException.class).verify(Duration.ofSeconds(2));
+                .expectError(AcquirerUnavailableException.class)
+                .verify(Duration.ofSeconds(2));
         assertThat(bank.ledger().entries()).isEmpty();
 
         StepVerifier.create(http.capture("auth_slow", 100)).verifyComplete();

@@ -17,21 +17,28 @@ class BankSettingsTest {
         BankSettings settings = BankSettings.of(Duration.ofMillis(200), Duration.ofMillis(50));
         SplittableRandom random = new SplittableRandom(16);
 
-        List<Long> delays = IntStream.range(0, 10_000).mapToObj(i -> settings.nextDelay(random).toMillis()).toList();
+        List<Long> delays = IntStream.range(0, 10_000)
+                .mapToObj(i -> settings.nextDelay(random).toMillis())
+                .toList();
 
         assertThat(delays).allSatisfy(d -> assertThat(d).isBetween(150L, 250L));
-        assertThat(delays.stream().mapToLong(Long::longValue).min().orElseThrow()).isLessThan(155);
-        assertThat(delays.stream().mapToLong(Long::longValue).max().orElseThrow()).isGreaterThan(245);
-        assertThat(delays.stream().mapToLong(Long::longValue).average().orElseThrow()).isBetween(195.0, 205.0);
+        assertThat(delays.stream().mapToLong(Long::longValue).min().orElseThrow())
+                .isLessThan(155);
+        assertThat(delays.stream().mapToLong(Long::longValue).max().orElseThrow())
+                .isGreaterThan(245);
+        assertThat(delays.stream().mapToLong(Long::longValue).average().orElseThrow())
+                .isBetween(195.0, 205.0);
     }
 
     @Test
     void noJitterIsExactlyTheLatencyAndJitterNeverMakesItNegative() {
         SplittableRandom random = new SplittableRandom(16);
 
-        assertThat(BankSettings.of(Duration.ofMillis(200), Duration.ZERO).nextDelay(random)).isEqualTo(Duration.ofMillis(200));
+        assertThat(BankSettings.of(Duration.ofMillis(200), Duration.ZERO).nextDelay(random))
+                .isEqualTo(Duration.ofMillis(200));
         assertThat(IntStream.range(0, 1000)
-                .mapToObj(i -> BankSettings.of(Duration.ofMillis(10), Duration.ofMillis(50)).nextDelay(random)))
+                        .mapToObj(i -> BankSettings.of(Duration.ofMillis(10), Duration.ofMillis(50))
+                                .nextDelay(random)))
                 .allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ZERO));
     }
 
@@ -45,7 +52,8 @@ class BankSettingsTest {
         assertThat(settings.nextDelay(random)).isLessThanOrEqualTo(Duration.ofMillis(250));
         slow.set(true);
         assertThat(settings.nextDelay(random)).isEqualTo(Duration.ofSeconds(9));
-        assertThat(settings.withFailureRate(0.5).nextDelay(random)).as("kept by the other withers")
+        assertThat(settings.withFailureRate(0.5).nextDelay(random))
+                .as("kept by the other withers")
                 .isEqualTo(Duration.ofSeconds(9));
         slow.set(false);
         assertThat(settings.nextDelay(random)).isLessThanOrEqualTo(Duration.ofMillis(250));
@@ -61,7 +69,8 @@ class BankSettingsTest {
 
     @Test
     void theMainTakesOptionsFromArgumentsBeforeTheEnvironment() {
-        BankServerMain.Options options = new BankServerMain.Options(new String[] {"--port=9000", "--latency=250ms"},
+        BankServerMain.Options options = new BankServerMain.Options(
+                new String[] {"--port=9000", "--latency=250ms"},
                 Map.of("PAYGATE_BANK_PORT", "8000", "PAYGATE_BANK_JITTER", "2s", "PAYGATE_BANK_FAILURE_RATE", ""));
 
         assertThat(options.get("port", "8089")).isEqualTo("9000");

@@ -34,14 +34,25 @@ class HttpAcquirerIT {
 
     final AtomicLong now = new AtomicLong(1_700_000_000_000L);
     final Clock clock = new Clock() {
-        public ZoneId getZone() { return ZoneOffset.UTC; }
-        public Clock withZone(ZoneId zone) { return this; }
-        public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
     };
     final BankServer bank = new BankServer(BankSettings.of(Duration.ZERO, Duration.ZERO)
-            .withRefundPendingFor(PENDING_FOR).withClock(clock)).start(0);
+                    .withRefundPendingFor(PENDING_FOR)
+                    .withClock(clock))
+            .start(0);
     final HttpAcquirer http = new HttpAcquirer(HttpAcquirer.Settings.of("http://127.0.0.1:" + bank.port()));
-    final SimulatedAcquirer simulated = new SimulatedAcquirer(Duration.ZERO, 0, Duration.ofSeconds(1), PENDING_FOR, clock);
+    final SimulatedAcquirer simulated =
+            new SimulatedAcquirer(Duration.ZERO, 0, Duration.ofSeconds(1), PENDING_FOR, clock);
 
     @AfterEach
     void close() {
@@ -51,7 +62,8 @@ class HttpAcquirerIT {
 
     static CardToken token(TestCard card) {
         return new SimulatedCardTokenizer(Clock.systemUTC())
-                .tokenize(new CardInput(card.number(), "123", 12, 2030, "TEST CARDHOLDER")).block(ARRANGE);
+                .tokenize(new CardInput(card.number(), "123", 12, 2030, "TEST CARDHOLDER"))
+                .block(ARRANGE);
     }
 
     /** Authorization ids and refund references are random: compare what they mean. */
@@ -62,7 +74,9 @@ class HttpAcquirerIT {
         }
         if (answer instanceof RefundOutcome outcome) {
             assertThat(outcome.reference()).startsWith("rf_sim_");
-            return outcome instanceof RefundOutcome.Failed f ? "failed: " + f.reason() : outcome.getClass().getSimpleName();
+            return outcome instanceof RefundOutcome.Failed f
+                    ? "failed: " + f.reason()
+                    : outcome.getClass().getSimpleName();
         }
         return answer;
     }
@@ -94,39 +108,52 @@ class HttpAcquirerIT {
         CardToken card = token(TestCard.THREE_DS);
 
         StepVerifier.create(http.authorize("p_3ds", card, 1000, "EUR", false))
-                .expectNext(new Authorization.RequiresAction()).verifyComplete();
+                .expectNext(new Authorization.RequiresAction())
+                .verifyComplete();
         StepVerifier.create(http.authorize("p_3ds", card, 1000, "EUR", true))
-                .assertNext(a -> assertThat(a).isInstanceOf(Authorization.Approved.class)).verifyComplete();
+                .assertNext(a -> assertThat(a).isInstanceOf(Authorization.Approved.class))
+                .verifyComplete();
 
-        assertThat(bank.ledger().entries()).extracting(LedgerEntry::reference, LedgerEntry::outcome)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("p_3ds", "requires_action"),
+        assertThat(bank.ledger().entries())
+                .extracting(LedgerEntry::reference, LedgerEntry::outcome)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("p_3ds", "requires_action"),
                         org.assertj.core.groups.Tuple.tuple("p_3ds:3ds", "approved"));
     }
 
     @Test
     void captureReduceAndVoidCompleteAndAreWrittenDownWithTheAuthorizationsCurrency() {
         String id = ((Authorization.Approved) http.authorize("p_1", token(TestCard.APPROVE), 1000, "EUR", false)
-                .block(Duration.ofSeconds(5))).authorizationId();
+                        .block(Duration.ofSeconds(5)))
+                .authorizationId();
 
         StepVerifier.create(http.reduceAuthorization(id, 300)).verifyComplete();
         StepVerifier.create(http.capture(id, 700)).verifyComplete();
         StepVerifier.create(http.voidAuthorization("auth_sim_other")).verifyComplete();
         StepVerifier.create(simulated.voidAuthorization("auth_sim_other")).verifyComplete();
 
-        assertThat(bank.ledger().entries()).extracting(LedgerEntry::type, LedgerEntry::reference,
-                        LedgerEntry::authorizationId, LedgerEntry::amount, LedgerEntry::currency, LedgerEntry::outcome)
+        assertThat(bank.ledger().entries())
+                .extracting(
+                        LedgerEntry::type,
+                        LedgerEntry::reference,
+                        LedgerEntry::authorizationId,
+                        LedgerEntry::amount,
+                        LedgerEntry::currency,
+                        LedgerEntry::outcome)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("authorization", "p_1", id, 1000L, "EUR", "approved"),
                         org.assertj.core.groups.Tuple.tuple("reduction", id + ":reduction", id, 300L, "EUR", "reduced"),
                         org.assertj.core.groups.Tuple.tuple("capture", id + ":capture", id, 700L, "EUR", "captured"),
-                        org.assertj.core.groups.Tuple.tuple("void", "auth_sim_other:void", "auth_sim_other", null, null, "voided"));
+                        org.assertj.core.groups.Tuple.tuple(
+                                "void", "auth_sim_other:void", "auth_sim_other", null, null, "voided"));
         assertThat(bank.ledger().entries()).allSatisfy(e -> assertThat(e.time()).isEqualTo(clock.instant()));
     }
 
     @ParameterizedTest
     @EnumSource(TestCard.class)
     void refundsAndTheirStatusAnswerAsTheSimulatorDoesBeforeAndAfterTheyAreDue(TestCard card) {
-        RefundRequest request = new RefundRequest("re_" + card, "p_1", "auth_sim_1", token(card).maskedNumber(), 500, "EUR");
+        RefundRequest request =
+                new RefundRequest("re_" + card, "p_1", "auth_sim_1", token(card).maskedNumber(), 500, "EUR");
         RefundOutcome overHttp = http.refund(request).block(Duration.ofSeconds(5));
         RefundOutcome inProcess = simulated.refund(request).block(Duration.ofSeconds(5));
 
@@ -145,16 +172,20 @@ class HttpAcquirerIT {
 
     @Test
     void pendingRefundsSucceedOrFailOnceDue() {
-        RefundOutcome later = http.refund(new RefundRequest("re_1", "p_1", "a", "400000**7726", 100, "EUR")).block(ARRANGE);
-        RefundOutcome failing = http.refund(new RefundRequest("re_2", "p_1", "a", "400000**5126", 100, "EUR")).block(ARRANGE);
+        RefundOutcome later = http.refund(new RefundRequest("re_1", "p_1", "a", "400000**7726", 100, "EUR"))
+                .block(ARRANGE);
+        RefundOutcome failing = http.refund(new RefundRequest("re_2", "p_1", "a", "400000**5126", 100, "EUR"))
+                .block(ARRANGE);
         assertThat(later).isInstanceOf(RefundOutcome.Pending.class);
         assertThat(failing).isInstanceOf(RefundOutcome.Pending.class);
 
         StepVerifier.create(http.refundStatus(later.reference()))
-                .expectNext(new RefundOutcome.Pending(later.reference())).verifyComplete();
+                .expectNext(new RefundOutcome.Pending(later.reference()))
+                .verifyComplete();
         now.addAndGet(PENDING_FOR.toMillis());
         StepVerifier.create(http.refundStatus(later.reference()))
-                .expectNext(new RefundOutcome.Succeeded(later.reference())).verifyComplete();
+                .expectNext(new RefundOutcome.Succeeded(later.reference()))
+                .verifyComplete();
         StepVerifier.create(http.refundStatus(failing.reference()))
                 .expectNext(new RefundOutcome.Failed(failing.reference(), "The bank could not credit the card."))
                 .verifyComplete();
@@ -165,12 +196,16 @@ class HttpAcquirerIT {
         Acquirer[] both = {http, simulated};
         for (Acquirer acquirer : both) {
             StepVerifier.create(acquirer.refundStatus("rf_unknown"))
-                    .expectError(IllegalArgumentException.class).verify(Duration.ofSeconds(5));
-            StepVerifier.create(acquirer.authorize("p_x", new CardToken("tok_other_1", "411111**1111", 12, 2030, "X"),
-                    100, "EUR", false)).expectError(IllegalArgumentException.class).verify(Duration.ofSeconds(5));
+                    .expectError(IllegalArgumentException.class)
+                    .verify(Duration.ofSeconds(5));
+            StepVerifier.create(acquirer.authorize(
+                            "p_x", new CardToken("tok_other_1", "411111**1111", 12, 2030, "X"), 100, "EUR", false))
+                    .expectError(IllegalArgumentException.class)
+                    .verify(Duration.ofSeconds(5));
         }
         StepVerifier.create(http.refundStatus("rf_unknown"))
-                .expectErrorMatches(e -> e instanceof BankRefusedException r && r.status() == 404).verify();
+                .expectErrorMatches(e -> e instanceof BankRefusedException r && r.status() == 404)
+                .verify();
         assertThat(bank.ledger().entries()).isEmpty();
     }
 }

@@ -26,20 +26,34 @@ class LedgerTest {
     Mono<Executed> execution(String key, String outcome) {
         return Mono.fromSupplier(() -> {
             executions.incrementAndGet();
-            return new Executed(new Answer(200, outcome), new LedgerEntry(ledger.nextSequence(), "capture", key,
-                    "auth_1", 100L, "EUR", outcome, null, Instant.EPOCH, 0));
+            return new Executed(
+                    new Answer(200, outcome),
+                    new LedgerEntry(
+                            ledger.nextSequence(),
+                            "capture",
+                            key,
+                            "auth_1",
+                            100L,
+                            "EUR",
+                            outcome,
+                            null,
+                            Instant.EPOCH,
+                            0));
         });
     }
 
     @Test
     void aRepeatedKeyIsAnsweredTheFirstOutcomeAndExecutesNothing() {
         StepVerifier.create(ledger.run("k1", "same", execution("k1", "first")))
-                .expectNext(new Reply(new Answer(200, "first"), false)).verifyComplete();
+                .expectNext(new Reply(new Answer(200, "first"), false))
+                .verifyComplete();
         StepVerifier.create(ledger.run("k1", "same", execution("k1", "second")))
-                .expectNext(new Reply(new Answer(200, "first"), true)).verifyComplete();
+                .expectNext(new Reply(new Answer(200, "first"), true))
+                .verifyComplete();
 
         assertThat(executions).hasValue(1);
-        assertThat(ledger.entries()).singleElement()
+        assertThat(ledger.entries())
+                .singleElement()
                 .satisfies(e -> assertThat(e.outcome()).isEqualTo("first"))
                 .satisfies(e -> assertThat(e.repeats()).isEqualTo(1));
         assertThat(ledger.repeats()).isEqualTo(1);
@@ -50,7 +64,8 @@ class LedgerTest {
         ledger.run("k1", "capture 100", execution("k1", "first")).block(ARRANGE);
 
         StepVerifier.create(ledger.run("k1", "capture 200", execution("k1", "second")))
-                .assertNext(r -> assertThat(r.answer().status()).isEqualTo(422)).verifyComplete();
+                .assertNext(r -> assertThat(r.answer().status()).isEqualTo(422))
+                .verifyComplete();
         assertThat(executions).hasValue(1);
         assertThat(ledger.entries()).hasSize(1);
     }
@@ -60,10 +75,14 @@ class LedgerTest {
         Mono<Executed> failing = Mono.fromSupplier(() -> new Executed(new Answer(503, "failed"), null));
 
         StepVerifier.create(ledger.run("k1", "same", failing))
-                .expectNext(new Reply(new Answer(503, "failed"), false)).verifyComplete();
+                .expectNext(new Reply(new Answer(503, "failed"), false))
+                .verifyComplete();
         StepVerifier.create(ledger.run("k1", "same", execution("k1", "done")))
-                .expectNext(new Reply(new Answer(200, "done"), false)).verifyComplete();
-        assertThat(ledger.entries()).singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo("done"));
+                .expectNext(new Reply(new Answer(200, "done"), false))
+                .verifyComplete();
+        assertThat(ledger.entries())
+                .singleElement()
+                .satisfies(e -> assertThat(e.outcome()).isEqualTo("done"));
     }
 
     @Test
@@ -72,12 +91,15 @@ class LedgerTest {
 
         List<Reply> replies = Flux.range(0, 64)
                 .flatMap(i -> ledger.run("k1", "same", slow).subscribeOn(Schedulers.parallel()), 64)
-                .collectList().block(Duration.ofSeconds(5));
+                .collectList()
+                .block(Duration.ofSeconds(5));
 
         assertThat(executions).hasValue(1);
         assertThat(replies).hasSize(64).allSatisfy(r -> assertThat(r.answer()).isEqualTo(new Answer(200, "once")));
         assertThat(replies).filteredOn(r -> !r.replayed()).hasSize(1);
-        assertThat(ledger.entries()).singleElement().satisfies(e -> assertThat(e.repeats()).isEqualTo(63));
+        assertThat(ledger.entries())
+                .singleElement()
+                .satisfies(e -> assertThat(e.repeats()).isEqualTo(63));
     }
 
     @Test
@@ -87,7 +109,8 @@ class LedgerTest {
         StepVerifier.create(ledger.run("k1", "same", slow)).thenCancel().verify();
 
         StepVerifier.create(ledger.run("k1", "same", slow))
-                .expectNext(new Reply(new Answer(200, "late"), true)).verifyComplete();
+                .expectNext(new Reply(new Answer(200, "late"), true))
+                .verifyComplete();
         assertThat(executions).hasValue(1);
     }
 
@@ -97,7 +120,9 @@ class LedgerTest {
         ledger.run("k2", "b", execution("k2", "two")).block(ARRANGE);
 
         assertThat(ledger.entries("k2", null)).extracting(LedgerEntry::outcome).containsExactly("two");
-        assertThat(ledger.entries(null, "auth_1")).extracting(LedgerEntry::outcome).containsExactly("one", "two");
+        assertThat(ledger.entries(null, "auth_1"))
+                .extracting(LedgerEntry::outcome)
+                .containsExactly("one", "two");
         assertThat(ledger.entries(null, "auth_2")).isEmpty();
     }
 }

@@ -10,8 +10,15 @@ package dev.paygate.contracts.command;
  * @param reason         the caller's reason text (already checked against the seed's pattern), or null
  * @param refundId       the id the refund gets if one is made (the gateway assigns every new id)
  */
-public record CancelTransaction(String commandId, String merchantId, String paymentId, String transactionId,
-                                Long reduceAmountBy, String reason, String refundId) implements PaymentCommand {
+public record CancelTransaction(
+        String commandId,
+        String merchantId,
+        String paymentId,
+        String transactionId,
+        Long reduceAmountBy,
+        String reason,
+        String refundId)
+        implements PaymentCommand {
 
     @Override
     public String key() {

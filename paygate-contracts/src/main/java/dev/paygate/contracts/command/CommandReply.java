@@ -13,13 +13,7 @@ import tools.jackson.databind.JsonNode;
  * @param status the HTTP status the gateway answers with
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CommandReply(
-        String commandId,
-        int status,
-        JsonNode resource,
-        String code,
-        String detail,
-        String param) {
+public record CommandReply(String commandId, int status, JsonNode resource, String code, String detail, String param) {
 
     public static final String TOPIC = Topics.COMMAND_REPLIES;
 

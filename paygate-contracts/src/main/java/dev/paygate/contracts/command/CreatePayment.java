@@ -26,7 +26,8 @@ public record CreatePayment(
         Map<String, String> metadata,
         String returnUrl,
         Payment.PaymentMethodOptions paymentMethodOptions,
-        Payment.SetupFutureUsage setupFutureUsage) implements PaymentCommand {
+        Payment.SetupFutureUsage setupFutureUsage)
+        implements PaymentCommand {
 
     @Override
     public String key() {

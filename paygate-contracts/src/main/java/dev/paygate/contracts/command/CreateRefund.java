@@ -8,8 +8,16 @@ import java.util.Map;
  * @param amount  null for all that is still refundable
  * @param secupay set when a secupay transaction cancel asked for the refund (payment-service sends it), else null
  */
-public record CreateRefund(String commandId, String merchantId, String refundId, String paymentId, Long amount,
-                           String reason, Map<String, String> metadata, String description, SecupayRefund secupay)
+public record CreateRefund(
+        String commandId,
+        String merchantId,
+        String refundId,
+        String paymentId,
+        Long amount,
+        String reason,
+        Map<String, String> metadata,
+        String description,
+        SecupayRefund secupay)
         implements RefundCommand {
 
     /** The command whose caller waits for this refund's outcome. */

@@ -22,7 +22,8 @@ public record CreateSession(
         String locale,
         String merchantReferenceId,
         Map<String, String> metadata,
-        String captureMethod) implements PaymentCommand {
+        String captureMethod)
+        implements PaymentCommand {
 
     @Override
     public String key() {

@@ -10,18 +10,26 @@ import dev.paygate.contracts.Topics;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = CreateSession.class, name = "session.create"),
-        @JsonSubTypes.Type(value = ExpireSession.class, name = "session.expire"),
-        @JsonSubTypes.Type(value = PaySession.class, name = "session.pay"),
-        @JsonSubTypes.Type(value = CreatePayment.class, name = "payment.create"),
-        @JsonSubTypes.Type(value = ConfirmPayment.class, name = "payment.confirm"),
-        @JsonSubTypes.Type(value = CapturePayment.class, name = "payment.capture"),
-        @JsonSubTypes.Type(value = CancelPayment.class, name = "payment.cancel"),
-        @JsonSubTypes.Type(value = CompleteThreeDs.class, name = "payment.complete3ds"),
-        @JsonSubTypes.Type(value = CancelTransaction.class, name = "transaction.cancel")
+    @JsonSubTypes.Type(value = CreateSession.class, name = "session.create"),
+    @JsonSubTypes.Type(value = ExpireSession.class, name = "session.expire"),
+    @JsonSubTypes.Type(value = PaySession.class, name = "session.pay"),
+    @JsonSubTypes.Type(value = CreatePayment.class, name = "payment.create"),
+    @JsonSubTypes.Type(value = ConfirmPayment.class, name = "payment.confirm"),
+    @JsonSubTypes.Type(value = CapturePayment.class, name = "payment.capture"),
+    @JsonSubTypes.Type(value = CancelPayment.class, name = "payment.cancel"),
+    @JsonSubTypes.Type(value = CompleteThreeDs.class, name = "payment.complete3ds"),
+    @JsonSubTypes.Type(value = CancelTransaction.class, name = "transaction.cancel")
 })
-public sealed interface PaymentCommand permits CreateSession, ExpireSession, PaySession, CreatePayment,
-        ConfirmPayment, CapturePayment, CancelPayment, CompleteThreeDs, CancelTransaction {
+public sealed interface PaymentCommand
+        permits CreateSession,
+                ExpireSession,
+                PaySession,
+                CreatePayment,
+                ConfirmPayment,
+                CapturePayment,
+                CancelPayment,
+                CompleteThreeDs,
+                CancelTransaction {
 
     String TOPIC = Topics.PAYMENT_COMMANDS;
 

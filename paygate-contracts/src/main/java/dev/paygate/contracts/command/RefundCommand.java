@@ -7,8 +7,8 @@ import dev.paygate.contracts.Topics;
 /** Commands for refund-service, on {@link Topics#REFUND_COMMANDS}, keyed by payment id. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = CreateRefund.class, name = "refund.create"),
-        @JsonSubTypes.Type(value = ReverseRefund.class, name = "refund.reverse")
+    @JsonSubTypes.Type(value = CreateRefund.class, name = "refund.create"),
+    @JsonSubTypes.Type(value = ReverseRefund.class, name = "refund.reverse")
 })
 public sealed interface RefundCommand permits CreateRefund, ReverseRefund {
 

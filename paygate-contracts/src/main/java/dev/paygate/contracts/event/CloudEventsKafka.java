@@ -20,10 +20,10 @@ public final class CloudEventsKafka {
 
     /** CloudEvents extension carrying the merchant id (extension names are lower-case alphanumerics). */
     public static final String MERCHANT_EXTENSION = "merchantid";
+
     public static final String CONTENT_TYPE = "application/json";
 
-    private CloudEventsKafka() {
-    }
+    private CloudEventsKafka() {}
 
     public static CloudEvent toCloudEvent(StateChange change) {
         return CloudEventBuilder.v1()
@@ -56,7 +56,8 @@ public final class CloudEventsKafka {
         CloudEvent event = KafkaMessageFactory.createReader(record).toEvent();
         Object merchant = event.getExtension(MERCHANT_EXTENSION);
         if (merchant == null || event.getData() == null || event.getTime() == null || event.getSubject() == null) {
-            throw new IllegalArgumentException("state change " + event.getId() + " lacks merchantid, data, time or subject");
+            throw new IllegalArgumentException(
+                    "state change " + event.getId() + " lacks merchantid, data, time or subject");
         }
         return new StateChange(
                 event.getId(),

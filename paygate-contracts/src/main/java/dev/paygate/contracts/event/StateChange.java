@@ -16,8 +16,15 @@ import java.util.Objects;
  * @param key        the Kafka key: the payment id, or the session id for sessions
  * @param data       the resource snapshot, JSON
  */
-public record StateChange(String id, EventType type, String source, Instant time, String subject,
-                          String merchantId, String key, String data) {
+public record StateChange(
+        String id,
+        EventType type,
+        String source,
+        Instant time,
+        String subject,
+        String merchantId,
+        String key,
+        String data) {
 
     public StateChange {
         Objects.requireNonNull(id, "id");

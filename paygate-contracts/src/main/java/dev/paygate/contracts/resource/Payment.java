@@ -10,10 +10,30 @@ import java.util.Map;
  * {@code amountRefunded}, {@code cancellationReason}, {@code transactionId}, {@code lastPaymentError} and
  * {@code version} (SPEC §6). Also the data of payment events and webhooks.
  */
-@JsonPropertyOrder({"id", "amount", "amountCapturable", "amountReceived", "canceledAt", "captureMethod", "created",
-        "currency", "customerDetails", "description", "merchantCustomerId", "metadata", "paymentMethod",
-        "paymentMethodOptions", "returnUrl", "setupFutureUsage", "status", "amountRefunded", "cancellationReason",
-        "transactionId", "lastPaymentError", "version"})
+@JsonPropertyOrder({
+    "id",
+    "amount",
+    "amountCapturable",
+    "amountReceived",
+    "canceledAt",
+    "captureMethod",
+    "created",
+    "currency",
+    "customerDetails",
+    "description",
+    "merchantCustomerId",
+    "metadata",
+    "paymentMethod",
+    "paymentMethodOptions",
+    "returnUrl",
+    "setupFutureUsage",
+    "status",
+    "amountRefunded",
+    "cancellationReason",
+    "transactionId",
+    "lastPaymentError",
+    "version"
+})
 public record Payment(
         String id,
         long amount,
@@ -47,12 +67,10 @@ public record Payment(
     public static final String CANCELED = "canceled";
 
     @JsonPropertyOrder({"card", "type"})
-    public record PaymentMethod(Card card, String type) {
-    }
+    public record PaymentMethod(Card card, String type) {}
 
     @JsonPropertyOrder({"expiryMonth", "expiryYear", "holderName", "maskedNumber"})
-    public record Card(int expiryMonth, int expiryYear, String holderName, String maskedNumber) {
-    }
+    public record Card(int expiryMonth, int expiryYear, String holderName, String maskedNumber) {}
 
     public record PaymentMethodOptions(CardOptions card) {
 
@@ -60,13 +78,10 @@ public record Payment(
     }
 
     @JsonPropertyOrder({"threeDSecureMode", "verify"})
-    public record CardOptions(String threeDSecureMode, boolean verify) {
-    }
+    public record CardOptions(String threeDSecureMode, boolean verify) {}
 
-    public record SetupFutureUsage(String category) {
-    }
+    public record SetupFutureUsage(String category) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PaymentError(String code, String message) {
-    }
+    public record PaymentError(String code, String message) {}
 }

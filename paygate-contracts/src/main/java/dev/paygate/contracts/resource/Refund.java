@@ -9,8 +9,19 @@ import java.util.Map;
  * currency, id, paymentId, status}), then {@code reason, metadata, failureReason, description, version}.
  * Also the data of {@code refund.updated} events and webhooks.
  */
-@JsonPropertyOrder({"amount", "created", "currency", "id", "paymentId", "status", "reason", "metadata",
-        "failureReason", "description", "version"})
+@JsonPropertyOrder({
+    "amount",
+    "created",
+    "currency",
+    "id",
+    "paymentId",
+    "status",
+    "reason",
+    "metadata",
+    "failureReason",
+    "description",
+    "version"
+})
 public record Refund(
         long amount,
         Instant created,

@@ -9,9 +9,24 @@ import java.util.Map;
  * A hosted payment session exactly as {@code GET /api2/sessions/{id}} returns it (the seed's fields, then
  * {@code paymentId} once paid and {@code version}). Also the data of session events and webhooks.
  */
-@JsonPropertyOrder({"id", "amount", "created", "currency", "customerDetails", "expiresAt", "failureUrl",
-        "locale", "merchantReferenceId", "metadata", "paymentData", "paymentStatus", "status", "successUrl",
-        "paymentId", "version"})
+@JsonPropertyOrder({
+    "id",
+    "amount",
+    "created",
+    "currency",
+    "customerDetails",
+    "expiresAt",
+    "failureUrl",
+    "locale",
+    "merchantReferenceId",
+    "metadata",
+    "paymentData",
+    "paymentStatus",
+    "status",
+    "successUrl",
+    "paymentId",
+    "version"
+})
 public record Session(
         String id,
         long amount,
@@ -36,6 +51,5 @@ public record Session(
     public static final String PAYMENT_UNPAID = "unpaid";
     public static final String PAYMENT_PAID = "paid";
 
-    public record PaymentData(String captureMethod) {
-    }
+    public record PaymentData(String captureMethod) {}
 }

@@ -13,10 +13,29 @@ import java.time.Instant;
  * @param lastStatusCode the last answer's status, or null when none came
  * @param lastError      why the last attempt got no answer, or null
  */
-@JsonPropertyOrder({"deliveryId", "eventId", "eventType", "endpointId", "merchantId", "attempts", "lastStatusCode",
-        "lastError", "reason", "failedAt"})
-public record DeadLetter(String deliveryId, String eventId, String eventType, String endpointId, String merchantId,
-                         int attempts, Integer lastStatusCode, String lastError, String reason, Instant failedAt) {
+@JsonPropertyOrder({
+    "deliveryId",
+    "eventId",
+    "eventType",
+    "endpointId",
+    "merchantId",
+    "attempts",
+    "lastStatusCode",
+    "lastError",
+    "reason",
+    "failedAt"
+})
+public record DeadLetter(
+        String deliveryId,
+        String eventId,
+        String eventType,
+        String endpointId,
+        String merchantId,
+        int attempts,
+        Integer lastStatusCode,
+        String lastError,
+        String reason,
+        Instant failedAt) {
 
     public static final String EXHAUSTED = "exhausted";
     public static final String GONE = "gone";

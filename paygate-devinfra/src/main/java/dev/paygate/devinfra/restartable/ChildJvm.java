@@ -37,8 +37,10 @@ public final class ChildJvm implements AutoCloseable {
         this.name = name;
         this.log = log;
         List<String> c = new ArrayList<>();
-        c.add(ProcessHandle.current().info().command().orElse(
-                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
+        c.add(ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
         c.addAll(jvmOptions);
         c.add("-cp");
         c.add(System.getProperty("java.class.path"));
@@ -128,9 +130,12 @@ public final class ChildJvm implements AutoCloseable {
         }
         try {
             int exit = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid()))
-                    .inheritIO().start().waitFor();
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             if (exit != 0) {
-                throw new IllegalStateException("kill " + (frozen ? "-STOP " : "-CONT ") + process.pid() + " exited " + exit);
+                throw new IllegalStateException(
+                        "kill " + (frozen ? "-STOP " : "-CONT ") + process.pid() + " exited " + exit);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot signal " + name, e);

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 /** A port that is free now, to be fixed for a server's whole life (restarts included). */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static int pick() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

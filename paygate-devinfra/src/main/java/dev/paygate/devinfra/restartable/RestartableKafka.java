@@ -56,7 +56,8 @@ public final class RestartableKafka implements AutoCloseable {
             ports.add(clientPorts.get(i) == 0 ? FreePorts.pick() : clientPorts.get(i));
             controllers.add(controllerPorts.get(i) == 0 ? FreePorts.pick() : controllerPorts.get(i));
         }
-        String voters = IntStream.range(0, size).mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllers.get(i))
+        String voters = IntStream.range(0, size)
+                .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllers.get(i))
                 .collect(Collectors.joining(","));
         String clusterId = clusterId();
         for (int i = 0; i < size; i++) {
@@ -79,53 +80,65 @@ public final class RestartableKafka implements AutoCloseable {
         }
     }
 
-    private static ChildJvm node(Path home, int id, int port, int controller, String voters, int partitions, int size,
-                                 String clusterId) {
+    private static ChildJvm node(
+            Path home, int id, int port, int controller, String voters, int partitions, int size, String clusterId) {
         Path config = home.resolve("server.properties");
         Path logs = home.resolve("data");
         int replicas = replicasFor(size);
         int minInsync = minInsyncFor(size);
         try {
             Files.createDirectories(home);
-            Files.writeString(config, String.join("\n",
-                    "process.roles=broker,controller",
-                    "node.id=" + id,
-                    "controller.quorum.voters=" + voters,
-                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                    "controller.listener.names=CONTROLLER",
-                    "inter.broker.listener.name=PLAINTEXT",
-                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                    "log.dirs=" + logs,
-                    "num.partitions=" + partitions,
-                    "auto.create.topics.enable=false",
-                    "default.replication.factor=" + replicas,
-                    "min.insync.replicas=" + minInsync,
-                    "offsets.topic.replication.factor=" + replicas,
-                    "offsets.topic.num.partitions=6",
-                    "transaction.state.log.replication.factor=" + replicas,
-                    "transaction.state.log.min.isr=" + minInsync,
-                    "share.coordinator.state.topic.replication.factor=" + replicas,
-                    "share.coordinator.state.topic.min.isr=" + minInsync,
-                    "group.initial.rebalance.delay.ms=0",
-                    // a killed node's partitions get new leaders within seconds (defaults: 9 s, 18 s)
-                    "broker.heartbeat.interval.ms=1000",
-                    "broker.session.timeout.ms=6000",
-                    "") + "\n");
+            Files.writeString(
+                    config,
+                    String.join(
+                                    "\n",
+                                    "process.roles=broker,controller",
+                                    "node.id=" + id,
+                                    "controller.quorum.voters=" + voters,
+                                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+                                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                                    "controller.listener.names=CONTROLLER",
+                                    "inter.broker.listener.name=PLAINTEXT",
+                                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                                    "log.dirs=" + logs,
+                                    "num.partitions=" + partitions,
+                                    "auto.create.topics.enable=false",
+                                    "default.replication.factor=" + replicas,
+                                    "min.insync.replicas=" + minInsync,
+                                    "offsets.topic.replication.factor=" + replicas,
+                                    "offsets.topic.num.partitions=6",
+                                    "transaction.state.log.replication.factor=" + replicas,
+                                    "transaction.state.log.min.isr=" + minInsync,
+                                    "share.coordinator.state.topic.replication.factor=" + replicas,
+                                    "share.coordinator.state.topic.min.isr=" + minInsync,
+                                    "group.initial.rebalance.delay.ms=0",
+                                    // a killed node's partitions get new leaders within seconds (defaults: 9 s, 18 s)
+                                    "broker.heartbeat.interval.ms=1000",
+                                    "broker.session.timeout.ms=6000",
+                                    "")
+                            + "\n");
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the broker's configuration", e);
         }
         List<String> jvm = List.of("-Xms256m", "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         if (!Files.exists(logs.resolve("meta.properties"))) {
-            int exit = new ChildJvm("kafka-format-" + id, jvm, "kafka.tools.StorageTool",
-                    List.of("format", "-t", clusterId, "-c", config.toString()),
-                    home.resolve("format.log")).runToEnd(Duration.ofMinutes(2));
+            int exit = new ChildJvm(
+                            "kafka-format-" + id,
+                            jvm,
+                            "kafka.tools.StorageTool",
+                            List.of("format", "-t", clusterId, "-c", config.toString()),
+                            home.resolve("format.log"))
+                    .runToEnd(Duration.ofMinutes(2));
             if (exit != 0) {
-                throw new IllegalStateException("formatting the broker's storage failed (" + exit + "); see "
-                        + home.resolve("format.log"));
+                throw new IllegalStateException(
+                        "formatting the broker's storage failed (" + exit + "); see " + home.resolve("format.log"));
             }
         }
-        return new ChildJvm(size == 1 ? "kafka" : "kafka-" + id, jvm, "kafka.Kafka", List.of(config.toString()),
+        return new ChildJvm(
+                size == 1 ? "kafka" : "kafka-" + id,
+                jvm,
+                "kafka.Kafka",
+                List.of(config.toString()),
                 home.resolve("broker.log"));
     }
 
@@ -220,21 +233,26 @@ public final class RestartableKafka implements AutoCloseable {
      */
     public int busiestLeader(Collection<String> topics, Duration timeout) {
         try (Admin admin = admin()) {
-            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> described =
+                    admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             Map<TopicPartition, Integer> leader = new HashMap<>();
-            described.values().forEach(d -> d.partitions().forEach(p -> {
-                TopicPartition tp = new TopicPartition(d.name(), p.partition());
-                latest.put(tp, OffsetSpec.latest());
-                leader.put(tp, p.leader() == null ? -1 : p.leader().id());
-            }));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            described
+                    .values()
+                    .forEach(d -> d.partitions().forEach(p -> {
+                        TopicPartition tp = new TopicPartition(d.name(), p.partition());
+                        latest.put(tp, OffsetSpec.latest());
+                        leader.put(tp, p.leader() == null ? -1 : p.leader().id());
+                    }));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Map<Integer, Long> records = new HashMap<>();
             ends.forEach((tp, end) -> records.merge(leader.get(tp), end.offset(), Long::sum));
             records.remove(-1);
-            return records.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(1);
+            return records.entrySet().stream()
+                    .max(Map.Entry.comparingByValue())
+                    .map(Map.Entry::getKey)
+                    .orElse(1);
         } catch (Exception e) {
             throw new IllegalStateException("cannot find the busiest leader", e);
         }
@@ -257,19 +275,27 @@ public final class RestartableKafka implements AutoCloseable {
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("not all replicas in sync within " + timeout + ": " + behind);
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(250).toNanos()); // polling the cluster
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                        Duration.ofMillis(250).toNanos()); // polling the cluster
             }
         }
     }
 
     private static String underReplicated(Admin admin) throws Exception {
         var names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
-                .names().get(10, TimeUnit.SECONDS);
-        for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+                .names()
+                .get(10, TimeUnit.SECONDS);
+        for (TopicDescription d : admin.describeTopics(names)
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .values()) {
             for (TopicPartitionInfo p : d.partitions()) {
-                if (p.isr().size() < p.replicas().size() || p.leader() == null || p.leader().isEmpty()) {
-                    return d.name() + "-" + p.partition() + " in sync " + p.isr().stream().map(Node::id).toList()
-                            + " of " + p.replicas().stream().map(Node::id).toList();
+                if (p.isr().size() < p.replicas().size()
+                        || p.leader() == null
+                        || p.leader().isEmpty()) {
+                    return d.name() + "-" + p.partition() + " in sync "
+                            + p.isr().stream().map(Node::id).toList() + " of "
+                            + p.replicas().stream().map(Node::id).toList();
                 }
             }
         }
@@ -277,8 +303,13 @@ public final class RestartableKafka implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                4000));
     }
 
     private void awaitNodes(int expected, Duration timeout) {
@@ -291,21 +322,25 @@ public final class RestartableKafka implements AutoCloseable {
                     }
                 }
                 try {
-                    int seen = admin.describeCluster().nodes().get(4, TimeUnit.SECONDS).size();
+                    int seen = admin.describeCluster()
+                            .nodes()
+                            .get(4, TimeUnit.SECONDS)
+                            .size();
                     admin.listTopics().names().get(4, TimeUnit.SECONDS);
                     if (seen >= expected) {
                         return;
                     }
                 } catch (Exception notYet) {
                     if (Instant.now().isAfter(deadline)) {
-                        throw new IllegalStateException("the cluster did not answer within " + timeout + "; see "
-                                + logs(), notYet);
+                        throw new IllegalStateException(
+                                "the cluster did not answer within " + timeout + "; see " + logs(), notYet);
                     }
                 }
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("not all " + expected + " nodes joined within " + timeout);
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(250).toNanos()); // polling the cluster
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                        Duration.ofMillis(250).toNanos()); // polling the cluster
             }
         }
     }

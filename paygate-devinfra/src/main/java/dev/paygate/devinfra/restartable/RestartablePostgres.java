@@ -53,7 +53,7 @@ public final class RestartablePostgres implements AutoCloseable {
             throw new IllegalArgumentException("bad database name: " + database);
         }
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user(), password());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             try (ResultSet exists = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
                 if (!exists.next()) {
                     s.execute("CREATE DATABASE " + database);
@@ -88,11 +88,14 @@ public final class RestartablePostgres implements AutoCloseable {
      */
     public synchronized void crash() {
         long postmaster = postmasterPid();
-        ProcessHandle handle = ProcessHandle.of(postmaster).orElseThrow(
-                () -> new IllegalStateException("no postmaster with pid " + postmaster));
+        ProcessHandle handle = ProcessHandle.of(postmaster)
+                .orElseThrow(() -> new IllegalStateException("no postmaster with pid " + postmaster));
         List<ProcessHandle> children = handle.children().toList();
         try {
-            new ProcessBuilder("kill", "-QUIT", Long.toString(postmaster)).inheritIO().start().waitFor();
+            new ProcessBuilder("kill", "-QUIT", Long.toString(postmaster))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             handle.onExit().get(30, TimeUnit.SECONDS);
             for (ProcessHandle child : children) {
                 child.onExit().get(30, TimeUnit.SECONDS);
@@ -119,7 +122,9 @@ public final class RestartablePostgres implements AutoCloseable {
     /** The postmaster's process id (its backends are its children). */
     public long postmasterPid() {
         try {
-            return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+            return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid"))
+                    .get(0)
+                    .trim());
         } catch (IOException e) {
             throw new IllegalStateException("PostgreSQL is not running on " + dataDirectory, e);
         }

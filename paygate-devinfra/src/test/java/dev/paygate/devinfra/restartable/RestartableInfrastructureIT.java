@@ -45,11 +45,17 @@ class RestartableInfrastructureIT {
     void aKilledBrokerComesBackOnItsPortWithWhatItAcknowledged() throws Exception {
         try (RestartableKafka kafka = new RestartableKafka(dir.resolve("kafka"), 0, 0, 2)) {
             kafka.start(List.of("restart-test"), 2, Duration.ofMinutes(2));
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap(), ProducerConfig.ACKS_CONFIG, "all"),
-                    new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrap(),
+                            ProducerConfig.ACKS_CONFIG,
+                            "all"),
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 for (int i = 0; i < 100; i++) {
-                    producer.send(new ProducerRecord<>("restart-test", "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+                    producer.send(new ProducerRecord<>("restart-test", "k" + i, "v" + i))
+                            .get(30, TimeUnit.SECONDS);
                 }
             }
             String bootstrap = kafka.bootstrap();
@@ -68,18 +74,36 @@ class RestartableInfrastructureIT {
         try (RestartableKafka kafka = RestartableKafka.cluster(dir.resolve("cluster"), 3, 2)) {
             kafka.start(List.of("cluster-test"), 2, Duration.ofMinutes(2));
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
-                TopicDescription topic = admin.describeTopics(List.of("cluster-test")).allTopicNames().get(30, TimeUnit.SECONDS)
+                TopicDescription topic = admin.describeTopics(List.of("cluster-test"))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
                         .get("cluster-test");
-                assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
-                String minInsync = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "cluster-test")))
-                        .all().get(30, TimeUnit.SECONDS).values().iterator().next().get("min.insync.replicas").value();
+                assertThat(topic.partitions())
+                        .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+                String minInsync = admin.describeConfigs(
+                                List.of(new ConfigResource(ConfigResource.Type.TOPIC, "cluster-test")))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .values()
+                        .iterator()
+                        .next()
+                        .get("min.insync.replicas")
+                        .value();
                 assertThat(minInsync).isEqualTo("2");
             }
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap(), ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrap(),
+                            ProducerConfig.ACKS_CONFIG,
+                            "all",
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                            true),
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 for (int i = 0; i < 100; i++) {
-                    producer.send(new ProducerRecord<>("cluster-test", "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+                    producer.send(new ProducerRecord<>("cluster-test", "k" + i, "v" + i))
+                            .get(30, TimeUnit.SECONDS);
                 }
                 int leader = kafka.busiestLeader(List.of("cluster-test"), Duration.ofSeconds(30));
 
@@ -87,7 +111,8 @@ class RestartableInfrastructureIT {
                 assertThat(kafka.alive(leader)).isFalse();
                 // two of three replicas are enough for acks=all with min.insync.replicas=2
                 for (int i = 100; i < 200; i++) {
-                    producer.send(new ProducerRecord<>("cluster-test", "k" + i, "v" + i)).get(60, TimeUnit.SECONDS);
+                    producer.send(new ProducerRecord<>("cluster-test", "k" + i, "v" + i))
+                            .get(60, TimeUnit.SECONDS);
                 }
                 kafka.start(leader, Duration.ofMinutes(2));
             }
@@ -102,20 +127,22 @@ class RestartableInfrastructureIT {
         try (RestartablePostgres postgres = new RestartablePostgres(dir.resolve("pg"), 0).start()) {
             String url = postgres.database("restart_test");
             try (Connection c = DriverManager.getConnection(url, postgres.user(), postgres.password());
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE t (n int PRIMARY KEY)");
                 s.execute("INSERT INTO t SELECT generate_series(1, 1000)");
             }
             Connection open = DriverManager.getConnection(url, postgres.user(), postgres.password());
 
             postgres.crash();
-            assertThatThrownBy(() -> open.createStatement().executeQuery("SELECT 1")).isInstanceOf(java.sql.SQLException.class);
-            assertThat(Files.readString(dir.resolve("pg").resolve("postgresql.conf"), StandardCharsets.UTF_8)).isNotEmpty();
+            assertThatThrownBy(() -> open.createStatement().executeQuery("SELECT 1"))
+                    .isInstanceOf(java.sql.SQLException.class);
+            assertThat(Files.readString(dir.resolve("pg").resolve("postgresql.conf"), StandardCharsets.UTF_8))
+                    .isNotEmpty();
             postgres.start();
 
             try (Connection c = DriverManager.getConnection(url, postgres.user(), postgres.password());
-                 Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*), sum(n) FROM t")) {
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*), sum(n) FROM t")) {
                 rs.next();
                 assertThat(rs.getLong(1)).isEqualTo(1000);
                 assertThat(rs.getLong(2)).isEqualTo(500_500);
@@ -125,8 +152,10 @@ class RestartableInfrastructureIT {
 
     private static List<String> readAll(String bootstrap, String topic) {
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -22,6 +22,7 @@ public final class OrderedCalls {
     private final Map<String, ArrayDeque<Call<?>>> byKey = new HashMap<>();
     /** Calls first in line for their key, waiting for a free slot, in submission order. */
     private final ArrayDeque<Call<?>> ready = new ArrayDeque<>();
+
     private int running;
     private int waiting;
     private long started;
@@ -169,16 +170,19 @@ public final class OrderedCalls {
             };
             work.doFinally(signal -> once.run())
                     .contextWrite(sink.contextView())
-                    .subscribe(value -> {
-                        once.run();
-                        sink.success(value);
-                    }, error -> {
-                        once.run();
-                        sink.error(error);
-                    }, () -> {
-                        once.run();
-                        sink.success();
-                    });
+                    .subscribe(
+                            value -> {
+                                once.run();
+                                sink.success(value);
+                            },
+                            error -> {
+                                once.run();
+                                sink.error(error);
+                            },
+                            () -> {
+                                once.run();
+                                sink.success();
+                            });
         }
     }
 }

@@ -38,8 +38,11 @@ public class KafkaDurabilityCheck implements ApplicationListener<ApplicationRead
     private final Map<String, Object> producerConfig;
     private final Duration timeout;
 
-    public KafkaDurabilityCheck(Map<String, Object> adminConfig, PaygateProperties.Kafka settings,
-                                Map<String, Object> producerConfig, Duration timeout) {
+    public KafkaDurabilityCheck(
+            Map<String, Object> adminConfig,
+            PaygateProperties.Kafka settings,
+            Map<String, Object> producerConfig,
+            Duration timeout) {
         this.adminConfig = adminConfig;
         this.settings = settings;
         this.producerConfig = producerConfig;
@@ -67,8 +70,9 @@ public class KafkaDurabilityCheck implements ApplicationListener<ApplicationRead
     }
 
     /** Every way the cluster's topics or these producer settings fall short of {@code settings}; empty when none. */
-    public static List<String> problems(Admin admin, PaygateProperties.Kafka settings, Map<String, Object> producer,
-                                        Duration timeout) throws Exception {
+    public static List<String> problems(
+            Admin admin, PaygateProperties.Kafka settings, Map<String, Object> producer, Duration timeout)
+            throws Exception {
         List<String> problems = new ArrayList<>();
         short replicas = settings.getReplicationFactor();
         int minInsync = settings.effectiveMinInsyncReplicas();
@@ -86,25 +90,34 @@ public class KafkaDurabilityCheck implements ApplicationListener<ApplicationRead
         }
         // every registered broker, fenced ones included: a broker that is down for a restart is still part of the
         // cluster, and a service starting meanwhile must not refuse to run
-        int brokers = admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true)).nodes()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+        int brokers = admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
+                .nodes()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .size();
         if (replicas > brokers) {
             problems.add("replication factor " + replicas + " but the cluster has " + brokers + " broker(s)");
         }
         Collection<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream()
-                .filter(Topics.ALL::contains).toList();
+                .filter(Topics.ALL::contains)
+                .toList();
         if (existing.isEmpty()) {
             return problems;
         }
-        Map<String, TopicDescription> topics = admin.describeTopics(existing).allTopicNames()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> topics =
+                admin.describeTopics(existing).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<ConfigResource, Config> configs = admin.describeConfigs(existing.stream()
-                        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList())
-                .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                        .toList())
+                .all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         for (String topic : existing.stream().sorted().toList()) {
-            int fewest = topics.get(topic).partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+            int fewest = topics.get(topic).partitions().stream()
+                    .mapToInt(p -> p.replicas().size())
+                    .min()
+                    .orElse(0);
             if (fewest < replicas) {
-                problems.add("topic " + topic + " has " + fewest + " replica(s), fewer than the configured " + replicas);
+                problems.add(
+                        "topic " + topic + " has " + fewest + " replica(s), fewer than the configured " + replicas);
             }
             var entry = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic))
                     .get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);

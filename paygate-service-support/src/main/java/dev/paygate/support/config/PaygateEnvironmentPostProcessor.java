@@ -22,12 +22,16 @@ public class PaygateEnvironmentPostProcessor implements EnvironmentPostProcessor
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("spring.kafka.bootstrap-servers", "${PAYGATE_KAFKA_BOOTSTRAP:localhost:9092}");
         defaults.put("spring.kafka.producer.key-serializer", "org.apache.kafka.common.serialization.StringSerializer");
-        defaults.put("spring.kafka.producer.value-serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        defaults.put(
+                "spring.kafka.producer.value-serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
         defaults.put("spring.kafka.producer.acks", "all");
         defaults.put("spring.kafka.producer.properties.enable.idempotence", "true");
         defaults.put("spring.kafka.producer.properties.linger.ms", "2");
-        defaults.put("spring.kafka.consumer.key-deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-        defaults.put("spring.kafka.consumer.value-deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        defaults.put(
+                "spring.kafka.consumer.key-deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        defaults.put(
+                "spring.kafka.consumer.value-deserializer",
+                "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         defaults.put("spring.kafka.consumer.auto-offset-reset", "earliest");
         defaults.put("spring.kafka.consumer.enable-auto-commit", "false");
         defaults.put("spring.kafka.consumer.properties.allow.auto.create.topics", "false");
@@ -35,7 +39,8 @@ public class PaygateEnvironmentPostProcessor implements EnvironmentPostProcessor
         // a consumer that dies (a crash, a kill) gives its partitions up after 10 s instead of Kafka's 45 s: the fault
         // suite measured a killed service's backlog waiting out the whole session timeout. Heartbeats run on their
         // own thread, so a slow record does not count against it (that is max.poll.interval.ms).
-        defaults.put("spring.kafka.consumer.properties.session.timeout.ms", "${PAYGATE_KAFKA_SESSION_TIMEOUT_MS:10000}");
+        defaults.put(
+                "spring.kafka.consumer.properties.session.timeout.ms", "${PAYGATE_KAFKA_SESSION_TIMEOUT_MS:10000}");
         defaults.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "3000");
         // retention (README "Retention"): how long each kind of row is kept, and the topic settings the inboxes'
         // window is checked against
@@ -94,7 +99,9 @@ public class PaygateEnvironmentPostProcessor implements EnvironmentPostProcessor
         defaults.put("spring.flyway.schemas", "${paygate.db.schema}");
         defaults.put("spring.flyway.default-schema", "${paygate.db.schema}");
         defaults.put("spring.flyway.create-schemas", "true");
-        defaults.put("spring.flyway.locations", "${paygate.db.migrations:classpath:db/support,classpath:db/${paygate.db.schema}}");
+        defaults.put(
+                "spring.flyway.locations",
+                "${paygate.db.migrations:classpath:db/support,classpath:db/${paygate.db.schema}}");
         env.getPropertySources().addLast(new DerivedSource(defaults, env));
     }
 

@@ -9,6 +9,7 @@ public class PaygateProperties {
 
     /** This service's name: the CloudEvents source and the default consumer group. */
     private String serviceName = "paygate";
+
     private final Kafka kafka = new Kafka();
     private final OutboxSettings outbox = new OutboxSettings();
     private final Retention retention = new Retention();
@@ -131,9 +132,11 @@ public class PaygateProperties {
     public static class OutboxSettings {
         /** Off for services without an outbox (the gateway). */
         private boolean enabled = true;
+
         private int batchSize = 500;
         /** Fallback poll; committed rows wake the relay at once. */
         private Duration pollInterval = Duration.ofMillis(500);
+
         private Duration sendTimeout = Duration.ofSeconds(30);
 
         public boolean isEnabled() {

@@ -2,28 +2,26 @@ package dev.paygate.support.config;
 
 import dev.paygate.contracts.Topics;
 import dev.paygate.support.observability.KafkaHealthIndicator;
-import dev.paygate.support.outbox.OutboxBacklogGauge;
 import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.Inbox;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.propagation.Propagator;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
+import dev.paygate.support.outbox.InboxProcessor;
+import dev.paygate.support.outbox.Outbox;
+import dev.paygate.support.outbox.OutboxBacklogGauge;
+import dev.paygate.support.outbox.OutboxRelay;
 import dev.paygate.support.retention.RedeliveryWindowCheck;
 import dev.paygate.support.retention.Retention;
 import dev.paygate.support.retention.RetentionRule;
-import org.apache.kafka.common.config.TopicConfig;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.env.Environment;
-import dev.paygate.support.outbox.InboxProcessor;
-import dev.paygate.support.outbox.Outbox;
-import dev.paygate.support.outbox.OutboxRelay;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.r2dbc.spi.ConnectionFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -32,6 +30,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcTransactionManagerAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
@@ -40,10 +39,15 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.util.backoff.ExponentialBackOff;
+import tools.jackson.core.JacksonException;
 
 /** Outbox, inbox, relay, topics and the consumer error policy, for every Paygate service. */
-@AutoConfiguration(after = {R2dbcAutoConfiguration.class, R2dbcTransactionManagerAutoConfiguration.class,
-        KafkaAutoConfiguration.class})
+@AutoConfiguration(
+        after = {
+            R2dbcAutoConfiguration.class,
+            R2dbcTransactionManagerAutoConfiguration.class,
+            KafkaAutoConfiguration.class
+        })
 @EnableConfigurationProperties(PaygateProperties.class)
 public class PaygateSupportAutoConfiguration {
 
@@ -71,8 +75,10 @@ public class PaygateSupportAutoConfiguration {
     static List<NewTopic> newTopics(PaygateProperties properties) {
         PaygateProperties.Kafka kafka = properties.getKafka();
         Map<String, String> configs = Map.of(
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(kafka.getTopicRetention().toMillis()),
-                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(kafka.getTopicSegment().toMillis()),
+                TopicConfig.RETENTION_MS_CONFIG,
+                        Long.toString(kafka.getTopicRetention().toMillis()),
+                TopicConfig.SEGMENT_MS_CONFIG,
+                        Long.toString(kafka.getTopicSegment().toMillis()),
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(kafka.effectiveMinInsyncReplicas()));
         return Topics.ALL.stream()
                 .map(name -> new NewTopic(name, kafka.getPartitions(), kafka.getReplicationFactor()).configs(configs))
@@ -91,7 +97,7 @@ public class PaygateSupportAutoConfiguration {
         RetentionRule rule = RetentionRule.of("outbox", "published_at", "id", r.getOutbox());
         if (!rule.keepsForever() && r.getOutbox().compareTo(r.getIdempotencyWindow()) < 0) {
             throw new IllegalStateException(("paygate.retention.outbox (%s) is shorter than the gateway's idempotency "
-                    + "retention (%s): a command sent again for a kept Idempotency-Key would find no reply to repeat")
+                            + "retention (%s): a command sent again for a kept Idempotency-Key would find no reply to repeat")
                     .formatted(r.getOutbox(), r.getIdempotencyWindow()));
         }
         return rule;
@@ -101,20 +107,33 @@ public class PaygateSupportAutoConfiguration {
     @Bean
     @ConditionalOnBooleanProperty(name = "paygate.outbox.enabled", matchIfMissing = true)
     RetentionRule inboxRetention(PaygateProperties properties) {
-        return RetentionRule.of("inbox", "received_at", "consumer, message_id", properties.getRetention().getInbox())
-                .deduplicating(List.of(Topics.PAYMENT_COMMANDS, Topics.REFUND_COMMANDS, Topics.PAYMENT_EVENTS,
-                        Topics.REFUND_EVENTS));
+        return RetentionRule.of(
+                        "inbox",
+                        "received_at",
+                        "consumer, message_id",
+                        properties.getRetention().getInbox())
+                .deduplicating(List.of(
+                        Topics.PAYMENT_COMMANDS, Topics.REFUND_COMMANDS, Topics.PAYMENT_EVENTS, Topics.REFUND_EVENTS));
     }
 
     /** Purges every {@link RetentionRule} of this service, in their order. */
     @Bean
     @ConditionalOnMissingBean
-    Retention retention(DatabaseClient db, ObjectProvider<RetentionRule> rules, PaygateProperties properties,
-                        KafkaAdmin admin, ObjectProvider<MeterRegistry> registry) {
+    Retention retention(
+            DatabaseClient db,
+            ObjectProvider<RetentionRule> rules,
+            PaygateProperties properties,
+            KafkaAdmin admin,
+            ObjectProvider<MeterRegistry> registry) {
         PaygateProperties.Retention r = properties.getRetention();
-        return new Retention(db, rules.orderedStream().toList(), r.getBatchSize(), r.getMaxBatches(), r.getInterval(),
-                new RedeliveryWindowCheck(admin.getConfigurationProperties(), r.getRedeliveryMargin(),
-                        r.getCheckTimeout()),
+        return new Retention(
+                db,
+                rules.orderedStream().toList(),
+                r.getBatchSize(),
+                r.getMaxBatches(),
+                r.getInterval(),
+                new RedeliveryWindowCheck(
+                        admin.getConfigurationProperties(), r.getRedeliveryMargin(), r.getCheckTimeout()),
                 registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
     }
 
@@ -129,9 +148,16 @@ public class PaygateSupportAutoConfiguration {
     CommonErrorHandler paygateErrorHandler() {
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxInterval(30_000);
-        DefaultErrorHandler handler = new DefaultErrorHandler((record, e) -> LoggerFactory.getLogger(
-                PaygateSupportAutoConfiguration.class).error("undecodable message skipped: {}-{}@{} key={}: {}",
-                record.topic(), record.partition(), record.offset(), record.key(), e.toString()), backOff);
+        DefaultErrorHandler handler = new DefaultErrorHandler(
+                (record, e) -> LoggerFactory.getLogger(PaygateSupportAutoConfiguration.class)
+                        .error(
+                                "undecodable message skipped: {}-{}@{} key={}: {}",
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                record.key(),
+                                e.toString()),
+                backOff);
         handler.addNotRetryableExceptions(JacksonException.class, UndecodableMessageException.class);
         return handler;
     }
@@ -148,24 +174,32 @@ public class PaygateSupportAutoConfiguration {
     /** Refuses to start on a cluster that can't keep the configured durability (topics, producers). */
     @Bean
     @ConditionalOnBooleanProperty(name = "paygate.kafka.check-durability", matchIfMissing = true)
-    KafkaDurabilityCheck paygateKafkaDurabilityCheck(KafkaAdmin admin, PaygateProperties properties,
-                                                     org.springframework.boot.kafka.autoconfigure.KafkaProperties kafka) {
-        return new KafkaDurabilityCheck(admin.getConfigurationProperties(), properties.getKafka(),
-                kafka.buildProducerProperties(), Duration.ofSeconds(10));
+    KafkaDurabilityCheck paygateKafkaDurabilityCheck(
+            KafkaAdmin admin,
+            PaygateProperties properties,
+            org.springframework.boot.kafka.autoconfigure.KafkaProperties kafka) {
+        return new KafkaDurabilityCheck(
+                admin.getConfigurationProperties(),
+                properties.getKafka(),
+                kafka.buildProducerProperties(),
+                Duration.ofSeconds(10));
     }
 
     /** Kafka in the readiness group: a service that can't reach its broker takes no traffic. */
     @Bean(name = "kafkaHealthIndicator")
     @ConditionalOnMissingBean(name = "kafkaHealthIndicator")
     KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin admin, Environment env) {
-        return new KafkaHealthIndicator(admin.getConfigurationProperties(),
+        return new KafkaHealthIndicator(
+                admin.getConfigurationProperties(),
                 env.getProperty("paygate.health.kafka-timeout", Duration.class, Duration.ofSeconds(2)));
     }
 
     @Bean
     @ConditionalOnBooleanProperty(name = "paygate.outbox.enabled", matchIfMissing = true)
     OutboxBacklogGauge outboxBacklogGauge(OutboxRelay relay, ObjectProvider<MeterRegistry> registry, Environment env) {
-        return new OutboxBacklogGauge(relay, registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry),
+        return new OutboxBacklogGauge(
+                relay,
+                registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry),
                 env.getProperty("paygate.metrics.gauge-interval", Duration.class, Duration.ofSeconds(5)));
     }
 
@@ -183,8 +217,11 @@ public class PaygateSupportAutoConfiguration {
 
     @Bean
     @ConditionalOnBooleanProperty(name = "paygate.outbox.enabled", matchIfMissing = true)
-    OutboxRelay outboxRelay(DatabaseClient db, TransactionalOperator tx, KafkaTemplate<String, byte[]> kafka,
-                            PaygateProperties properties) {
+    OutboxRelay outboxRelay(
+            DatabaseClient db,
+            TransactionalOperator tx,
+            KafkaTemplate<String, byte[]> kafka,
+            PaygateProperties properties) {
         PaygateProperties.OutboxSettings s = properties.getOutbox();
         return new OutboxRelay(db, tx, kafka, s.getBatchSize(), s.getPollInterval(), s.getSendTimeout());
     }

@@ -48,8 +48,8 @@ public final class ServiceInstances implements ExchangeFilterFunction {
                 throw new IllegalArgumentException("a service instance needs a scheme and a host: '" + instance + "'");
             }
             if (!pathOf(instance).equals(path) || instance.getRawQuery() != null) {
-                throw new IllegalArgumentException("the instances of a service may differ only in scheme, host and "
-                        + "port: " + instances);
+                throw new IllegalArgumentException(
+                        "the instances of a service may differ only in scheme, host and " + "port: " + instances);
             }
         }
         this.instances = List.copyOf(instances);
@@ -57,7 +57,12 @@ public final class ServiceInstances implements ExchangeFilterFunction {
 
     /** A client of the service at {@code urls}: one base URL, or several separated by commas. */
     public static WebClient client(WebClient.Builder builder, String urls) {
-        return client(builder, Arrays.stream(urls.split(",", -1)).map(String::trim).map(URI::create).toList());
+        return client(
+                builder,
+                Arrays.stream(urls.split(",", -1))
+                        .map(String::trim)
+                        .map(URI::create)
+                        .toList());
     }
 
     /** A client of the service at these instances; the builder itself is left as it was. */
@@ -78,11 +83,15 @@ public final class ServiceInstances implements ExchangeFilterFunction {
     private Mono<ClientResponse> attempt(ClientRequest request, ExchangeFunction exchange, int first, int tried) {
         URI instance = instances.get((first + tried) % instances.size());
         URI url = UriComponentsBuilder.fromUri(request.url())
-                .scheme(instance.getScheme()).host(instance.getHost()).port(instance.getPort())
-                .build(true).toUri();
+                .scheme(instance.getScheme())
+                .host(instance.getHost())
+                .port(instance.getPort())
+                .build(true)
+                .toUri();
         // the body is written only once connected, so a request that could not connect is still whole
         return exchange.exchange(ClientRequest.from(request).url(url).build())
-                .onErrorResume(error -> tried + 1 < instances.size() && notConnected(error),
+                .onErrorResume(
+                        error -> tried + 1 < instances.size() && notConnected(error),
                         error -> attempt(request, exchange, first, tried + 1));
     }
 
@@ -97,7 +106,8 @@ public final class ServiceInstances implements ExchangeFilterFunction {
 
     private static boolean sameInstance(URI url, URI instance) {
         return Objects.equals(url.getScheme(), instance.getScheme())
-                && Objects.equals(url.getHost(), instance.getHost()) && url.getPort() == instance.getPort();
+                && Objects.equals(url.getHost(), instance.getHost())
+                && url.getPort() == instance.getPort();
     }
 
     private static String pathOf(URI instance) {

@@ -33,10 +33,11 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator implements Dis
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
-        DescribeClusterResult cluster = admin().describeCluster(
-                new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()));
+        DescribeClusterResult cluster =
+                admin().describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()));
         String clusterId = cluster.clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        int nodes = cluster.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+        int nodes =
+                cluster.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
         builder.up().withDetail("clusterId", clusterId).withDetail("nodes", nodes);
     }
 

@@ -22,7 +22,8 @@ public class Traces {
     /** Reactor Context key: the traceparent that work on this chain belongs to, ahead of any current span. */
     static final String PARENT_KEY = "paygate.traceparent";
 
-    private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
+    private static final ContextSnapshotFactory SNAPSHOTS =
+            ContextSnapshotFactory.builder().build();
 
     private final Tracer tracer;
     private final Propagator propagator;
@@ -86,13 +87,14 @@ public class Traces {
         if (tracer == null) {
             return Span.NOOP;
         }
-        Span.Builder builder = traceparent == null ? tracer.spanBuilder()
+        Span.Builder builder = traceparent == null
+                ? tracer.spanBuilder()
                 : propagator.extract(Map.of(TRACEPARENT, traceparent), (carrier, key) -> carrier.get(key));
         return builder.name(name).kind(kind).start();
     }
 
     /** Puts {@code span} in scope on this thread (logs carry its ids); closing the scope restores the previous one. */
     public Tracer.SpanInScope inScope(Span span) {
-        return tracer == null || span == null ? () -> { } : tracer.withSpan(span);
+        return tracer == null || span == null ? () -> {} : tracer.withSpan(span);
     }
 }

@@ -11,8 +11,7 @@ import reactor.core.publisher.Mono;
  */
 public final class AfterCommit {
 
-    private AfterCommit() {
-    }
+    private AfterCommit() {}
 
     /** Completes when {@code action} is registered (or, outside a transaction, has run). */
     public static Mono<Void> run(Runnable action) {

@@ -36,15 +36,16 @@ public class InboxProcessor {
         java.util.concurrent.atomic.AtomicBoolean replayed = new java.util.concurrent.atomic.AtomicBoolean();
         Mono<Boolean> once = inbox.firstDelivery(consumer, messageId)
                 .flatMap(first -> first
-                        ? change.get().flatMap(messages -> forgetIfNothingChanged(consumer, messageId, messages)
-                                .then(outbox.append(messages))).thenReturn(true)
+                        ? change.get()
+                                .flatMap(messages -> forgetIfNothingChanged(consumer, messageId, messages)
+                                        .then(outbox.append(messages)))
+                                .thenReturn(true)
                         : outbox.replayReply(messageId).doOnNext(replayed::set).thenReturn(false));
-        return tx.transactional(once)
-                .doOnNext(applied -> {
-                    if (applied || replayed.get()) {
-                        relay.wakeUp();
-                    }
-                });
+        return tx.transactional(once).doOnNext(applied -> {
+            if (applied || replayed.get()) {
+                relay.wakeUp();
+            }
+        });
     }
 
     /**
@@ -55,13 +56,16 @@ public class InboxProcessor {
      * dropped and the reply sent again). Emits whether the message was applied now.
      */
     public Mono<Boolean> applyPlanned(String consumer, String messageId, Supplier<Mono<Plan>> prepare) {
-        return inbox.seen(consumer, messageId).flatMap(seen -> seen
-                ? tx.transactional(outbox.replayReply(messageId)).doOnNext(replayed -> {
-                    if (replayed) {
-                        relay.wakeUp();
-                    }
-                }).thenReturn(false)
-                : Mono.defer(prepare).flatMap(plan -> applyOnce(consumer, messageId, plan::writes)));
+        return inbox.seen(consumer, messageId)
+                .flatMap(seen -> seen
+                        ? tx.transactional(outbox.replayReply(messageId))
+                                .doOnNext(replayed -> {
+                                    if (replayed) {
+                                        relay.wakeUp();
+                                    }
+                                })
+                                .thenReturn(false)
+                        : Mono.defer(prepare).flatMap(plan -> applyOnce(consumer, messageId, plan::writes)));
     }
 
     /**
@@ -72,8 +76,11 @@ public class InboxProcessor {
      * @param id     the message's inbox key (command id, event id)
      * @param change runs inside the transaction for a message seen for the first time; emits what to publish
      */
-    public <M> Mono<Integer> applyAllOnce(String consumer, List<M> messages, java.util.function.Function<M, String> id,
-                                          java.util.function.Function<M, Mono<List<OutboxMessage>>> change) {
+    public <M> Mono<Integer> applyAllOnce(
+            String consumer,
+            List<M> messages,
+            java.util.function.Function<M, String> id,
+            java.util.function.Function<M, Mono<List<OutboxMessage>>> change) {
         return applyAllOnce(consumer, messages, id, m -> null, change);
     }
 
@@ -81,36 +88,43 @@ public class InboxProcessor {
      * The same, where each message carries a trace of its own (a batch listener has no current trace): what a
      * message makes is published in the trace named by {@code traceparent} ({@code null}: the current one).
      */
-    public <M> Mono<Integer> applyAllOnce(String consumer, List<M> messages, java.util.function.Function<M, String> id,
-                                          java.util.function.Function<M, String> traceparent,
-                                          java.util.function.Function<M, Mono<List<OutboxMessage>>> change) {
+    public <M> Mono<Integer> applyAllOnce(
+            String consumer,
+            List<M> messages,
+            java.util.function.Function<M, String> id,
+            java.util.function.Function<M, String> traceparent,
+            java.util.function.Function<M, Mono<List<OutboxMessage>>> change) {
         java.util.concurrent.atomic.AtomicBoolean replayed = new java.util.concurrent.atomic.AtomicBoolean();
         // one statement records the poll in the inbox, one appends everything it made to the outbox; the changes
         // themselves run one after another, in order, each in its message's trace
-        Mono<Integer> all = inbox.firstDeliveries(consumer, messages.stream().map(id).toList())
+        Mono<Integer> all = inbox.firstDeliveries(
+                        consumer, messages.stream().map(id).toList())
                 .flatMap(first -> {
                     java.util.Set<String> fresh = new java.util.HashSet<>(first);
                     List<Outbox.Traced> made = new java.util.ArrayList<>();
                     return reactor.core.publisher.Flux.fromIterable(messages)
                             .concatMap(m -> (fresh.remove(id.apply(m))
-                                    ? Mono.defer(() -> change.apply(m)).flatMap(out -> forgetIfNothingChanged(consumer,
-                                                    id.apply(m), out)
-                                            .then(outbox.traced(out)).doOnNext(made::addAll)).thenReturn(1)
-                                    : outbox.replayReply(id.apply(m)).doOnNext(r -> {
-                                        if (r) {
-                                            replayed.set(true);
-                                        }
-                                    }).thenReturn(0))
+                                            ? Mono.defer(() -> change.apply(m))
+                                                    .flatMap(out -> forgetIfNothingChanged(consumer, id.apply(m), out)
+                                                            .then(outbox.traced(out))
+                                                            .doOnNext(made::addAll))
+                                                    .thenReturn(1)
+                                            : outbox.replayReply(id.apply(m))
+                                                    .doOnNext(r -> {
+                                                        if (r) {
+                                                            replayed.set(true);
+                                                        }
+                                                    })
+                                                    .thenReturn(0))
                                     .contextWrite(Traces.parent(traceparent.apply(m))))
                             .reduce(0, Integer::sum)
                             .flatMap(applied -> outbox.insert(made).thenReturn(applied));
                 });
-        return tx.transactional(all)
-                .doOnNext(applied -> {
-                    if (applied > 0 || replayed.get()) {
-                        relay.wakeUp();
-                    }
-                });
+        return tx.transactional(all).doOnNext(applied -> {
+            if (applied > 0 || replayed.get()) {
+                relay.wakeUp();
+            }
+        });
     }
 
     /**
@@ -122,9 +136,13 @@ public class InboxProcessor {
      * @param id     the message's inbox key (the event id)
      * @param change runs inside the transaction with the fresh messages (never empty); emits what to publish
      */
-    public <M> Mono<Integer> applyBatchOnce(String consumer, List<M> messages, java.util.function.Function<M, String> id,
-                                            java.util.function.Function<List<M>, Mono<List<OutboxMessage>>> change) {
-        return applyTracedBatchOnce(consumer, messages, id, fresh -> change.apply(fresh).flatMap(outbox::traced));
+    public <M> Mono<Integer> applyBatchOnce(
+            String consumer,
+            List<M> messages,
+            java.util.function.Function<M, String> id,
+            java.util.function.Function<List<M>, Mono<List<OutboxMessage>>> change) {
+        return applyTracedBatchOnce(
+                consumer, messages, id, fresh -> change.apply(fresh).flatMap(outbox::traced));
     }
 
     /**
@@ -132,11 +150,14 @@ public class InboxProcessor {
      * message it makes is published, and a command seen before gets its reply published again (as
      * {@link #applyAllOnce} does). A change that fails fails the lot, which is redelivered.
      */
-    public <M> Mono<Integer> applyTracedBatchOnce(String consumer, List<M> messages,
-                                                  java.util.function.Function<M, String> id,
-                                                  java.util.function.Function<List<M>, Mono<List<Outbox.Traced>>> change) {
+    public <M> Mono<Integer> applyTracedBatchOnce(
+            String consumer,
+            List<M> messages,
+            java.util.function.Function<M, String> id,
+            java.util.function.Function<List<M>, Mono<List<Outbox.Traced>>> change) {
         java.util.concurrent.atomic.AtomicBoolean replayed = new java.util.concurrent.atomic.AtomicBoolean();
-        Mono<Integer> all = inbox.firstDeliveries(consumer, messages.stream().map(id).toList())
+        Mono<Integer> all = inbox.firstDeliveries(
+                        consumer, messages.stream().map(id).toList())
                 .flatMap(first -> {
                     java.util.Set<String> fresh = new java.util.HashSet<>(first);
                     List<M> apply = new java.util.ArrayList<>();
@@ -145,8 +166,11 @@ public class InboxProcessor {
                         // the same message twice in one poll is applied once
                         (fresh.remove(id.apply(m)) ? apply : again).add(m);
                     }
-                    Mono<Integer> applied = apply.isEmpty() ? Mono.just(0)
-                            : Mono.defer(() -> change.apply(apply)).flatMap(outbox::insert).thenReturn(apply.size());
+                    Mono<Integer> applied = apply.isEmpty()
+                            ? Mono.just(0)
+                            : Mono.defer(() -> change.apply(apply))
+                                    .flatMap(outbox::insert)
+                                    .thenReturn(apply.size());
                     return applied.flatMap(n -> reactor.core.publisher.Flux.fromIterable(again)
                             .concatMap(m -> outbox.replayReply(id.apply(m)))
                             .doOnNext(r -> {
@@ -156,12 +180,11 @@ public class InboxProcessor {
                             })
                             .then(Mono.just(n)));
                 });
-        return tx.transactional(all)
-                .doOnNext(applied -> {
-                    if (applied > 0 || replayed.get()) {
-                        relay.wakeUp();
-                    }
-                });
+        return tx.transactional(all).doOnNext(applied -> {
+            if (applied > 0 || replayed.get()) {
+                relay.wakeUp();
+            }
+        });
     }
 
     /** A command whose only outcome is a 5xx reply changed nothing: not remembered, so it can run again. */

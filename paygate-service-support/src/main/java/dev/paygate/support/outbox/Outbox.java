@@ -36,14 +36,14 @@ public class Outbox {
     }
 
     /** A message with the trace it is to be published in. */
-    public record Traced(OutboxMessage message, String traceparent) {
-    }
+    public record Traced(OutboxMessage message, String traceparent) {}
 
     /** The messages with the trace current now: to {@link #insert} later, with others, in one statement. */
     public Mono<List<Traced>> traced(List<OutboxMessage> messages) {
         return Mono.deferContextual(context -> {
             String traceparent = traces.traceparent(context);
-            return Mono.just(messages.stream().map(m -> new Traced(m, traceparent)).toList());
+            return Mono.just(
+                    messages.stream().map(m -> new Traced(m, traceparent)).toList());
         });
     }
 

@@ -21,7 +21,8 @@ public class OutboxBacklogGauge extends PeriodicJob {
         super("outbox-backlog-gauge", interval);
         this.relay = relay;
         Gauge.builder("paygate.outbox.backlog", backlog, AtomicLong::get)
-                .description("outbox rows waiting to be published to Kafka").register(registry);
+                .description("outbox rows waiting to be published to Kafka")
+                .register(registry);
     }
 
     @Override

@@ -20,8 +20,14 @@ import org.springframework.kafka.support.KafkaHeaders;
  * @param type          the logical message type, e.g. {@code session.expired}
  * @param headers       Kafka headers, as text
  */
-public record OutboxMessage(String aggregateType, String aggregateId, String type, String topic, String key,
-                           Map<String, String> headers, String payload) {
+public record OutboxMessage(
+        String aggregateType,
+        String aggregateId,
+        String type,
+        String topic,
+        String key,
+        Map<String, String> headers,
+        String payload) {
 
     public OutboxMessage {
         Objects.requireNonNull(topic, "topic");
@@ -32,8 +38,14 @@ public record OutboxMessage(String aggregateType, String aggregateId, String typ
 
     /** A state change on {@code topic}, as a CloudEvent in binary mode. */
     public static OutboxMessage event(String topic, String aggregateType, StateChange change) {
-        return new OutboxMessage(aggregateType, change.subject(), change.type().wireName(), topic, change.key(),
-                CloudEventsKafka.headers(change), change.data());
+        return new OutboxMessage(
+                aggregateType,
+                change.subject(),
+                change.type().wireName(),
+                topic,
+                change.key(),
+                CloudEventsKafka.headers(change),
+                change.data());
     }
 
     /**
@@ -41,8 +53,14 @@ public record OutboxMessage(String aggregateType, String aggregateId, String typ
      * the refund a secupay cancel makes): it is published only if the change commits.
      */
     public static OutboxMessage command(RefundCommand command) {
-        return new OutboxMessage("command", command.commandId(), "command", Topics.REFUND_COMMANDS, command.key(),
-                Map.of(Topics.COMMAND_ID_HEADER, command.commandId()), PaygateJson.wire().writeValueAsString(command));
+        return new OutboxMessage(
+                "command",
+                command.commandId(),
+                "command",
+                Topics.REFUND_COMMANDS,
+                command.key(),
+                Map.of(Topics.COMMAND_ID_HEADER, command.commandId()),
+                PaygateJson.wire().writeValueAsString(command));
     }
 
     /**
@@ -53,7 +71,13 @@ public record OutboxMessage(String aggregateType, String aggregateId, String typ
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(KafkaHeaders.CORRELATION_ID, reply.commandId());
         headers.put(Topics.COMMAND_ID_HEADER, reply.commandId());
-        return new OutboxMessage("reply", reply.commandId(), "command.reply", Topics.COMMAND_REPLIES, key, headers,
+        return new OutboxMessage(
+                "reply",
+                reply.commandId(),
+                "command.reply",
+                Topics.COMMAND_REPLIES,
+                key,
+                headers,
                 PaygateJson.wire().writeValueAsString(reply));
     }
 
@@ -62,7 +86,13 @@ public record OutboxMessage(String aggregateType, String aggregateId, String typ
      * nothing, and the same command may run again later.
      */
     public static boolean onlyRetryableFailure(List<OutboxMessage> messages) {
-        return !messages.isEmpty() && messages.stream().allMatch(m -> "reply".equals(m.aggregateType())
-                && PaygateJson.wire().readTree(m.payload()).path("status").asInt(0) >= 500);
+        return !messages.isEmpty()
+                && messages.stream()
+                        .allMatch(m -> "reply".equals(m.aggregateType())
+                                && PaygateJson.wire()
+                                                .readTree(m.payload())
+                                                .path("status")
+                                                .asInt(0)
+                                        >= 500);
     }
 }

@@ -37,8 +37,7 @@ import tools.jackson.core.type.TypeReference;
 public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
     /** Threads of the relay's own for sends that may block, so nothing else can starve them. */
     private static final reactor.core.scheduler.Scheduler SENDS = Schedulers.newBoundedElastic(
@@ -53,8 +52,13 @@ public class OutboxRelay implements SmartLifecycle {
     private volatile Sinks.Many<Boolean> wakeups = Sinks.many().unicast().onBackpressureBuffer();
     private volatile Disposable loop;
 
-    public OutboxRelay(DatabaseClient db, TransactionalOperator tx, KafkaTemplate<String, byte[]> kafka,
-                       int batchSize, Duration pollInterval, Duration sendTimeout) {
+    public OutboxRelay(
+            DatabaseClient db,
+            TransactionalOperator tx,
+            KafkaTemplate<String, byte[]> kafka,
+            int batchSize,
+            Duration pollInterval,
+            Duration sendTimeout) {
         this.db = db;
         this.tx = tx;
         this.kafka = kafka;
@@ -126,14 +130,18 @@ public class OutboxRelay implements SmartLifecycle {
     public synchronized void start() {
         wakeups = Sinks.many().unicast().onBackpressureBuffer(); // a unicast sink takes one subscriber
         // one drain at start picks up whatever was left before a restart
-        loop = Flux.merge(Flux.just(Boolean.TRUE), wakeups.asFlux(), Flux.interval(pollInterval).map(tick -> Boolean.TRUE))
+        loop = Flux.merge(
+                        Flux.just(Boolean.TRUE),
+                        wakeups.asFlux(),
+                        Flux.interval(pollInterval).map(tick -> Boolean.TRUE))
                 .onBackpressureLatest()
-                .concatMap(signal -> drain()
-                        .onErrorResume(e -> {
+                .concatMap(
+                        signal -> drain().onErrorResume(e -> {
                             // rows stay unpublished and are retried on the next signal: nothing is lost
                             log.warn("outbox relay could not publish, will retry: {}", e.toString());
                             return Mono.just(0);
-                        }), 1)
+                        }),
+                        1)
                 .subscribe();
     }
 
@@ -169,7 +177,8 @@ public class OutboxRelay implements SmartLifecycle {
         ProducerRecord<String, byte[]> toRecord() {
             ProducerRecord<String, byte[]> record =
                     new ProducerRecord<>(topic, key, payload.getBytes(StandardCharsets.UTF_8));
-            PaygateJson.wire().readValue(headersJson, HEADERS)
+            PaygateJson.wire()
+                    .readValue(headersJson, HEADERS)
                     .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
             if (traceparent != null) {
                 // the trace of the change this row announces goes on with whoever consumes the record

@@ -41,14 +41,20 @@ public class RedeliveryWindowCheck {
         if (rule.redeliveredFrom().isEmpty() || rule.keepsForever()) {
             return;
         }
-        for (Map.Entry<String, Duration> life : readableFor(rule.redeliveredFrom()).entrySet()) {
+        for (Map.Entry<String, Duration> life :
+                readableFor(rule.redeliveredFrom()).entrySet()) {
             Duration needed = life.getValue() == null ? null : life.getValue().plus(margin);
             if (needed == null || rule.window().compareTo(needed) <= 0) {
                 throw new RetentionMisconfiguredException(("%s rows are kept %s, but a record of %s can be delivered "
-                        + "again for %s (retention.ms + segment.ms + margin %s): a redelivery could outlive its row and "
-                        + "be applied twice. Keep %s rows longer, or shorten that topic's retention.ms / segment.ms.")
-                        .formatted(rule.table(), rule.window(), life.getKey(),
-                                needed == null ? "ever (retention.ms = -1)" : needed.toString(), margin, rule.table()));
+                                + "again for %s (retention.ms + segment.ms + margin %s): a redelivery could outlive its row and "
+                                + "be applied twice. Keep %s rows longer, or shorten that topic's retention.ms / segment.ms.")
+                        .formatted(
+                                rule.table(),
+                                rule.window(),
+                                life.getKey(),
+                                needed == null ? "ever (retention.ms = -1)" : needed.toString(),
+                                margin,
+                                rule.table()));
             }
         }
     }
@@ -56,15 +62,20 @@ public class RedeliveryWindowCheck {
     /** For each topic, how long after it was written a record can still be read; {@code null}: for ever. */
     Map<String, Duration> readableFor(Collection<String> topics) {
         List<ConfigResource> resources = topics.stream()
-                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                .toList();
         try (Admin admin = Admin.create(adminConfig)) {
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Map<String, Duration> life = new java.util.LinkedHashMap<>();
             configs.forEach((resource, config) -> {
-                long retention = Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value());
-                long segment = Long.parseLong(config.get(TopicConfig.SEGMENT_MS_CONFIG).value());
-                life.put(resource.name(), retention < 0 ? null : Duration.ofMillis(retention).plusMillis(segment));
+                long retention = Long.parseLong(
+                        config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+                long segment =
+                        Long.parseLong(config.get(TopicConfig.SEGMENT_MS_CONFIG).value());
+                life.put(
+                        resource.name(),
+                        retention < 0 ? null : Duration.ofMillis(retention).plusMillis(segment));
             });
             return life;
         } catch (InterruptedException e) {

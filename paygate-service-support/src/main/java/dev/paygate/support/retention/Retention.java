@@ -47,8 +47,14 @@ public class Retention extends PeriodicJob {
     private final Map<RetentionRule, AtomicReference<Double>> oldest = new LinkedHashMap<>();
     private final Set<RetentionRule> verified = ConcurrentHashMap.newKeySet();
 
-    public Retention(DatabaseClient db, List<RetentionRule> rules, int batchSize, int maxBatches, Duration interval,
-                     RedeliveryWindowCheck check, MeterRegistry registry) {
+    public Retention(
+            DatabaseClient db,
+            List<RetentionRule> rules,
+            int batchSize,
+            int maxBatches,
+            Duration interval,
+            RedeliveryWindowCheck check,
+            MeterRegistry registry) {
         super("retention", interval);
         this.db = db;
         this.rules = List.copyOf(rules);
@@ -56,12 +62,18 @@ public class Retention extends PeriodicJob {
         this.maxBatches = maxBatches;
         this.check = check;
         for (RetentionRule rule : this.rules) {
-            purged.put(rule, Counter.builder("paygate.retention.purged.rows").tag("table", rule.table())
-                    .description("rows deleted because they were past their retention window").register(registry));
+            purged.put(
+                    rule,
+                    Counter.builder("paygate.retention.purged.rows")
+                            .tag("table", rule.table())
+                            .description("rows deleted because they were past their retention window")
+                            .register(registry));
             AtomicReference<Double> age = new AtomicReference<>(0.0);
             oldest.put(rule, age);
-            Gauge.builder("paygate.retention.oldest.age", age, AtomicReference::get).tag("table", rule.table())
-                    .baseUnit("seconds").description("age of the table's oldest row, as of the last purge")
+            Gauge.builder("paygate.retention.oldest.age", age, AtomicReference::get)
+                    .tag("table", rule.table())
+                    .baseUnit("seconds")
+                    .description("age of the table's oldest row, as of the last purge")
                     .register(registry);
         }
     }
@@ -79,8 +91,10 @@ public class Retention extends PeriodicJob {
             } catch (RedeliveryWindowCheck.RetentionMisconfiguredException e) {
                 throw e;
             } catch (RuntimeException e) {
-                log.warn("retention of {} not checked against the broker yet, it waits until it is: {}",
-                        rule.table(), e.getMessage());
+                log.warn(
+                        "retention of {} not checked against the broker yet, it waits until it is: {}",
+                        rule.table(),
+                        e.getMessage());
             }
         }
         super.start();
@@ -100,7 +114,8 @@ public class Retention extends PeriodicJob {
     public Mono<Map<String, Long>> runOnce() {
         Map<String, Long> counts = new LinkedHashMap<>();
         return Flux.fromIterable(rules)
-                .concatMap(rule -> purgeIfChecked(rule).doOnNext(n -> counts.merge(rule.table(), n, Long::sum))
+                .concatMap(rule -> purgeIfChecked(rule)
+                        .doOnNext(n -> counts.merge(rule.table(), n, Long::sum))
                         .then(measure(rule)))
                 .then(Mono.fromSupplier(() -> counts));
     }

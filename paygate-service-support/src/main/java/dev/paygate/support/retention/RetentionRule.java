@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  *                         (checked against the broker by {@link RedeliveryWindowCheck} before the first purge); empty
  *                         when the table deduplicates nothing
  */
-public record RetentionRule(String table, String ageColumn, String key, String condition, Duration window,
-                            List<String> redeliveredFrom) {
+public record RetentionRule(
+        String table, String ageColumn, String key, String condition, Duration window, List<String> redeliveredFrom) {
 
     private static final Pattern IDENTIFIERS = Pattern.compile("[a-z_][a-z0-9_]*(, *[a-z_][a-z0-9_]*)*");
 
@@ -67,8 +67,7 @@ public record RetentionRule(String table, String ageColumn, String key, String c
                     LIMIT :limit
                     FOR UPDATE SKIP LOCKED),
                 gone AS (DELETE FROM %1$s WHERE (%2$s) IN (SELECT %2$s FROM doomed) RETURNING 1)
-                SELECT count(*) AS n FROM gone""".formatted(table, key, ageColumn,
-                condition == null ? "" : "\n      AND (" + condition + ")");
+                SELECT count(*) AS n FROM gone""".formatted(table, key, ageColumn, condition == null ? "" : "\n      AND (" + condition + ")");
     }
 
     /** The age in seconds of the table's oldest row (by {@code ageColumn}), {@code NULL} when there is none. */

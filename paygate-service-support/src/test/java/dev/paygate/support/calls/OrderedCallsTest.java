@@ -40,32 +40,41 @@ class OrderedCallsTest {
         List<String> order = Collections.synchronizedList(new ArrayList<>());
 
         // 20 keys × 10 calls each, every call taking a random few milliseconds on another thread
-        Flux<String> all = Flux.range(0, 200).flatMap(i -> {
-            String key = "p" + (i % 20);
-            String id = key + ":" + (i / 20);
-            return calls.submit(key, () -> Mono.fromCallable(() -> {
-                        if (running.merge(key, 1, Integer::sum) > 1) {
-                            overlapping.incrementAndGet();
-                        }
-                        mostAtOnce.accumulateAndGet(now.incrementAndGet(), Math::max);
-                        order.add(id);
-                        return id;
-                    })
-                    .delayElement(Duration.ofMillis(1 + (i * 7) % 5), Schedulers.parallel())
-                    .doOnNext(done -> {
-                        now.decrementAndGet();
-                        running.merge(key, -1, Integer::sum);
-                    }));
-        }, 200);
+        Flux<String> all = Flux.range(0, 200)
+                .flatMap(
+                        i -> {
+                            String key = "p" + (i % 20);
+                            String id = key + ":" + (i / 20);
+                            return calls.submit(
+                                    key,
+                                    () -> Mono.fromCallable(() -> {
+                                                if (running.merge(key, 1, Integer::sum) > 1) {
+                                                    overlapping.incrementAndGet();
+                                                }
+                                                mostAtOnce.accumulateAndGet(now.incrementAndGet(), Math::max);
+                                                order.add(id);
+                                                return id;
+                                            })
+                                            .delayElement(Duration.ofMillis(1 + (i * 7) % 5), Schedulers.parallel())
+                                            .doOnNext(done -> {
+                                                now.decrementAndGet();
+                                                running.merge(key, -1, Integer::sum);
+                                            }));
+                        },
+                        200);
 
         StepVerifier.create(all).expectNextCount(200).verifyComplete();
         assertThat(overlapping).as("calls of one key overlapping").hasValue(0);
         assertThat(mostAtOnce.get()).as("keys running at once").isGreaterThan(10);
         for (int k = 0; k < 20; k++) {
             String key = "p" + k;
-            List<String> ofKey = order.stream().filter(id -> id.startsWith(key + ":")).toList();
-            assertThat(ofKey).as("order of %s", key).containsExactly(
-                    java.util.stream.IntStream.range(0, 10).mapToObj(n -> key + ":" + n).toArray(String[]::new));
+            List<String> ofKey =
+                    order.stream().filter(id -> id.startsWith(key + ":")).toList();
+            assertThat(ofKey)
+                    .as("order of %s", key)
+                    .containsExactly(java.util.stream.IntStream.range(0, 10)
+                            .mapToObj(n -> key + ":" + n)
+                            .toArray(String[]::new));
         }
         assertThat(calls.inFlight()).isZero();
         assertThat(calls.queued()).isZero();
@@ -102,16 +111,23 @@ class OrderedCallsTest {
         Mono<String> then = calls.submit("p", second::call);
 
         StepVerifier.create(first).expectErrorMessage("bank said no").verify();
-        StepVerifier.create(then).then(() -> second.end.tryEmitValue("ok")).expectNext("ok").verifyComplete();
+        StepVerifier.create(then)
+                .then(() -> second.end.tryEmitValue("ok"))
+                .expectNext("ok")
+                .verifyComplete();
     }
 
     @Test
     void aCallThatThrowsWhenMadeFreesItsSlot() {
         OrderedCalls calls = new OrderedCalls(1);
         StepVerifier.create(calls.submit("p", () -> {
-            throw new IllegalArgumentException("no call");
-        })).expectErrorMessage("no call").verify();
-        StepVerifier.create(calls.submit("p", () -> Mono.just("next"))).expectNext("next").verifyComplete();
+                    throw new IllegalArgumentException("no call");
+                }))
+                .expectErrorMessage("no call")
+                .verify();
+        StepVerifier.create(calls.submit("p", () -> Mono.just("next")))
+                .expectNext("next")
+                .verifyComplete();
     }
 
     @Test
@@ -142,8 +158,11 @@ class OrderedCallsTest {
         calls.submit("b", () -> Mono.just("b")).subscribe();
         calls.submit("c", () -> Mono.just("c")).subscribe();
 
-        assertThat(calls.awaitRoom(1, Duration.ofMillis(50))).as("two wait, room for one").isFalse();
-        Schedulers.parallel().schedule(() -> first.end.tryEmitValue("a"), 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        assertThat(calls.awaitRoom(1, Duration.ofMillis(50)))
+                .as("two wait, room for one")
+                .isFalse();
+        Schedulers.parallel()
+                .schedule(() -> first.end.tryEmitValue("a"), 100, java.util.concurrent.TimeUnit.MILLISECONDS);
         assertThat(calls.awaitRoom(0, Duration.ofSeconds(10))).isTrue();
         assertThat(calls.queued()).isZero();
     }

@@ -30,8 +30,8 @@ class KafkaDurabilityCheckIT {
 
     static final Infrastructure INFRA = DevInfrastructure.shared();
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static final Map<String, Object> SAFE_PRODUCER = Map.of(ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    static final Map<String, Object> SAFE_PRODUCER =
+            Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     static Admin admin;
 
     @BeforeAll
@@ -54,25 +54,36 @@ class KafkaDurabilityCheckIT {
     void threeReplicasOnOneBrokerAreRefusedNamingTheClusterAndEveryThinTopic() throws Exception {
         var problems = KafkaDurabilityCheck.problems(admin, replicated(3), SAFE_PRODUCER, TIMEOUT);
 
-        assertThat(problems).contains("replication factor 3 but the cluster has 1 broker(s)",
-                "topic " + Topics.REFUND_COMMANDS + " has 1 replica(s), fewer than the configured 3",
-                "topic " + Topics.REFUND_COMMANDS + " has min.insync.replicas 1, below the configured 2");
+        assertThat(problems)
+                .contains(
+                        "replication factor 3 but the cluster has 1 broker(s)",
+                        "topic " + Topics.REFUND_COMMANDS + " has 1 replica(s), fewer than the configured 3",
+                        "topic " + Topics.REFUND_COMMANDS + " has min.insync.replicas 1, below the configured 2");
         // every Paygate topic is named, twice (replicas and minimum), and nothing else but the cluster's size
         assertThat(problems).hasSize(1 + 2 * Topics.ALL.size());
     }
 
     @Test
     void aSingleReplicaSettingPassesOnASingleBroker() throws Exception {
-        assertThat(KafkaDurabilityCheck.problems(admin, replicated(1), SAFE_PRODUCER, TIMEOUT)).isEmpty();
+        assertThat(KafkaDurabilityCheck.problems(admin, replicated(1), SAFE_PRODUCER, TIMEOUT))
+                .isEmpty();
     }
 
     @Test
     void producersThatDoNotWaitForAllReplicasOrMayDuplicateAreFound() throws Exception {
-        assertThat(KafkaDurabilityCheck.problems(admin, replicated(1), Map.of(ProducerConfig.ACKS_CONFIG, "1"), TIMEOUT))
-                .singleElement().asString().contains("acks=1, not acks=all");
-        assertThat(KafkaDurabilityCheck.problems(admin, replicated(1), Map.of(ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false), TIMEOUT))
-                .singleElement().asString().contains("not idempotent");
+        assertThat(KafkaDurabilityCheck.problems(
+                        admin, replicated(1), Map.of(ProducerConfig.ACKS_CONFIG, "1"), TIMEOUT))
+                .singleElement()
+                .asString()
+                .contains("acks=1, not acks=all");
+        assertThat(KafkaDurabilityCheck.problems(
+                        admin,
+                        replicated(1),
+                        Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false),
+                        TIMEOUT))
+                .singleElement()
+                .asString()
+                .contains("not idempotent");
     }
 
     @Test
@@ -92,12 +103,14 @@ class KafkaDurabilityCheckIT {
             assertThat(topic.configs()).containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
         });
         PaygateProperties one = new PaygateProperties();
-        assertThat(PaygateSupportAutoConfiguration.newTopics(one)).extracting(NewTopic::configs)
+        assertThat(PaygateSupportAutoConfiguration.newTopics(one))
+                .extracting(NewTopic::configs)
                 .allSatisfy(configs -> assertThat(configs).containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1"));
         PaygateProperties strict = new PaygateProperties();
         strict.getKafka().setReplicationFactor((short) 5);
         strict.getKafka().setMinInsyncReplicas(3);
-        assertThat(PaygateSupportAutoConfiguration.newTopics(strict)).extracting(NewTopic::configs)
+        assertThat(PaygateSupportAutoConfiguration.newTopics(strict))
+                .extracting(NewTopic::configs)
                 .allSatisfy(configs -> assertThat(configs).containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "3"));
     }
 
@@ -107,15 +120,16 @@ class KafkaDurabilityCheckIT {
 
         // as command-line arguments: above the defaults every service derives
         assertThatThrownBy(() -> new SpringApplicationBuilder(SupportTestApplication.class)
-                .properties("spring.main.web-application-type=none")
-                .run("--spring.kafka.bootstrap-servers=" + INFRA.kafkaBootstrap(),
-                        "--paygate.db.url=" + db,
-                        "--paygate.db.user=" + INFRA.dbUser(),
-                        "--paygate.db.password=" + INFRA.dbPassword(),
-                        "--paygate.db.schema=support",
-                        "--paygate.db.migrations=classpath:db/support",
-                        "--paygate.kafka.replication-factor=3")
-                .close())
+                        .properties("spring.main.web-application-type=none")
+                        .run(
+                                "--spring.kafka.bootstrap-servers=" + INFRA.kafkaBootstrap(),
+                                "--paygate.db.url=" + db,
+                                "--paygate.db.user=" + INFRA.dbUser(),
+                                "--paygate.db.password=" + INFRA.dbPassword(),
+                                "--paygate.db.schema=support",
+                                "--paygate.db.migrations=classpath:db/support",
+                                "--paygate.kafka.replication-factor=3")
+                        .close())
                 .hasStackTraceContaining("Kafka can't keep what this service writes as configured")
                 .hasStackTraceContaining("replication factor 3 but the cluster has 1 broker(s)");
     }

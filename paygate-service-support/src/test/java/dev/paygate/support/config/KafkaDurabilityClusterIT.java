@@ -28,12 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaDurabilityClusterIT {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static final Map<String, Object> SAFE_PRODUCER = Map.of(ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    static final Map<String, Object> SAFE_PRODUCER =
+            Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     static final String THIN = Topics.REFUND_COMMANDS;
 
     @TempDir
     static Path dir;
+
     static RestartableKafka cluster;
     static Admin admin;
 
@@ -60,16 +61,21 @@ class KafkaDurabilityClusterIT {
 
     @Test
     void aTopicCreatedWithOneReplicaOnThreeBrokersIsFoundAndNamed() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                KafkaDurabilityCheck.problems(admin, threeReplicas(), SAFE_PRODUCER, TIMEOUT)).containsExactlyInAnyOrder(
-                "topic " + THIN + " has 1 replica(s), fewer than the configured 3",
-                "topic " + THIN + " has min.insync.replicas 1, below the configured 2"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(KafkaDurabilityCheck.problems(admin, threeReplicas(), SAFE_PRODUCER, TIMEOUT))
+                                .containsExactlyInAnyOrder(
+                                        "topic " + THIN + " has 1 replica(s), fewer than the configured 3",
+                                        "topic " + THIN + " has min.insync.replicas 1, below the configured 2"));
     }
 
     @Test
     void aProducerThatDoesNotWaitForAllReplicasIsFoundOnTheCluster() throws Exception {
-        assertThat(KafkaDurabilityCheck.problems(admin, threeReplicas(), Map.of(ProducerConfig.ACKS_CONFIG, "1",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false"), TIMEOUT))
+        assertThat(KafkaDurabilityCheck.problems(
+                        admin,
+                        threeReplicas(),
+                        Map.of(ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false"),
+                        TIMEOUT))
                 .anySatisfy(p -> assertThat(p).contains("acks=1, not acks=all"))
                 .anySatisfy(p -> assertThat(p).contains("not idempotent"));
     }
@@ -78,15 +84,19 @@ class KafkaDurabilityClusterIT {
     void topicsAsConfiguredPassAlsoWhileABrokerIsDown() throws Exception {
         var asConfigured = threeReplicas();
         // only the thin topic: the rest is as configured (once every broker's metadata has the new topics)
-        List<String> problems = List.of("topic " + THIN + " has 1 replica(s), fewer than the configured 3",
+        List<String> problems = List.of(
+                "topic " + THIN + " has 1 replica(s), fewer than the configured 3",
                 "topic " + THIN + " has min.insync.replicas 1, below the configured 2");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                KafkaDurabilityCheck.problems(admin, asConfigured, SAFE_PRODUCER, TIMEOUT)).isEqualTo(problems));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(KafkaDurabilityCheck.problems(admin, asConfigured, SAFE_PRODUCER, TIMEOUT))
+                                .isEqualTo(problems));
 
         cluster.kill(3);
         try {
             // fenced: the cluster's metadata no longer counts it among the live brokers
-            await().atMost(Duration.ofMinutes(1)).until(() -> admin.describeCluster().nodes().get().size() == 2);
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> admin.describeCluster().nodes().get().size() == 2);
             assertThat(KafkaDurabilityCheck.problems(admin, asConfigured, SAFE_PRODUCER, TIMEOUT))
                     .as("a broker down for a restart is still one of the cluster's three")
                     .isEqualTo(problems);

@@ -23,9 +23,12 @@ class RetentionSettingsTest {
         java.util.List<NewTopic> topics = PaygateSupportAutoConfiguration.newTopics(properties);
 
         assertThat(topics).extracting(NewTopic::name).containsExactlyElementsOf(Topics.ALL);
-        assertThat(topics).allSatisfy(t -> assertThat(t.configs())
-                .containsEntry("retention.ms", Long.toString(Duration.ofDays(3).toMillis()))
-                .containsEntry("segment.ms", Long.toString(Duration.ofHours(6).toMillis())));
+        assertThat(topics)
+                .allSatisfy(t -> assertThat(t.configs())
+                        .containsEntry(
+                                "retention.ms", Long.toString(Duration.ofDays(3).toMillis()))
+                        .containsEntry(
+                                "segment.ms", Long.toString(Duration.ofHours(6).toMillis())));
     }
 
     @Test
@@ -47,7 +50,8 @@ class RetentionSettingsTest {
     void onlyPlainIdentifiersGoIntoTheStatements() {
         assertThatThrownBy(() -> RetentionRule.of("inbox; DROP TABLE inbox", "received_at", "id", Duration.ofDays(1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(RetentionRule.of("inbox", "received_at", "consumer, message_id", Duration.ofDays(1)).table())
+        assertThat(RetentionRule.of("inbox", "received_at", "consumer, message_id", Duration.ofDays(1))
+                        .table())
                 .isEqualTo("inbox");
     }
 }

@@ -41,16 +41,20 @@ class ServiceInstancesTest {
         final DisposableServer server;
 
         Instance(String name) {
-            server = HttpServer.create().host("127.0.0.1").port(0)
+            server = HttpServer.create()
+                    .host("127.0.0.1")
+                    .port(0)
                     .doOnChannelInit((observer, channel, address) -> connections.add(channel))
-                    .route(routes -> routes
-                            .get("/who", (request, response) -> {
+                    .route(routes -> routes.get("/who", (request, response) -> {
                                 requests.incrementAndGet();
                                 return response.sendString(Mono.just(name + " " + request.uri()));
                             })
                             .post("/fail", (request, response) -> {
                                 requests.incrementAndGet();
-                                return request.receive().then(response.status(503).sendString(Mono.just(name)).then());
+                                return request.receive()
+                                        .then(response.status(503)
+                                                .sendString(Mono.just(name))
+                                                .then());
                             }))
                     .bindNow();
         }
@@ -69,8 +73,10 @@ class ServiceInstancesTest {
     final ConnectionProvider pool = ConnectionProvider.create("service-instances-test", 8);
     /** The client's open connections (a closed one leaves the group). */
     final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    final WebClient.Builder builder = WebClient.builder().clientConnector(new ReactorClientHttpConnector(
-            HttpClient.create(pool).doOnChannelInit((observer, channel, address) -> open.add(channel))));
+
+    final WebClient.Builder builder = WebClient.builder()
+            .clientConnector(new ReactorClientHttpConnector(
+                    HttpClient.create(pool).doOnChannelInit((observer, channel, address) -> open.add(channel))));
     final Instance a = new Instance("a");
     final Instance b = new Instance("b");
 
@@ -88,8 +94,10 @@ class ServiceInstancesTest {
      */
     void kill(Instance instance) {
         instance.stop();
-        await().atMost(WITHIN).until(() -> open.stream().noneMatch(channel ->
-                channel.remoteAddress() instanceof InetSocketAddress to && to.getPort() == instance.server.port()));
+        await().atMost(WITHIN)
+                .until(() -> open.stream()
+                        .noneMatch(channel -> channel.remoteAddress() instanceof InetSocketAddress to
+                                && to.getPort() == instance.server.port()));
     }
 
     static Flux<String> who(WebClient client, int times) {
@@ -110,7 +118,10 @@ class ServiceInstancesTest {
     @Test
     void whileOneInstanceIsStoppedEveryRequestIsAnsweredByTheOther() {
         WebClient client = ServiceInstances.client(builder, List.of(a.url(), b.url()));
-        StepVerifier.create(who(client, 2)).expectNext("a /who?n=0", "b /who?n=1").expectComplete().verify(WITHIN);
+        StepVerifier.create(who(client, 2))
+                .expectNext("a /who?n=0", "b /who?n=1")
+                .expectComplete()
+                .verify(WITHIN);
 
         kill(b);
 
@@ -125,7 +136,9 @@ class ServiceInstancesTest {
     void aServerErrorIsTheAnswerAndIsNotTriedOnTheOtherInstance() {
         WebClient client = ServiceInstances.client(builder, List.of(a.url(), b.url()));
 
-        StepVerifier.create(client.post().uri("/fail").bodyValue("{\"amount\": 100}")
+        StepVerifier.create(client.post()
+                        .uri("/fail")
+                        .bodyValue("{\"amount\": 100}")
                         .exchangeToMono(response -> response.bodyToMono(String.class)
                                 .map(body -> response.statusCode().value() + " " + body)))
                 .expectNext("503 a")
@@ -142,7 +155,8 @@ class ServiceInstancesTest {
         b.stop();
 
         StepVerifier.create(who(client, 1))
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(WebClientRequestException.class)
+                .expectErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOf(WebClientRequestException.class)
                         .hasCauseInstanceOf(ConnectException.class))
                 .verify(WITHIN);
     }
@@ -158,7 +172,8 @@ class ServiceInstancesTest {
 
         kill(a);
         StepVerifier.create(who(client, 1))
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(WebClientRequestException.class)
+                .expectErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOf(WebClientRequestException.class)
                         .hasCauseInstanceOf(ConnectException.class))
                 .verify(WITHIN);
         assertThat(b.requests).hasValue(0);

@@ -65,10 +65,16 @@ public class PaymentCommandListener {
     private final Duration batchTimeout;
     private final Traces tracing;
 
-    public PaymentCommandListener(InboxProcessor inbox, SessionCommands sessions, SessionPayments sessionPayments,
-                                  PaymentCommands payments, PaygateProperties properties, MeterRegistry meters,
-                                  @Value("${paygate.acquirer.max-in-flight:256}") int maxInFlight,
-                                  @Value("${paygate.acquirer.timeout:10s}") Duration bankTimeout, Traces tracing) {
+    public PaymentCommandListener(
+            InboxProcessor inbox,
+            SessionCommands sessions,
+            SessionPayments sessionPayments,
+            PaymentCommands payments,
+            PaygateProperties properties,
+            MeterRegistry meters,
+            @Value("${paygate.acquirer.max-in-flight:256}") int maxInFlight,
+            @Value("${paygate.acquirer.timeout:10s}") Duration bankTimeout,
+            Traces tracing) {
         this.tracing = tracing;
         this.meters = meters;
         this.inbox = inbox;
@@ -80,7 +86,8 @@ public class PaymentCommandListener {
         // a poll's commands of one payment run one after another, each with up to two bank calls
         this.batchTimeout = properties.getKafka().getCommandTimeout().plus(PaymentCommands.operationLease(bankTimeout));
         Gauge.builder("paygate.commands.in.flight", calls, OrderedCalls::inFlight)
-                .description("payment commands under way (reading, at the bank, or writing)").register(meters);
+                .description("payment commands under way (reading, at the bank, or writing)")
+                .register(meters);
     }
 
     /**
@@ -88,8 +95,12 @@ public class PaymentCommandListener {
      * index) once those before it are applied; a command that fails fails the poll, which is redelivered and finds
      * what was applied in the inbox.
      */
-    @KafkaListener(id = "payment-commands", topics = Topics.PAYMENT_COMMANDS, groupId = CONSUMER,
-            concurrency = "${paygate.kafka.concurrency:3}", batch = "true",
+    @KafkaListener(
+            id = "payment-commands",
+            topics = Topics.PAYMENT_COMMANDS,
+            groupId = CONSUMER,
+            concurrency = "${paygate.kafka.concurrency:3}",
+            batch = "true",
             properties = "max.poll.records=${paygate.kafka.batch-size:100}")
     public void onCommands(List<ConsumerRecord<String, byte[]>> records) {
         List<PaymentCommand> commands = new ArrayList<>(records.size());
@@ -109,32 +120,43 @@ public class PaymentCommandListener {
         java.util.concurrent.atomic.AtomicReferenceArray<Throwable> failed =
                 new java.util.concurrent.atomic.AtomicReferenceArray<>(Math.max(1, commands.size()));
         Flux.range(0, commands.size())
-                .flatMap(i -> calls.submit(commands.get(i).key(), () -> applyOne(commands.get(i), traces.get(i)))
-                        .onErrorResume(e -> {
-                            failed.set(i, e);
-                            return Mono.empty();
-                        }), Math.max(1, commands.size()))
+                .flatMap(
+                        i -> calls.submit(commands.get(i).key(), () -> applyOne(commands.get(i), traces.get(i)))
+                                .onErrorResume(e -> {
+                                    failed.set(i, e);
+                                    return Mono.empty();
+                                }),
+                        Math.max(1, commands.size()))
                 .then()
                 .block(batchTimeout);
         for (int i = 0; i < commands.size(); i++) {
             if (failed.get(i) != null) {
                 // those before it are written; it and those after come again (the inbox knows which were applied)
-                throw new BatchListenerFailedException("payment command " + commands.get(i).commandId() + " failed",
-                        failed.get(i), i);
+                throw new BatchListenerFailedException(
+                        "payment command " + commands.get(i).commandId() + " failed", failed.get(i), i);
             }
         }
         if (undecodable >= 0) {
-            throw new BatchListenerFailedException("undecodable payment command", new UndecodableMessageException(
-                    "payment command at offset " + records.get(undecodable).offset(), why), undecodable);
+            throw new BatchListenerFailedException(
+                    "undecodable payment command",
+                    new UndecodableMessageException(
+                            "payment command at offset "
+                                    + records.get(undecodable).offset(),
+                            why),
+                    undecodable);
         }
     }
 
     /** One command, in a span of its own that continues the trace its record carries (logs and messages in it). */
     private Mono<Boolean> applyOne(PaymentCommand command, String traceparent) {
-        return Mono.using(() -> tracing.start("payment command " + command.getClass().getSimpleName(), traceparent,
+        return Mono.using(
+                () -> tracing.start(
+                        "payment command " + command.getClass().getSimpleName(),
+                        traceparent,
                         io.micrometer.tracing.Span.Kind.CONSUMER),
-                span -> applyOne(command, span).contextWrite(Traces.parent(tracing.traceparent(span) == null
-                        ? traceparent : tracing.traceparent(span))),
+                span -> applyOne(command, span)
+                        .contextWrite(Traces.parent(
+                                tracing.traceparent(span) == null ? traceparent : tracing.traceparent(span))),
                 io.micrometer.tracing.Span::end);
     }
 
@@ -142,28 +164,33 @@ public class PaymentCommandListener {
         Timer.Sample sample = Timer.start(meters);
         return Mono.defer(() -> inbox.applyPlanned(CONSUMER, command.commandId(), () -> plan(command)))
                 // the payment changed since it was read (or another command's operation is under way on it): anew
-                .retryWhen(Retry.backoff(50, Duration.ofMillis(20)).maxBackoff(Duration.ofSeconds(1))
+                .retryWhen(Retry.backoff(50, Duration.ofMillis(20))
+                        .maxBackoff(Duration.ofSeconds(1))
                         .filter(ConcurrentChangeException.class::isInstance))
                 .doOnEach(signal -> {
                     if (!signal.isOnNext() && !signal.isOnError()) {
                         return;
                     }
-                    String outcome = signal.isOnError() ? "error"
-                            : Boolean.FALSE.equals(signal.get()) ? "duplicate" : "applied";
+                    String outcome =
+                            signal.isOnError() ? "error" : Boolean.FALSE.equals(signal.get()) ? "duplicate" : "applied";
                     // paygate.commands.applied: the service's part of a command's latency (bank included)
                     sample.stop(Timer.builder("paygate.commands.applied")
                             .description("time to apply a command, by type")
-                            .tag("command", command.getClass().getSimpleName()).tag("outcome", outcome)
+                            .tag("command", command.getClass().getSimpleName())
+                            .tag("outcome", outcome)
                             .register(meters));
                     if (signal.isOnNext()) {
                         try (var scope = tracing.inScope(span)) {
-                        // one line per command, in the trace of the request that sent it (ids and type, no card data)
-                        if (Boolean.FALSE.equals(signal.get())) {
-                            log.info("command {} was applied before; redelivery ignored", command.commandId());
-                        } else {
-                            log.info("command {} applied ({})", command.commandId(),
-                                    command.getClass().getSimpleName());
-                        }
+                            // one line per command, in the trace of the request that sent it (ids and type, no card
+                            // data)
+                            if (Boolean.FALSE.equals(signal.get())) {
+                                log.info("command {} was applied before; redelivery ignored", command.commandId());
+                            } else {
+                                log.info(
+                                        "command {} applied ({})",
+                                        command.commandId(),
+                                        command.getClass().getSimpleName());
+                            }
                         }
                     }
                 });
@@ -189,6 +216,7 @@ public class PaymentCommandListener {
         } else if (command instanceof CancelTransaction c) {
             return payments.cancelTransaction(c);
         }
-        return Mono.error(new UndecodableMessageException("unhandled command " + command.getClass().getSimpleName()));
+        return Mono.error(new UndecodableMessageException(
+                "unhandled command " + command.getClass().getSimpleName()));
     }
 }

@@ -12,24 +12,24 @@ import dev.paygate.payment.payment.Changes;
 import dev.paygate.payment.payment.store.PaymentStore;
 import dev.paygate.payment.secupay.SecupayTransactions;
 import dev.paygate.support.config.PaygateProperties;
+import dev.paygate.support.config.UndecodableMessageException;
 import dev.paygate.support.outbox.InboxProcessor;
 import dev.paygate.support.outbox.OutboxMessage;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import dev.paygate.support.config.UndecodableMessageException;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -46,8 +46,7 @@ public class RefundEventsListener {
 
     static final String CONSUMER = "payment-service-refund-events";
 
-    private record Known(boolean counted, long version) {
-    }
+    private record Known(boolean counted, long version) {}
 
     private final InboxProcessor inbox;
     private final PaymentStore payments;
@@ -57,8 +56,14 @@ public class RefundEventsListener {
     private final Clock clock;
     private final PaygateProperties properties;
 
-    public RefundEventsListener(InboxProcessor inbox, PaymentStore payments, DatabaseClient db, Changes changes,
-                                SecupayTransactions secupay, Clock clock, PaygateProperties properties) {
+    public RefundEventsListener(
+            InboxProcessor inbox,
+            PaymentStore payments,
+            DatabaseClient db,
+            Changes changes,
+            SecupayTransactions secupay,
+            Clock clock,
+            PaygateProperties properties) {
         this.inbox = inbox;
         this.payments = payments;
         this.db = db;
@@ -69,7 +74,11 @@ public class RefundEventsListener {
     }
 
     /** A poll's refund events in one transaction, with a statement per table: one commit for the lot. */
-    @KafkaListener(id = "payment-refund-events", topics = Topics.REFUND_EVENTS, groupId = CONSUMER, batch = "true",
+    @KafkaListener(
+            id = "payment-refund-events",
+            topics = Topics.REFUND_EVENTS,
+            groupId = CONSUMER,
+            batch = "true",
             properties = "max.poll.records=${paygate.kafka.batch-size:100}")
     public void onRefundEvents(List<ConsumerRecord<String, byte[]>> records) {
         List<StateChange> changes = new ArrayList<>(records.size());
@@ -92,18 +101,19 @@ public class RefundEventsListener {
         }
         if (undecodable >= 0) {
             // the events before it are applied; the error handler passes this one and redelivers the rest
-            throw new BatchListenerFailedException("undecodable refund event", new UndecodableMessageException(
-                    "refund event at offset " + records.get(undecodable).offset(), why), undecodable);
+            throw new BatchListenerFailedException(
+                    "undecodable refund event",
+                    new UndecodableMessageException(
+                            "refund event at offset " + records.get(undecodable).offset(), why),
+                    undecodable);
         }
     }
 
     /** A refund event to apply: the refund as it was then, and when. */
-    private record Update(Refund refund, Instant time) {
-    }
+    private record Update(Refund refund, Instant time) {}
 
     /** The refund as the link will hold it: its latest status in the poll, and whether its amount counts. */
-    private record Link(Refund refund, boolean counted, Instant time) {
-    }
+    private record Link(Refund refund, boolean counted, Instant time) {}
 
     /**
      * A poll's fresh refund events, in order, with a statement per table rather than per event: the links known
@@ -121,8 +131,11 @@ public class RefundEventsListener {
                         SELECT refund_id, counted, refund_version FROM refunds WHERE refund_id = ANY(:ids::text[])
                         ORDER BY refund_id FOR UPDATE""")
                 .bind("ids", ids.toArray(String[]::new))
-                .map(row -> Map.entry(row.get("refund_id", String.class), new Known(
-                        Boolean.TRUE.equals(row.get("counted", Boolean.class)), row.get("refund_version", Long.class))))
+                .map(row -> Map.entry(
+                        row.get("refund_id", String.class),
+                        new Known(
+                                Boolean.TRUE.equals(row.get("counted", Boolean.class)),
+                                row.get("refund_version", Long.class))))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                 .flatMap(known -> {
@@ -238,7 +251,9 @@ public class RefundEventsListener {
                 .bind("descriptions", descriptions)
                 .bind("created", created)
                 .bind("times", times)
-                .fetch().rowsUpdated().then();
+                .fetch()
+                .rowsUpdated()
+                .then();
     }
 
     /**

@@ -41,8 +41,10 @@ public final class OperationLease {
                 .bind("version", version)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(rows -> rows == 1L ? Mono.<Void>empty() : Mono.error(new ConcurrentChangeException(
-                        what + " " + id + " changed, or has another operation under way")));
+                .flatMap(rows -> rows == 1L
+                        ? Mono.<Void>empty()
+                        : Mono.error(new ConcurrentChangeException(
+                                what + " " + id + " changed, or has another operation under way")));
     }
 
     /** The operation of {@code commandId} ended without changing the row (the bank could not be reached, a decline). */

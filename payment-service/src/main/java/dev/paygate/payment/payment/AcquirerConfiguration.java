@@ -15,12 +15,13 @@ import org.springframework.context.annotation.Configuration;
 public class AcquirerConfiguration {
 
     @Bean
-    Acquirer acquirer(@Value("${paygate.acquirer.url:}") String url,
-                      @Value("${paygate.acquirer.latency:0ms}") Duration latency,
-                      @Value("${paygate.acquirer.failure-rate:0}") double failureRate,
-                      @Value("${paygate.acquirer.timeout:10s}") Duration timeout,
-                      @Value("${paygate.acquirer.outage-file:}") String outageFile) {
-        return Acquirers.of(url, timeout, latency, failureRate, Duration.ofSeconds(30), java.time.Clock.systemUTC(),
-                outageFile);
+    Acquirer acquirer(
+            @Value("${paygate.acquirer.url:}") String url,
+            @Value("${paygate.acquirer.latency:0ms}") Duration latency,
+            @Value("${paygate.acquirer.failure-rate:0}") double failureRate,
+            @Value("${paygate.acquirer.timeout:10s}") Duration timeout,
+            @Value("${paygate.acquirer.outage-file:}") String outageFile) {
+        return Acquirers.of(
+                url, timeout, latency, failureRate, Duration.ofSeconds(30), java.time.Clock.systemUTC(), outageFile);
     }
 }

@@ -2,13 +2,12 @@ package dev.paygate.payment.payment;
 
 import dev.paygate.acquirer.AcquirerRefusedException;
 import dev.paygate.acquirer.AcquirerUnavailableException;
-
+import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.event.StateChange;
-import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.contracts.resource.Session;
@@ -48,15 +47,22 @@ public class Changes {
     }
 
     public OutboxMessage event(StoredPayment p, EventType type) {
-        StateChange change = new StateChange(Ids.EVENT.next(), type, source, p.updated(), p.id(), p.merchantId(), p.id(),
+        StateChange change = new StateChange(
+                Ids.EVENT.next(),
+                type,
+                source,
+                p.updated(),
+                p.id(),
+                p.merchantId(),
+                p.id(),
                 json.writeValueAsString(p.toResource()));
         return OutboxMessage.event(Topics.PAYMENT_EVENTS, "payment", change);
     }
 
     /** A session's state change; the session package passes its own resource, so payment need not know it. */
     public OutboxMessage sessionEvent(String id, String merchantId, Instant updated, Session resource, EventType type) {
-        StateChange change = new StateChange(Ids.EVENT.next(), type, source, updated, id, merchantId, id,
-                json.writeValueAsString(resource));
+        StateChange change = new StateChange(
+                Ids.EVENT.next(), type, source, updated, id, merchantId, id, json.writeValueAsString(resource));
         return OutboxMessage.event(Topics.PAYMENT_EVENTS, "session", change);
     }
 
@@ -80,11 +86,21 @@ public class Changes {
      */
     public OutboxMessage bankProblem(String key, String commandId, RuntimeException e) {
         if (e instanceof AcquirerRefusedException refused) {
-            return problem(key, commandId, 502, ProblemCodes.ACQUIRER_REFUSED, "The bank refused the request ("
-                    + refused.code() + "); nothing was changed.", null);
+            return problem(
+                    key,
+                    commandId,
+                    502,
+                    ProblemCodes.ACQUIRER_REFUSED,
+                    "The bank refused the request (" + refused.code() + "); nothing was changed.",
+                    null);
         }
-        return problem(key, commandId, 502, ProblemCodes.ACQUIRER_UNAVAILABLE,
-                "The bank could not be reached; nothing was changed. " + e.getMessage(), null);
+        return problem(
+                key,
+                commandId,
+                502,
+                ProblemCodes.ACQUIRER_UNAVAILABLE,
+                "The bank could not be reached; nothing was changed. " + e.getMessage(),
+                null);
     }
 
     /** Whether {@code e} says the bank executed nothing (unreachable, or refused the request). */
@@ -92,9 +108,10 @@ public class Changes {
         return e instanceof AcquirerUnavailableException || e instanceof AcquirerRefusedException;
     }
 
-    public OutboxMessage problemWith(String key, String commandId, int status, String code, String detail,
-                                     Payment resource) {
-        return OutboxMessage.reply(key, new CommandReply(commandId, status, json.valueToTree(resource), code, detail, null));
+    public OutboxMessage problemWith(
+            String key, String commandId, int status, String code, String detail, Payment resource) {
+        return OutboxMessage.reply(
+                key, new CommandReply(commandId, status, json.valueToTree(resource), code, detail, null));
     }
 
     public static List<OutboxMessage> of(List<OutboxMessage> events, OutboxMessage reply) {

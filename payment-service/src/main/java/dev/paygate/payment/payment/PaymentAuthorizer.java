@@ -27,19 +27,25 @@ public class PaymentAuthorizer {
     }
 
     public Mono<StoredPayment> authorize(StoredPayment payment, boolean threeDsCompleted) {
-        CardToken card = new CardToken(payment.card().token(), payment.card().maskedNumber(),
-                payment.card().expiryMonth(), payment.card().expiryYear(), payment.card().holderName());
+        CardToken card = new CardToken(
+                payment.card().token(),
+                payment.card().maskedNumber(),
+                payment.card().expiryMonth(),
+                payment.card().expiryYear(),
+                payment.card().holderName());
         return bank.authorize(reference(payment), card, payment.amount(), payment.currency(), threeDsCompleted)
                 .flatMap(answer -> {
                     if (answer instanceof Authorization.Approved approved) {
                         return payment.capturesAutomatically()
                                 ? bank.capture(approved.authorizationId(), payment.amount())
                                         // "nothing changed" must hold at the bank too: release what was just reserved
-                                        .onErrorResume(Changes::nothingAtTheBank, e -> bank
-                                                .voidAuthorization(approved.authorizationId())
-                                                .onErrorResume(voidFailed -> Mono.empty())
-                                                .then(Mono.error(e)))
-                                        .then(Mono.fromSupplier(() -> payment.authorized(approved.authorizationId(), true, now())))
+                                        .onErrorResume(
+                                                Changes::nothingAtTheBank,
+                                                e -> bank.voidAuthorization(approved.authorizationId())
+                                                        .onErrorResume(voidFailed -> Mono.empty())
+                                                        .then(Mono.error(e)))
+                                        .then(Mono.fromSupplier(
+                                                () -> payment.authorized(approved.authorizationId(), true, now())))
                                 : Mono.just(payment.authorized(approved.authorizationId(), false, now()));
                     }
                     if (answer instanceof Authorization.Declined declined) {

@@ -1,38 +1,38 @@
 package dev.paygate.payment.payment;
 
 import dev.paygate.acquirer.Acquirer;
+import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.command.CancelPayment;
+import dev.paygate.contracts.command.CancelTransaction;
 import dev.paygate.contracts.command.CapturePayment;
+import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.command.CompleteThreeDs;
 import dev.paygate.contracts.command.ConfirmPayment;
 import dev.paygate.contracts.command.CreatePayment;
-import dev.paygate.contracts.command.CancelTransaction;
-import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.command.CreateRefund;
 import dev.paygate.contracts.command.SecupayRefund;
-import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.event.EventType;
-import dev.paygate.payment.secupay.SecupayTransactions;
-import java.time.ZoneOffset;
-import org.springframework.r2dbc.core.DatabaseClient;
 import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.payment.payment.domain.PaymentTransitionRejected;
 import dev.paygate.payment.payment.domain.StoredPayment;
 import dev.paygate.payment.payment.store.PaymentStore;
+import dev.paygate.payment.secupay.SecupayTransactions;
 import dev.paygate.support.outbox.ConcurrentChangeException;
 import dev.paygate.support.outbox.OutboxMessage;
 import dev.paygate.support.outbox.Plan;
-import java.time.Duration;
-import java.util.function.Function;
-import org.springframework.beans.factory.annotation.Value;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -57,9 +57,15 @@ public class PaymentCommands {
     private final DatabaseClient db;
     private final Duration lease;
 
-    public PaymentCommands(PaymentStore store, PaymentAuthorizer authorizer, Acquirer bank, Changes changes, Clock clock,
-                           SecupayTransactions secupay, DatabaseClient db,
-                           @Value("${paygate.acquirer.timeout:10s}") Duration bankTimeout) {
+    public PaymentCommands(
+            PaymentStore store,
+            PaymentAuthorizer authorizer,
+            Acquirer bank,
+            Changes changes,
+            Clock clock,
+            SecupayTransactions secupay,
+            DatabaseClient db,
+            @Value("${paygate.acquirer.timeout:10s}") Duration bankTimeout) {
         this.secupay = secupay;
         this.db = db;
         this.store = store;
@@ -79,21 +85,34 @@ public class PaymentCommands {
     }
 
     public Mono<Plan> create(CreatePayment c) {
-        StoredPayment created = StoredPayment.create(c.paymentId(), c.merchantId(), c.transactionId(), c.amount(),
-                c.currency(), c.captureMethod(), c.card(),
-                c.customerDetails() == null ? CustomerDetails.EMPTY : c.customerDetails(), c.description(),
-                c.merchantCustomerId(), c.metadata() == null ? Map.of() : c.metadata(), c.returnUrl(),
+        StoredPayment created = StoredPayment.create(
+                c.paymentId(),
+                c.merchantId(),
+                c.transactionId(),
+                c.amount(),
+                c.currency(),
+                c.captureMethod(),
+                c.card(),
+                c.customerDetails() == null ? CustomerDetails.EMPTY : c.customerDetails(),
+                c.description(),
+                c.merchantCustomerId(),
+                c.metadata() == null ? Map.of() : c.metadata(),
+                c.returnUrl(),
                 c.paymentMethodOptions() == null ? Payment.PaymentMethodOptions.DEFAULT : c.paymentMethodOptions(),
-                c.setupFutureUsage(), now());
+                c.setupFutureUsage(),
+                now());
         // a new payment has no row to record the operation on: its id is the bank's reference, and the insert decides
-        Mono<StoredPayment> result = c.confirm() && c.card() != null
-                ? authorizer.authorize(created, false)
-                : Mono.just(created);
-        return result
-                .<Plan>map(last -> () -> store.insert(last, null).map(inserted -> {
+        Mono<StoredPayment> result =
+                c.confirm() && c.card() != null ? authorizer.authorize(created, false) : Mono.just(created);
+        return result.<Plan>map(last -> () -> store.insert(last, null).map(inserted -> {
                     if (!inserted) {
-                        return List.of(changes.problem(c.paymentId(), c.commandId(), 409, "resource_already_exists",
-                                "Payment " + c.paymentId() + " already exists.", "id"));
+                        return List.of(changes.problem(
+                                c.paymentId(),
+                                c.commandId(),
+                                409,
+                                "resource_already_exists",
+                                "Payment " + c.paymentId() + " already exists.",
+                                "id"));
                     }
                     List<OutboxMessage> events = new ArrayList<>();
                     events.add(changes.event(created, Changes.eventFor(created, true)));
@@ -102,18 +121,28 @@ public class PaymentCommands {
                     }
                     return Changes.of(events, answer(c.paymentId(), c.commandId(), last));
                 }))
-                .onErrorResume(Changes::nothingAtTheBank, e -> Mono.just(Plan.of(List.of(
-                        changes.bankProblem(c.paymentId(), c.commandId(), (RuntimeException) e)))));
+                .onErrorResume(
+                        Changes::nothingAtTheBank,
+                        e -> Mono.just(Plan.of(
+                                List.of(changes.bankProblem(c.paymentId(), c.commandId(), (RuntimeException) e)))));
     }
 
     public Mono<Plan> confirm(ConfirmPayment c) {
         return current(c.paymentId(), c.merchantId(), c.commandId(), current -> {
             StoredPayment confirming = current.confirming(c.card());
             if (confirming.card() == null) {
-                return Mono.just(Plan.of(List.of(changes.problem(c.paymentId(), c.commandId(), 400,
-                        ProblemCodes.PARAMETER_MISSING, "A payment method is required to confirm.", "paymentMethod"))));
+                return Mono.just(Plan.of(List.of(changes.problem(
+                        c.paymentId(),
+                        c.commandId(),
+                        400,
+                        ProblemCodes.PARAMETER_MISSING,
+                        "A payment method is required to confirm.",
+                        "paymentMethod"))));
             }
-            return withBank(current, c.commandId(), authorizer.authorize(confirming, false),
+            return withBank(
+                    current,
+                    c.commandId(),
+                    authorizer.authorize(confirming, false),
                     next -> save(c.commandId(), current, next, answer(c.paymentId(), c.commandId(), next)));
         });
     }
@@ -122,13 +151,20 @@ public class PaymentCommands {
         return current(c.paymentId(), c.merchantId(), c.commandId(), current -> {
             current.requireThreeDsPending();
             if (!c.success()) {
-                StoredPayment declined = current.declined(ProblemCodes.AUTHENTICATION_FAILED,
-                        "The payer failed 3-D Secure authentication.", now());
-                return Mono.just(save(c.commandId(), current, declined,
+                StoredPayment declined = current.declined(
+                        ProblemCodes.AUTHENTICATION_FAILED, "The payer failed 3-D Secure authentication.", now());
+                return Mono.just(save(
+                        c.commandId(),
+                        current,
+                        declined,
                         changes.ok(c.paymentId(), c.commandId(), declined.toResource())));
             }
-            return withBank(current, c.commandId(), authorizer.authorize(current, true),
-                    next -> save(c.commandId(), current, next, changes.ok(c.paymentId(), c.commandId(), next.toResource())));
+            return withBank(
+                    current,
+                    c.commandId(),
+                    authorizer.authorize(current, true),
+                    next -> save(
+                            c.commandId(), current, next, changes.ok(c.paymentId(), c.commandId(), next.toResource())));
         });
     }
 
@@ -138,25 +174,38 @@ public class PaymentCommands {
             try {
                 amount = current.captureAmount(c.amountToCapture());
             } catch (IllegalArgumentException e) {
-                return Mono.just(Plan.of(List.of(changes.problem(c.paymentId(), c.commandId(), 400,
-                        ProblemCodes.AMOUNT_INVALID, e.getMessage(), "amountToCapture"))));
+                return Mono.just(Plan.of(List.of(changes.problem(
+                        c.paymentId(),
+                        c.commandId(),
+                        400,
+                        ProblemCodes.AMOUNT_INVALID,
+                        e.getMessage(),
+                        "amountToCapture"))));
             }
-            return withBank(current, c.commandId(), bank.capture(current.authorizationId(), amount)
+            return withBank(
+                    current,
+                    c.commandId(),
+                    bank.capture(current.authorizationId(), amount)
                             .then(Mono.fromSupplier(() -> current.captured(amount, now()))),
-                    next -> save(c.commandId(), current, next, changes.ok(c.paymentId(), c.commandId(), next.toResource())));
+                    next -> save(
+                            c.commandId(), current, next, changes.ok(c.paymentId(), c.commandId(), next.toResource())));
         });
     }
 
     public Mono<Plan> cancel(CancelPayment c) {
         return current(c.paymentId(), c.merchantId(), c.commandId(), current -> {
             current.requireCancelable();
-            Function<StoredPayment, Plan> outcome = next -> save(c.commandId(), current, next,
-                    changes.ok(c.paymentId(), c.commandId(), next.toResource()));
+            Function<StoredPayment, Plan> outcome = next ->
+                    save(c.commandId(), current, next, changes.ok(c.paymentId(), c.commandId(), next.toResource()));
             if (!current.holdsAuthorization()) {
                 return Mono.just(outcome.apply(current.canceled(c.cancellationReason(), now())));
             }
-            return withBank(current, c.commandId(), bank.voidAuthorization(current.authorizationId())
-                    .then(Mono.fromSupplier(() -> current.canceled(c.cancellationReason(), now()))), outcome);
+            return withBank(
+                    current,
+                    c.commandId(),
+                    bank.voidAuthorization(current.authorizationId())
+                            .then(Mono.fromSupplier(() -> current.canceled(c.cancellationReason(), now()))),
+                    outcome);
         });
     }
 
@@ -174,27 +223,45 @@ public class PaymentCommands {
             current.requireCancelable();
             Long by = c.reduceAmountBy();
             long reserved = Payment.REQUIRES_CAPTURE.equals(current.status())
-                    ? current.amountCapturable() : current.amount() - current.amountCanceled();
+                    ? current.amountCapturable()
+                    : current.amount() - current.amountCanceled();
             if (by == null || by == reserved) {
-                Function<StoredPayment, Plan> outcome = next -> saveAndAnswer(c, current, next, EventType.PAYMENT_CANCELED);
+                Function<StoredPayment, Plan> outcome =
+                        next -> saveAndAnswer(c, current, next, EventType.PAYMENT_CANCELED);
                 if (!current.holdsAuthorization()) {
                     return Mono.just(outcome.apply(current.canceled(null, now())));
                 }
-                return withBank(current, c.commandId(), bank.voidAuthorization(current.authorizationId())
-                        .then(Mono.fromSupplier(() -> current.canceled(null, now()))), outcome);
+                return withBank(
+                        current,
+                        c.commandId(),
+                        bank.voidAuthorization(current.authorizationId())
+                                .then(Mono.fromSupplier(() -> current.canceled(null, now()))),
+                        outcome);
             }
             if (by > reserved) {
-                return Mono.just(Plan.of(List.of(changes.problem(c.paymentId(), c.commandId(), 409,
-                        ProblemCodes.AMOUNT_EXCEEDS_AUTHORIZED, "At most " + reserved + " of transaction "
-                                + c.transactionId() + " can still be cancelled.", "reduce_amount_by"))));
+                return Mono.just(Plan.of(List.of(changes.problem(
+                        c.paymentId(),
+                        c.commandId(),
+                        409,
+                        ProblemCodes.AMOUNT_EXCEEDS_AUTHORIZED,
+                        "At most " + reserved + " of transaction " + c.transactionId() + " can still be cancelled.",
+                        "reduce_amount_by"))));
             }
             try {
                 current.requireReducible(by);
             } catch (StoredPayment.AlreadyReduced e) {
-                return Mono.just(Plan.of(List.of(changes.problem(c.paymentId(), c.commandId(), 409,
-                        ProblemCodes.TRANSACTION_ALREADY_REDUCED, e.getMessage(), "reduce_amount_by"))));
+                return Mono.just(Plan.of(List.of(changes.problem(
+                        c.paymentId(),
+                        c.commandId(),
+                        409,
+                        ProblemCodes.TRANSACTION_ALREADY_REDUCED,
+                        e.getMessage(),
+                        "reduce_amount_by"))));
             }
-            return withBank(current, c.commandId(), bank.reduceAuthorization(current.authorizationId(), by)
+            return withBank(
+                    current,
+                    c.commandId(),
+                    bank.reduceAuthorization(current.authorizationId(), by)
                             .then(Mono.fromSupplier(() -> current.reduced(by, now()))),
                     next -> saveAndAnswer(c, current, next, EventType.PAYMENT_AMOUNT_UPDATED));
         });
@@ -203,13 +270,15 @@ public class PaymentCommands {
     private Plan saveAndAnswer(CancelTransaction c, StoredPayment before, StoredPayment after, EventType type) {
         return () -> store.update(after, before.version(), c.commandId())
                 .then(secupay.answer(c.paymentId(), null))
-                .map(answer -> Changes.of(List.of(changes.event(after, type)),
+                .map(answer -> Changes.of(
+                        List.of(changes.event(after, type)),
                         OutboxMessage.reply(c.paymentId(), CommandReply.ok(c.commandId(), answer))));
     }
 
     /** Captured: number the refund, remember who waits for it, and ask refund-service for it. */
     private Mono<List<OutboxMessage>> refundFor(CancelTransaction c, StoredPayment payment) {
-        return secupay.paymentRow(payment.id()).flatMap(original -> db.sql("""
+        return secupay.paymentRow(payment.id())
+                .flatMap(original -> db.sql("""
                                 INSERT INTO transaction_cancels (command_id, payment_id, refund_id, refund_transaction_id,
                                                                  refund_trans_id, created_at)
                                 VALUES (:commandId, :paymentId, :refundId, :transactionId, nextval('trans_ids'), :now)
@@ -221,34 +290,63 @@ public class PaymentCommands {
                         .bind("now", now().atOffset(ZoneOffset.UTC))
                         .map(row -> row.get("refund_trans_id", Long.class))
                         .one()
-                        .map(refundTransId -> List.of(OutboxMessage.command(new CreateRefund(Ids.COMMAND.next(),
-                                c.merchantId(), c.refundId(), payment.id(), c.reduceAmountBy(), null, Map.of(), null,
-                                new SecupayRefund(c.commandId(), original.transId(),
-                                        secupay.view().day(original.created()), refundTransId, c.reason()))))));
+                        .map(refundTransId -> List.of(OutboxMessage.command(new CreateRefund(
+                                Ids.COMMAND.next(),
+                                c.merchantId(),
+                                c.refundId(),
+                                payment.id(),
+                                c.reduceAmountBy(),
+                                null,
+                                Map.of(),
+                                null,
+                                new SecupayRefund(
+                                        c.commandId(),
+                                        original.transId(),
+                                        secupay.view().day(original.created()),
+                                        refundTransId,
+                                        c.reason()))))));
     }
 
     /** Reads the payment (no lock), runs {@code change}, and turns the usual refusals into replies. */
-    private Mono<Plan> current(String paymentId, String merchantId, String commandId,
-                               Function<StoredPayment, Mono<Plan>> change) {
+    private Mono<Plan> current(
+            String paymentId, String merchantId, String commandId, Function<StoredPayment, Mono<Plan>> change) {
         return store.find(paymentId, merchantId)
                 .flatMap(current -> Mono.defer(() -> change.apply(current)))
-                .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(paymentId, commandId, 404,
-                        ProblemCodes.RESOURCE_MISSING, "No such payment: " + paymentId, "id")))))
-                .onErrorResume(PaymentTransitionRejected.class, e -> Mono.just(Plan.of(List.of(changes.problem(
-                        paymentId, commandId, 409, ProblemCodes.PAYMENT_INVALID_STATUS, e.getMessage(), null)))));
+                .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(
+                        paymentId,
+                        commandId,
+                        404,
+                        ProblemCodes.RESOURCE_MISSING,
+                        "No such payment: " + paymentId,
+                        "id")))))
+                .onErrorResume(
+                        PaymentTransitionRejected.class,
+                        e -> Mono.just(Plan.of(List.of(changes.problem(
+                                paymentId,
+                                commandId,
+                                409,
+                                ProblemCodes.PAYMENT_INVALID_STATUS,
+                                e.getMessage(),
+                                null)))));
     }
 
     /**
      * Records the operation on the payment (as read), asks the bank, and plans the writes of its outcome. A bank that
      * can't be reached changes nothing: the plan answers 502 and ends the operation.
      */
-    private Mono<Plan> withBank(StoredPayment current, String commandId, Mono<StoredPayment> operation,
-                                Function<StoredPayment, Plan> outcome) {
+    private Mono<Plan> withBank(
+            StoredPayment current,
+            String commandId,
+            Mono<StoredPayment> operation,
+            Function<StoredPayment, Plan> outcome) {
         return store.beginOperation(current.id(), current.version(), commandId, lease)
                 .then(operation)
                 .map(outcome)
-                .onErrorResume(Changes::nothingAtTheBank, e -> Mono.just(() -> store.endOperation(current.id(),
-                        commandId).thenReturn(List.of(changes.bankProblem(current.id(), commandId, (RuntimeException) e)))));
+                .onErrorResume(
+                        Changes::nothingAtTheBank,
+                        e -> Mono.just(() -> store.endOperation(current.id(), commandId)
+                                .thenReturn(
+                                        List.of(changes.bankProblem(current.id(), commandId, (RuntimeException) e)))));
     }
 
     private Plan save(String commandId, StoredPayment before, StoredPayment after, OutboxMessage reply) {
@@ -259,7 +357,12 @@ public class PaymentCommands {
     /** 200 with the payment, or 402 with it when the card was declined. */
     private OutboxMessage answer(String key, String commandId, StoredPayment p) {
         if (Payment.REQUIRES_PAYMENT_METHOD.equals(p.status()) && p.lastPaymentError() != null) {
-            return changes.problemWith(key, commandId, 402, ProblemCodes.CARD_DECLINED, p.lastPaymentError().message(),
+            return changes.problemWith(
+                    key,
+                    commandId,
+                    402,
+                    ProblemCodes.CARD_DECLINED,
+                    p.lastPaymentError().message(),
                     p.toResource());
         }
         return changes.ok(key, commandId, p.toResource());

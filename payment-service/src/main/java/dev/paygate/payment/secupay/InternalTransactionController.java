@@ -1,7 +1,7 @@
 package dev.paygate.payment.secupay;
 
-import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.InternalHeaders;
+import dev.paygate.contracts.json.PaygateJson;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -22,17 +22,21 @@ public class InternalTransactionController {
     }
 
     @GetMapping("/internal/transactions/{id}")
-    public Mono<ResponseEntity<String>> get(@PathVariable String id,
-                                            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
-        return transactions.find(id, merchantId)
-                .map(t -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(PaygateJson.wire().writeValueAsString(t)))
+    public Mono<ResponseEntity<String>> get(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+        return transactions
+                .find(id, merchantId)
+                .map(t -> ResponseEntity.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(PaygateJson.wire().writeValueAsString(t)))
                 .defaultIfEmpty(ResponseEntity.status(HttpStatus.NOT_FOUND).build());
     }
 
     @GetMapping("/internal/transactions/{id}/owner")
-    public Mono<ResponseEntity<SecupayTransactions.Owner>> owner(@PathVariable String id,
-            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
-        return transactions.owner(id, merchantId)
+    public Mono<ResponseEntity<SecupayTransactions.Owner>> owner(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+        return transactions
+                .owner(id, merchantId)
                 .map(ResponseEntity::ok)
                 .defaultIfEmpty(ResponseEntity.status(HttpStatus.NOT_FOUND).build());
     }

@@ -32,8 +32,7 @@ public class SecupayTransactions {
             FROM refunds""";
 
     /** Whose a transaction id is: a payment's, or a refund's of that payment. */
-    public record Owner(String paymentId, String kind) {
-    }
+    public record Owner(String paymentId, String kind) {}
 
     private final DatabaseClient db;
     private final SecupayView view;
@@ -50,13 +49,18 @@ public class SecupayTransactions {
     /** The payment or refund with this {@code PCI_} id, rendered; empty when it isn't this merchant's. */
     public Mono<ObjectNode> find(String transactionId, String merchantId) {
         return db.sql(PAYMENT + " WHERE transaction_id = :tid AND merchant_id = :merchantId")
-                .bind("tid", transactionId).bind("merchantId", merchantId)
-                .map(row -> row.get("id", String.class)).one()
+                .bind("tid", transactionId)
+                .bind("merchantId", merchantId)
+                .map(row -> row.get("id", String.class))
+                .one()
                 .flatMap(this::payment)
-                .switchIfEmpty(Mono.defer(() -> db.sql(REFUND + " r WHERE transaction_id = :tid AND EXISTS "
-                                + "(SELECT 1 FROM payments p WHERE p.id = r.payment_id AND p.merchant_id = :merchantId)")
-                        .bind("tid", transactionId).bind("merchantId", merchantId)
-                        .map(row -> new Object[] {readRefund(row), row.get("payment_id", String.class)}).one()
+                .switchIfEmpty(Mono.defer(() -> db.sql(
+                                REFUND + " r WHERE transaction_id = :tid AND EXISTS "
+                                        + "(SELECT 1 FROM payments p WHERE p.id = r.payment_id AND p.merchant_id = :merchantId)")
+                        .bind("tid", transactionId)
+                        .bind("merchantId", merchantId)
+                        .map(row -> new Object[] {readRefund(row), row.get("payment_id", String.class)})
+                        .one()
                         .flatMap(found -> paymentRow((String) found[1])
                                 .map(parent -> view.refund((RefundRow) found[0], parent)))));
     }
@@ -69,7 +73,8 @@ public class SecupayTransactions {
                         UNION ALL
                         SELECT r.payment_id, 'refund' FROM refunds r JOIN payments p ON p.id = r.payment_id
                         WHERE r.transaction_id = :tid AND p.merchant_id = :merchantId""")
-                .bind("tid", transactionId).bind("merchantId", merchantId)
+                .bind("tid", transactionId)
+                .bind("merchantId", merchantId)
                 .map(row -> new Owner(row.get("payment_id", String.class), row.get("kind", String.class)))
                 .one();
     }
@@ -81,40 +86,63 @@ public class SecupayTransactions {
 
     /** The cancel answer: the payment, then the refund {@code refundId} if given. */
     public Mono<ArrayNode> answer(String paymentId, String refundId) {
-        return paymentRow(paymentId).flatMap(p -> refundsOf(paymentId).flatMap(refunds -> {
-            ObjectNode original = view.payment(p, refunds);
-            if (refundId == null) {
-                return Mono.just(view.answer(original, null));
-            }
-            return db.sql(REFUND + " WHERE refund_id = :id").bind("id", refundId).map(SecupayTransactions::readRefund).one()
-                    .map(r -> view.answer(original, view.refund(r, p)));
-        }));
+        return paymentRow(paymentId)
+                .flatMap(p -> refundsOf(paymentId).flatMap(refunds -> {
+                    ObjectNode original = view.payment(p, refunds);
+                    if (refundId == null) {
+                        return Mono.just(view.answer(original, null));
+                    }
+                    return db.sql(REFUND + " WHERE refund_id = :id")
+                            .bind("id", refundId)
+                            .map(SecupayTransactions::readRefund)
+                            .one()
+                            .map(r -> view.answer(original, view.refund(r, p)));
+                }));
     }
 
     /** The payment's numeric id and its date as a refund description shows it. */
     public Mono<PaymentRow> paymentRow(String paymentId) {
-        return db.sql(PAYMENT + " WHERE id = :id").bind("id", paymentId).map(SecupayTransactions::readPayment).one();
+        return db.sql(PAYMENT + " WHERE id = :id")
+                .bind("id", paymentId)
+                .map(SecupayTransactions::readPayment)
+                .one();
     }
 
     private Mono<List<RefundRow>> refundsOf(String paymentId) {
-        return db.sql(REFUND + " WHERE payment_id = :id ORDER BY trans_id").bind("id", paymentId)
-                .map(SecupayTransactions::readRefund).all().collectList();
+        return db.sql(REFUND + " WHERE payment_id = :id ORDER BY trans_id")
+                .bind("id", paymentId)
+                .map(SecupayTransactions::readRefund)
+                .all()
+                .collectList();
     }
 
     private static PaymentRow readPayment(Readable row) {
-        return new PaymentRow(row.get("transaction_id", String.class), row.get("trans_id", Long.class),
-                row.get("amount", Long.class), row.get("amount_received", Long.class),
-                row.get("amount_canceled", Long.class), row.get("currency", String.class),
-                row.get("status", String.class), Boolean.TRUE.equals(row.get("declined", Boolean.class)),
-                row.get("description", String.class), instant(row.get("created_at", OffsetDateTime.class)),
-                instant(row.get("updated_at", OffsetDateTime.class)), instant(row.get("captured_at", OffsetDateTime.class)));
+        return new PaymentRow(
+                row.get("transaction_id", String.class),
+                row.get("trans_id", Long.class),
+                row.get("amount", Long.class),
+                row.get("amount_received", Long.class),
+                row.get("amount_canceled", Long.class),
+                row.get("currency", String.class),
+                row.get("status", String.class),
+                Boolean.TRUE.equals(row.get("declined", Boolean.class)),
+                row.get("description", String.class),
+                instant(row.get("created_at", OffsetDateTime.class)),
+                instant(row.get("updated_at", OffsetDateTime.class)),
+                instant(row.get("captured_at", OffsetDateTime.class)));
     }
 
     private static RefundRow readRefund(Readable row) {
-        return new RefundRow(row.get("transaction_id", String.class), row.get("trans_id", Long.class),
-                row.get("amount", Long.class), row.get("currency", String.class), row.get("status", String.class),
-                row.get("description", String.class), instant(row.get("created_at", OffsetDateTime.class)),
-                instant(row.get("updated_at", OffsetDateTime.class)), instant(row.get("completed_at", OffsetDateTime.class)));
+        return new RefundRow(
+                row.get("transaction_id", String.class),
+                row.get("trans_id", Long.class),
+                row.get("amount", Long.class),
+                row.get("currency", String.class),
+                row.get("status", String.class),
+                row.get("description", String.class),
+                instant(row.get("created_at", OffsetDateTime.class)),
+                instant(row.get("updated_at", OffsetDateTime.class)),
+                instant(row.get("completed_at", OffsetDateTime.class)));
     }
 
     private static Instant instant(OffsetDateTime time) {

@@ -26,9 +26,19 @@ public final class SecupayView {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("dd.MM.yy");
 
     /** A payment as secupay shows it. */
-    public record PaymentRow(String transactionId, long transId, long amount, long amountReceived, long amountCanceled,
-                             String currency, String status, boolean declined, String description, Instant created,
-                             Instant updated, Instant capturedAt) {
+    public record PaymentRow(
+            String transactionId,
+            long transId,
+            long amount,
+            long amountReceived,
+            long amountCanceled,
+            String currency,
+            String status,
+            boolean declined,
+            String description,
+            Instant created,
+            Instant updated,
+            Instant capturedAt) {
 
         /**
          * What secupay shows as the amount: what was captured once captured (refunds don't lower it, as the seed
@@ -40,9 +50,16 @@ public final class SecupayView {
     }
 
     /** A refund as payment-service knows it from the refund topic. */
-    public record RefundRow(String transactionId, long transId, long amount, String currency, String status,
-                            String description, Instant created, Instant updated, Instant completedAt) {
-    }
+    public record RefundRow(
+            String transactionId,
+            long transId,
+            long amount,
+            String currency,
+            String status,
+            String description,
+            Instant created,
+            Instant updated,
+            Instant completedAt) {}
 
     private final ZoneId zone;
 
@@ -67,7 +84,14 @@ public final class SecupayView {
         t.put("product_id", PRODUCT_REFUND);
         t.put("product", PRODUCT_REFUND_NAME);
         t.put("product_raw", PRODUCT_REFUND_NAME);
-        return tail(t, -r.amount(), r.currency(), r.created(), r.completedAt(), r.updated(), r.description(),
+        return tail(
+                t,
+                -r.amount(),
+                r.currency(),
+                r.created(),
+                r.completedAt(),
+                r.updated(),
+                r.description(),
                 SecupayStatus.ofRefund(r.status()));
     }
 
@@ -105,8 +129,15 @@ public final class SecupayView {
         return link;
     }
 
-    private ObjectNode tail(ObjectNode t, long amount, String currency, Instant created, Instant completed,
-                            Instant updated, String description, SecupayStatus status) {
+    private ObjectNode tail(
+            ObjectNode t,
+            long amount,
+            String currency,
+            Instant created,
+            Instant completed,
+            Instant updated,
+            String description,
+            SecupayStatus status) {
         t.put("amount", amount);
         t.put("currency", currency);
         t.put("created", time(created));

@@ -1,5 +1,6 @@
 package dev.paygate.payment.session;
 
+import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.command.CommandReply;
@@ -7,7 +8,6 @@ import dev.paygate.contracts.command.CreateSession;
 import dev.paygate.contracts.command.ExpireSession;
 import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.event.StateChange;
-import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.contracts.resource.Session;
@@ -49,16 +49,36 @@ public class SessionCommands {
 
     public Mono<List<OutboxMessage>> create(CreateSession c) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        StoredSession session = new StoredSession(c.sessionId(), c.merchantId(), c.amount(), c.currency(),
+        StoredSession session = new StoredSession(
+                c.sessionId(),
+                c.merchantId(),
+                c.amount(),
+                c.currency(),
                 c.customerDetails() == null ? CustomerDetails.EMPTY : c.customerDetails(),
                 c.expiresAt() != null ? c.expiresAt() : now.plus(properties.getDefaultLifetime()),
-                c.failureUrl(), c.successUrl(), c.locale(), c.merchantReferenceId(),
-                c.metadata() == null ? Map.of() : c.metadata(), c.captureMethod(), Session.STATUS_OPEN,
-                Session.PAYMENT_UNPAID, null, 1, now, now);
-        return store.insert(session).map(inserted -> inserted
-                ? changed(c.commandId(), session, EventType.SESSION_CREATED)
-                : List.of(OutboxMessage.reply(c.sessionId(), CommandReply.problem(c.commandId(), 409,
-                        "resource_already_exists", "Session " + c.sessionId() + " already exists.", "id"))));
+                c.failureUrl(),
+                c.successUrl(),
+                c.locale(),
+                c.merchantReferenceId(),
+                c.metadata() == null ? Map.of() : c.metadata(),
+                c.captureMethod(),
+                Session.STATUS_OPEN,
+                Session.PAYMENT_UNPAID,
+                null,
+                1,
+                now,
+                now);
+        return store.insert(session)
+                .map(inserted -> inserted
+                        ? changed(c.commandId(), session, EventType.SESSION_CREATED)
+                        : List.of(OutboxMessage.reply(
+                                c.sessionId(),
+                                CommandReply.problem(
+                                        c.commandId(),
+                                        409,
+                                        "resource_already_exists",
+                                        "Session " + c.sessionId() + " already exists.",
+                                        "id"))));
     }
 
     public Mono<List<OutboxMessage>> expire(ExpireSession c) {
@@ -68,21 +88,39 @@ public class SessionCommands {
                     try {
                         expired = current.expire(clock.instant().truncatedTo(ChronoUnit.SECONDS));
                     } catch (SessionTransitionRejected rejected) {
-                        return Mono.just(List.of(OutboxMessage.reply(c.sessionId(), CommandReply.problem(
-                                c.commandId(), 409, ProblemCodes.SESSION_INVALID_STATUS, rejected.getMessage(), null))));
+                        return Mono.just(List.of(OutboxMessage.reply(
+                                c.sessionId(),
+                                CommandReply.problem(
+                                        c.commandId(),
+                                        409,
+                                        ProblemCodes.SESSION_INVALID_STATUS,
+                                        rejected.getMessage(),
+                                        null))));
                     }
                     return store.updateStatus(expired)
                             .thenReturn(changed(c.commandId(), expired, EventType.SESSION_EXPIRED));
                 })
-                .switchIfEmpty(Mono.fromSupplier(() -> List.of(OutboxMessage.reply(c.sessionId(),
-                        CommandReply.problem(c.commandId(), 404, ProblemCodes.RESOURCE_MISSING,
-                                "No such session: " + c.sessionId(), "id")))));
+                .switchIfEmpty(Mono.fromSupplier(() -> List.of(OutboxMessage.reply(
+                        c.sessionId(),
+                        CommandReply.problem(
+                                c.commandId(),
+                                404,
+                                ProblemCodes.RESOURCE_MISSING,
+                                "No such session: " + c.sessionId(),
+                                "id")))));
     }
 
     private List<OutboxMessage> changed(String commandId, StoredSession session, EventType type) {
         Session resource = session.toResource();
-        StateChange change = new StateChange(Ids.EVENT.next(), type, source, session.updated(), session.id(),
-                session.merchantId(), session.id(), json.writeValueAsString(resource));
+        StateChange change = new StateChange(
+                Ids.EVENT.next(),
+                type,
+                source,
+                session.updated(),
+                session.id(),
+                session.merchantId(),
+                session.id(),
+                json.writeValueAsString(resource));
         return List.of(
                 OutboxMessage.event(Topics.PAYMENT_EVENTS, "session", change),
                 OutboxMessage.reply(session.id(), CommandReply.ok(commandId, json.valueToTree(resource))));

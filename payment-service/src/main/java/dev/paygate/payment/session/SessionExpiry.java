@@ -33,8 +33,14 @@ public class SessionExpiry extends PeriodicJob {
     private final Changes changes;
     private final Clock clock;
 
-    public SessionExpiry(SessionStore sessions, Outbox outbox, OutboxRelay relay, TransactionalOperator tx,
-                         Changes changes, Clock clock, SessionProperties properties) {
+    public SessionExpiry(
+            SessionStore sessions,
+            Outbox outbox,
+            OutboxRelay relay,
+            TransactionalOperator tx,
+            Changes changes,
+            Clock clock,
+            SessionProperties properties) {
         super("session expiry", properties.getExpiryInterval());
         this.sessions = sessions;
         this.outbox = outbox;
@@ -71,8 +77,12 @@ public class SessionExpiry extends PeriodicJob {
     private Mono<StoredSession> expire(StoredSession session, Instant now) {
         StoredSession expired = session.expire(now);
         return sessions.updateStatus(expired)
-                .then(outbox.append(changes.sessionEvent(expired.id(), expired.merchantId(), expired.updated(), expired.toResource(),
-                EventType.SESSION_EXPIRED)))
+                .then(outbox.append(changes.sessionEvent(
+                        expired.id(),
+                        expired.merchantId(),
+                        expired.updated(),
+                        expired.toResource(),
+                        EventType.SESSION_EXPIRED)))
                 .thenReturn(expired);
     }
 }

@@ -36,10 +36,14 @@ public class SessionPayments {
     private final Clock clock;
     private final java.time.Duration lease;
 
-    public SessionPayments(SessionStore sessions, PaymentStore payments, PaymentAuthorizer authorizer, Changes changes,
-                           Clock clock,
-                           @org.springframework.beans.factory.annotation.Value("${paygate.acquirer.timeout:10s}")
-                           java.time.Duration bankTimeout) {
+    public SessionPayments(
+            SessionStore sessions,
+            PaymentStore payments,
+            PaymentAuthorizer authorizer,
+            Changes changes,
+            Clock clock,
+            @org.springframework.beans.factory.annotation.Value("${paygate.acquirer.timeout:10s}")
+                    java.time.Duration bankTimeout) {
         this.lease = dev.paygate.payment.payment.PaymentCommands.operationLease(bankTimeout);
         this.sessions = sessions;
         this.payments = payments;
@@ -57,28 +61,54 @@ public class SessionPayments {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         return sessions.find(c.sessionId(), c.merchantId())
                 .flatMap(session -> {
-                    session.complete(c.paymentId(), now); // refuses a session that can't be paid, before the bank is asked
-                    StoredPayment created = StoredPayment.create(c.paymentId(), c.merchantId(), c.transactionId(),
-                            session.amount(), session.currency(), session.captureMethod(), c.card(),
-                            session.customerDetails(), null, null, session.metadata(), session.successUrl(),
-                            Payment.PaymentMethodOptions.DEFAULT, null, now);
+                    session.complete(
+                            c.paymentId(), now); // refuses a session that can't be paid, before the bank is asked
+                    StoredPayment created = StoredPayment.create(
+                            c.paymentId(),
+                            c.merchantId(),
+                            c.transactionId(),
+                            session.amount(),
+                            session.currency(),
+                            session.captureMethod(),
+                            c.card(),
+                            session.customerDetails(),
+                            null,
+                            null,
+                            session.metadata(),
+                            session.successUrl(),
+                            Payment.PaymentMethodOptions.DEFAULT,
+                            null,
+                            now);
                     return sessions.beginOperation(session.id(), session.version(), c.commandId(), lease)
                             .then(authorizer.authorize(created, false))
-                            .<Plan>map(paid -> () -> payments.insert(paid, session.id()).then(Mono.defer(() ->
-                                    settle(c, session, created, paid, now))))
-                            .onErrorResume(Changes::nothingAtTheBank, e -> Mono.just(() -> sessions
-                                    .endOperation(session.id(), c.commandId())
-                                    .thenReturn(List.of(changes.bankProblem(c.sessionId(), c.commandId(),
-                                            (RuntimeException) e)))));
+                            .<Plan>map(paid -> () -> payments.insert(paid, session.id())
+                                    .then(Mono.defer(() -> settle(c, session, created, paid, now))))
+                            .onErrorResume(
+                                    Changes::nothingAtTheBank,
+                                    e -> Mono.just(() -> sessions.endOperation(session.id(), c.commandId())
+                                            .thenReturn(List.of(changes.bankProblem(
+                                                    c.sessionId(), c.commandId(), (RuntimeException) e)))));
                 })
-                .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(c.sessionId(), c.commandId(), 404,
-                        ProblemCodes.RESOURCE_MISSING, "No such session: " + c.sessionId(), "id")))))
-                .onErrorResume(SessionTransitionRejected.class, e -> Mono.just(Plan.of(List.of(changes.problem(
-                        c.sessionId(), c.commandId(), 409, ProblemCodes.SESSION_INVALID_STATUS, e.getMessage(), null)))));
+                .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(
+                        c.sessionId(),
+                        c.commandId(),
+                        404,
+                        ProblemCodes.RESOURCE_MISSING,
+                        "No such session: " + c.sessionId(),
+                        "id")))))
+                .onErrorResume(
+                        SessionTransitionRejected.class,
+                        e -> Mono.just(Plan.of(List.of(changes.problem(
+                                c.sessionId(),
+                                c.commandId(),
+                                409,
+                                ProblemCodes.SESSION_INVALID_STATUS,
+                                e.getMessage(),
+                                null)))));
     }
 
-    private Mono<List<OutboxMessage>> settle(PaySession c, StoredSession session, StoredPayment created,
-                                             StoredPayment paid, Instant now) {
+    private Mono<List<OutboxMessage>> settle(
+            PaySession c, StoredSession session, StoredPayment created, StoredPayment paid, Instant now) {
         List<OutboxMessage> events = new ArrayList<>();
         events.add(changes.event(created, EventType.PAYMENT_CREATED));
         events.add(changes.event(paid, Changes.eventFor(paid, false)));
@@ -86,14 +116,25 @@ public class SessionPayments {
         if (!authorized) {
             boolean needs3ds = Payment.REQUIRES_ACTION.equals(paid.status());
             // the session stays open for another card: its operation ends here
-            return sessions.endOperation(session.id(), c.commandId()).thenReturn(Changes.of(events,
-                    changes.problemWith(c.sessionId(), c.commandId(), 402,
-                    needs3ds ? ProblemCodes.AUTHENTICATION_REQUIRED : ProblemCodes.CARD_DECLINED,
-                    needs3ds ? "The card needs 3-D Secure, which the hosted page can't complete yet; use another card."
-                            : paid.lastPaymentError().message(), paid.toResource())));
+            return sessions.endOperation(session.id(), c.commandId())
+                    .thenReturn(Changes.of(
+                            events,
+                            changes.problemWith(
+                                    c.sessionId(),
+                                    c.commandId(),
+                                    402,
+                                    needs3ds ? ProblemCodes.AUTHENTICATION_REQUIRED : ProblemCodes.CARD_DECLINED,
+                                    needs3ds
+                                            ? "The card needs 3-D Secure, which the hosted page can't complete yet; use another card."
+                                            : paid.lastPaymentError().message(),
+                                    paid.toResource())));
         }
         StoredSession completed = session.complete(paid.id(), now);
-        events.add(changes.sessionEvent(completed.id(), completed.merchantId(), completed.updated(), completed.toResource(),
+        events.add(changes.sessionEvent(
+                completed.id(),
+                completed.merchantId(),
+                completed.updated(),
+                completed.toResource(),
                 EventType.SESSION_COMPLETED));
         return sessions.updateStatus(completed, c.commandId())
                 .thenReturn(Changes.of(events, changes.ok(c.sessionId(), c.commandId(), completed.toResource())));

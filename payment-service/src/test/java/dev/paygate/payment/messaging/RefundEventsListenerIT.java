@@ -53,7 +53,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * versions, passes a record that is no event, and gives each payment one {@code payment.amountUpdated} per poll.
  */
 @DirtiesContext
-@SpringBootTest(classes = PaymentServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
+        classes = PaymentServiceApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "spring.config.name=payment-service")
 class RefundEventsListenerIT {
 
@@ -75,12 +77,20 @@ class RefundEventsListenerIT {
 
     @BeforeAll
     static void clients() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
-                new StringSerializer(), new ByteArraySerializer());
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "payment-refund-events-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
+                new StringSerializer(),
+                new ByteArraySerializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        INFRA.kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "payment-refund-events-it-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.COMMAND_REPLIES, Topics.PAYMENT_EVENTS));
     }
 
@@ -90,8 +100,11 @@ class RefundEventsListenerIT {
         consumer.close();
     }
 
-    @Autowired KafkaListenerEndpointRegistry listeners;
-    @Autowired DatabaseClient db;
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    DatabaseClient db;
 
     static void drain() {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -105,11 +118,25 @@ class RefundEventsListenerIT {
 
     /** A payment captured in full: {@code amount} refundable. */
     static String capturedPayment(long amount) {
-        CreatePayment create = new CreatePayment(Ids.COMMAND.next(), MERCHANT, Ids.PAYMENT.next(), Ids.transactionId(),
-                amount, "EUR", "automatic", true, new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"),
-                CustomerDetails.EMPTY, null, null, Map.of(), null, Payment.PaymentMethodOptions.DEFAULT, null);
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PAYMENT_COMMANDS, create.key(),
-                PaygateJson.wire().writeValueAsBytes(create));
+        CreatePayment create = new CreatePayment(
+                Ids.COMMAND.next(),
+                MERCHANT,
+                Ids.PAYMENT.next(),
+                Ids.transactionId(),
+                amount,
+                "EUR",
+                "automatic",
+                true,
+                new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"),
+                CustomerDetails.EMPTY,
+                null,
+                null,
+                Map.of(),
+                null,
+                Payment.PaymentMethodOptions.DEFAULT,
+                null);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                Topics.PAYMENT_COMMANDS, create.key(), PaygateJson.wire().writeValueAsBytes(create));
         record.headers().add(Topics.COMMAND_ID_HEADER, create.commandId().getBytes(StandardCharsets.UTF_8));
         producer.send(record);
         producer.flush();
@@ -122,9 +149,17 @@ class RefundEventsListenerIT {
 
     static StateChange refundEvent(String paymentId, String refundId, long amount, String status, long version) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Refund refund = new Refund(amount, now, "EUR", refundId, paymentId, status, null, Map.of(), null, null, version);
-        return new StateChange(Ids.EVENT.next(), EventType.REFUND_UPDATED, "/paygate/refund-service", now, refundId,
-                MERCHANT, paymentId, PaygateJson.wire().writeValueAsString(refund));
+        Refund refund =
+                new Refund(amount, now, "EUR", refundId, paymentId, status, null, Map.of(), null, null, version);
+        return new StateChange(
+                Ids.EVENT.next(),
+                EventType.REFUND_UPDATED,
+                "/paygate/refund-service",
+                now,
+                refundId,
+                MERCHANT,
+                paymentId,
+                PaygateJson.wire().writeValueAsString(refund));
     }
 
     /** The records on one partition while the listener is stopped: its next poll finds them all at once. */
@@ -143,13 +178,19 @@ class RefundEventsListenerIT {
     }
 
     long amountRefunded(String paymentId) {
-        return db.sql("SELECT amount_refunded FROM payments WHERE id = :id").bind("id", paymentId)
-                .map(row -> row.get(0, Long.class)).one().block(Duration.ofSeconds(10));
+        return db.sql("SELECT amount_refunded FROM payments WHERE id = :id")
+                .bind("id", paymentId)
+                .map(row -> row.get(0, Long.class))
+                .one()
+                .block(Duration.ofSeconds(10));
     }
 
     Map<String, Object> link(String refundId) {
         return db.sql("SELECT status, refund_version, counted, trans_id FROM refunds WHERE refund_id = :id")
-                .bind("id", refundId).fetch().one().block(Duration.ofSeconds(10));
+                .bind("id", refundId)
+                .fetch()
+                .one()
+                .block(Duration.ofSeconds(10));
     }
 
     @Test
@@ -165,23 +206,32 @@ class RefundEventsListenerIT {
                 record(refundEvent(payment, b, 2000, Refund.SUCCEEDED, 2)),
                 record(aSucceeded), // delivered twice
                 record(refundEvent(payment, a, 1000, Refund.PENDING, 1)), // stale: a newer version came first
-                new ProducerRecord<>(Topics.REFUND_EVENTS, 0, payment, "{not an event".getBytes(StandardCharsets.UTF_8)),
+                new ProducerRecord<>(
+                        Topics.REFUND_EVENTS, 0, payment, "{not an event".getBytes(StandardCharsets.UTF_8)),
                 record(refundEvent(payment, c, 4000, Refund.SUCCEEDED, 2))));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> link(c) != null);
         assertThat(amountRefunded(payment)).isEqualTo(7000);
-        assertThat(link(a)).containsEntry("status", "succeeded").containsEntry("refund_version", 2L)
+        assertThat(link(a))
+                .containsEntry("status", "succeeded")
+                .containsEntry("refund_version", 2L)
                 .containsEntry("counted", true);
         assertThat(link(b)).containsEntry("status", "succeeded");
         assertThat(List.of(link(a).get("trans_id"), link(b).get("trans_id"), link(c).get("trans_id")))
-                .doesNotContainNull().doesNotHaveDuplicates();
+                .doesNotContainNull()
+                .doesNotHaveDuplicates();
 
         // the poll up to the bad record is one amount update, the rest after it another: not one per refund
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             drain();
-            assertThat(amountUpdates(payment)).extracting(Payment::amountRefunded).containsExactly(3000L, 7000L);
+            assertThat(amountUpdates(payment))
+                    .extracting(Payment::amountRefunded)
+                    .containsExactly(3000L, 7000L);
         });
-        assertThat(amountUpdates(payment)).extracting(Payment::version).isSorted().doesNotHaveDuplicates();
+        assertThat(amountUpdates(payment))
+                .extracting(Payment::version)
+                .isSorted()
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -191,7 +241,9 @@ class RefundEventsListenerIT {
         sendWhileStopped(List.of(record(refundEvent(payment, a, 1500, Refund.SUCCEEDED, 2))));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             drain();
-            assertThat(amountUpdates(payment)).extracting(Payment::amountRefunded).containsExactly(1500L);
+            assertThat(amountUpdates(payment))
+                    .extracting(Payment::amountRefunded)
+                    .containsExactly(1500L);
         });
 
         String b = Ids.REFUND.next();
@@ -207,7 +259,9 @@ class RefundEventsListenerIT {
         // no update after it: the poll moved the amount by +1500 and -1500
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             drain();
-            assertThat(amountUpdates(payment)).extracting(Payment::amountRefunded).containsExactly(1500L);
+            assertThat(amountUpdates(payment))
+                    .extracting(Payment::amountRefunded)
+                    .containsExactly(1500L);
         });
     }
 

@@ -29,7 +29,8 @@ class PaymentAuthorizerTest {
     static final class CaptureFailingBank implements Acquirer {
         final List<String> voided = new ArrayList<>();
 
-        public Mono<Authorization> authorize(String reference, CardToken card, long amount, String currency, boolean threeDs) {
+        public Mono<Authorization> authorize(
+                String reference, CardToken card, long amount, String currency, boolean threeDs) {
             return Mono.just(new Authorization.Approved("auth_1"));
         }
 
@@ -58,9 +59,22 @@ class PaymentAuthorizerTest {
     void aFailedAutomaticCaptureVoidsTheAuthorization() {
         CaptureFailingBank bank = new CaptureFailingBank();
         Clock clock = Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC);
-        StoredPayment payment = StoredPayment.create("p_1", "mer_1", "PCI_X", 1000, "EUR", "automatic",
-                new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"), CustomerDetails.EMPTY, null, null,
-                Map.of(), null, Payment.PaymentMethodOptions.DEFAULT, null, clock.instant());
+        StoredPayment payment = StoredPayment.create(
+                "p_1",
+                "mer_1",
+                "PCI_X",
+                1000,
+                "EUR",
+                "automatic",
+                new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "X"),
+                CustomerDetails.EMPTY,
+                null,
+                null,
+                Map.of(),
+                null,
+                Payment.PaymentMethodOptions.DEFAULT,
+                null,
+                clock.instant());
 
         StepVerifier.create(new PaymentAuthorizer(bank, clock).authorize(payment, false))
                 .expectError(AcquirerUnavailableException.class)

@@ -23,17 +23,41 @@ class SecupayViewTest {
     static final String DESCRIPTION = "Bestellung am 07.04.2022 via secupay bei Secupay Test-Shop (264748)";
 
     static PaymentRow payment(String status, long amount, long received, long canceled) {
-        return new PaymentRow("PCI_6B9CTH3V7FC6Y9HSVA24YG5400XANZ", 48006155, amount, received, canceled, "EUR", status,
-                false, DESCRIPTION, CREATED, UPDATED, Payment.SUCCEEDED.equals(status) ? UPDATED : null);
+        return new PaymentRow(
+                "PCI_6B9CTH3V7FC6Y9HSVA24YG5400XANZ",
+                48006155,
+                amount,
+                received,
+                canceled,
+                "EUR",
+                status,
+                false,
+                DESCRIPTION,
+                CREATED,
+                UPDATED,
+                Payment.SUCCEEDED.equals(status) ? UPDATED : null);
     }
 
     @Test
     void fullCancellationIsVoidWithTheAmountThatWasAuthorized() {
         ObjectNode t = VIEW.payment(payment(Payment.CANCELED, 5985, 0, 0), List.of());
 
-        assertThat(t.propertyNames()).containsExactly("object", "id", "trans_id", "related_transactions", "amount",
-                "currency", "created", "completion_date", "updated", "description", "description_raw", "status",
-                "status_text", "details");
+        assertThat(t.propertyNames())
+                .containsExactly(
+                        "object",
+                        "id",
+                        "trans_id",
+                        "related_transactions",
+                        "amount",
+                        "currency",
+                        "created",
+                        "completion_date",
+                        "updated",
+                        "description",
+                        "description_raw",
+                        "status",
+                        "status_text",
+                        "details");
         assertThat(t.get("object").asString()).isEqualTo("payment.transactions");
         assertThat(t.get("related_transactions").isEmpty()).isTrue();
         assertThat(t.get("amount").asLong()).isEqualTo(5985);
@@ -67,11 +91,30 @@ class SecupayViewTest {
 
     @Test
     void partialRefundLinksParentAndChildBothWays() {
-        PaymentRow original = new PaymentRow("PCI_GUZH7U8WH00WHRS0JT4EPG5400XANY", 48006155, 5985, 5985, 0, "EUR",
-                Payment.SUCCEEDED, false, null, CREATED, UPDATED, UPDATED);
+        PaymentRow original = new PaymentRow(
+                "PCI_GUZH7U8WH00WHRS0JT4EPG5400XANY",
+                48006155,
+                5985,
+                5985,
+                0,
+                "EUR",
+                Payment.SUCCEEDED,
+                false,
+                null,
+                CREATED,
+                UPDATED,
+                UPDATED);
         String description = "TA-Code 48006155 (07.04.22)|Refund TA-Code 48006156 Teilerstattung|One piece less";
-        RefundRow refund = new RefundRow("PCI_J7GVETFVRCMZU3WD975ZGV5400XANM", 48006156, 1995, "EUR", Refund.PENDING,
-                description, UPDATED, UPDATED, null);
+        RefundRow refund = new RefundRow(
+                "PCI_J7GVETFVRCMZU3WD975ZGV5400XANM",
+                48006156,
+                1995,
+                "EUR",
+                Refund.PENDING,
+                description,
+                UPDATED,
+                UPDATED,
+                null);
 
         var answer = VIEW.answer(VIEW.payment(original, List.of(refund)), VIEW.refund(refund, original));
 
@@ -85,8 +128,8 @@ class SecupayViewTest {
         assertThat(o.get("details").get("status_simple_text").asString()).isEqualTo("accepted");
         assertThat(o.get("completion_date").asString()).isEqualTo("2022-04-07T17:41:02+02:00");
         var child = o.get("related_transactions").get(0);
-        assertThat(child.propertyNames()).containsExactly("object", "id", "hierarchy", "ref_type_id", "ref_type_raw",
-                "trans_id");
+        assertThat(child.propertyNames())
+                .containsExactly("object", "id", "hierarchy", "ref_type_id", "ref_type_raw", "trans_id");
         assertThat(child.get("object").asString()).isEqualTo("payment.transactions");
         assertThat(child.get("id").asString()).isEqualTo("PCI_J7GVETFVRCMZU3WD975ZGV5400XANM");
         assertThat(child.get("hierarchy").asString()).isEqualTo("child");
@@ -118,19 +161,22 @@ class SecupayViewTest {
     /** The README's table, row by row: a change to either must change the other. */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-            "payment, requiresPaymentMethod, false, 1, Anfrage, 10, pending",
-            "payment, requiresConfirmation, false, 1, Anfrage, 10, pending",
-            "payment, requiresPaymentMethod, true, 2, abgelehnt, 2, denied",
-            "payment, requiresAction, false, 3, Authentifizierung ausstehend, 10, pending",
-            "payment, processing, false, 4, in Bearbeitung, 10, pending",
-            "payment, requiresCapture, false, 9, autorisiert, 10, pending",
-            "payment, succeeded, false, 6, abgeschlossen, 1, accepted",
-            "payment, canceled, false, 10, Storniert, 5, void",
-            "refund, pending, false, 118, auf Genehmigung wartend, 10, pending",
-            "refund, succeeded, false, 6, abgeschlossen, 1, accepted",
-            "refund, failed, false, 119, Erstattung fehlgeschlagen, 2, denied"})
-    void statusTable(String kind, String status, boolean declined, int code, String text, int simple, String simpleText) {
-        SecupayStatus s = "payment".equals(kind) ? SecupayStatus.ofPayment(status, declined) : SecupayStatus.ofRefund(status);
+        "payment, requiresPaymentMethod, false, 1, Anfrage, 10, pending",
+        "payment, requiresConfirmation, false, 1, Anfrage, 10, pending",
+        "payment, requiresPaymentMethod, true, 2, abgelehnt, 2, denied",
+        "payment, requiresAction, false, 3, Authentifizierung ausstehend, 10, pending",
+        "payment, processing, false, 4, in Bearbeitung, 10, pending",
+        "payment, requiresCapture, false, 9, autorisiert, 10, pending",
+        "payment, succeeded, false, 6, abgeschlossen, 1, accepted",
+        "payment, canceled, false, 10, Storniert, 5, void",
+        "refund, pending, false, 118, auf Genehmigung wartend, 10, pending",
+        "refund, succeeded, false, 6, abgeschlossen, 1, accepted",
+        "refund, failed, false, 119, Erstattung fehlgeschlagen, 2, denied"
+    })
+    void statusTable(
+            String kind, String status, boolean declined, int code, String text, int simple, String simpleText) {
+        SecupayStatus s =
+                "payment".equals(kind) ? SecupayStatus.ofPayment(status, declined) : SecupayStatus.ofRefund(status);
 
         assertThat(s.code()).isEqualTo(code);
         assertThat(s.text()).isEqualTo(text);

@@ -35,11 +35,11 @@ public class InternalOpsRefundController {
 
     /** {@code {olderThanSeconds, total, data: [{id, paymentId, merchantId, amount, currency, created, ageSeconds}]}}. */
     @GetMapping("/internal/ops/pending-refunds")
-    public Mono<Map<String, Object>> pending(@RequestParam long olderThanSeconds,
-                                             @RequestParam(defaultValue = "50") int limit) {
+    public Mono<Map<String, Object>> pending(
+            @RequestParam long olderThanSeconds, @RequestParam(defaultValue = "50") int limit) {
         if (olderThanSeconds < 0 || olderThanSeconds > MAX_AGE_SECONDS || limit < 1 || limit > 100) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                    "olderThanSeconds must be 0 to " + MAX_AGE_SECONDS + ", limit 1 to 100");
+            throw new ResponseStatusException(
+                    HttpStatus.BAD_REQUEST, "olderThanSeconds must be 0 to " + MAX_AGE_SECONDS + ", limit 1 to 100");
         }
         Instant now = clock.instant();
         Instant before = now.minus(Duration.ofSeconds(olderThanSeconds));
@@ -49,7 +49,8 @@ public class InternalOpsRefundController {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("olderThanSeconds", olderThanSeconds);
                     answer.put("total", found.getT2());
-                    answer.put("data", found.getT1().stream().map(r -> row(r, now)).toList());
+                    answer.put(
+                            "data", found.getT1().stream().map(r -> row(r, now)).toList());
                     return answer;
                 });
     }

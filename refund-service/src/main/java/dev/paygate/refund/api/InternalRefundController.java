@@ -4,7 +4,6 @@ import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.resource.Refund;
 import dev.paygate.refund.domain.StoredRefund;
 import dev.paygate.refund.store.RefundStore;
-import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -19,7 +18,6 @@ import reactor.core.publisher.Mono;
 @RestController
 public class InternalRefundController {
 
-
     private final RefundStore refunds;
 
     public InternalRefundController(RefundStore refunds) {
@@ -27,21 +25,25 @@ public class InternalRefundController {
     }
 
     @GetMapping("/internal/refunds/{id}")
-    public Mono<ResponseEntity<Refund>> get(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
-        return refunds.find(id, merchantId).map(StoredRefund::toResource).map(ResponseEntity::ok)
+    public Mono<ResponseEntity<Refund>> get(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+        return refunds.find(id, merchantId)
+                .map(StoredRefund::toResource)
+                .map(ResponseEntity::ok)
                 .defaultIfEmpty(ResponseEntity.status(HttpStatus.NOT_FOUND).build());
     }
 
     /** {@code {data, hasMore}}; the gateway has checked {@code limit} (1 … 100). */
     @GetMapping("/internal/payments/{id}/refunds")
-    public Mono<Map<String, Object>> list(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
-                                          @RequestParam int limit,
-                                          @RequestParam(required = false) String startingAfter) {
+    public Mono<Map<String, Object>> list(
+            @PathVariable String id,
+            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
+            @RequestParam int limit,
+            @RequestParam(required = false) String startingAfter) {
         return refunds.list(id, merchantId, startingAfter, limit + 1)
                 .map(StoredRefund::toResource)
                 .collectList()
                 .map(page -> Map.of(
-                        "data", page.size() > limit ? page.subList(0, limit) : page,
-                        "hasMore", page.size() > limit));
+                        "data", page.size() > limit ? page.subList(0, limit) : page, "hasMore", page.size() > limit));
     }
 }

@@ -22,14 +22,17 @@ public class PaymentLookup {
     private final WebClient payments;
     private final PaymentMirror mirror;
 
-    public PaymentLookup(WebClient.Builder builder, @Value("${paygate.refunds.payment-url}") String paymentUrl,
-                         PaymentMirror mirror) {
+    public PaymentLookup(
+            WebClient.Builder builder,
+            @Value("${paygate.refunds.payment-url}") String paymentUrl,
+            PaymentMirror mirror) {
         this.payments = ServiceInstances.client(builder, paymentUrl);
         this.mirror = mirror;
     }
 
     public Mono<Void> learn(String paymentId, String merchantId) {
-        return payments.get().uri("/internal/payments/{id}", paymentId)
+        return payments.get()
+                .uri("/internal/payments/{id}", paymentId)
                 .header(InternalHeaders.MERCHANT_HEADER, merchantId)
                 .exchangeToMono(response -> response.statusCode().value() == 404
                         ? response.releaseBody().then(Mono.<String>empty())
@@ -43,9 +46,16 @@ public class PaymentLookup {
     /** Records a payment snapshot (from the topic or from payment-service). */
     public Mono<Void> record(String merchantId, JsonNode payment) {
         JsonNode method = payment.get("paymentMethod");
-        String masked = method == null || method.isNull() ? null : method.get("card").get("maskedNumber").asString();
-        return mirror.upsert(payment.get("id").asString(), merchantId, payment.get("currency").asString(),
-                payment.get("status").asString(), payment.get("amountReceived").asLong(), masked,
+        String masked = method == null || method.isNull()
+                ? null
+                : method.get("card").get("maskedNumber").asString();
+        return mirror.upsert(
+                payment.get("id").asString(),
+                merchantId,
+                payment.get("currency").asString(),
+                payment.get("status").asString(),
+                payment.get("amountReceived").asLong(),
+                masked,
                 payment.get("version").asLong());
     }
 }

@@ -21,8 +21,17 @@ public class RefundEvents {
     }
 
     public OutboxMessage updated(StoredRefund refund) {
-        return OutboxMessage.event(Topics.REFUND_EVENTS, "refund", new StateChange(Ids.EVENT.next(),
-                EventType.REFUND_UPDATED, source, refund.updated(), refund.id(), refund.merchantId(), refund.paymentId(),
-                PaygateJson.wire().writeValueAsString(refund.toResource())));
+        return OutboxMessage.event(
+                Topics.REFUND_EVENTS,
+                "refund",
+                new StateChange(
+                        Ids.EVENT.next(),
+                        EventType.REFUND_UPDATED,
+                        source,
+                        refund.updated(),
+                        refund.id(),
+                        refund.merchantId(),
+                        refund.paymentId(),
+                        PaygateJson.wire().writeValueAsString(refund.toResource())));
     }
 }

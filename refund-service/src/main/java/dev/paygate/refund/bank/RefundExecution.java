@@ -63,16 +63,26 @@ public class RefundExecution implements SmartLifecycle {
     private final Traces traces;
     private volatile boolean running;
     /** Answers from the bank waiting to be recorded, and whether a batch of them is being recorded now. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Answer> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Answer> answers =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private static final int RECORD_BATCH = 128;
     /** Answers per recording transaction: its count is the transactions, its total the answers. */
     private volatile io.micrometer.core.instrument.DistributionSummary batchSizes;
 
-    public RefundExecution(Acquirer bank, RefundStore refunds, PaymentMirror payments, RefundEvents events,
-                           Outbox outbox, OutboxRelay relay, TransactionalOperator tx, Clock clock,
-                           @Value("${paygate.acquirer.max-in-flight:256}") int maxInFlight,
-                           ObjectProvider<MeterRegistry> meters, Traces traces) {
+    public RefundExecution(
+            Acquirer bank,
+            RefundStore refunds,
+            PaymentMirror payments,
+            RefundEvents events,
+            Outbox outbox,
+            OutboxRelay relay,
+            TransactionalOperator tx,
+            Clock clock,
+            @Value("${paygate.acquirer.max-in-flight:256}") int maxInFlight,
+            ObjectProvider<MeterRegistry> meters,
+            Traces traces) {
         this.traces = traces;
         this.bank = bank;
         this.refunds = refunds;
@@ -85,12 +95,14 @@ public class RefundExecution implements SmartLifecycle {
         this.calls = new OrderedCalls(maxInFlight);
         meters.ifAvailable(registry -> {
             Gauge.builder("paygate.bank.calls.in.flight", calls, OrderedCalls::inFlight)
-                    .description("Refund calls to the bank under way now").register(registry);
+                    .description("Refund calls to the bank under way now")
+                    .register(registry);
             Gauge.builder("paygate.bank.calls.queued", calls, OrderedCalls::queued)
                     .description("Refund calls to the bank waiting for a free slot or their payment's turn")
                     .register(registry);
             batchSizes = io.micrometer.core.instrument.DistributionSummary.builder("paygate.refunds.outcomes.batch")
-                    .description("Bank answers recorded per transaction").register(registry);
+                    .description("Bank answers recorded per transaction")
+                    .register(registry);
         });
     }
 
@@ -102,8 +114,9 @@ public class RefundExecution implements SmartLifecycle {
         // the trace goes on, nothing else of the context: least of all the committed transaction
         advance(refund, maskedNumber)
                 .contextWrite(Traces.parent(traces.traceparent(context)))
-                .subscribe(result -> { }, e -> log.warn("refund {} stays pending for the janitor: {}", refund.id(),
-                        e.toString()));
+                .subscribe(
+                        result -> {},
+                        e -> log.warn("refund {} stays pending for the janitor: {}", refund.id(), e.toString()));
     }
 
     /**
@@ -111,33 +124,39 @@ public class RefundExecution implements SmartLifecycle {
      * is and what was published; empty when another asker recorded an answer first.
      */
     public Mono<Result> advance(StoredRefund refund, String maskedNumber) {
-        return calls.submit(refund.paymentId(), () -> ask(refund, maskedNumber)
-                // an instance shutting down records nothing more: an answer its own closing cut off is no answer
-                // from the bank, and the next instance's janitor asks again and answers the caller then
-                .filter(outcome -> running)
-                .flatMap(outcome -> recorded(refund, outcome)));
+        return calls.submit(
+                refund.paymentId(),
+                () -> ask(refund, maskedNumber)
+                        // an instance shutting down records nothing more: an answer its own closing cut off is no
+                        // answer
+                        // from the bank, and the next instance's janitor asks again and answers the caller then
+                        .filter(outcome -> running)
+                        .flatMap(outcome -> recorded(refund, outcome)));
     }
 
     /** The bank's answer; {@code null} outcome stands for "no answer" (the bank is unavailable). */
     private Mono<RefundOutcome> ask(StoredRefund refund, String maskedNumber) {
         Mono<RefundOutcome> answer = refund.bankReference() == null
-                ? bank.refund(new RefundRequest(refund.id(), refund.paymentId(), null, maskedNumber, refund.amount(),
-                        refund.currency()))
+                ? bank.refund(new RefundRequest(
+                        refund.id(), refund.paymentId(), null, maskedNumber, refund.amount(), refund.currency()))
                 : bank.refundStatus(refund.bankReference());
-        return answer.onErrorResume(AcquirerUnavailableException.class,
+        return answer.onErrorResume(
+                        AcquirerUnavailableException.class,
                         e -> Mono.just(new RefundOutcome.Pending(refund.bankReference())))
                 // refused as wrong: executed nothing, and asking again would be refused again. A refund the bank
                 // refuses has failed (its amount is refundable again); a status query about a refund the bank once
                 // accepted is not its outcome, so that one stays pending for an operator (logged by the caller)
-                .onErrorResume(AcquirerRefusedException.class, e -> refund.bankReference() == null
-                        ? Mono.just(new RefundOutcome.Failed(null, "The bank refused the refund (" + e.code() + ")."))
-                        : Mono.error(e));
+                .onErrorResume(
+                        AcquirerRefusedException.class,
+                        e -> refund.bankReference() == null
+                                ? Mono.just(new RefundOutcome.Failed(
+                                        null, "The bank refused the refund (" + e.code() + ")."))
+                                : Mono.error(e));
     }
 
     /** An answer waiting to be recorded, with the trace it goes on in and whoever waits for the result. */
-    private record Answer(StoredRefund refund, StoredRefund next, boolean failed, String traceparent,
-                          Sinks.One<Result> done) {
-    }
+    private record Answer(
+            StoredRefund refund, StoredRefund next, boolean failed, String traceparent, Sinks.One<Result> done) {}
 
     /**
      * Queues the answer to be recorded with the others that came meanwhile; emits the result once its batch has
@@ -155,8 +174,8 @@ public class RefundExecution implements SmartLifecycle {
                 next = refund.stillPending(outcome.reference(), now);
             }
             Sinks.One<Result> done = Sinks.one();
-            answers.add(new Answer(refund, next, outcome instanceof RefundOutcome.Failed, traces.traceparent(context),
-                    done));
+            answers.add(new Answer(
+                    refund, next, outcome instanceof RefundOutcome.Failed, traces.traceparent(context), done));
             drain();
             return done.asMono();
         });
@@ -191,7 +210,8 @@ public class RefundExecution implements SmartLifecycle {
             batchSizes.record(batch.size());
         }
         Mono<Map<String, Result>> recording = running ? tx.transactional(recordAll(batch)) : Mono.just(Map.of());
-        recording.subscribe(results -> {
+        recording.subscribe(
+                results -> {
                     if (!results.isEmpty()) {
                         relay.wakeUp();
                     }
@@ -234,7 +254,8 @@ public class RefundExecution implements SmartLifecycle {
                 if (next.version() != a.refund().version()) {
                     made.add(events.updated(next));
                 }
-                answerTo.ifPresent(commandId -> made.add(OutboxMessage.reply(next.paymentId(),
+                answerTo.ifPresent(commandId -> made.add(OutboxMessage.reply(
+                        next.paymentId(),
                         CommandReply.ok(commandId, PaygateJson.wire().valueToTree(next.toResource())))));
                 if (a.failed()) {
                     released.merge(next.paymentId(), next.amount(), Long::sum);
@@ -281,6 +302,5 @@ public class RefundExecution implements SmartLifecycle {
         }
     }
 
-    public record Result(StoredRefund refund, List<OutboxMessage> published) {
-    }
+    public record Result(StoredRefund refund, List<OutboxMessage> published) {}
 }

@@ -29,8 +29,10 @@ public class PaymentEventsListener {
     @KafkaListener(id = "refund-payment-events", topics = Topics.PAYMENT_EVENTS, groupId = "refund-service-payments")
     public void onPaymentEvent(ConsumerRecord<String, byte[]> record) {
         org.apache.kafka.common.header.Header type = record.headers().lastHeader("ce_type");
-        if (type != null && EventType.PAYMENT_AMOUNT_UPDATED.wireName().equals(
-                new String(type.value(), java.nio.charset.StandardCharsets.UTF_8))) {
+        if (type != null
+                && EventType.PAYMENT_AMOUNT_UPDATED
+                        .wireName()
+                        .equals(new String(type.value(), java.nio.charset.StandardCharsets.UTF_8))) {
             return; // told by its header, before the record is decoded: see below
         }
         StateChange change = CloudEventsKafka.fromRecord(record);

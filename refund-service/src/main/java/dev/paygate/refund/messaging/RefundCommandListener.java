@@ -8,17 +8,17 @@ import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.refund.RefundCommands;
 import dev.paygate.refund.bank.RefundExecution;
 import dev.paygate.support.config.PaygateProperties;
+import dev.paygate.support.config.UndecodableMessageException;
 import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.InboxProcessor;
 import dev.paygate.support.outbox.Outbox;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import dev.paygate.support.config.UndecodableMessageException;
-import org.springframework.kafka.listener.BatchListenerFailedException;
-import tools.jackson.core.JacksonException;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 
 /**
  * Consumes {@link Topics#REFUND_COMMANDS}, keyed by payment: one payment's refunds are applied one at a time, in
@@ -35,8 +35,8 @@ public class RefundCommandListener {
     private final RefundExecution execution;
     private final PaygateProperties properties;
 
-    public RefundCommandListener(InboxProcessor inbox, RefundCommands refunds, RefundExecution execution,
-                                 PaygateProperties properties) {
+    public RefundCommandListener(
+            InboxProcessor inbox, RefundCommands refunds, RefundExecution execution, PaygateProperties properties) {
         this.inbox = inbox;
         this.refunds = refunds;
         this.execution = execution;
@@ -48,8 +48,12 @@ public class RefundCommandListener {
      * table rather than per command: one commit for the lot. A command that doesn't decode is passed by the error handler (named by its index); anything else fails
      * the lot, which is redelivered and finds what was applied in the inbox.
      */
-    @KafkaListener(id = "refund-commands", topics = Topics.REFUND_COMMANDS, groupId = CONSUMER,
-            concurrency = "${paygate.kafka.concurrency:3}", batch = "true",
+    @KafkaListener(
+            id = "refund-commands",
+            topics = Topics.REFUND_COMMANDS,
+            groupId = CONSUMER,
+            concurrency = "${paygate.kafka.concurrency:3}",
+            batch = "true",
             properties = "max.poll.records=${paygate.kafka.batch-size:100}")
     public void onCommands(List<ConsumerRecord<String, byte[]>> records) {
         List<RefundCommand> commands = new ArrayList<>(records.size());
@@ -59,7 +63,8 @@ public class RefundCommandListener {
         JacksonException why = null;
         for (int i = 0; i < records.size() && undecodable < 0; i++) {
             try {
-                RefundCommand command = PaygateJson.wire().readValue(records.get(i).value(), RefundCommand.class);
+                RefundCommand command =
+                        PaygateJson.wire().readValue(records.get(i).value(), RefundCommand.class);
                 commands.add(command);
                 traces.put(command, Traces.traceparent(records.get(i)));
             } catch (JacksonException e) {
@@ -70,20 +75,33 @@ public class RefundCommandListener {
         // Kafka's own thread, not an event loop: waiting (bounded) commits the offsets only after the commit
         if (!commands.isEmpty()) {
             java.time.Duration timeout = properties.getKafka().getCommandTimeout();
-            List<CreateRefund> creates = commands.stream().filter(CreateRefund.class::isInstance)
-                    .map(CreateRefund.class::cast).toList();
+            List<CreateRefund> creates = commands.stream()
+                    .filter(CreateRefund.class::isInstance)
+                    .map(CreateRefund.class::cast)
+                    .toList();
             // payments not known as refundable yet are asked about first, outside the poll's transaction
             refunds.learnUnknown(creates).block(timeout);
             if (creates.size() == commands.size()) {
                 // the usual poll: all new refunds, decided and written together
-                inbox.applyTracedBatchOnce(CONSUMER, creates, CreateRefund::commandId,
-                        fresh -> refunds.createAll(fresh, traces::get)).block(timeout);
+                inbox.applyTracedBatchOnce(
+                                CONSUMER,
+                                creates,
+                                CreateRefund::commandId,
+                                fresh -> refunds.createAll(fresh, traces::get))
+                        .block(timeout);
             } else {
                 // a reversal among them (rare): one command after another, in order, still one transaction
-                inbox.applyAllOnce(CONSUMER, commands, RefundCommand::commandId, traces::get,
-                        command -> command instanceof ReverseRefund reverse ? refunds.reverse(reverse)
-                                : refunds.createAll(List.of((CreateRefund) command), c -> null)
-                                        .map(made -> made.stream().map(Outbox.Traced::message).toList()))
+                inbox.applyAllOnce(
+                                CONSUMER,
+                                commands,
+                                RefundCommand::commandId,
+                                traces::get,
+                                command -> command instanceof ReverseRefund reverse
+                                        ? refunds.reverse(reverse)
+                                        : refunds.createAll(List.of((CreateRefund) command), c -> null)
+                                                .map(made -> made.stream()
+                                                        .map(Outbox.Traced::message)
+                                                        .toList()))
                         .block(timeout);
             }
             // the refunds committed now are with the bank: a bank slower than the stream holds this consumer back
@@ -91,8 +109,13 @@ public class RefundCommandListener {
         }
         if (undecodable >= 0) {
             // the commands before it are applied; the error handler passes this one and redelivers the rest
-            throw new BatchListenerFailedException("undecodable refund command", new UndecodableMessageException(
-                    "refund command at offset " + records.get(undecodable).offset(), why), undecodable);
+            throw new BatchListenerFailedException(
+                    "undecodable refund command",
+                    new UndecodableMessageException(
+                            "refund command at offset "
+                                    + records.get(undecodable).offset(),
+                            why),
+                    undecodable);
         }
     }
 }

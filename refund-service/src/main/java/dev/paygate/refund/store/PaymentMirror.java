@@ -26,10 +26,15 @@ public class PaymentMirror {
                                payment_version FROM payments WHERE payment_id = :id AND merchant_id = :merchantId""")
                 .bind("id", paymentId)
                 .bind("merchantId", merchantId)
-                .map(row -> new RefundablePayment(row.get("payment_id", String.class), row.get("merchant_id", String.class),
-                        row.get("currency", String.class), row.get("status", String.class),
-                        row.get("amount_received", Long.class), row.get("refund_reserved", Long.class),
-                        row.get("masked_number", String.class), row.get("payment_version", Long.class)))
+                .map(row -> new RefundablePayment(
+                        row.get("payment_id", String.class),
+                        row.get("merchant_id", String.class),
+                        row.get("currency", String.class),
+                        row.get("status", String.class),
+                        row.get("amount_received", Long.class),
+                        row.get("refund_reserved", Long.class),
+                        row.get("masked_number", String.class),
+                        row.get("payment_version", Long.class)))
                 .one();
     }
 
@@ -39,7 +44,10 @@ public class PaymentMirror {
 
     /** These payments as known now, in one statement (no lock). */
     public Flux<RefundablePayment> findAll(java.util.Collection<String> paymentIds) {
-        return db.sql(SELECT).bind("ids", paymentIds.toArray(String[]::new)).map(PaymentMirror::read).all();
+        return db.sql(SELECT)
+                .bind("ids", paymentIds.toArray(String[]::new))
+                .map(PaymentMirror::read)
+                .all();
     }
 
     /**
@@ -47,8 +55,10 @@ public class PaymentMirror {
      * deadlock): their balances can't move under a decision made on them.
      */
     public Flux<RefundablePayment> lockAll(java.util.Collection<String> paymentIds) {
-        return db.sql(SELECT + " ORDER BY payment_id FOR UPDATE").bind("ids", paymentIds.toArray(String[]::new))
-                .map(PaymentMirror::read).all();
+        return db.sql(SELECT + " ORDER BY payment_id FOR UPDATE")
+                .bind("ids", paymentIds.toArray(String[]::new))
+                .map(PaymentMirror::read)
+                .all();
     }
 
     /**
@@ -68,8 +78,10 @@ public class PaymentMirror {
                 .bind("amounts", amounts.values().toArray(Long[]::new))
                 .fetch()
                 .rowsUpdated()
-                .flatMap(rows -> rows == amounts.size() ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
-                        "reserved " + rows + " of " + amounts.size() + " balances decided on locked rows")));
+                .flatMap(rows -> rows == amounts.size()
+                        ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException(
+                                "reserved " + rows + " of " + amounts.size() + " balances decided on locked rows")));
     }
 
     /** Gives failed refunds' amounts (summed by payment id) back to the balances, in one statement. */
@@ -86,20 +98,32 @@ public class PaymentMirror {
                 .bind("amounts", sorted.values().toArray(Long[]::new))
                 .fetch()
                 .rowsUpdated()
-                .flatMap(rows -> rows == sorted.size() ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
-                        "no balance for some of payments " + sorted.keySet())));
+                .flatMap(rows -> rows == sorted.size()
+                        ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException("no balance for some of payments " + sorted.keySet())));
     }
 
     private static RefundablePayment read(io.r2dbc.spi.Readable row) {
-        return new RefundablePayment(row.get("payment_id", String.class), row.get("merchant_id", String.class),
-                row.get("currency", String.class), row.get("status", String.class),
-                row.get("amount_received", Long.class), row.get("refund_reserved", Long.class),
-                row.get("masked_number", String.class), row.get("payment_version", Long.class));
+        return new RefundablePayment(
+                row.get("payment_id", String.class),
+                row.get("merchant_id", String.class),
+                row.get("currency", String.class),
+                row.get("status", String.class),
+                row.get("amount_received", Long.class),
+                row.get("refund_reserved", Long.class),
+                row.get("masked_number", String.class),
+                row.get("payment_version", Long.class));
     }
 
     /** Records a payment snapshot; an older version than the one known changes nothing. */
-    public Mono<Void> upsert(String paymentId, String merchantId, String currency, String status, long amountReceived,
-                             String maskedNumber, long version) {
+    public Mono<Void> upsert(
+            String paymentId,
+            String merchantId,
+            String currency,
+            String status,
+            long amountReceived,
+            String maskedNumber,
+            long version) {
         return db.sql("""
                         INSERT INTO payments (payment_id, merchant_id, currency, status, amount_received, masked_number,
                                               payment_version)
@@ -127,7 +151,8 @@ public class PaymentMirror {
                 .bind("id", paymentId)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(rows -> rows == 1L ? Mono.<Void>empty()
+                .flatMap(rows -> rows == 1L
+                        ? Mono.<Void>empty()
                         : Mono.error(new IllegalStateException("no balance for payment " + paymentId)));
     }
 }

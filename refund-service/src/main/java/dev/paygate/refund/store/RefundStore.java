@@ -20,8 +20,7 @@ import tools.jackson.core.type.TypeReference;
 @Repository
 public class RefundStore {
 
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
     private static final String COLUMNS = """
             id, payment_id, merchant_id, amount, currency, status, reason, metadata, failure_reason, description,
             bank_reference, version, created_at, updated_at""";
@@ -127,8 +126,10 @@ public class RefundStore {
                 .bind("answerTo", text[12])
                 .fetch()
                 .rowsUpdated()
-                .flatMap(rows -> rows == n ? Mono.<Void>empty() : Mono.error(new IllegalStateException(
-                        (n - rows) + " of refunds " + refunds.stream().map(StoredRefund::id).toList() + " exist")));
+                .flatMap(rows -> rows == n
+                        ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException((n - rows) + " of refunds "
+                                + refunds.stream().map(StoredRefund::id).toList() + " exist")));
     }
 
     /** Writes a transition, refusing a lost update by version. */
@@ -146,7 +147,8 @@ public class RefundStore {
                 .bind("previousVersion", previousVersion)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(rows -> rows == 1L ? Mono.<Void>empty()
+                .flatMap(rows -> rows == 1L
+                        ? Mono.<Void>empty()
                         : Mono.error(new IllegalStateException("concurrent update of refund " + r.id())));
     }
 
@@ -191,15 +193,14 @@ public class RefundStore {
                 .bind("bankReferences", bankReferences)
                 .bind("versions", versions)
                 .bind("updated", updated)
-                .map(row -> Map.entry(row.get("id", String.class),
-                        java.util.Optional.ofNullable(row.get("answer_to", String.class))))
+                .map(row -> Map.entry(
+                        row.get("id", String.class), java.util.Optional.ofNullable(row.get("answer_to", String.class))))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     /** A pending refund with the masked card number the bank needs to execute it. */
-    public record Due(StoredRefund refund, String maskedNumber) {
-    }
+    public record Due(StoredRefund refund, String maskedNumber) {}
 
     /**
      * Claims pending refunds not looked at since {@code before}: marks them looked at {@code now} and emits them, in
@@ -228,20 +229,28 @@ public class RefundStore {
 
     public Mono<StoredRefund> find(String id, String merchantId) {
         return db.sql("SELECT " + COLUMNS + " FROM refunds WHERE id = :id AND merchant_id = :merchantId")
-                .bind("id", id).bind("merchantId", merchantId).map(RefundStore::read).one();
+                .bind("id", id)
+                .bind("merchantId", merchantId)
+                .map(RefundStore::read)
+                .one();
     }
 
     public Mono<StoredRefund> findForUpdate(String id, String merchantId) {
         return db.sql("SELECT " + COLUMNS + " FROM refunds WHERE id = :id AND merchant_id = :merchantId FOR UPDATE")
-                .bind("id", id).bind("merchantId", merchantId).map(RefundStore::read).one();
+                .bind("id", id)
+                .bind("merchantId", merchantId)
+                .map(RefundStore::read)
+                .one();
     }
 
     /** Newest first; after {@code startingAfter} (a refund id of the same list) when given. */
     public Flux<StoredRefund> list(String paymentId, String merchantId, String startingAfter, int limit) {
-        String after = startingAfter == null ? ""
+        String after = startingAfter == null
+                ? ""
                 : " AND seq < (SELECT seq FROM refunds WHERE id = :after AND payment_id = :paymentId)";
-        var spec = db.sql("SELECT " + COLUMNS + " FROM refunds WHERE payment_id = :paymentId AND merchant_id = :merchantId"
-                        + after + " ORDER BY seq DESC LIMIT :limit")
+        var spec = db.sql("SELECT " + COLUMNS
+                        + " FROM refunds WHERE payment_id = :paymentId AND merchant_id = :merchantId" + after
+                        + " ORDER BY seq DESC LIMIT :limit")
                 .bind("paymentId", paymentId)
                 .bind("merchantId", merchantId)
                 .bind("limit", limit);

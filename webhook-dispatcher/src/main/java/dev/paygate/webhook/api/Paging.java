@@ -8,8 +8,7 @@ import java.util.Map;
 /** Cursor pagination as every list of the API does it: {@code limit} 1 … 100 (default 10), {@code {data, hasMore}}. */
 public final class Paging {
 
-    private Paging() {
-    }
+    private Paging() {}
 
     public static int limit(String limit) {
         if (limit == null) {

@@ -20,7 +20,6 @@ import org.springframework.web.server.ServerWebInputException;
 @RestControllerAdvice
 public class ProblemHandler {
 
-
     @ExceptionHandler(ApiProblem.class)
     public ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
         return problem(problem.status(), problem.code(), problem.getMessage(), problem.param());
@@ -30,8 +29,11 @@ public class ProblemHandler {
     @ExceptionHandler(ServerWebInputException.class)
     public ResponseEntity<ProblemDetail> badInput(ServerWebInputException e) {
         if (e instanceof MissingRequestValueException missing) {
-            return problem(HttpStatus.BAD_REQUEST, ProblemCodes.PARAMETER_MISSING,
-                    "Missing " + missing.getLabel() + " '" + missing.getName() + "'.", missing.getName());
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    ProblemCodes.PARAMETER_MISSING,
+                    "Missing " + missing.getLabel() + " '" + missing.getName() + "'.",
+                    missing.getName());
         }
         return problem(HttpStatus.BAD_REQUEST, ProblemCodes.INVALID_JSON, "The request could not be read.", null);
     }
@@ -64,6 +66,8 @@ public class ProblemHandler {
         if (param != null) {
             body.setProperty("param", param);
         }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body);
     }
 }

@@ -10,8 +10,13 @@ import java.time.Instant;
  * @param responseBody the answer's body, cut to {@link WebhookSender#MAX_RESPONSE_BYTES}, or {@code null}
  * @param retryAfter   what the answer's {@code Retry-After} asked for, or {@code null}
  */
-public record AttemptResult(Instant attemptedAt, Integer statusCode, long latencyMs, String error,
-                            String responseBody, java.time.Duration retryAfter) {
+public record AttemptResult(
+        Instant attemptedAt,
+        Integer statusCode,
+        long latencyMs,
+        String error,
+        String responseBody,
+        java.time.Duration retryAfter) {
 
     public AttemptResult(Instant attemptedAt, Integer statusCode, long latencyMs, String error, String responseBody) {
         this(attemptedAt, statusCode, latencyMs, error, responseBody, null);

@@ -8,14 +8,23 @@ package dev.paygate.webhook.delivery;
  * @param previousSecret the secret before the last rotation while it still signs too, else {@code null}
  * @param traceparent the trace the event arrived in, else {@code null}
  */
-public record ClaimedDelivery(String id, String eventId, String endpointId, int attempts, String url, String secret,
-                              String body, String previousSecret, String eventType, String merchantId,
-                              String traceparent) {
+public record ClaimedDelivery(
+        String id,
+        String eventId,
+        String endpointId,
+        int attempts,
+        String url,
+        String secret,
+        String body,
+        String previousSecret,
+        String eventType,
+        String merchantId,
+        String traceparent) {
 
     /** Leaves out the secret, the URL (it may carry credentials) and the body. */
     @Override
     public String toString() {
-        return "ClaimedDelivery[id=" + id + ", eventId=" + eventId + ", endpointId=" + endpointId
-                + ", attempts=" + attempts + "]";
+        return "ClaimedDelivery[id=" + id + ", eventId=" + eventId + ", endpointId=" + endpointId + ", attempts="
+                + attempts + "]";
     }
 }

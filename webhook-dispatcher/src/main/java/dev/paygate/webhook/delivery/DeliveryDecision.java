@@ -19,8 +19,8 @@ public record DeliveryDecision(String status, Duration retryIn, boolean gone) {
     public static final String PENDING = "pending";
     public static final String FAILED = "failed";
 
-    public static DeliveryDecision after(AttemptResult result, int attemptsMade, RetrySchedule schedule,
-                                         Duration maxRetryAfter) {
+    public static DeliveryDecision after(
+            AttemptResult result, int attemptsMade, RetrySchedule schedule, Duration maxRetryAfter) {
         if (result.succeeded()) {
             return new DeliveryDecision(SUCCEEDED, null, false);
         }

@@ -23,12 +23,17 @@ public class DeliveryMetrics {
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder("paygate.webhooks.queue", due, AtomicLong::get).tag("state", "due")
-                .description("deliveries due for an attempt now").register(registry);
-        Gauge.builder("paygate.webhooks.queue", pending, AtomicLong::get).tag("state", "pending")
-                .description("deliveries not yet final (due now or later)").register(registry);
+        Gauge.builder("paygate.webhooks.queue", due, AtomicLong::get)
+                .tag("state", "due")
+                .description("deliveries due for an attempt now")
+                .register(registry);
+        Gauge.builder("paygate.webhooks.queue", pending, AtomicLong::get)
+                .tag("state", "pending")
+                .description("deliveries not yet final (due now or later)")
+                .register(registry);
         Gauge.builder("paygate.webhooks.dead.letters", failed, AtomicLong::get)
-                .description("failed deliveries (on the dead-letter topic, not retried since)").register(registry);
+                .description("failed deliveries (on the dead-letter topic, not retried since)")
+                .register(registry);
     }
 
     /**
@@ -36,8 +41,11 @@ public class DeliveryMetrics {
      * its commit) or {@code claimed} (by the claim query: a retry, a recovery, or one there was no room for at once).
      */
     void started(String route) {
-        Counter.builder("paygate.webhooks.attempts.started").tag("route", route)
-                .description("attempts started, by how the delivery reached the senders").register(registry).increment();
+        Counter.builder("paygate.webhooks.attempts.started")
+                .tag("route", route)
+                .description("attempts started, by how the delivery reached the senders")
+                .register(registry)
+                .increment();
     }
 
     /**
@@ -46,10 +54,15 @@ public class DeliveryMetrics {
      * @param outcome {@code succeeded}, {@code retrying}, {@code failed} or {@code gone}
      */
     void attempted(AttemptResult result, String outcome) {
-        Counter.builder("paygate.webhooks.attempts").tag("outcome", outcome)
-                .description("webhook delivery attempts by what they decided").register(registry).increment();
-        Timer.builder("paygate.webhooks.attempt.latency").tag("answer", answerClass(result))
-                .description("time from sending to the answer (or to giving up)").register(registry)
+        Counter.builder("paygate.webhooks.attempts")
+                .tag("outcome", outcome)
+                .description("webhook delivery attempts by what they decided")
+                .register(registry)
+                .increment();
+        Timer.builder("paygate.webhooks.attempt.latency")
+                .tag("answer", answerClass(result))
+                .description("time from sending to the answer (or to giving up)")
+                .register(registry)
                 .record(Duration.ofMillis(result.latencyMs()));
     }
 

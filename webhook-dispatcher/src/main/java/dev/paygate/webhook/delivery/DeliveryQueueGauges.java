@@ -15,8 +15,11 @@ public class DeliveryQueueGauges extends PeriodicJob {
     private final DeliveryMetrics metrics;
 
     public DeliveryQueueGauges(DatabaseClient db, DeliveryMetrics metrics, WebhookProperties properties) {
-        super("webhook-queue-gauges", properties.getPollInterval().compareTo(Duration.ofSeconds(5)) < 0
-                ? Duration.ofSeconds(5) : properties.getPollInterval());
+        super(
+                "webhook-queue-gauges",
+                properties.getPollInterval().compareTo(Duration.ofSeconds(5)) < 0
+                        ? Duration.ofSeconds(5)
+                        : properties.getPollInterval());
         this.db = db;
         this.metrics = metrics;
     }
@@ -29,8 +32,9 @@ public class DeliveryQueueGauges extends PeriodicJob {
                                   AND (locked_until IS NULL OR locked_until < now())) AS due,
                                (SELECT count(*) FROM deliveries WHERE status = 'pending') AS pending,
                                (SELECT count(*) FROM deliveries WHERE status = 'failed') AS failed""")
-                .map(row -> new long[] {row.get("due", Long.class), row.get("pending", Long.class),
-                        row.get("failed", Long.class)})
+                .map(row -> new long[] {
+                    row.get("due", Long.class), row.get("pending", Long.class), row.get("failed", Long.class)
+                })
                 .one()
                 .doOnNext(n -> metrics.queue(n[0], n[1], n[2]));
     }

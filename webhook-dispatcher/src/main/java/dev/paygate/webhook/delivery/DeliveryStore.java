@@ -3,12 +3,12 @@ package dev.paygate.webhook.delivery;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.ZoneOffset;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
@@ -101,8 +101,12 @@ public class DeliveryStore {
      * (no write when it had none). Emits {@code false} when the row had moved on already (the lease ran out and
      * another instance attempted it meanwhile).
      */
-    public Mono<Boolean> recordAttempt(ClaimedDelivery delivery, AttemptResult result, String status, Duration retryIn,
-                                       boolean endsFailingStreak) {
+    public Mono<Boolean> recordAttempt(
+            ClaimedDelivery delivery,
+            AttemptResult result,
+            String status,
+            Duration retryIn,
+            boolean endsFailingStreak) {
         return db.sql("""
                         WITH attempt AS (
                             INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, latency_ms, error,
@@ -144,13 +148,16 @@ public class DeliveryStore {
             WHERE e.merchant_id = :merchantId AND e.status <> 'deleted'""";
 
     /** The endpoint's deliveries, newest first, after {@code startingAfter} (a delivery id of this list). */
-    public Mono<List<DeliveryView>> listForEndpoint(String endpointId, String merchantId, String status,
-                                                    String startingAfter, int limit) {
+    public Mono<List<DeliveryView>> listForEndpoint(
+            String endpointId, String merchantId, String status, String startingAfter, int limit) {
         String sql = VIEW + " AND d.endpoint_id = :endpointId"
                 + (status == null ? "" : " AND d.status = :status")
                 + (startingAfter == null ? "" : " AND d.seq < (SELECT seq FROM deliveries WHERE id = :after)")
                 + " ORDER BY d.seq DESC LIMIT :limit";
-        var spec = db.sql(sql).bind("merchantId", merchantId).bind("endpointId", endpointId).bind("limit", limit);
+        var spec = db.sql(sql)
+                .bind("merchantId", merchantId)
+                .bind("endpointId", endpointId)
+                .bind("limit", limit);
         if (status != null) {
             spec = spec.bind("status", status);
         }
@@ -162,8 +169,12 @@ public class DeliveryStore {
 
     /** One delivery of the merchant's, with its attempts. */
     public Mono<DeliveryView> find(String deliveryId, String merchantId) {
-        return db.sql(VIEW + " AND d.id = :id").bind("merchantId", merchantId).bind("id", deliveryId)
-                .map(DeliveryStore::readView).all().collectList()
+        return db.sql(VIEW + " AND d.id = :id")
+                .bind("merchantId", merchantId)
+                .bind("id", deliveryId)
+                .map(DeliveryStore::readView)
+                .all()
+                .collectList()
                 .flatMap(this::withAttempts)
                 .flatMap(found -> found.isEmpty() ? Mono.empty() : Mono.just(found.get(0)));
     }
@@ -207,32 +218,53 @@ public class DeliveryStore {
                         SELECT delivery_id, attempted_at, status_code, latency_ms, error, response_body
                         FROM delivery_attempts WHERE delivery_id = ANY(:ids) ORDER BY attempted_at, id""")
                 .bind("ids", page.stream().map(DeliveryView::id).toArray(String[]::new))
-                .map(row -> Map.entry(row.get("delivery_id", String.class), new DeliveryView.Attempt(
-                        row.get("attempted_at", OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS),
-                        row.get("status_code", Integer.class),
-                        row.get("latency_ms", Long.class),
-                        row.get("error", String.class),
-                        row.get("response_body", String.class))))
+                .map(row -> Map.entry(
+                        row.get("delivery_id", String.class),
+                        new DeliveryView.Attempt(
+                                row.get("attempted_at", OffsetDateTime.class)
+                                        .toInstant()
+                                        .truncatedTo(ChronoUnit.SECONDS),
+                                row.get("status_code", Integer.class),
+                                row.get("latency_ms", Long.class),
+                                row.get("error", String.class),
+                                row.get("response_body", String.class))))
                 .all()
                 .collectList()
                 .map(attempts -> {
                     Map<String, List<DeliveryView.Attempt>> byDelivery = new HashMap<>();
-                    attempts.forEach(a -> byDelivery.computeIfAbsent(a.getKey(), k -> new ArrayList<>()).add(a.getValue()));
-                    return page.stream().map(d -> new DeliveryView(d.id(), d.endpointId(), d.eventId(), d.eventType(),
-                            d.status(), d.nextAttemptAt(), d.lastStatusCode(), d.created(), d.updated(),
-                            List.copyOf(byDelivery.getOrDefault(d.id(), List.of())))).toList();
+                    attempts.forEach(a -> byDelivery
+                            .computeIfAbsent(a.getKey(), k -> new ArrayList<>())
+                            .add(a.getValue()));
+                    return page.stream()
+                            .map(d -> new DeliveryView(
+                                    d.id(),
+                                    d.endpointId(),
+                                    d.eventId(),
+                                    d.eventType(),
+                                    d.status(),
+                                    d.nextAttemptAt(),
+                                    d.lastStatusCode(),
+                                    d.created(),
+                                    d.updated(),
+                                    List.copyOf(byDelivery.getOrDefault(d.id(), List.of()))))
+                            .toList();
                 });
     }
 
     private static DeliveryView readView(io.r2dbc.spi.Readable row) {
         String status = row.get("status", String.class);
         OffsetDateTime next = row.get("next_attempt_at", OffsetDateTime.class);
-        return new DeliveryView(row.get("id", String.class), row.get("endpoint_id", String.class),
-                row.get("event_id", String.class), row.get("type", String.class), status,
+        return new DeliveryView(
+                row.get("id", String.class),
+                row.get("endpoint_id", String.class),
+                row.get("event_id", String.class),
+                row.get("type", String.class),
+                status,
                 "pending".equals(status) && next != null ? next.toInstant().truncatedTo(ChronoUnit.SECONDS) : null,
                 row.get("last_status_code", Integer.class),
                 row.get("created_at", OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS),
-                row.get("updated_at", OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS), List.of());
+                row.get("updated_at", OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS),
+                List.of());
     }
 
     private static double seconds(Duration duration) {

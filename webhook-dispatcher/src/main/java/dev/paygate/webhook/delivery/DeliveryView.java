@@ -9,11 +9,29 @@ import java.util.List;
  *
  * @param nextAttemptAt when the next attempt is due while {@code pending}, else null
  */
-@JsonPropertyOrder({"id", "endpointId", "eventId", "eventType", "status", "nextAttemptAt", "lastStatusCode", "created",
-        "updated", "attempts"})
-public record DeliveryView(String id, String endpointId, String eventId, String eventType, String status,
-                           Instant nextAttemptAt, Integer lastStatusCode, Instant created, Instant updated,
-                           List<Attempt> attempts) {
+@JsonPropertyOrder({
+    "id",
+    "endpointId",
+    "eventId",
+    "eventType",
+    "status",
+    "nextAttemptAt",
+    "lastStatusCode",
+    "created",
+    "updated",
+    "attempts"
+})
+public record DeliveryView(
+        String id,
+        String endpointId,
+        String eventId,
+        String eventType,
+        String status,
+        Instant nextAttemptAt,
+        Integer lastStatusCode,
+        Instant created,
+        Instant updated,
+        List<Attempt> attempts) {
 
     /**
      * @param statusCode   null when no answer came
@@ -21,6 +39,5 @@ public record DeliveryView(String id, String endpointId, String eventId, String 
      * @param responseBody the answer's body, cut to 16 KiB
      */
     @JsonPropertyOrder({"attemptedAt", "statusCode", "latencyMs", "error", "responseBody"})
-    public record Attempt(Instant attemptedAt, Integer statusCode, long latencyMs, String error, String responseBody) {
-    }
+    public record Attempt(Instant attemptedAt, Integer statusCode, long latencyMs, String error, String responseBody) {}
 }

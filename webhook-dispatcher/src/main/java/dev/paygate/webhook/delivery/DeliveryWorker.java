@@ -48,6 +48,7 @@ public class DeliveryWorker implements SmartLifecycle {
     private final int endpointConcurrency;
     /** Free slots that make a claim worth its query while attempts are in flight. */
     private final int claimBatch;
+
     private final Duration maxRetryAfter;
     private final Duration disableAfter;
     private final EndpointStore endpoints;
@@ -64,15 +65,24 @@ public class DeliveryWorker implements SmartLifecycle {
     private volatile boolean lastClaimShort;
     /** Deliveries recorded or retried since the last claim: worth a claim at once. */
     private volatile boolean newWork = true;
+
     private final AtomicInteger finishedSinceClaim = new AtomicInteger();
     private volatile Sinks.Many<Boolean> wakeups = Sinks.many().unicast().onBackpressureBuffer();
-    private volatile Sinks.Many<ClaimedDelivery> claimed = Sinks.many().unicast().onBackpressureBuffer();
+    private volatile Sinks.Many<ClaimedDelivery> claimed =
+            Sinks.many().unicast().onBackpressureBuffer();
     private volatile Disposable claiming;
     private volatile Disposable sending;
 
-    public DeliveryWorker(DeliveryStore store, WebhookSender sender, RetrySchedule schedule, TransactionalOperator tx,
-                          WebhookProperties properties, EndpointStore endpoints, Outbox outbox, OutboxRelay relay,
-                          DeliveryMetrics metrics) {
+    public DeliveryWorker(
+            DeliveryStore store,
+            WebhookSender sender,
+            RetrySchedule schedule,
+            TransactionalOperator tx,
+            WebhookProperties properties,
+            EndpointStore endpoints,
+            Outbox outbox,
+            OutboxRelay relay,
+            DeliveryMetrics metrics) {
         if (properties.getEndpointConcurrency() < 1) {
             throw new IllegalArgumentException("paygate.webhooks.endpoint-concurrency must be at least 1");
         }
@@ -205,8 +215,10 @@ public class DeliveryWorker implements SmartLifecycle {
         return sender.send(delivery)
                 .flatMap(result -> record(delivery, result))
                 .onErrorResume(e -> {
-                    log.warn("attempt of delivery {} could not be recorded; it is attempted again when its lease ends: {}",
-                            delivery.id(), e.toString());
+                    log.warn(
+                            "attempt of delivery {} could not be recorded; it is attempted again when its lease ends: {}",
+                            delivery.id(),
+                            e.toString());
                     return Mono.empty();
                 })
                 .doFinally(signal -> release(delivery.endpointId()));
@@ -218,17 +230,28 @@ public class DeliveryWorker implements SmartLifecycle {
         // the attempt and the delivery's next state (and, after a success, the end of the endpoint's failing streak):
         // one statement. After a failure, the endpoint's health and the dead letter join it in one transaction
         boolean succeeded = result.succeeded();
-        Mono<Boolean> recording = store.recordAttempt(delivery, result, decision.status(), decision.retryIn(), succeeded)
-                .flatMap(advanced -> !advanced || succeeded ? Mono.just(advanced)
+        Mono<Boolean> recording = store.recordAttempt(
+                        delivery, result, decision.status(), decision.retryIn(), succeeded)
+                .flatMap(advanced -> !advanced || succeeded
+                        ? Mono.just(advanced)
                         : endpointHealth(delivery, decision)
-                                .then(decision.failed() ? outbox.append(deadLetter(delivery, result, decision, attemptsMade))
-                                        : Mono.empty())
+                                .then(
+                                        decision.failed()
+                                                ? outbox.append(deadLetter(delivery, result, decision, attemptsMade))
+                                                : Mono.empty())
                                 .thenReturn(true));
         return (succeeded ? recording : tx.transactional(recording))
                 .doOnNext(advanced -> {
                     if (advanced) {
-                        metrics.attempted(result, decision.gone() ? "gone" : decision.failed() ? "failed"
-                                : DeliveryDecision.PENDING.equals(decision.status()) ? "retrying" : "succeeded");
+                        metrics.attempted(
+                                result,
+                                decision.gone()
+                                        ? "gone"
+                                        : decision.failed()
+                                                ? "failed"
+                                                : DeliveryDecision.PENDING.equals(decision.status())
+                                                        ? "retrying"
+                                                        : "succeeded");
                         if (decision.failed()) {
                             relay.wakeUp();
                         }
@@ -240,36 +263,69 @@ public class DeliveryWorker implements SmartLifecycle {
 
     /** After a failed attempt: 410 disables the endpoint; another failure may, once the streak is old enough. */
     private Mono<Void> endpointHealth(ClaimedDelivery delivery, DeliveryDecision decision) {
-        Mono<Boolean> disabled = decision.gone() ? endpoints.gone(delivery.endpointId())
+        Mono<Boolean> disabled = decision.gone()
+                ? endpoints.gone(delivery.endpointId())
                 : endpoints.failed(delivery.endpointId(), disableAfter);
         return disabled.doOnNext(now -> {
-            if (now) {
-                log.warn("webhook endpoint {} disabled: {}", delivery.endpointId(),
-                        decision.gone() ? "it answered 410 Gone" : "it failed continuously for " + disableAfter);
-            }
-        }).then();
+                    if (now) {
+                        log.warn(
+                                "webhook endpoint {} disabled: {}",
+                                delivery.endpointId(),
+                                decision.gone()
+                                        ? "it answered 410 Gone"
+                                        : "it failed continuously for " + disableAfter);
+                    }
+                })
+                .then();
     }
 
-    private static OutboxMessage deadLetter(ClaimedDelivery d, AttemptResult r, DeliveryDecision decision, int attempts) {
-        DeadLetter letter = new DeadLetter(d.id(), d.eventId(), d.eventType(), d.endpointId(), d.merchantId(), attempts,
-                r.statusCode(), r.error(), decision.gone() ? DeadLetter.GONE : DeadLetter.EXHAUSTED,
+    private static OutboxMessage deadLetter(
+            ClaimedDelivery d, AttemptResult r, DeliveryDecision decision, int attempts) {
+        DeadLetter letter = new DeadLetter(
+                d.id(),
+                d.eventId(),
+                d.eventType(),
+                d.endpointId(),
+                d.merchantId(),
+                attempts,
+                r.statusCode(),
+                r.error(),
+                decision.gone() ? DeadLetter.GONE : DeadLetter.EXHAUSTED,
                 r.attemptedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        return new OutboxMessage("delivery", d.id(), "webhook.delivery.failed", Topics.WEBHOOK_DLQ, d.endpointId(),
-                java.util.Map.of("paygate_delivery_id", d.id()), PaygateJson.wire().writeValueAsString(letter));
+        return new OutboxMessage(
+                "delivery",
+                d.id(),
+                "webhook.delivery.failed",
+                Topics.WEBHOOK_DLQ,
+                d.endpointId(),
+                java.util.Map.of("paygate_delivery_id", d.id()),
+                PaygateJson.wire().writeValueAsString(letter));
     }
 
-    private static void log(ClaimedDelivery d, AttemptResult r, int attemptsMade, String status, Duration retryIn,
-                            boolean advanced) {
+    private static void log(
+            ClaimedDelivery d, AttemptResult r, int attemptsMade, String status, Duration retryIn, boolean advanced) {
         // endpoint ids only: a URL may carry credentials, and bodies and secrets stay out of logs
         if (!advanced) {
-            log.info("delivery {} was attempted by another instance after our lease ran out; our attempt {} is recorded",
-                    d.id(), attemptsMade);
+            log.info(
+                    "delivery {} was attempted by another instance after our lease ran out; our attempt {} is recorded",
+                    d.id(),
+                    attemptsMade);
         } else if ("failed".equals(status)) {
-            log.info("delivery {} of event {} to endpoint {} failed after {} attempts (last: {})", d.id(), d.eventId(),
-                    d.endpointId(), attemptsMade, r.statusCode() != null ? r.statusCode() : r.error());
+            log.info(
+                    "delivery {} of event {} to endpoint {} failed after {} attempts (last: {})",
+                    d.id(),
+                    d.eventId(),
+                    d.endpointId(),
+                    attemptsMade,
+                    r.statusCode() != null ? r.statusCode() : r.error());
         } else if ("pending".equals(status)) {
-            log.debug("delivery {} to endpoint {}: attempt {} failed ({}), next in {}", d.id(), d.endpointId(),
-                    attemptsMade, r.statusCode() != null ? r.statusCode() : r.error(), retryIn);
+            log.debug(
+                    "delivery {} to endpoint {}: attempt {} failed ({}), next in {}",
+                    d.id(),
+                    d.endpointId(),
+                    attemptsMade,
+                    r.statusCode() != null ? r.statusCode() : r.error(),
+                    retryIn);
         } else {
             log.debug("delivery {} to endpoint {} succeeded on attempt {}", d.id(), d.endpointId(), attemptsMade);
         }
@@ -282,25 +338,27 @@ public class DeliveryWorker implements SmartLifecycle {
         claimed = Sinks.many().unicast().onBackpressureBuffer();
         inFlight.set(0);
         inFlightTo.clear();
-        sending = claimed.asFlux()
-                .flatMap(this::attempt, concurrency)
-                .subscribe();
+        sending = claimed.asFlux().flatMap(this::attempt, concurrency).subscribe();
         // one claim at start picks up whatever was due before a restart
         // the poll is the fallback for retries coming due and deliveries recorded elsewhere: new work, always claimed
-        claiming = Flux.merge(Flux.just(Boolean.TRUE), wakeups.asFlux(), Flux.interval(pollInterval).map(tick -> {
-                    newWork = true;
-                    return Boolean.TRUE;
-                }))
+        claiming = Flux.merge(
+                        Flux.just(Boolean.TRUE),
+                        wakeups.asFlux(),
+                        Flux.interval(pollInterval).map(tick -> {
+                            newWork = true;
+                            return Boolean.TRUE;
+                        }))
                 .onBackpressureLatest()
                 // claims run on a scheduler of their own, not on the caller of wakeUp() (a Kafka listener thread,
                 // an event loop finishing an attempt), which only leaves a signal and returns
                 .publishOn(Schedulers.parallel(), 1)
-                .concatMap(signal -> claimDue()
-                        .onErrorResume(e -> {
+                .concatMap(
+                        signal -> claimDue().onErrorResume(e -> {
                             // nothing was claimed, or the claims' leases run out: the next signal tries again
                             log.warn("could not claim due webhook deliveries, will retry: {}", e.toString());
                             return Mono.just(0L);
-                        }), 1)
+                        }),
+                        1)
                 .subscribe();
     }
 

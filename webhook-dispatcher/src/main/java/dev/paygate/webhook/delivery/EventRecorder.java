@@ -33,8 +33,12 @@ public class EventRecorder {
     private final TransactionalOperator tx;
     private final DeliveryWorker worker;
 
-    public EventRecorder(EventStore events, EndpointStore endpoints, RetrySchedule schedule,
-                         TransactionalOperator tx, DeliveryWorker worker) {
+    public EventRecorder(
+            EventStore events,
+            EndpointStore endpoints,
+            RetrySchedule schedule,
+            TransactionalOperator tx,
+            DeliveryWorker worker) {
         this.worker = worker;
         this.events = events;
         this.endpoints = endpoints;
@@ -47,14 +51,23 @@ public class EventRecorder {
     }
 
     /** A fresh delivery recorded leased to this instance, and what it takes to send it once that has committed. */
-    private record Handover(EventStore.NewDelivery delivery, EndpointStore.Subscription endpoint,
-                            EventStore.NewEvent event) {
+    private record Handover(
+            EventStore.NewDelivery delivery, EndpointStore.Subscription endpoint, EventStore.NewEvent event) {
 
         ClaimedDelivery claimed() {
             StateChange change = event.change();
-            return new ClaimedDelivery(delivery.id(), change.id(), endpoint.endpointId(), 0, endpoint.url(),
-                    endpoint.secret(), event.body(), endpoint.previousSecret(), change.type().wireName(),
-                    change.merchantId(), event.traceparent());
+            return new ClaimedDelivery(
+                    delivery.id(),
+                    change.id(),
+                    endpoint.endpointId(),
+                    0,
+                    endpoint.url(),
+                    endpoint.secret(),
+                    event.body(),
+                    endpoint.previousSecret(),
+                    change.type().wireName(),
+                    change.merchantId(),
+                    event.traceparent());
         }
     }
 
@@ -78,50 +91,61 @@ public class EventRecorder {
             java.util.List<Handover> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
             java.util.concurrent.atomic.AtomicReference<java.util.Set<String>> made =
                     new java.util.concurrent.atomic.AtomicReference<>();
-            Mono<Recorded> recording = endpoints.subscriptions(merchants).collectList().flatMap(subscriptions -> {
-                java.util.List<EventStore.NewEvent> fresh = new java.util.ArrayList<>(changes.size());
-                java.util.List<EventStore.NewDelivery> fanOut = new java.util.ArrayList<>();
-                java.util.Set<String> seen = new java.util.HashSet<>();
-                for (int i = 0; i < changes.size(); i++) {
-                    StateChange change = changes.get(i);
-                    if (!seen.add(change.id())) {
-                        continue; // the same event twice in one poll
-                    }
-                    EventStore.NewEvent event = new EventStore.NewEvent(change, WebhookBody.of(change),
-                            traceparents.get(i));
-                    fresh.add(event);
-                    for (EndpointStore.Subscription s : subscriptions) {
-                        if (s.merchantId().equals(change.merchantId()) && s.takes(change.type().wireName())) {
-                            boolean leased = first.isZero() && worker.tryTake(s.endpointId());
-                            EventStore.NewDelivery delivery = new EventStore.NewDelivery(Ids.WEBHOOK_DELIVERY.next(),
-                                    change.id(), s.endpointId(), leased);
-                            fanOut.add(delivery);
-                            if (leased) {
-                                taken.add(new Handover(delivery, s, event));
+            Mono<Recorded> recording = endpoints
+                    .subscriptions(merchants)
+                    .collectList()
+                    .flatMap(subscriptions -> {
+                        java.util.List<EventStore.NewEvent> fresh = new java.util.ArrayList<>(changes.size());
+                        java.util.List<EventStore.NewDelivery> fanOut = new java.util.ArrayList<>();
+                        java.util.Set<String> seen = new java.util.HashSet<>();
+                        for (int i = 0; i < changes.size(); i++) {
+                            StateChange change = changes.get(i);
+                            if (!seen.add(change.id())) {
+                                continue; // the same event twice in one poll
+                            }
+                            EventStore.NewEvent event =
+                                    new EventStore.NewEvent(change, WebhookBody.of(change), traceparents.get(i));
+                            fresh.add(event);
+                            for (EndpointStore.Subscription s : subscriptions) {
+                                if (s.merchantId().equals(change.merchantId())
+                                        && s.takes(change.type().wireName())) {
+                                    boolean leased = first.isZero() && worker.tryTake(s.endpointId());
+                                    EventStore.NewDelivery delivery = new EventStore.NewDelivery(
+                                            Ids.WEBHOOK_DELIVERY.next(), change.id(), s.endpointId(), leased);
+                                    fanOut.add(delivery);
+                                    if (leased) {
+                                        taken.add(new Handover(delivery, s, event));
+                                    }
+                                }
                             }
                         }
-                    }
-                }
-                return events.insert(fresh, fanOut, first, worker.lease())
-                        .map(inserted -> {
-                            made.set(inserted.deliveries());
-                            long handedOver = taken.stream().filter(h -> inserted.deliveries()
-                                    .contains(h.delivery().id())).count();
-                            return new Recorded(inserted.duplicates() + changes.size() - fresh.size(),
-                                    inserted.deliveries().size(), handedOver);
-                        });
-            });
+                        return events.insert(fresh, fanOut, first, worker.lease())
+                                .map(inserted -> {
+                                    made.set(inserted.deliveries());
+                                    long handedOver = taken.stream()
+                                            .filter(h -> inserted.deliveries()
+                                                    .contains(h.delivery().id()))
+                                            .count();
+                                    return new Recorded(
+                                            inserted.duplicates() + changes.size() - fresh.size(),
+                                            inserted.deliveries().size(),
+                                            handedOver);
+                                });
+                    });
             return tx.transactional(recording)
                     // committed: each slot taken goes with its delivery to the senders, or back if none was made
                     .doOnSuccess(recorded -> taken.forEach(h -> {
-                        if (made.get() != null && made.get().contains(h.delivery().id())) {
+                        if (made.get() != null
+                                && made.get().contains(h.delivery().id())) {
                             worker.handOver(h.claimed());
                         } else {
                             worker.giveBack(h.delivery().endpointId());
                         }
                     }))
-                    .doOnError(e -> taken.forEach(h -> worker.giveBack(h.delivery().endpointId())))
-                    .doOnCancel(() -> taken.forEach(h -> worker.giveBack(h.delivery().endpointId())));
+                    .doOnError(
+                            e -> taken.forEach(h -> worker.giveBack(h.delivery().endpointId())))
+                    .doOnCancel(() ->
+                            taken.forEach(h -> worker.giveBack(h.delivery().endpointId())));
         });
     }
 }

@@ -16,19 +16,16 @@ public class EventStore {
     }
 
     /** An event to record: the change, its webhook body, and the trace it arrived in (may be {@code null}). */
-    public record NewEvent(StateChange change, String body, String traceparent) {
-    }
+    public record NewEvent(StateChange change, String body, String traceparent) {}
 
     /**
      * A delivery to make of an event to an endpoint, if the event is recorded now; {@code leased}: recorded leased to
      * this instance, which sends it at once (it is not due to anyone else until the lease ends).
      */
-    public record NewDelivery(String id, String eventId, String endpointId, boolean leased) {
-    }
+    public record NewDelivery(String id, String eventId, String endpointId, boolean leased) {}
 
     /** What {@link #insert} did: how many events had been recorded before, and the ids of the deliveries made. */
-    public record Inserted(long duplicates, java.util.Set<String> deliveries) {
-    }
+    public record Inserted(long duplicates, java.util.Set<String> deliveries) {}
 
     /**
      * Records the events and their deliveries in one statement: the events received before are left alone (the event
@@ -36,8 +33,11 @@ public class EventStore {
      * {@code delay}, or — those {@code leased} — leased for {@code lease} and due when it ends (the dispatcher that
      * leased them sends them now; should it die, they come due to any instance then).
      */
-    public Mono<Inserted> insert(java.util.List<NewEvent> events, java.util.List<NewDelivery> deliveries,
-                                 java.time.Duration delay, java.time.Duration lease) {
+    public Mono<Inserted> insert(
+            java.util.List<NewEvent> events,
+            java.util.List<NewDelivery> deliveries,
+            java.time.Duration delay,
+            java.time.Duration lease) {
         int n = events.size();
         String[] ids = new String[n];
         String[] merchants = new String[n];
@@ -88,20 +88,27 @@ public class EventStore {
                 .bind("bodies", bodies)
                 .bind("traceparents", traceparents)
                 .bind("deliveryIds", deliveries.stream().map(NewDelivery::id).toArray(String[]::new))
-                .bind("deliveryEvents", deliveries.stream().map(NewDelivery::eventId).toArray(String[]::new))
-                .bind("deliveryEndpoints", deliveries.stream().map(NewDelivery::endpointId).toArray(String[]::new))
-                .bind("deliveryLeased", deliveries.stream().map(NewDelivery::leased).toArray(Boolean[]::new))
+                .bind(
+                        "deliveryEvents",
+                        deliveries.stream().map(NewDelivery::eventId).toArray(String[]::new))
+                .bind(
+                        "deliveryEndpoints",
+                        deliveries.stream().map(NewDelivery::endpointId).toArray(String[]::new))
+                .bind(
+                        "deliveryLeased",
+                        deliveries.stream().map(NewDelivery::leased).toArray(Boolean[]::new))
                 .bind("delay", delay.toMillis() / 1000.0)
                 .bind("lease", lease.toMillis() / 1000.0)
-                .map(row -> new Inserted(n - row.get("fresh", Long.class),
-                        java.util.Set.of(row.get("fanned", String[].class))))
+                .map(row -> new Inserted(
+                        n - row.get("fresh", Long.class), java.util.Set.of(row.get("fanned", String[].class))))
                 .one();
     }
 
     public Mono<java.util.List<String>> list(String merchantId, String type, String startingAfter, int limit) {
         String sql = "SELECT body FROM events WHERE merchant_id = :merchantId"
                 + (type == null ? "" : " AND type = :type")
-                + (startingAfter == null ? ""
+                + (startingAfter == null
+                        ? ""
                         : " AND seq < (SELECT seq FROM events WHERE id = :after AND merchant_id = :merchantId)")
                 + " ORDER BY seq DESC LIMIT :limit";
         var spec = db.sql(sql).bind("merchantId", merchantId).bind("limit", limit);
@@ -117,7 +124,9 @@ public class EventStore {
     /** One of the merchant's events, as its webhook body. */
     public Mono<String> find(String id, String merchantId) {
         return db.sql("SELECT body FROM events WHERE id = :id AND merchant_id = :merchantId")
-                .bind("id", id).bind("merchantId", merchantId)
-                .map(row -> row.get("body", String.class)).one();
+                .bind("id", id)
+                .bind("merchantId", merchantId)
+                .map(row -> row.get("body", String.class))
+                .one();
     }
 }

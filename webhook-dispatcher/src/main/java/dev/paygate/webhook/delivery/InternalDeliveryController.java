@@ -1,9 +1,9 @@
 package dev.paygate.webhook.delivery;
 
-import dev.paygate.contracts.InternalHeaders;
-import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.ProblemCodes;
+import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.webhook.api.ApiProblem;
 import dev.paygate.webhook.api.Paging;
@@ -40,8 +40,8 @@ public class InternalDeliveryController {
     private final EventStore events;
     private final DeliveryWorker worker;
 
-    public InternalDeliveryController(DeliveryStore deliveries, EndpointStore endpoints, EventStore events,
-                                      DeliveryWorker worker) {
+    public InternalDeliveryController(
+            DeliveryStore deliveries, EndpointStore endpoints, EventStore events, DeliveryWorker worker) {
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.events = events;
@@ -50,18 +50,20 @@ public class InternalDeliveryController {
 
     /** The endpoint's deliveries with their attempts, newest first; {@code status} filters. */
     @GetMapping("/internal/webhook-endpoints/{id}/deliveries")
-    public Mono<Map<String, Object>> list(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
-                                          @RequestParam(required = false) String status,
-                                          @RequestParam(required = false) String limit,
-                                          @RequestParam(required = false) String startingAfter) {
+    public Mono<Map<String, Object>> list(
+            @PathVariable String id,
+            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String startingAfter) {
         int size = Paging.limit(limit);
         if (status != null && !STATUSES.contains(status)) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "status must be one of " + STATUSES + ".",
-                    "status");
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_INVALID, "status must be one of " + STATUSES + ".", "status");
         }
         if (startingAfter != null && !Ids.WEBHOOK_DELIVERY.matches(startingAfter)) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "startingAfter must be a delivery id.",
-                    "startingAfter");
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_INVALID, "startingAfter must be a delivery id.", "startingAfter");
         }
         return endpoint(id, merchantId)
                 .then(deliveries.listForEndpoint(id, merchantId, status, startingAfter, size + 1))
@@ -69,8 +71,10 @@ public class InternalDeliveryController {
     }
 
     @GetMapping("/internal/webhook-deliveries/{id}")
-    public Mono<DeliveryView> get(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
-        return deliveries.find(id, merchantId)
+    public Mono<DeliveryView> get(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+        return deliveries
+                .find(id, merchantId)
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No such webhook delivery: " + id)));
     }
 
@@ -79,7 +83,8 @@ public class InternalDeliveryController {
      * pending. The endpoint must be enabled: 409 {@code endpoint_disabled} otherwise.
      */
     @PostMapping("/internal/webhook-deliveries/{id}/retry")
-    public Mono<DeliveryView> retry(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+    public Mono<DeliveryView> retry(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return get(id, merchantId)
                 .flatMap(delivery -> enabledEndpoint(delivery.endpointId(), merchantId))
                 .then(deliveries.retry(id, merchantId))
@@ -88,13 +93,14 @@ public class InternalDeliveryController {
     }
 
     /** {@code since} is read as text and parsed as ISO-8601: a number is not a time here (no epoch coercion). */
-    record RecoverRequest(String since) {
-    }
+    record RecoverRequest(String since) {}
 
     /** Every failed delivery of the endpoint since {@code since} is sent again: {@code {id, since, recovered}}. */
     @PostMapping("/internal/webhook-endpoints/{id}/recover")
-    public Mono<Map<String, Object>> recover(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
-                                             @RequestBody(required = false) byte[] body) {
+    public Mono<Map<String, Object>> recover(
+            @PathVariable String id,
+            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
+            @RequestBody(required = false) byte[] body) {
         Instant since = since(body);
         return enabledEndpoint(id, merchantId)
                 .then(deliveries.recover(id, since))
@@ -110,51 +116,66 @@ public class InternalDeliveryController {
 
     /** The merchant's events, newest first, as their webhooks show them; {@code type} filters. */
     @GetMapping("/internal/events")
-    public Mono<Map<String, Object>> events(@RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
-                                            @RequestParam(required = false) String type,
-                                            @RequestParam(required = false) String limit,
-                                            @RequestParam(required = false) String startingAfter) {
+    public Mono<Map<String, Object>> events(
+            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
+            @RequestParam(required = false) String type,
+            @RequestParam(required = false) String limit,
+            @RequestParam(required = false) String startingAfter) {
         int size = Paging.limit(limit);
         if (type != null && !EventType.isKnown(type)) {
             throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "type must be an event type.", "type");
         }
         if (startingAfter != null && !Ids.EVENT.matches(startingAfter)) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "startingAfter must be an event id.",
-                    "startingAfter");
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_INVALID, "startingAfter must be an event id.", "startingAfter");
         }
         return events.list(merchantId, type, startingAfter, size + 1)
-                .map(bodies -> Paging.page(bodies.stream().map(InternalDeliveryController::json).toList(), size));
+                .map(bodies -> Paging.page(
+                        bodies.stream().map(InternalDeliveryController::json).toList(), size));
     }
 
     @GetMapping("/internal/events/{id}")
-    public Mono<JsonNode> event(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+    public Mono<JsonNode> event(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return events.find(id, merchantId)
                 .map(InternalDeliveryController::json)
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No such event: " + id)));
     }
 
     private Mono<StoredEndpoint> endpoint(String id, String merchantId) {
-        return endpoints.find(id, merchantId)
+        return endpoints
+                .find(id, merchantId)
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("No such webhook endpoint: " + id)));
     }
 
     private Mono<StoredEndpoint> enabledEndpoint(String id, String merchantId) {
-        return endpoint(id, merchantId).flatMap(e -> StoredEndpoint.STATUS_ENABLED.equals(e.status()) ? Mono.just(e)
-                : Mono.error(new ApiProblem(HttpStatus.CONFLICT, ProblemCodes.ENDPOINT_DISABLED, "Webhook endpoint "
-                        + id + " is disabled (" + e.disabledReason() + "); enable it first.", null)));
+        return endpoint(id, merchantId)
+                .flatMap(e -> StoredEndpoint.STATUS_ENABLED.equals(e.status())
+                        ? Mono.just(e)
+                        : Mono.error(new ApiProblem(
+                                HttpStatus.CONFLICT,
+                                ProblemCodes.ENDPOINT_DISABLED,
+                                "Webhook endpoint " + id + " is disabled (" + e.disabledReason()
+                                        + "); enable it first.",
+                                null)));
     }
 
     private static Instant since(byte[] body) {
         RecoverRequest request;
         try {
-            request = body == null || body.length == 0 ? null
+            request = body == null || body.length == 0
+                    ? null
                     : PaygateJson.strict().readValue(body, RecoverRequest.class);
         } catch (tools.jackson.databind.exc.PropertyBindingException unknown) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_UNKNOWN,
-                    "Unknown field '" + unknown.getPropertyName() + "'.", unknown.getPropertyName());
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_UNKNOWN,
+                    "Unknown field '" + unknown.getPropertyName() + "'.",
+                    unknown.getPropertyName());
         } catch (JacksonException e) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID,
-                    "since must be an ISO-8601 time such as 2026-11-22T05:00:00Z.", "since");
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_INVALID,
+                    "since must be an ISO-8601 time such as 2026-11-22T05:00:00Z.",
+                    "since");
         }
         if (request == null || request.since() == null) {
             throw ApiProblem.badRequest(ProblemCodes.PARAMETER_MISSING, "Field 'since' is required.", "since");
@@ -162,8 +183,10 @@ public class InternalDeliveryController {
         try {
             return Instant.parse(request.since());
         } catch (java.time.format.DateTimeParseException e) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID,
-                    "since must be an ISO-8601 time such as 2026-11-22T05:00:00Z.", "since");
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_INVALID,
+                    "since must be an ISO-8601 time such as 2026-11-22T05:00:00Z.",
+                    "since");
         }
     }
 

@@ -18,8 +18,7 @@ public final class WebhookBody {
 
     private static final JsonMapper JSON = PaygateJson.wire();
 
-    private WebhookBody() {
-    }
+    private WebhookBody() {}
 
     /**
      * The resource snapshot is embedded as the producer wrote it (not re-serialized), so the receiver sees the
@@ -34,7 +33,9 @@ public final class WebhookBody {
             g.writeStartObject();
             g.writeStringProperty("id", change.id());
             g.writeStringProperty("type", change.type().wireName());
-            g.writeStringProperty("created", DateTimeFormatter.ISO_INSTANT.format(change.time().truncatedTo(ChronoUnit.SECONDS)));
+            g.writeStringProperty(
+                    "created",
+                    DateTimeFormatter.ISO_INSTANT.format(change.time().truncatedTo(ChronoUnit.SECONDS)));
             g.writeStringProperty("apiVersion", ApiVersions.V2023_10_31);
             g.writeName("data");
             g.writeStartObject();

@@ -2,8 +2,10 @@ package dev.paygate.webhook.delivery;
 
 import dev.paygate.support.observability.Traces;
 import dev.paygate.webhook.WebhookProperties;
-import io.micrometer.tracing.Span;
 import dev.paygate.webhook.signing.StandardWebhookSigner;
+import dev.paygate.webhook.ssrf.GuardedResolverGroup;
+import dev.paygate.webhook.ssrf.HostResolver;
+import io.micrometer.tracing.Span;
 import io.netty.channel.ChannelOption;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +19,6 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
-import dev.paygate.webhook.ssrf.GuardedResolverGroup;
-import dev.paygate.webhook.ssrf.HostResolver;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -35,6 +35,7 @@ public class WebhookSender {
 
     /** How much of an answer's body is kept. */
     public static final int MAX_RESPONSE_BYTES = 16 * 1024;
+
     static final String WEBHOOK_ID = "webhook-id";
     static final String WEBHOOK_TIMESTAMP = "webhook-timestamp";
     static final String WEBHOOK_SIGNATURE = "webhook-signature";
@@ -54,19 +55,22 @@ public class WebhookSender {
         this.traces = traces;
         this.timeout = properties.getTimeout();
         this.guarded = !properties.isAllowPrivateAddresses();
-        HttpClient http = HttpClient.create()
-                .followRedirect(false)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE));
+        HttpClient http = HttpClient.create().followRedirect(false).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                Math.min(timeout.toMillis(), Integer.MAX_VALUE));
         if (guarded) {
             http = http.resolver(new GuardedResolverGroup(hosts));
         }
-        this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+        this.client = WebClient.builder()
+                .clientConnector(new ReactorClientHttpConnector(http))
+                .build();
     }
 
     public Mono<AttemptResult> send(ClaimedDelivery delivery) {
         // each attempt is a client span in the trace the event arrived in; the request's traceparent names it
-        return Mono.using(() -> traces.start("webhook delivery", delivery.traceparent(), Span.Kind.CLIENT),
-                span -> attempt(delivery, span), Span::end);
+        return Mono.using(
+                () -> traces.start("webhook delivery", delivery.traceparent(), Span.Kind.CLIENT),
+                span -> attempt(delivery, span),
+                Span::end);
     }
 
     private Mono<AttemptResult> attempt(ClaimedDelivery delivery, Span span) {
@@ -84,19 +88,20 @@ public class WebhookSender {
                     })
                     // the whole exchange, body included, must fit in the timeout; cancelling closes the connection
                     .timeout(timeout)
-                    .onErrorResume(e -> Mono.just(
-                            new AttemptResult(attemptedAt, null, elapsedMs(started), describe(e), null)));
+                    .onErrorResume(e ->
+                            Mono.just(new AttemptResult(attemptedAt, null, elapsedMs(started), describe(e), null)));
         });
     }
 
-    private Mono<AttemptResult> exchange(ClaimedDelivery delivery, Instant attemptedAt, long started,
-                                         String traceparent) throws Exception {
+    private Mono<AttemptResult> exchange(
+            ClaimedDelivery delivery, Instant attemptedAt, long started, String traceparent) throws Exception {
         URI url = URI.create(delivery.url());
         if (guarded && isAddressLiteral(url.getHost())) {
             // a literal address needs no resolution, so the resolver never sees it: judge it here
             String host = url.getHost();
-            GuardedResolverGroup.check(host, java.net.InetAddress.getByName(
-                    host.startsWith("[") ? host.substring(1, host.length() - 1) : host));
+            GuardedResolverGroup.check(
+                    host,
+                    java.net.InetAddress.getByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host));
         }
         long timestamp = attemptedAt.getEpochSecond();
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
@@ -112,13 +117,25 @@ public class WebhookSender {
                     }
                 })
                 // during a rotation both secrets sign, space-separated: receivers on either secret verify
-                .header(WEBHOOK_SIGNATURE, signer.sign(delivery.secret(), delivery.eventId(), timestamp, body)
-                        + (delivery.previousSecret() == null ? ""
-                        : " " + signer.sign(delivery.previousSecret(), delivery.eventId(), timestamp, body)))
+                .header(
+                        WEBHOOK_SIGNATURE,
+                        signer.sign(delivery.secret(), delivery.eventId(), timestamp, body)
+                                + (delivery.previousSecret() == null
+                                        ? ""
+                                        : " "
+                                                + signer.sign(
+                                                        delivery.previousSecret(),
+                                                        delivery.eventId(),
+                                                        timestamp,
+                                                        body)))
                 .bodyValue(body)
                 .exchangeToMono(response -> readCut(response)
-                        .map(text -> new AttemptResult(attemptedAt, response.statusCode().value(),
-                                elapsedMs(started), null, text.isEmpty() ? null : text,
+                        .map(text -> new AttemptResult(
+                                attemptedAt,
+                                response.statusCode().value(),
+                                elapsedMs(started),
+                                null,
+                                text.isEmpty() ? null : text,
                                 retryAfter(response.headers().asHttpHeaders().getFirst("Retry-After"), attemptedAt))));
     }
 
@@ -133,9 +150,12 @@ public class WebhookSender {
         String v = value.strip();
         try {
             if (v.chars().allMatch(Character::isDigit)) {
-                return v.length() > 9 ? java.time.Duration.ofSeconds(999_999_999L) : java.time.Duration.ofSeconds(Long.parseLong(v));
+                return v.length() > 9
+                        ? java.time.Duration.ofSeconds(999_999_999L)
+                        : java.time.Duration.ofSeconds(Long.parseLong(v));
             }
-            Instant at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
             java.time.Duration wait = java.time.Duration.between(now, at);
             return wait.isNegative() ? java.time.Duration.ZERO : wait;
         } catch (RuntimeException unreadable) {

@@ -22,6 +22,7 @@ public final class EndpointRequests {
 
     /** Subscribes to every event type, present and future. */
     public static final String ALL_EVENTS = "*";
+
     static final int MAX_URL_LENGTH = 2048;
     static final int MAX_DESCRIPTION_LENGTH = 500;
 
@@ -34,8 +35,8 @@ public final class EndpointRequests {
     /** Parses a create body strictly (unknown fields, wrong types and duplicate keys refused) and checks it. */
     public CreateEndpointRequest parseCreate(byte[] body) {
         CreateEndpointRequest request = parse(body, CreateEndpointRequest.class);
-        return new CreateEndpointRequest(checkUrl(request.url()), checkEvents(request.enabledEvents()),
-                checkDescription(request.description()));
+        return new CreateEndpointRequest(
+                checkUrl(request.url()), checkEvents(request.enabledEvents()), checkDescription(request.description()));
     }
 
     private static <T> T parse(byte[] body, Class<T> type) {
@@ -43,14 +44,17 @@ public final class EndpointRequests {
         try {
             request = PaygateJson.strict().readValue(body, type);
         } catch (PropertyBindingException unknown) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_UNKNOWN,
-                    "Unknown field '" + unknown.getPropertyName() + "'.", unknown.getPropertyName());
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_UNKNOWN,
+                    "Unknown field '" + unknown.getPropertyName() + "'.",
+                    unknown.getPropertyName());
         } catch (MismatchedInputException mismatch) {
             String param = firstProperty(mismatch);
             if (param == null) {
                 throw ApiProblem.badRequest(ProblemCodes.INVALID_JSON, "The body must be a JSON object.", null);
             }
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "Field '" + param + "' has the wrong type.", param);
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_INVALID, "Field '" + param + "' has the wrong type.", param);
         } catch (JacksonException malformed) {
             // the parser's message may quote the body; the body holds nothing secret, but keep the answer short
             throw ApiProblem.badRequest(ProblemCodes.INVALID_JSON, "The body is not valid JSON.", null);
@@ -64,9 +68,11 @@ public final class EndpointRequests {
     /** Parses an update body as strictly as a create body; the fields given are checked as on create. */
     public UpdateEndpointRequest parseUpdate(byte[] body) {
         UpdateEndpointRequest request = parse(body, UpdateEndpointRequest.class);
-        return new UpdateEndpointRequest(request.url() == null ? null : checkUrl(request.url()),
+        return new UpdateEndpointRequest(
+                request.url() == null ? null : checkUrl(request.url()),
                 request.enabledEvents() == null ? null : checkEvents(request.enabledEvents()),
-                checkDescription(request.description()), request.disabled());
+                checkDescription(request.description()),
+                request.disabled());
     }
 
     String checkUrl(String url) {
@@ -83,7 +89,10 @@ public final class EndpointRequests {
             throw invalidUrl("The url is not a valid URL.");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null || uri.getHost().isEmpty()) {
+        if (!uri.isAbsolute()
+                || uri.isOpaque()
+                || uri.getHost() == null
+                || uri.getHost().isEmpty()) {
             throw invalidUrl("The url must be an absolute http(s) URL with a host.");
         }
         if (scheme.equals("http") && !allowHttp) {
@@ -97,8 +106,8 @@ public final class EndpointRequests {
 
     List<String> checkEvents(List<String> enabledEvents) {
         if (enabledEvents == null) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_MISSING, "Field 'enabledEvents' is required.",
-                    "enabledEvents");
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_MISSING, "Field 'enabledEvents' is required.", "enabledEvents");
         }
         if (enabledEvents.isEmpty()) {
             throw invalidEvents("Field 'enabledEvents' must name at least one event type, or '*'.");
@@ -117,8 +126,10 @@ public final class EndpointRequests {
 
     String checkDescription(String description) {
         if (description != null && description.length() > MAX_DESCRIPTION_LENGTH) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID,
-                    "Field 'description' must be at most " + MAX_DESCRIPTION_LENGTH + " characters.", "description");
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_INVALID,
+                    "Field 'description' must be at most " + MAX_DESCRIPTION_LENGTH + " characters.",
+                    "description");
         }
         return description;
     }

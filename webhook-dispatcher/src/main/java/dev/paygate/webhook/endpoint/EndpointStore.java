@@ -28,8 +28,7 @@ public class EndpointStore {
         return db.sql("""
                         INSERT INTO endpoints (%s)
                         VALUES (:id, :merchantId, :url, :description, :enabledEvents, :secret, :status, :disabledReason,
-                                :created, :updated)"""
-                        .formatted(COLUMNS))
+                                :created, :updated)""".formatted(COLUMNS))
                 .bind("id", e.id())
                 .bind("merchantId", e.merchantId())
                 .bind("url", e.url())
@@ -56,10 +55,12 @@ public class EndpointStore {
 
     /** The merchant's endpoints, newest first, after {@code startingAfter} (an endpoint id of this list). */
     public Flux<StoredEndpoint> list(String merchantId, String startingAfter, int limit) {
-        String after = startingAfter == null ? ""
+        String after = startingAfter == null
+                ? ""
                 : " AND seq < (SELECT seq FROM endpoints WHERE id = :after AND merchant_id = :merchantId)";
-        var spec = db.sql("SELECT " + COLUMNS + " FROM endpoints WHERE merchant_id = :merchantId AND status <> 'deleted'"
-                        + after + " ORDER BY seq DESC LIMIT :limit")
+        var spec = db.sql(
+                        "SELECT " + COLUMNS + " FROM endpoints WHERE merchant_id = :merchantId AND status <> 'deleted'"
+                                + after + " ORDER BY seq DESC LIMIT :limit")
                 .bind("merchantId", merchantId)
                 .bind("limit", limit);
         if (startingAfter != null) {
@@ -72,7 +73,8 @@ public class EndpointStore {
      * Gives the endpoint a new secret; the old one keeps signing beside it for {@code overlap}. Emits the endpoint
      * with its new secret, or nothing when there is no such endpoint.
      */
-    public Mono<StoredEndpoint> rotateSecret(String id, String merchantId, String newSecret, java.time.Duration overlap) {
+    public Mono<StoredEndpoint> rotateSecret(
+            String id, String merchantId, String newSecret, java.time.Duration overlap) {
         return db.sql("""
                         UPDATE endpoints SET previous_secret = secret,
                                previous_secret_until = now() + make_interval(secs => :overlap),
@@ -106,8 +108,11 @@ public class EndpointStore {
                         WHERE id = :id AND merchant_id = :merchantId AND status <> 'deleted'
                         RETURNING\s""" + COLUMNS)
                 .bind("url", Parameter.fromOrEmpty(change.url(), String.class))
-                .bind("enabledEvents", change.enabledEvents() == null ? Parameter.empty(String[].class)
-                        : Parameter.from(change.enabledEvents().toArray(String[]::new)))
+                .bind(
+                        "enabledEvents",
+                        change.enabledEvents() == null
+                                ? Parameter.empty(String[].class)
+                                : Parameter.from(change.enabledEvents().toArray(String[]::new)))
                 .bind("setDescription", change.description() != null)
                 .bind("description", Parameter.fromOrEmpty(change.description(), String.class))
                 .bind("disabled", Parameter.fromOrEmpty(change.disabled(), Boolean.class))
@@ -142,11 +147,7 @@ public class EndpointStore {
     public Mono<Boolean> gone(String endpointId) {
         return db.sql("""
                         UPDATE endpoints SET status = 'disabled', disabled_reason = 'gone', updated_at = now()
-                        WHERE id = :id AND status = 'enabled'""")
-                .bind("id", endpointId)
-                .fetch()
-                .rowsUpdated()
-                .map(rows -> rows == 1L);
+                        WHERE id = :id AND status = 'enabled'""").bind("id", endpointId).fetch().rowsUpdated().map(rows -> rows == 1L);
     }
 
     /** Marks the endpoint deleted; emits whether it existed (and was not deleted already). */
@@ -165,8 +166,13 @@ public class EndpointStore {
      * An enabled endpoint of a merchant, the event types it takes ({@link EndpointRequests#ALL_EVENTS}: all), and what
      * it takes to send to it: its URL, its secret, and the one before the last rotation while that still signs.
      */
-    public record Subscription(String endpointId, String merchantId, List<String> enabledEvents, String url,
-                               String secret, String previousSecret) {
+    public record Subscription(
+            String endpointId,
+            String merchantId,
+            List<String> enabledEvents,
+            String url,
+            String secret,
+            String previousSecret) {
 
         public boolean takes(String eventType) {
             return enabledEvents.contains(eventType) || enabledEvents.contains(EndpointRequests.ALL_EVENTS);
@@ -189,9 +195,13 @@ public class EndpointStore {
                         WHERE merchant_id = ANY(:merchants::text[]) AND status = 'enabled'
                         ORDER BY id""")
                 .bind("merchants", merchantIds.toArray(String[]::new))
-                .map(row -> new Subscription(row.get("id", String.class), row.get("merchant_id", String.class),
-                        List.of(row.get("enabled_events", String[].class)), row.get("url", String.class),
-                        row.get("secret", String.class), row.get("previous_secret", String.class)))
+                .map(row -> new Subscription(
+                        row.get("id", String.class),
+                        row.get("merchant_id", String.class),
+                        List.of(row.get("enabled_events", String[].class)),
+                        row.get("url", String.class),
+                        row.get("secret", String.class),
+                        row.get("previous_secret", String.class)))
                 .all();
     }
 

@@ -11,9 +11,15 @@ import java.util.List;
  * {@link #toString()} never shows it.
  */
 @JsonPropertyOrder({"id", "url", "enabledEvents", "description", "status", "disabledReason", "created", "secret"})
-public record EndpointView(String id, String url, List<String> enabledEvents, String description, String status,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) String disabledReason, Instant created,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+public record EndpointView(
+        String id,
+        String url,
+        List<String> enabledEvents,
+        String description,
+        String status,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String disabledReason,
+        Instant created,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
 
     @Override
     public String toString() {

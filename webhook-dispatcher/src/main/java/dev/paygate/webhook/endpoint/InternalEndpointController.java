@@ -1,7 +1,7 @@
 package dev.paygate.webhook.endpoint;
 
-import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.webhook.WebhookProperties;
 import dev.paygate.webhook.api.ApiProblem;
@@ -25,7 +25,6 @@ import reactor.core.publisher.Mono;
 @RestController
 public class InternalEndpointController {
 
-
     private final EndpointStore store;
     private final EndpointRequests requests;
     private final Clock clock;
@@ -38,19 +37,29 @@ public class InternalEndpointController {
 
     /** The body is read as bytes and parsed strictly here, so every refusal names its field. */
     @PostMapping("/internal/webhook-endpoints")
-    public Mono<EndpointView> create(@RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
-                                     @RequestBody(required = false) byte[] body) {
+    public Mono<EndpointView> create(
+            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
+            @RequestBody(required = false) byte[] body) {
         requireMerchant(merchantId);
         CreateEndpointRequest request = requests.parseCreate(body == null ? new byte[0] : body);
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        StoredEndpoint endpoint = new StoredEndpoint(Ids.WEBHOOK_ENDPOINT.next(), merchantId, request.url(),
-                request.description(), request.enabledEvents(), SigningSecrets.generate(),
-                StoredEndpoint.STATUS_ENABLED, null, now, now);
+        StoredEndpoint endpoint = new StoredEndpoint(
+                Ids.WEBHOOK_ENDPOINT.next(),
+                merchantId,
+                request.url(),
+                request.description(),
+                request.enabledEvents(),
+                SigningSecrets.generate(),
+                StoredEndpoint.STATUS_ENABLED,
+                null,
+                now,
+                now);
         return store.insert(endpoint).thenReturn(endpoint.toView(true));
     }
 
     @GetMapping("/internal/webhook-endpoints/{id}")
-    public Mono<EndpointView> get(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+    public Mono<EndpointView> get(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         requireMerchant(merchantId);
         return store.find(id, merchantId)
                 .map(endpoint -> endpoint.toView(false))
@@ -59,14 +68,15 @@ public class InternalEndpointController {
 
     /** Newest first: {@code {data, hasMore}}; {@code limit} 1 … 100 (default 10). */
     @GetMapping("/internal/webhook-endpoints")
-    public Mono<java.util.Map<String, Object>> list(@RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
-                                                    @org.springframework.web.bind.annotation.RequestParam(required = false) String limit,
-                                                    @org.springframework.web.bind.annotation.RequestParam(required = false) String startingAfter) {
+    public Mono<java.util.Map<String, Object>> list(
+            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) String limit,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) String startingAfter) {
         requireMerchant(merchantId);
         int size = dev.paygate.webhook.api.Paging.limit(limit);
         if (startingAfter != null && !Ids.WEBHOOK_ENDPOINT.matches(startingAfter)) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "startingAfter must be a webhook endpoint id.",
-                    "startingAfter");
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_INVALID, "startingAfter must be a webhook endpoint id.", "startingAfter");
         }
         return store.list(merchantId, startingAfter, size + 1)
                 .map(endpoint -> endpoint.toView(false))
@@ -76,7 +86,8 @@ public class InternalEndpointController {
 
     /** A new secret, shown only in this answer; the old one keeps signing beside it for 24 hours. */
     @PostMapping("/internal/webhook-endpoints/{id}/rotate-secret")
-    public Mono<EndpointView> rotateSecret(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+    public Mono<EndpointView> rotateSecret(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         requireMerchant(merchantId);
         return store.rotateSecret(id, merchantId, SigningSecrets.generate(), java.time.Duration.ofHours(24))
                 .map(endpoint -> endpoint.toView(true))
@@ -89,8 +100,10 @@ public class InternalEndpointController {
      * enables it again (deliveries still pending resume; failed ones come back with {@code recover}).
      */
     @PostMapping("/internal/webhook-endpoints/{id}")
-    public Mono<EndpointView> update(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
-                                     @RequestBody(required = false) byte[] body) {
+    public Mono<EndpointView> update(
+            @PathVariable String id,
+            @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId,
+            @RequestBody(required = false) byte[] body) {
         requireMerchant(merchantId);
         UpdateEndpointRequest change = requests.parseUpdate(body == null ? new byte[0] : body);
         return store.update(id, merchantId, change)
@@ -100,8 +113,8 @@ public class InternalEndpointController {
 
     /** Deleted endpoints get nothing more; pending deliveries to them are not sent. */
     @org.springframework.web.bind.annotation.DeleteMapping("/internal/webhook-endpoints/{id}")
-    public Mono<java.util.Map<String, Object>> delete(@PathVariable String id,
-                                                      @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+    public Mono<java.util.Map<String, Object>> delete(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         requireMerchant(merchantId);
         return store.delete(id, merchantId)
                 .flatMap(deleted -> deleted
@@ -111,7 +124,9 @@ public class InternalEndpointController {
 
     static void requireMerchant(String merchantId) {
         if (merchantId.isBlank()) {
-            throw ApiProblem.badRequest(ProblemCodes.PARAMETER_MISSING, "Missing header '" + InternalHeaders.MERCHANT_HEADER + "'.",
+            throw ApiProblem.badRequest(
+                    ProblemCodes.PARAMETER_MISSING,
+                    "Missing header '" + InternalHeaders.MERCHANT_HEADER + "'.",
                     InternalHeaders.MERCHANT_HEADER);
         }
     }

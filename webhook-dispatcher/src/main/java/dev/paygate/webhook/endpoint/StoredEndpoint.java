@@ -4,8 +4,17 @@ import java.time.Instant;
 import java.util.List;
 
 /** An endpoint row. {@link #toString()} leaves the secret out, so a logged endpoint never leaks it. */
-public record StoredEndpoint(String id, String merchantId, String url, String description, List<String> enabledEvents,
-                             String secret, String status, String disabledReason, Instant created, Instant updated) {
+public record StoredEndpoint(
+        String id,
+        String merchantId,
+        String url,
+        String description,
+        List<String> enabledEvents,
+        String secret,
+        String status,
+        String disabledReason,
+        Instant created,
+        Instant updated) {
 
     public static final String STATUS_ENABLED = "enabled";
     public static final String STATUS_DISABLED = "disabled";
@@ -22,8 +31,8 @@ public record StoredEndpoint(String id, String merchantId, String url, String de
 
     /** The API view; {@code withSecret} only in the answer to create. */
     public EndpointView toView(boolean withSecret) {
-        return new EndpointView(id, url, enabledEvents, description, status, disabledReason, created,
-                withSecret ? secret : null);
+        return new EndpointView(
+                id, url, enabledEvents, description, status, disabledReason, created, withSecret ? secret : null);
     }
 
     @Override

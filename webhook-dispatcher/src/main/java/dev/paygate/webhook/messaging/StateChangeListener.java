@@ -4,17 +4,17 @@ import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.event.CloudEventsKafka;
 import dev.paygate.contracts.event.StateChange;
 import dev.paygate.support.config.PaygateProperties;
+import dev.paygate.support.config.UndecodableMessageException;
 import dev.paygate.support.observability.Traces;
 import dev.paygate.webhook.delivery.DeliveryWorker;
 import dev.paygate.webhook.delivery.EventRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import dev.paygate.support.config.UndecodableMessageException;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,8 +39,12 @@ public class StateChangeListener {
     }
 
     /** A poll's events in one transaction: one commit for the lot (a redelivered event is found and skipped). */
-    @KafkaListener(id = "webhook-state-changes", topics = {Topics.PAYMENT_EVENTS, Topics.REFUND_EVENTS},
-            groupId = GROUP, concurrency = "${paygate.kafka.concurrency:3}", batch = "true",
+    @KafkaListener(
+            id = "webhook-state-changes",
+            topics = {Topics.PAYMENT_EVENTS, Topics.REFUND_EVENTS},
+            groupId = GROUP,
+            concurrency = "${paygate.kafka.concurrency:3}",
+            batch = "true",
             properties = "max.poll.records=${paygate.kafka.batch-size:100}")
     public void onStateChanges(List<ConsumerRecord<String, byte[]>> records) {
         List<StateChange> changes = new ArrayList<>(records.size());
@@ -58,13 +62,16 @@ public class StateChangeListener {
         }
         // The listener thread is Kafka's own, not a reactive event loop: waiting here (bounded) commits the offsets
         // only after the events are stored. A failure fails the lot, which is then redelivered.
-        EventRecorder.Recorded recorded = changes.isEmpty() ? new EventRecorder.Recorded(0, 0, 0)
-                : recorder.recordAll(changes, traceparents).block(properties.getKafka().getCommandTimeout());
+        EventRecorder.Recorded recorded = changes.isEmpty()
+                ? new EventRecorder.Recorded(0, 0, 0)
+                : recorder.recordAll(changes, traceparents)
+                        .block(properties.getKafka().getCommandTimeout());
         if (recorded == null) {
             throw new IllegalStateException("recording " + changes.size() + " events completed without a result");
         }
         if (recorded.duplicate()) {
-            log.debug("{} of {} events were recorded before; redelivery ignored", recorded.duplicates(), changes.size());
+            log.debug(
+                    "{} of {} events were recorded before; redelivery ignored", recorded.duplicates(), changes.size());
         }
         if (recorded.deliveries() > recorded.handedOver()) {
             // deliveries the senders had no room for now: due for the next claim
@@ -72,8 +79,11 @@ public class StateChangeListener {
         }
         if (undecodable >= 0) {
             // the records before it are stored; the error handler passes this one and redelivers the rest
-            throw new BatchListenerFailedException("undecodable state change", new UndecodableMessageException(
-                    "state change at offset " + records.get(undecodable).offset(), why), undecodable);
+            throw new BatchListenerFailedException(
+                    "undecodable state change",
+                    new UndecodableMessageException(
+                            "state change at offset " + records.get(undecodable).offset(), why),
+                    undecodable);
         }
     }
 }

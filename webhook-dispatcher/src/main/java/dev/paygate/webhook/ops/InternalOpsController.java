@@ -42,7 +42,8 @@ public class InternalOpsController {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("since", clock.instant().minus(window).truncatedTo(ChronoUnit.SECONDS));
             answer.put("windowSeconds", window.toSeconds());
-            answer.put("total", counts.values().stream().mapToLong(Long::longValue).sum());
+            answer.put(
+                    "total", counts.values().stream().mapToLong(Long::longValue).sum());
             answer.put("counts", counts);
             return answer;
         });
@@ -50,8 +51,8 @@ public class InternalOpsController {
 
     /** {@code {windowSeconds, data}}: endpoints disabled for failing or gone, failing now, or failing within the window. */
     @GetMapping("/internal/ops/failing-endpoints")
-    public Mono<Map<String, Object>> failingEndpoints(@RequestParam(required = false) String windowSeconds,
-                                                     @RequestParam(required = false) String limit) {
+    public Mono<Map<String, Object>> failingEndpoints(
+            @RequestParam(required = false) String windowSeconds, @RequestParam(required = false) String limit) {
         Duration window = window(windowSeconds, 3600);
         int size = Paging.limit(limit == null ? "50" : limit);
         return ops.failingEndpoints(window, size).map(rows -> list(window, rows));
@@ -85,7 +86,9 @@ public class InternalOpsController {
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID,
-                "windowSeconds must be an integer from 1 to " + MAX_WINDOW_SECONDS + ".", "windowSeconds");
+        throw ApiProblem.badRequest(
+                ProblemCodes.PARAMETER_INVALID,
+                "windowSeconds must be an integer from 1 to " + MAX_WINDOW_SECONDS + ".",
+                "windowSeconds");
     }
 }

@@ -10,8 +10,7 @@ public final class SigningSecrets {
     private static final int KEY_BYTES = 24;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SigningSecrets() {
-    }
+    private SigningSecrets() {}
 
     public static String generate() {
         byte[] key = new byte[KEY_BYTES];

@@ -1,6 +1,5 @@
 package dev.paygate.webhook.ssrf;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Optional;
@@ -11,8 +10,7 @@ import java.util.Optional;
  */
 public final class AddressPolicy {
 
-    private AddressPolicy() {
-    }
+    private AddressPolicy() {}
 
     /** Why {@code address} is refused, or empty when it may be used. */
     public static Optional<String> refusal(InetAddress address) {
@@ -65,8 +63,10 @@ public final class AddressPolicy {
         if (a0 >= 224) {
             return Optional.of(a0 < 240 ? "multicast" : "reserved");
         }
-        if ((a0 == 192 && a1 == 0 && (b[2] & 0xff) == 0) || (a0 == 192 && a1 == 0 && (b[2] & 0xff) == 2)
-                || (a0 == 198 && (a1 == 18 || a1 == 19)) || (a0 == 198 && a1 == 51 && (b[2] & 0xff) == 100)
+        if ((a0 == 192 && a1 == 0 && (b[2] & 0xff) == 0)
+                || (a0 == 192 && a1 == 0 && (b[2] & 0xff) == 2)
+                || (a0 == 198 && (a1 == 18 || a1 == 19))
+                || (a0 == 198 && a1 == 51 && (b[2] & 0xff) == 100)
                 || (a0 == 203 && a1 == 0 && (b[2] & 0xff) == 113)) {
             return Optional.of("reserved");
         }

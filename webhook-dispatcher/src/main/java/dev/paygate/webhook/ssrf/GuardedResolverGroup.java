@@ -32,8 +32,8 @@ public class GuardedResolverGroup extends AddressResolverGroup<InetSocketAddress
     public static void check(String host, InetAddress address) throws RefusedAddressException {
         Optional<String> refusal = AddressPolicy.refusal(address);
         if (refusal.isPresent()) {
-            throw new RefusedAddressException("refused by the SSRF guard: " + host + " is "
-                    + address.getHostAddress() + " (" + refusal.get() + ")");
+            throw new RefusedAddressException("refused by the SSRF guard: " + host + " is " + address.getHostAddress()
+                    + " (" + refusal.get() + ")");
         }
     }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DeliveryDecisionTest {
 
     static final Instant T = Instant.parse("2026-11-22T05:00:00Z");
-    static final RetrySchedule SCHEDULE = new RetrySchedule(
-            List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5)), () -> 0.5);
+    static final RetrySchedule SCHEDULE =
+            new RetrySchedule(List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5)), () -> 0.5);
     static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
     static AttemptResult answer(Integer status, Duration retryAfter) {
@@ -39,7 +39,9 @@ class DeliveryDecisionTest {
 
     @Test
     void noAnswerIsAFailureToo() {
-        assertThat(DeliveryDecision.after(answer(null, null), 1, SCHEDULE, MAX_RETRY_AFTER).status()).isEqualTo("pending");
+        assertThat(DeliveryDecision.after(answer(null, null), 1, SCHEDULE, MAX_RETRY_AFTER)
+                        .status())
+                .isEqualTo("pending");
     }
 
     @Test
@@ -58,16 +60,20 @@ class DeliveryDecisionTest {
 
     @Test
     void retryAfterIsHonouredWhenLongerThanTheScheduleAndBounded() {
-        assertThat(DeliveryDecision.after(answer(429, Duration.ofSeconds(60)), 1, SCHEDULE, MAX_RETRY_AFTER).retryIn())
+        assertThat(DeliveryDecision.after(answer(429, Duration.ofSeconds(60)), 1, SCHEDULE, MAX_RETRY_AFTER)
+                        .retryIn())
                 .isEqualTo(Duration.ofSeconds(60));
         // shorter than the schedule: the schedule's wait stands
-        assertThat(DeliveryDecision.after(answer(503, Duration.ofSeconds(1)), 1, SCHEDULE, MAX_RETRY_AFTER).retryIn())
+        assertThat(DeliveryDecision.after(answer(503, Duration.ofSeconds(1)), 1, SCHEDULE, MAX_RETRY_AFTER)
+                        .retryIn())
                 .isEqualTo(Duration.ofSeconds(5));
         // absurdly long: capped
-        assertThat(DeliveryDecision.after(answer(503, Duration.ofDays(30)), 1, SCHEDULE, MAX_RETRY_AFTER).retryIn())
+        assertThat(DeliveryDecision.after(answer(503, Duration.ofDays(30)), 1, SCHEDULE, MAX_RETRY_AFTER)
+                        .retryIn())
                 .isEqualTo(MAX_RETRY_AFTER);
         // it never adds attempts: after the last one the delivery fails whatever the receiver asked
-        assertThat(DeliveryDecision.after(answer(503, Duration.ofSeconds(60)), 3, SCHEDULE, MAX_RETRY_AFTER).status())
+        assertThat(DeliveryDecision.after(answer(503, Duration.ofSeconds(60)), 3, SCHEDULE, MAX_RETRY_AFTER)
+                        .status())
                 .isEqualTo("failed");
     }
 

@@ -9,8 +9,15 @@ import org.junit.jupiter.api.Test;
 
 class RetryScheduleTest {
 
-    static final List<Duration> DEFAULT = List.of(Duration.ZERO, Duration.ofSeconds(5), Duration.ofMinutes(5),
-            Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
+    static final List<Duration> DEFAULT = List.of(
+            Duration.ZERO,
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            Duration.ofHours(2),
+            Duration.ofHours(5),
+            Duration.ofHours(10),
+            Duration.ofHours(10));
 
     @Test
     void eachDelayHasAtMostTwentyPercentJitterEitherWay() {
@@ -24,7 +31,9 @@ class RetryScheduleTest {
         assertThat(high.delayAfter(1)).contains(Duration.ofMillis(5500));
         assertThat(highest.delayAfter(1)).contains(Duration.ofSeconds(6));
         assertThat(lowest.delayAfter(7)).contains(Duration.ofHours(8));
-        assertThat(highest.delayAfter(7).orElseThrow()).isLessThanOrEqualTo(Duration.ofHours(12)).isGreaterThan(Duration.ofMinutes(719));
+        assertThat(highest.delayAfter(7).orElseThrow())
+                .isLessThanOrEqualTo(Duration.ofHours(12))
+                .isGreaterThan(Duration.ofMinutes(719));
     }
 
     @Test
@@ -45,8 +54,7 @@ class RetryScheduleTest {
     void randomJitterStaysWithinItsBounds() {
         RetrySchedule schedule = new RetrySchedule(DEFAULT);
         for (int i = 0; i < 1000; i++) {
-            assertThat(schedule.delayAfter(2).orElseThrow())
-                    .isBetween(Duration.ofMinutes(4), Duration.ofMinutes(6));
+            assertThat(schedule.delayAfter(2).orElseThrow()).isBetween(Duration.ofMinutes(4), Duration.ofMinutes(6));
         }
     }
 

@@ -36,25 +36,31 @@ class EndpointRequestsTest {
 
     @Test
     void refusesUrlsThatAreNotAbsoluteHttpWithAHost() {
-        for (String url : List.of("/relative", "ftp://example.com/x", "https://", "mailto:a@example.com",
-                "https://exa mple.com/", "https:///path", "https://example.com/" + "a".repeat(2048))) {
-            assertProblem(() -> httpAllowed.parseCreate(json("{\"url\": \"" + url + "\", \"enabledEvents\": [\"*\"]}")),
-                    "url_invalid", "url");
+        for (String url : List.of(
+                "/relative",
+                "ftp://example.com/x",
+                "https://",
+                "mailto:a@example.com",
+                "https://exa mple.com/",
+                "https:///path",
+                "https://example.com/" + "a".repeat(2048))) {
+            assertProblem(
+                    () -> httpAllowed.parseCreate(json("{\"url\": \"" + url + "\", \"enabledEvents\": [\"*\"]}")),
+                    "url_invalid",
+                    "url");
         }
     }
 
     @Test
     void refusesUnknownFieldsNamingThem() {
         assertProblem(() -> httpsOnly.parseCreate(json("""
-                {"url": "https://example.com", "enabledEvents": ["*"], "secret": "mine"}""")),
-                "parameter_unknown", "secret");
+                {"url": "https://example.com", "enabledEvents": ["*"], "secret": "mine"}""")), "parameter_unknown", "secret");
     }
 
     @Test
     void refusesUnknownMissingOrEmptyEventTypes() {
         assertProblem(() -> httpsOnly.parseCreate(json("""
-                {"url": "https://example.com", "enabledEvents": ["payment.canceled", "payment.refunded"]}""")),
-                "parameter_invalid", "enabledEvents");
+                {"url": "https://example.com", "enabledEvents": ["payment.canceled", "payment.refunded"]}""")), "parameter_invalid", "enabledEvents");
         assertProblem(() -> httpsOnly.parseCreate(json("""
                 {"url": "https://example.com", "enabledEvents": []}""")), "parameter_invalid", "enabledEvents");
         assertProblem(() -> httpsOnly.parseCreate(json("""
@@ -71,15 +77,17 @@ class EndpointRequestsTest {
     void refusesWrongTypesLongDescriptionsAndMalformedBodies() {
         assertProblem(() -> httpsOnly.parseCreate(json("""
                 {"url": 42, "enabledEvents": ["*"]}""")), "parameter_invalid", "url");
-        assertProblem(() -> httpsOnly.parseCreate(json("{\"url\": \"https://example.com\", \"enabledEvents\": [\"*\"], "
-                + "\"description\": \"" + "d".repeat(501) + "\"}")), "parameter_invalid", "description");
+        assertProblem(
+                () -> httpsOnly.parseCreate(json("{\"url\": \"https://example.com\", \"enabledEvents\": [\"*\"], "
+                        + "\"description\": \"" + "d".repeat(501) + "\"}")),
+                "parameter_invalid",
+                "description");
         assertProblem(() -> httpsOnly.parseCreate(json("{\"url\": ")), "invalid_json", null);
         assertProblem(() -> httpsOnly.parseCreate(json("")), "invalid_json", null);
         assertProblem(() -> httpsOnly.parseCreate(json("[]")), "invalid_json", null);
         assertProblem(() -> httpsOnly.parseCreate(json("null")), "invalid_json", null);
         assertProblem(() -> httpsOnly.parseCreate(json("""
-                {"url": "https://a.example", "url": "https://b.example", "enabledEvents": ["*"]}""")),
-                "invalid_json", null);
+                {"url": "https://a.example", "url": "https://b.example", "enabledEvents": ["*"]}""")), "invalid_json", null);
     }
 
     static byte[] json(String text) {

@@ -45,7 +45,8 @@ class StandardWebhookSignerTest {
 
         assertThatThrownBy(() -> new Webhook(secret).verify("{\"a\":2}", headers("evt_1", now, signature)))
                 .isInstanceOf(WebhookVerificationException.class);
-        assertThatThrownBy(() -> new Webhook(SigningSecrets.generate()).verify("{\"a\":1}", headers("evt_1", now, signature)))
+        assertThatThrownBy(() ->
+                        new Webhook(SigningSecrets.generate()).verify("{\"a\":1}", headers("evt_1", now, signature)))
                 .isInstanceOf(WebhookVerificationException.class);
     }
 

@@ -44,8 +44,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * connection, and the attempt log says so. (No traffic goes anywhere: the test resolver makes the names point
  * there, and the guard stops them.)
  */
-@SpringBootTest(classes = {WebhookDispatcherApplication.class, SsrfGuardIT.Resolver.class},
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=webhook-dispatcher")
+@SpringBootTest(
+        classes = {WebhookDispatcherApplication.class, SsrfGuardIT.Resolver.class},
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=webhook-dispatcher")
 class SsrfGuardIT {
 
     static final Infrastructure INFRA = DevInfrastructure.shared();
@@ -58,8 +60,9 @@ class SsrfGuardIT {
         HostResolver testResolver() {
             return host -> switch (host) {
                 case "hooks.example.test" -> List.of(InetAddress.getByAddress(host, new byte[] {10, 0, 0, 1}));
-                case "metadata.example.test" -> List.of(InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254,
-                        (byte) 169, (byte) 254}));
+                case "metadata.example.test" ->
+                    List.of(InetAddress.getByAddress(
+                            host, new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254}));
                 case "six.example.test" -> List.of(InetAddress.getByName("::1"));
                 case "carrier.example.test" -> List.of(InetAddress.getByAddress(host, new byte[] {100, 64, 0, 7}));
                 default -> throw new java.net.UnknownHostException(host);
@@ -79,7 +82,8 @@ class SsrfGuardIT {
         registry.add("paygate.webhooks.poll-interval", () -> "200ms");
     }
 
-    @LocalServerPort int port;
+    @LocalServerPort
+    int port;
 
     @Test
     void deliveriesToPrivateAndLoopbackAddressesAreRefusedAndLogged() throws Exception {
@@ -94,25 +98,41 @@ class SsrfGuardIT {
         server.start();
         try (AutoCloseable stop = server0(server)) {
             String merchant = Ids.MERCHANT.next();
-            WebTestClient api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
-            for (String url : List.of("http://hooks.example.test/hooks",
+            WebTestClient api = WebTestClient.bindToServer()
+                    .baseUrl("http://localhost:" + port)
+                    .build();
+            for (String url : List.of(
+                    "http://hooks.example.test/hooks",
                     "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks",
                     "http://metadata.example.test/latest/meta-data/",
                     "http://six.example.test:" + server.getAddress().getPort() + "/hooks",
                     "http://carrier.example.test/hooks",
                     "http://[::1]:" + server.getAddress().getPort() + "/hooks")) {
-                api.post().uri("/internal/webhook-endpoints").header("X-Paygate-Merchant", merchant)
+                api.post()
+                        .uri("/internal/webhook-endpoints")
+                        .header("X-Paygate-Merchant", merchant)
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue("{\"url\": \"" + url + "\", \"enabledEvents\": [\"*\"]}")
-                        .exchange().expectStatus().isOk();
+                        .exchange()
+                        .expectStatus()
+                        .isOk();
             }
             String session = Ids.SESSION.next();
-            StateChange change = new StateChange(Ids.EVENT.next(), EventType.SESSION_EXPIRED, "/paygate/ssrf-it",
-                    Instant.now(), session, merchant, session, PaygateJson.wire().writeValueAsString(Map.of("id", session)));
+            StateChange change = new StateChange(
+                    Ids.EVENT.next(),
+                    EventType.SESSION_EXPIRED,
+                    "/paygate/ssrf-it",
+                    Instant.now(),
+                    session,
+                    merchant,
+                    session,
+                    PaygateJson.wire().writeValueAsString(Map.of("id", session)));
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, INFRA.kafkaBootstrap()),
-                    new StringSerializer(), new ByteArraySerializer())) {
-                producer.send(CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, change)).get();
+                    new StringSerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(CloudEventsKafka.toRecord(Topics.PAYMENT_EVENTS, change))
+                        .get();
             }
 
             await().atMost(Duration.ofSeconds(30)).until(() -> errors(merchant).size() == 6);
@@ -122,7 +142,8 @@ class SsrfGuardIT {
             assertThat(errors(merchant)).anySatisfy(error -> assertThat(error).contains("127.0.0.1 (loopback)"));
             assertThat(errors(merchant)).anySatisfy(error -> assertThat(error).contains("169.254.169.254"));
             assertThat(errors(merchant)).anySatisfy(error -> assertThat(error).contains("100.64.0.7"));
-            assertThat(errors(merchant).stream().filter(error -> error.contains("(loopback)"))).hasSize(3);
+            assertThat(errors(merchant).stream().filter(error -> error.contains("(loopback)")))
+                    .hasSize(3);
             assertThat(hits).hasValue(0);
         }
     }
@@ -133,7 +154,7 @@ class SsrfGuardIT {
 
     static List<String> errors(String merchant) throws Exception {
         try (Connection c = DriverManager.getConnection(DB_URL, INFRA.dbUser(), INFRA.dbPassword());
-             PreparedStatement s = c.prepareStatement("""
+                PreparedStatement s = c.prepareStatement("""
                      SELECT a.error FROM webhook.delivery_attempts a JOIN webhook.deliveries d ON d.id = a.delivery_id
                      JOIN webhook.endpoints e ON e.id = d.endpoint_id WHERE e.merchant_id = ?""")) {
             s.setString(1, merchant);

@@ -1,9 +1,9 @@
 package dev.paygate.payment.payment.api;
 
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.payment.payment.domain.StoredPayment;
 import dev.paygate.payment.payment.store.PaymentStore;
-import dev.paygate.contracts.InternalHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,8 +23,8 @@ public class InternalPaymentController {
     }
 
     @GetMapping("/internal/payments/{id}")
-    public Mono<ResponseEntity<Payment>> get(@PathVariable String id,
-                                             @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+    public Mono<ResponseEntity<Payment>> get(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return store.find(id, merchantId)
                 .map(StoredPayment::toResource)
                 .map(ResponseEntity::ok)

@@ -19,8 +19,14 @@ import java.util.Set;
  */
 public final class PaymentStateMachine {
 
-    public static final List<String> STATUSES = List.of(REQUIRES_PAYMENT_METHOD, REQUIRES_CONFIRMATION,
-            REQUIRES_ACTION, PROCESSING, REQUIRES_CAPTURE, SUCCEEDED, CANCELED);
+    public static final List<String> STATUSES = List.of(
+            REQUIRES_PAYMENT_METHOD,
+            REQUIRES_CONFIRMATION,
+            REQUIRES_ACTION,
+            PROCESSING,
+            REQUIRES_CAPTURE,
+            SUCCEEDED,
+            CANCELED);
 
     private static final Map<String, Set<PaymentOperation>> ALLOWED = Map.of(
             REQUIRES_PAYMENT_METHOD, EnumSet.of(PaymentOperation.CONFIRM, PaymentOperation.CANCEL),
@@ -31,8 +37,7 @@ public final class PaymentStateMachine {
             SUCCEEDED, EnumSet.noneOf(PaymentOperation.class),
             CANCELED, EnumSet.noneOf(PaymentOperation.class));
 
-    private PaymentStateMachine() {
-    }
+    private PaymentStateMachine() {}
 
     public static boolean allows(String status, PaymentOperation operation) {
         Set<PaymentOperation> allowed = ALLOWED.get(status);

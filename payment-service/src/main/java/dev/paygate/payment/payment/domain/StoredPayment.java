@@ -46,15 +46,49 @@ public record StoredPayment(
     public static final String AUTOMATIC = "automatic";
 
     /** A new payment: waiting for a card, or for confirmation when it has one. */
-    public static StoredPayment create(String id, String merchantId, String transactionId, long amount, String currency,
-                                       String captureMethod, CardDetails card, CustomerDetails customerDetails,
-                                       String description, String merchantCustomerId, Map<String, String> metadata,
-                                       String returnUrl, Payment.PaymentMethodOptions options,
-                                       Payment.SetupFutureUsage setupFutureUsage, Instant now) {
-        return new StoredPayment(id, merchantId, transactionId, amount, 0, 0, 0, 0, currency, captureMethod,
-                card == null ? Payment.REQUIRES_PAYMENT_METHOD : Payment.REQUIRES_CONFIRMATION, card, null,
-                customerDetails, description, merchantCustomerId, metadata, returnUrl, options, setupFutureUsage,
-                null, null, null, 1, now, now);
+    public static StoredPayment create(
+            String id,
+            String merchantId,
+            String transactionId,
+            long amount,
+            String currency,
+            String captureMethod,
+            CardDetails card,
+            CustomerDetails customerDetails,
+            String description,
+            String merchantCustomerId,
+            Map<String, String> metadata,
+            String returnUrl,
+            Payment.PaymentMethodOptions options,
+            Payment.SetupFutureUsage setupFutureUsage,
+            Instant now) {
+        return new StoredPayment(
+                id,
+                merchantId,
+                transactionId,
+                amount,
+                0,
+                0,
+                0,
+                0,
+                currency,
+                captureMethod,
+                card == null ? Payment.REQUIRES_PAYMENT_METHOD : Payment.REQUIRES_CONFIRMATION,
+                card,
+                null,
+                customerDetails,
+                description,
+                merchantCustomerId,
+                metadata,
+                returnUrl,
+                options,
+                setupFutureUsage,
+                null,
+                null,
+                null,
+                1,
+                now,
+                now);
     }
 
     public boolean capturesAutomatically() {
@@ -64,8 +98,19 @@ public record StoredPayment(
     /** Checks that a confirmation may start, with {@code newCard} replacing the stored card if given. */
     public StoredPayment confirming(CardDetails newCard) {
         PaymentStateMachine.require(id, status, PaymentOperation.CONFIRM);
-        return newCard == null ? this : with(status, newCard, authorizationId, amountCapturable, amountReceived,
-                cancellationReason, canceledAt, lastPaymentError, updated, version);
+        return newCard == null
+                ? this
+                : with(
+                        status,
+                        newCard,
+                        authorizationId,
+                        amountCapturable,
+                        amountReceived,
+                        cancellationReason,
+                        canceledAt,
+                        lastPaymentError,
+                        updated,
+                        version);
     }
 
     /** The bank reserved the amount: manual capture waits for capture; automatic capture was taken at once. */
@@ -79,8 +124,17 @@ public record StoredPayment(
     /** The bank refused the card: back to waiting for a payment method, with the reason. */
     public StoredPayment declined(String code, String message, Instant now) {
         requireAuthorizable();
-        return with(Payment.REQUIRES_PAYMENT_METHOD, card, null, 0, 0, null, null,
-                new Payment.PaymentError(code, message), now, version + 1);
+        return with(
+                Payment.REQUIRES_PAYMENT_METHOD,
+                card,
+                null,
+                0,
+                0,
+                null,
+                null,
+                new Payment.PaymentError(code, message),
+                now,
+                version + 1);
     }
 
     /** The bank wants 3-D Secure first. */
@@ -127,7 +181,16 @@ public record StoredPayment(
     /** Canceled: whatever was reserved is released. */
     public StoredPayment canceled(String reason, Instant now) {
         requireCancelable();
-        return with(Payment.CANCELED, card, authorizationId, 0, amountReceived, reason, now, lastPaymentError, now,
+        return with(
+                Payment.CANCELED,
+                card,
+                authorizationId,
+                0,
+                amountReceived,
+                reason,
+                now,
+                lastPaymentError,
+                now,
                 version + 1);
     }
 
@@ -145,10 +208,33 @@ public record StoredPayment(
      */
     public StoredPayment reduced(long by, Instant now) {
         requireReducible(by);
-        return new StoredPayment(id, merchantId, transactionId, amount, amountCapturable - by, amountReceived,
-                amountRefunded, amountCanceled + by, currency, captureMethod, status, card, authorizationId,
-                customerDetails, description, merchantCustomerId, metadata, returnUrl, paymentMethodOptions,
-                setupFutureUsage, cancellationReason, canceledAt, lastPaymentError, version + 1, created, now);
+        return new StoredPayment(
+                id,
+                merchantId,
+                transactionId,
+                amount,
+                amountCapturable - by,
+                amountReceived,
+                amountRefunded,
+                amountCanceled + by,
+                currency,
+                captureMethod,
+                status,
+                card,
+                authorizationId,
+                customerDetails,
+                description,
+                merchantCustomerId,
+                metadata,
+                returnUrl,
+                paymentMethodOptions,
+                setupFutureUsage,
+                cancellationReason,
+                canceledAt,
+                lastPaymentError,
+                version + 1,
+                created,
+                now);
     }
 
     /** Checks {@link #reduced}'s rules without changing anything. */
@@ -175,37 +261,114 @@ public record StoredPayment(
     public StoredPayment refunded(long delta, Instant now) {
         long total = amountRefunded + delta;
         if (total < 0 || total > amountReceived) {
-            throw new IllegalStateException("payment " + id + " would have refunded " + total + " of " + amountReceived);
+            throw new IllegalStateException(
+                    "payment " + id + " would have refunded " + total + " of " + amountReceived);
         }
-        return new StoredPayment(id, merchantId, transactionId, amount, amountCapturable, amountReceived, total,
-                amountCanceled, currency,
-                captureMethod, status, card, authorizationId, customerDetails, description, merchantCustomerId,
-                metadata, returnUrl, paymentMethodOptions, setupFutureUsage, cancellationReason, canceledAt,
-                lastPaymentError, version + 1, created, now);
+        return new StoredPayment(
+                id,
+                merchantId,
+                transactionId,
+                amount,
+                amountCapturable,
+                amountReceived,
+                total,
+                amountCanceled,
+                currency,
+                captureMethod,
+                status,
+                card,
+                authorizationId,
+                customerDetails,
+                description,
+                merchantCustomerId,
+                metadata,
+                returnUrl,
+                paymentMethodOptions,
+                setupFutureUsage,
+                cancellationReason,
+                canceledAt,
+                lastPaymentError,
+                version + 1,
+                created,
+                now);
     }
 
     private void requireAuthorizable() {
-        if (!Payment.REQUIRES_CONFIRMATION.equals(status) && !Payment.REQUIRES_PAYMENT_METHOD.equals(status)
+        if (!Payment.REQUIRES_CONFIRMATION.equals(status)
+                && !Payment.REQUIRES_PAYMENT_METHOD.equals(status)
                 && !Payment.REQUIRES_ACTION.equals(status)) {
             throw new PaymentTransitionRejected(id, status, PaymentOperation.CONFIRM);
         }
     }
 
-    private StoredPayment with(String newStatus, CardDetails newCard, String authorization, long capturable,
-                               long received, String reason, Instant canceled, Payment.PaymentError error,
-                               Instant now, long newVersion) {
-        return new StoredPayment(id, merchantId, transactionId, amount, capturable, received, amountRefunded,
-                amountCanceled, currency,
-                captureMethod, newStatus, newCard, authorization, customerDetails, description, merchantCustomerId,
-                metadata, returnUrl, paymentMethodOptions, setupFutureUsage, reason, canceled, error, newVersion,
-                created, now);
+    private StoredPayment with(
+            String newStatus,
+            CardDetails newCard,
+            String authorization,
+            long capturable,
+            long received,
+            String reason,
+            Instant canceled,
+            Payment.PaymentError error,
+            Instant now,
+            long newVersion) {
+        return new StoredPayment(
+                id,
+                merchantId,
+                transactionId,
+                amount,
+                capturable,
+                received,
+                amountRefunded,
+                amountCanceled,
+                currency,
+                captureMethod,
+                newStatus,
+                newCard,
+                authorization,
+                customerDetails,
+                description,
+                merchantCustomerId,
+                metadata,
+                returnUrl,
+                paymentMethodOptions,
+                setupFutureUsage,
+                reason,
+                canceled,
+                error,
+                newVersion,
+                created,
+                now);
     }
 
     public Payment toResource() {
-        Payment.PaymentMethod method = card == null ? null : new Payment.PaymentMethod(
-                new Payment.Card(card.expiryMonth(), card.expiryYear(), card.holderName(), card.maskedNumber()), "card");
-        return new Payment(id, amount, amountCapturable, amountReceived, canceledAt, captureMethod, created, currency,
-                customerDetails, description, merchantCustomerId, metadata, method, paymentMethodOptions, returnUrl,
-                setupFutureUsage, status, amountRefunded, cancellationReason, transactionId, lastPaymentError, version);
+        Payment.PaymentMethod method = card == null
+                ? null
+                : new Payment.PaymentMethod(
+                        new Payment.Card(card.expiryMonth(), card.expiryYear(), card.holderName(), card.maskedNumber()),
+                        "card");
+        return new Payment(
+                id,
+                amount,
+                amountCapturable,
+                amountReceived,
+                canceledAt,
+                captureMethod,
+                created,
+                currency,
+                customerDetails,
+                description,
+                merchantCustomerId,
+                metadata,
+                method,
+                paymentMethodOptions,
+                returnUrl,
+                setupFutureUsage,
+                status,
+                amountRefunded,
+                cancellationReason,
+                transactionId,
+                lastPaymentError,
+                version);
     }
 }

@@ -4,7 +4,9 @@ import dev.paygate.contracts.command.CardDetails;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.contracts.resource.Payment;
+import dev.paygate.payment.operation.OperationLease;
 import dev.paygate.payment.payment.domain.StoredPayment;
+import dev.paygate.support.outbox.ConcurrentChangeException;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -14,8 +16,6 @@ import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
-import dev.paygate.support.outbox.ConcurrentChangeException;
-import dev.paygate.payment.operation.OperationLease;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,8 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class PaymentStore {
 
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
     private static final String COLUMNS = """
             id, merchant_id, transaction_id, amount, amount_capturable, amount_received, amount_refunded, amount_canceled,
             currency,
@@ -79,7 +78,9 @@ public class PaymentStore {
                 .bind("created", p.created().atOffset(ZoneOffset.UTC))
                 .bind("updated", p.updated().atOffset(ZoneOffset.UTC))
                 .bind("sessionId", text(sessionId))
-                .bind("capturedAt", time(dev.paygate.contracts.resource.Payment.SUCCEEDED.equals(p.status()) ? p.updated() : null))
+                .bind(
+                        "capturedAt",
+                        time(dev.paygate.contracts.resource.Payment.SUCCEEDED.equals(p.status()) ? p.updated() : null))
                 .fetch()
                 .rowsUpdated()
                 .map(rows -> rows == 1L);
@@ -88,24 +89,35 @@ public class PaymentStore {
     /** The payment whose secupay transaction id is {@code transactionId}, for that merchant. */
     public Mono<StoredPayment> findByTransactionId(String transactionId, String merchantId) {
         return db.sql("SELECT " + COLUMNS + " FROM payments WHERE transaction_id = :tid AND merchant_id = :merchantId")
-                .bind("tid", transactionId).bind("merchantId", merchantId).map(this::read).one();
+                .bind("tid", transactionId)
+                .bind("merchantId", merchantId)
+                .map(this::read)
+                .one();
     }
 
     public Mono<StoredPayment> find(String id, String merchantId) {
         return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id AND merchant_id = :merchantId")
-                .bind("id", id).bind("merchantId", merchantId).map(this::read).one();
+                .bind("id", id)
+                .bind("merchantId", merchantId)
+                .map(this::read)
+                .one();
     }
 
     /** Locks a payment whatever its merchant (for changes driven by other services' events). */
     public Mono<StoredPayment> findForUpdate(String id) {
         return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id FOR UPDATE")
-                .bind("id", id).map(this::read).one();
+                .bind("id", id)
+                .map(this::read)
+                .one();
     }
 
     /** Reads and locks the row until the transaction ends: changes of one payment never overlap. */
     public Mono<StoredPayment> findForUpdate(String id, String merchantId) {
         return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id AND merchant_id = :merchantId FOR UPDATE")
-                .bind("id", id).bind("merchantId", merchantId).map(this::read).one();
+                .bind("id", id)
+                .bind("merchantId", merchantId)
+                .map(this::read)
+                .one();
     }
 
     /** Writes a transition; the version check refuses a lost update even if a lock was missed. */
@@ -146,14 +158,17 @@ public class PaymentStore {
                 .bind("previousVersion", previousVersion)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(rows -> rows == 1L ? Mono.<Void>empty()
+                .flatMap(rows -> rows == 1L
+                        ? Mono.<Void>empty()
                         : Mono.error(new ConcurrentChangeException("concurrent update of payment " + p.id())));
     }
 
     /** Reads and locks these payments until the transaction ends, in id order (two such readers never deadlock). */
     public reactor.core.publisher.Flux<StoredPayment> findAllForUpdate(java.util.Collection<String> ids) {
         return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = ANY(:ids::text[]) ORDER BY id FOR UPDATE")
-                .bind("ids", ids.toArray(String[]::new)).map(this::read).all();
+                .bind("ids", ids.toArray(String[]::new))
+                .map(this::read)
+                .all();
     }
 
     /**
@@ -173,14 +188,18 @@ public class PaymentStore {
                         WHERE p.id = v.id AND p.version = v.version - 1
                           AND (p.operation_command IS NULL OR p.operation_until < now())""")
                 .bind("ids", next.stream().map(StoredPayment::id).toArray(String[]::new))
-                .bind("refunded", next.stream().map(StoredPayment::amountRefunded).toArray(Long[]::new))
+                .bind(
+                        "refunded",
+                        next.stream().map(StoredPayment::amountRefunded).toArray(Long[]::new))
                 .bind("versions", next.stream().map(StoredPayment::version).toArray(Long[]::new))
                 .bind("updated", next.stream().map(n -> n.updated().toString()).toArray(String[]::new))
                 .fetch()
                 .rowsUpdated()
-                .flatMap(rows -> rows == next.size() ? Mono.<Void>empty()
-                        : Mono.error(new ConcurrentChangeException("concurrent update of " + (next.size() - rows)
-                                + " of payments " + next.stream().map(StoredPayment::id).toList())));
+                .flatMap(rows -> rows == next.size()
+                        ? Mono.<Void>empty()
+                        : Mono.error(new ConcurrentChangeException(
+                                "concurrent update of " + (next.size() - rows) + " of payments "
+                                        + next.stream().map(StoredPayment::id).toList())));
     }
 
     /** Begins and ends a command's bank operation on a payment ({@link OperationLease}). */
@@ -235,7 +254,9 @@ public class PaymentStore {
     }
 
     private static Parameter time(Instant instant) {
-        return instant == null ? Parameter.empty(OffsetDateTime.class) : Parameter.from(instant.atOffset(ZoneOffset.UTC));
+        return instant == null
+                ? Parameter.empty(OffsetDateTime.class)
+                : Parameter.from(instant.atOffset(ZoneOffset.UTC));
     }
 
     private static Instant instant(OffsetDateTime time) {

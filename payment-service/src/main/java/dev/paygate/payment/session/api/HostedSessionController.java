@@ -18,8 +18,7 @@ import reactor.core.publisher.Mono;
 public class HostedSessionController {
 
     /** The session and whose it is. */
-    public record HostedSession(String merchantId, Session session) {
-    }
+    public record HostedSession(String merchantId, Session session) {}
 
     private final SessionStore store;
 

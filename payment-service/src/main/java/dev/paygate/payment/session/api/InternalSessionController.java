@@ -1,9 +1,9 @@
 package dev.paygate.payment.session.api;
 
+import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.resource.Session;
 import dev.paygate.payment.session.domain.StoredSession;
 import dev.paygate.payment.session.store.SessionStore;
-import dev.paygate.contracts.InternalHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,7 +19,6 @@ import reactor.core.publisher.Mono;
 @RestController
 public class InternalSessionController {
 
-
     private final SessionStore store;
 
     public InternalSessionController(SessionStore store) {
@@ -27,7 +26,8 @@ public class InternalSessionController {
     }
 
     @GetMapping("/internal/sessions/{id}")
-    public Mono<ResponseEntity<Session>> get(@PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
+    public Mono<ResponseEntity<Session>> get(
+            @PathVariable String id, @RequestHeader(InternalHeaders.MERCHANT_HEADER) String merchantId) {
         return store.find(id, merchantId)
                 .map(StoredSession::toResource)
                 .map(ResponseEntity::ok)

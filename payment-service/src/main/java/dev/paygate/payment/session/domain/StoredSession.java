@@ -31,25 +31,71 @@ public record StoredSession(
         if (!Session.STATUS_OPEN.equals(status)) {
             throw new SessionTransitionRejected(id, status, "expire");
         }
-        return new StoredSession(id, merchantId, amount, currency, customerDetails, expiresAt, failureUrl,
-                successUrl, locale, merchantReferenceId, metadata, captureMethod, Session.STATUS_EXPIRED,
-                paymentStatus, paymentId, version + 1, created, now);
+        return new StoredSession(
+                id,
+                merchantId,
+                amount,
+                currency,
+                customerDetails,
+                expiresAt,
+                failureUrl,
+                successUrl,
+                locale,
+                merchantReferenceId,
+                metadata,
+                captureMethod,
+                Session.STATUS_EXPIRED,
+                paymentStatus,
+                paymentId,
+                version + 1,
+                created,
+                now);
     }
 
     /** Paid: only an {@code open} session that has not reached {@code expiresAt} can be completed. */
     public StoredSession complete(String payment, Instant now) {
         if (!Session.STATUS_OPEN.equals(status) || !now.isBefore(expiresAt)) {
-            throw new SessionTransitionRejected(id, Session.STATUS_OPEN.equals(status) ? "past its expiry" : status,
-                    "complete");
+            throw new SessionTransitionRejected(
+                    id, Session.STATUS_OPEN.equals(status) ? "past its expiry" : status, "complete");
         }
-        return new StoredSession(id, merchantId, amount, currency, customerDetails, expiresAt, failureUrl,
-                successUrl, locale, merchantReferenceId, metadata, captureMethod, Session.STATUS_COMPLETE,
-                Session.PAYMENT_PAID, payment, version + 1, created, now);
+        return new StoredSession(
+                id,
+                merchantId,
+                amount,
+                currency,
+                customerDetails,
+                expiresAt,
+                failureUrl,
+                successUrl,
+                locale,
+                merchantReferenceId,
+                metadata,
+                captureMethod,
+                Session.STATUS_COMPLETE,
+                Session.PAYMENT_PAID,
+                payment,
+                version + 1,
+                created,
+                now);
     }
 
     public Session toResource() {
-        return new Session(id, amount, created, currency, customerDetails, expiresAt, failureUrl, locale,
-                merchantReferenceId, metadata, new Session.PaymentData(captureMethod), paymentStatus, status,
-                successUrl, paymentId, version);
+        return new Session(
+                id,
+                amount,
+                created,
+                currency,
+                customerDetails,
+                expiresAt,
+                failureUrl,
+                locale,
+                merchantReferenceId,
+                metadata,
+                new Session.PaymentData(captureMethod),
+                paymentStatus,
+                status,
+                successUrl,
+                paymentId,
+                version);
     }
 }

@@ -2,7 +2,9 @@ package dev.paygate.payment.session.store;
 
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.CustomerDetails;
+import dev.paygate.payment.operation.OperationLease;
 import dev.paygate.payment.session.domain.StoredSession;
+import dev.paygate.support.outbox.ConcurrentChangeException;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -12,8 +14,6 @@ import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
-import dev.paygate.support.outbox.ConcurrentChangeException;
-import dev.paygate.payment.operation.OperationLease;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,8 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class SessionStore {
 
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
     private static final String COLUMNS = """
             id, merchant_id, amount, currency, customer_details, expires_at, failure_url, success_url, locale,
             merchant_reference_id, metadata, capture_method, status, payment_status, payment_id, version,
@@ -136,7 +135,8 @@ public class SessionStore {
                 .bind("previousVersion", s.version() - 1)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(rows -> rows == 1L ? Mono.<Void>empty()
+                .flatMap(rows -> rows == 1L
+                        ? Mono.<Void>empty()
                         : Mono.error(new ConcurrentChangeException("concurrent update of session " + s.id())));
     }
 

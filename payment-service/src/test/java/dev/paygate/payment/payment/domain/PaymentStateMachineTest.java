@@ -22,20 +22,58 @@ class PaymentStateMachineTest {
     static final CardDetails CARD = new CardDetails("tok_sim_approve_00", "411111**1111", 12, 2030, "TEST CARDHOLDER");
 
     static StoredPayment in(String status, String captureMethod) {
-        StoredPayment p = StoredPayment.create("p_1", "mer_1", "PCI_X", 10000, "EUR", captureMethod, CARD,
-                CustomerDetails.EMPTY, null, null, Map.of(), null, Payment.PaymentMethodOptions.DEFAULT, null, T0);
-        return new StoredPayment(p.id(), p.merchantId(), p.transactionId(), p.amount(),
+        StoredPayment p = StoredPayment.create(
+                "p_1",
+                "mer_1",
+                "PCI_X",
+                10000,
+                "EUR",
+                captureMethod,
+                CARD,
+                CustomerDetails.EMPTY,
+                null,
+                null,
+                Map.of(),
+                null,
+                Payment.PaymentMethodOptions.DEFAULT,
+                null,
+                T0);
+        return new StoredPayment(
+                p.id(),
+                p.merchantId(),
+                p.transactionId(),
+                p.amount(),
                 Payment.REQUIRES_CAPTURE.equals(status) ? p.amount() : 0,
-                Payment.SUCCEEDED.equals(status) ? p.amount() : 0, 0, 0, p.currency(), p.captureMethod(), status, CARD,
+                Payment.SUCCEEDED.equals(status) ? p.amount() : 0,
+                0,
+                0,
+                p.currency(),
+                p.captureMethod(),
+                status,
+                CARD,
                 Payment.REQUIRES_CAPTURE.equals(status) || Payment.SUCCEEDED.equals(status) ? "auth_1" : null,
-                p.customerDetails(), null, null, Map.of(), null, p.paymentMethodOptions(), null, null, null, null, 5,
-                T0, T0);
+                p.customerDetails(),
+                null,
+                null,
+                Map.of(),
+                null,
+                p.paymentMethodOptions(),
+                null,
+                null,
+                null,
+                null,
+                5,
+                T0,
+                T0);
     }
 
     /** Applies an operation with a successful bank; returns the resulting status. */
     static String apply(StoredPayment p, PaymentOperation op) {
         return switch (op) {
-            case CONFIRM -> p.confirming(null).authorized("auth_2", p.capturesAutomatically(), T1).status();
+            case CONFIRM ->
+                p.confirming(null)
+                        .authorized("auth_2", p.capturesAutomatically(), T1)
+                        .status();
             case CAPTURE -> p.captured(p.captureAmount(null), T1).status();
             case CANCEL -> p.canceled("requestedByCustomer", T1).status();
             case REDUCE -> p.reduced(1, T1).status();
@@ -47,8 +85,10 @@ class PaymentStateMachineTest {
     }
 
     static Stream<Arguments> everyPair() {
-        return PaymentStateMachine.STATUSES.stream().flatMap(status -> Stream.of(PaymentOperation.values())
-                .flatMap(op -> Stream.of("manual", "automatic").map(capture -> Arguments.of(status, op, capture))));
+        return PaymentStateMachine.STATUSES.stream()
+                .flatMap(status -> Stream.of(PaymentOperation.values())
+                        .flatMap(op ->
+                                Stream.of("manual", "automatic").map(capture -> Arguments.of(status, op, capture))));
     }
 
     @ParameterizedTest(name = "{0} + {1} ({2})")
@@ -70,7 +110,8 @@ class PaymentStateMachineTest {
     static String expected(String status, PaymentOperation op, String captureMethod) {
         String authorized = "automatic".equals(captureMethod) ? Payment.SUCCEEDED : Payment.REQUIRES_CAPTURE;
         return switch (status + "/" + op) {
-            case "requiresPaymentMethod/CONFIRM", "requiresConfirmation/CONFIRM", "requiresAction/COMPLETE_3DS" -> authorized;
+            case "requiresPaymentMethod/CONFIRM", "requiresConfirmation/CONFIRM", "requiresAction/COMPLETE_3DS" ->
+                authorized;
             case "requiresCapture/CAPTURE" -> Payment.SUCCEEDED;
             case "requiresPaymentMethod/CANCEL", "requiresCapture/CANCEL", "requiresAction/CANCEL" -> Payment.CANCELED;
             case "requiresCapture/REDUCE" -> Payment.REQUIRES_CAPTURE;
@@ -100,7 +141,8 @@ class PaymentStateMachineTest {
         assertThat(reduced.version()).isEqualTo(6);
         assertThatThrownBy(() -> reduced.reduced(5, T1)).isInstanceOf(StoredPayment.AlreadyReduced.class);
         // after a partial cancellation, capture takes at most what is still reserved, and a full cancel stays allowed
-        assertThat(reduced.captured(reduced.captureAmount(null), T1).amountReceived()).isEqualTo(9005);
+        assertThat(reduced.captured(reduced.captureAmount(null), T1).amountReceived())
+                .isEqualTo(9005);
         assertThat(reduced.canceled(null, T1).amountCapturable()).isZero();
     }
 
@@ -133,8 +175,8 @@ class PaymentStateMachineTest {
 
     @Test
     void aDeclineKeepsThePaymentWaitingForAPaymentMethodWithTheReason() {
-        StoredPayment declined = in(Payment.REQUIRES_CONFIRMATION, "automatic")
-                .declined("card_declined", "The card was declined.", T1);
+        StoredPayment declined =
+                in(Payment.REQUIRES_CONFIRMATION, "automatic").declined("card_declined", "The card was declined.", T1);
 
         assertThat(declined.status()).isEqualTo(Payment.REQUIRES_PAYMENT_METHOD);
         assertThat(declined.lastPaymentError().code()).isEqualTo("card_declined");

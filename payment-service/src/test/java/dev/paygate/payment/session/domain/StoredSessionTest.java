@@ -16,8 +16,25 @@ class StoredSessionTest {
     static final Instant T0 = Instant.parse("2024-03-29T05:33:26Z");
 
     static StoredSession session(String status) {
-        return new StoredSession("ps_x", "mer_x", 20000, "EUR", CustomerDetails.EMPTY, T0.plusSeconds(1200), null,
-                null, "EN", "4002", Map.of(), "automatic", status, "unpaid", null, 3, T0, T0);
+        return new StoredSession(
+                "ps_x",
+                "mer_x",
+                20000,
+                "EUR",
+                CustomerDetails.EMPTY,
+                T0.plusSeconds(1200),
+                null,
+                null,
+                "EN",
+                "4002",
+                Map.of(),
+                "automatic",
+                status,
+                "unpaid",
+                null,
+                3,
+                T0,
+                T0);
     }
 
     @Test
