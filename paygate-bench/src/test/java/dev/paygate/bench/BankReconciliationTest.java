@@ -32,8 +32,8 @@ class BankReconciliationTest {
 
     @Test
     void aLedgerThatMatchesFindsNothing() {
-        FaultSuite.Reconciliation r = new FaultSuite.Reconciliation();
-        FaultSuite.reconcileBank(
+        Reconciler.Reconciliation r = new Reconciler.Reconciliation();
+        Reconciler.reconcileBank(
                 Map.of("re_1", "succeeded", "re_2", "failed")::get,
                 ledger("""
                 [{"type": "refund", "reference": "re_1", "amount": 50, "outcome": "succeeded"},
@@ -49,8 +49,8 @@ class BankReconciliationTest {
 
     @Test
     void everyKindOfDisagreementIsCounted() {
-        FaultSuite.Reconciliation r = new FaultSuite.Reconciliation();
-        FaultSuite.reconcileBank(
+        Reconciler.Reconciliation r = new Reconciler.Reconciliation();
+        Reconciler.reconcileBank(
                 Map.of("re_missing", "succeeded", "re_amount", "succeeded", "re_outcome", "failed")::get,
                 ledger("""
                 [{"type": "refund", "reference": "re_amount", "amount": 40, "outcome": "succeeded"},

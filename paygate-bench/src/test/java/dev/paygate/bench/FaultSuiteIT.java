@@ -26,25 +26,25 @@ class FaultSuiteIT {
     @ParameterizedTest
     @MethodSource("modes")
     void everyScenarioReconcilesWithNothingLostDuplicatedOrMissing(String mode) throws Exception {
-        FaultSuite.Settings settings = FaultSuite.Settings.of(mode);
+        FaultCatalogue.Settings settings = FaultCatalogue.Settings.of(mode);
         Path directory = Path.of("target", "faults-" + settings.name());
 
         // -Dpaygate.faults.only=a,b runs those scenarios alone (while working on one)
         List<String> only = System.getProperty("paygate.faults.only", "").isBlank()
                 ? List.of()
                 : List.of(System.getProperty("paygate.faults.only").split(","));
-        List<FaultSuite.Row> rows = FaultSuite.run(settings, only, directory);
+        List<FaultReport.Row> rows = FaultSuite.run(settings, only, directory);
 
-        String table = FaultSuite.table(settings, rows);
+        String table = FaultReport.table(settings, rows);
         System.out.println(table);
         Files.writeString(directory.resolve("report-" + settings.name() + ".md"), table);
         assertThat(rows)
-                .extracting(FaultSuite.Row::scenario)
+                .extracting(FaultReport.Row::scenario)
                 .containsExactlyElementsOf(settings.faults().stream()
-                        .map(FaultSuite.Fault::name)
+                        .map(FaultCatalogue.Fault::name)
                         .filter(n -> only.isEmpty() || only.contains(n))
                         .toList());
-        assertThat(rows).as(table).allMatch(FaultSuite.Row::clean);
+        assertThat(rows).as(table).allMatch(FaultReport.Row::clean);
         assertThat(rows).as("the load was accepted in every scenario").allMatch(r -> r.accepted() > 0);
     }
 }
