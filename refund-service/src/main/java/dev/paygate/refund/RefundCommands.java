@@ -9,10 +9,11 @@ import dev.paygate.contracts.resource.Payment;
 import dev.paygate.refund.bank.PaymentLookup;
 import dev.paygate.refund.bank.RefundEvents;
 import dev.paygate.refund.bank.RefundExecution;
+import dev.paygate.refund.domain.RefundDecision;
+import dev.paygate.refund.domain.RefundablePayment;
 import dev.paygate.refund.domain.StoredRefund;
 import dev.paygate.refund.store.PaymentMirror;
 import dev.paygate.refund.store.RefundStore;
-import dev.paygate.refund.store.RefundablePayment;
 import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.AfterCommit;
 import dev.paygate.support.outbox.Outbox;
@@ -151,21 +152,22 @@ public class RefundCommands {
     private record Decision(StoredRefund refund, List<OutboxMessage> refusal) {}
 
     private Decision decide(CreateRefund c, RefundablePayment payment, java.time.Instant now) {
-        if (!Payment.SUCCEEDED.equals(payment.status())) {
+        RefundDecision decision = payment.refund(c.amount());
+        if (decision instanceof RefundDecision.NotRefundable refused) {
             return new Decision(
                     null,
                     problem(
                             c,
                             409,
                             ProblemCodes.PAYMENT_INVALID_STATUS,
-                            "Payment " + c.paymentId() + " is " + payment.status()
+                            "Payment " + c.paymentId() + " is " + refused.status()
                                     + "; only a succeeded payment can be refunded.",
                             "paymentId"));
         }
-        long amount = c.amount() != null ? c.amount() : payment.refundable();
-        if (amount <= 0 || amount > payment.refundable()) {
+        if (!(decision instanceof RefundDecision.Reserve reserve)) {
             return new Decision(null, exceeds(c, payment));
         }
+        long amount = reserve.amount();
         // a secupay cancel's refund is described as the seed shows; a full refund is all that was received
         String description =
                 c.secupay() == null ? c.description() : c.secupay().description(amount == payment.amountReceived());

@@ -6,6 +6,8 @@ import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.command.CreateRefund;
 import dev.paygate.devinfra.DevInfrastructure;
 import dev.paygate.devinfra.Infrastructure;
+import dev.paygate.refund.domain.RefundDecision;
+import dev.paygate.refund.domain.RefundablePayment;
 import dev.paygate.refund.store.PaymentMirror;
 import dev.paygate.support.outbox.InboxProcessor;
 import java.util.List;
@@ -97,6 +99,57 @@ class RefundCommandsIT {
                 .map(r -> r.get(0, Long.class))
                 .one()
                 .block();
+    }
+
+    /**
+     * The refund limit in Java ({@code RefundablePayment.refund}) and its guard in SQL ({@code PaymentMirror.reserveAll}
+     * and the CHECK on {@code payments}) agree: at every edge of the balance, the database reserves exactly what the
+     * rule allows, and no statement can take the balance past what was received.
+     */
+    @Test
+    void theDatabaseReservesExactlyWhatTheRefundRuleAllows() {
+        String merchant = "mer_" + Ids.randomBase58(12);
+        int checked = 0;
+        for (String status : List.of("succeeded", "canceled")) {
+            for (long received : new long[] {1, 1000}) {
+                for (long reserved : new long[] {0, received - 1, received}) {
+                    for (long amount : new long[] {1, received - reserved, received - reserved + 1}) {
+                        if (amount <= 0) {
+                            continue;
+                        }
+                        String id = Ids.PAYMENT.next();
+                        StepVerifier.create(payments.upsert(id, merchant, "EUR", status, received, "411111**1111", 3))
+                                .verifyComplete();
+                        db.sql("UPDATE payments SET refund_reserved = :r WHERE payment_id = :p")
+                                .bind("r", reserved)
+                                .bind("p", id)
+                                .fetch()
+                                .rowsUpdated()
+                                .block();
+                        RefundablePayment payment = payments.find(id, merchant).block();
+                        boolean allowed = payment.refund(amount) instanceof RefundDecision.Reserve;
+                        boolean reservedInSql = payments.reserveAll(Map.of(id, amount))
+                                .thenReturn(true)
+                                .onErrorReturn(IllegalStateException.class, false)
+                                .block();
+                        assertThat(reservedInSql)
+                                .as(
+                                        "%s payment, %d received, %d reserved, refund of %d",
+                                        status, received, reserved, amount)
+                                .isEqualTo(allowed);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(15);
+        String full = capturedPayment(merchant, 1000);
+        StepVerifier.create(db.sql("UPDATE payments SET refund_reserved = 1001 WHERE payment_id = :p")
+                        .bind("p", full)
+                        .fetch()
+                        .rowsUpdated())
+                .expectError(DataIntegrityViolationException.class)
+                .verify();
     }
 
     @Test

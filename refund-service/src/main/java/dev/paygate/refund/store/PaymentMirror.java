@@ -1,5 +1,6 @@
 package dev.paygate.refund.store;
 
+import dev.paygate.refund.domain.RefundablePayment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
