@@ -17,6 +17,7 @@ import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.payment.payment.domain.PaymentTransitionRejected;
 import dev.paygate.payment.payment.domain.StoredPayment;
+import dev.paygate.payment.payment.domain.TransactionCancel;
 import dev.paygate.payment.payment.store.PaymentStore;
 import dev.paygate.payment.secupay.SecupayTransactions;
 import dev.paygate.support.outbox.ConcurrentChangeException;
@@ -217,18 +218,14 @@ public class PaymentCommands {
      */
     public Mono<Plan> cancelTransaction(CancelTransaction c) {
         return current(c.paymentId(), c.merchantId(), c.commandId(), current -> {
-            if (Payment.SUCCEEDED.equals(current.status())) {
+            TransactionCancel decision = TransactionCancel.decide(current, c.reduceAmountBy());
+            if (decision instanceof TransactionCancel.Refund) {
                 return Mono.<Plan>just(() -> refundFor(c, current));
             }
-            current.requireCancelable();
-            Long by = c.reduceAmountBy();
-            long reserved = Payment.REQUIRES_CAPTURE.equals(current.status())
-                    ? current.amountCapturable()
-                    : current.amount() - current.amountCanceled();
-            if (by == null || by == reserved) {
+            if (decision instanceof TransactionCancel.CancelWhole whole) {
                 Function<StoredPayment, Plan> outcome =
                         next -> saveAndAnswer(c, current, next, EventType.PAYMENT_CANCELED);
-                if (!current.holdsAuthorization()) {
+                if (!whole.releaseAtBank()) {
                     return Mono.just(outcome.apply(current.canceled(null, now())));
                 }
                 return withBank(
@@ -238,26 +235,26 @@ public class PaymentCommands {
                                 .then(Mono.fromSupplier(() -> current.canceled(null, now()))),
                         outcome);
             }
-            if (by > reserved) {
+            if (decision instanceof TransactionCancel.ExceedsReserved exceeds) {
                 return Mono.just(Plan.of(List.of(changes.problem(
                         c.paymentId(),
                         c.commandId(),
                         409,
                         ProblemCodes.AMOUNT_EXCEEDS_AUTHORIZED,
-                        "At most " + reserved + " of transaction " + c.transactionId() + " can still be cancelled.",
+                        "At most " + exceeds.reserved() + " of transaction " + c.transactionId()
+                                + " can still be cancelled.",
                         "reduce_amount_by"))));
             }
-            try {
-                current.requireReducible(by);
-            } catch (StoredPayment.AlreadyReduced e) {
+            if (decision instanceof TransactionCancel.AlreadyReduced reduced) {
                 return Mono.just(Plan.of(List.of(changes.problem(
                         c.paymentId(),
                         c.commandId(),
                         409,
                         ProblemCodes.TRANSACTION_ALREADY_REDUCED,
-                        e.getMessage(),
+                        reduced.detail(),
                         "reduce_amount_by"))));
             }
+            long by = ((TransactionCancel.Reduce) decision).by();
             return withBank(
                     current,
                     c.commandId(),

@@ -7,5 +7,7 @@ public enum PaymentOperation {
     CANCEL,
     COMPLETE_3DS,
     /** Lower the authorization (secupay partial cancellation). */
-    REDUCE
+    REDUCE,
+    /** Record the bank's answer to an authorization: authorized, declined, or 3-D Secure required. */
+    AUTHORIZE
 }

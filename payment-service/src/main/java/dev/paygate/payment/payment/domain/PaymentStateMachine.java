@@ -14,8 +14,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which operation each payment status allows (SPEC §2.3). Cancel is allowed exactly where the seed allows
- * it: before capture, from {@code requiresPaymentMethod}, {@code requiresCapture} or {@code requiresAction}.
+ * Which operation each payment status allows (SPEC §2.3) — every rule about a payment's status is in this table.
+ * Cancel is allowed exactly where the seed allows it: before capture, from {@code requiresPaymentMethod},
+ * {@code requiresCapture} or {@code requiresAction}. The bank's answer to an authorization is recorded only while
+ * one can be under way: waiting for a payment method or a confirmation, or for 3-D Secure. A secupay cancel's
+ * decision on top of these is {@link TransactionCancel}.
  */
 public final class PaymentStateMachine {
 
@@ -29,9 +32,11 @@ public final class PaymentStateMachine {
             CANCELED);
 
     private static final Map<String, Set<PaymentOperation>> ALLOWED = Map.of(
-            REQUIRES_PAYMENT_METHOD, EnumSet.of(PaymentOperation.CONFIRM, PaymentOperation.CANCEL),
-            REQUIRES_CONFIRMATION, EnumSet.of(PaymentOperation.CONFIRM),
-            REQUIRES_ACTION, EnumSet.of(PaymentOperation.COMPLETE_3DS, PaymentOperation.CANCEL),
+            REQUIRES_PAYMENT_METHOD,
+                    EnumSet.of(PaymentOperation.CONFIRM, PaymentOperation.CANCEL, PaymentOperation.AUTHORIZE),
+            REQUIRES_CONFIRMATION, EnumSet.of(PaymentOperation.CONFIRM, PaymentOperation.AUTHORIZE),
+            REQUIRES_ACTION,
+                    EnumSet.of(PaymentOperation.COMPLETE_3DS, PaymentOperation.CANCEL, PaymentOperation.AUTHORIZE),
             PROCESSING, EnumSet.noneOf(PaymentOperation.class),
             REQUIRES_CAPTURE, EnumSet.of(PaymentOperation.CAPTURE, PaymentOperation.CANCEL, PaymentOperation.REDUCE),
             SUCCEEDED, EnumSet.noneOf(PaymentOperation.class),

@@ -11,6 +11,7 @@ public class PaymentTransitionRejected extends RuntimeException {
                     case CANCEL -> "canceled";
                     case COMPLETE_3DS -> "authenticated";
                     case REDUCE -> "lowered (only an authorized card transaction can be)";
+                    case AUTHORIZE -> "authorized";
                 }
                 + " in that status.");
     }

@@ -294,9 +294,8 @@ public record StoredPayment(
     }
 
     private void requireAuthorizable() {
-        if (!Payment.REQUIRES_CONFIRMATION.equals(status)
-                && !Payment.REQUIRES_PAYMENT_METHOD.equals(status)
-                && !Payment.REQUIRES_ACTION.equals(status)) {
+        if (!PaymentStateMachine.allows(status, PaymentOperation.AUTHORIZE)) {
+            // reported as the operation the merchant asked for
             throw new PaymentTransitionRejected(id, status, PaymentOperation.CONFIRM);
         }
     }

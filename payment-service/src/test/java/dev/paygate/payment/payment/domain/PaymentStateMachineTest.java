@@ -77,6 +77,8 @@ class PaymentStateMachineTest {
             case CAPTURE -> p.captured(p.captureAmount(null), T1).status();
             case CANCEL -> p.canceled("requestedByCustomer", T1).status();
             case REDUCE -> p.reduced(1, T1).status();
+            case AUTHORIZE ->
+                p.authorized("auth_2", p.capturesAutomatically(), T1).status();
             case COMPLETE_3DS -> {
                 p.requireThreeDsPending();
                 yield p.authorized("auth_2", p.capturesAutomatically(), T1).status();
@@ -115,6 +117,9 @@ class PaymentStateMachineTest {
             case "requiresCapture/CAPTURE" -> Payment.SUCCEEDED;
             case "requiresPaymentMethod/CANCEL", "requiresCapture/CANCEL", "requiresAction/CANCEL" -> Payment.CANCELED;
             case "requiresCapture/REDUCE" -> Payment.REQUIRES_CAPTURE;
+            // the bank's answer to an authorization, recorded only while one can be under way
+            case "requiresPaymentMethod/AUTHORIZE", "requiresConfirmation/AUTHORIZE", "requiresAction/AUTHORIZE" ->
+                authorized;
             default -> null;
         };
     }
