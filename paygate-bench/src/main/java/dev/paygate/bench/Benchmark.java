@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The end-to-end benchmark (README "Performance"): the raw database limit first, then refunds through the public API
+ * The end-to-end benchmark (docs/performance.md): the raw database limit first, then refunds through the public API
  * to their webhooks, then a correctness check of everything that was accepted. Prints a table, optionally JSON.
  */
 public final class Benchmark {

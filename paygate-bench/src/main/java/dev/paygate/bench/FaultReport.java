@@ -3,7 +3,7 @@ package dev.paygate.bench;
 import dev.paygate.bench.FaultCatalogue.Settings;
 import java.util.List;
 
-/** The fault suite's figures: one {@link Row} per scenario, and the Markdown table the README shows. */
+/** The fault suite's figures: one {@link Row} per scenario, and the Markdown table docs/reliability.md and docs/scaling-out.md show. */
 final class FaultReport {
 
     /** One scenario's figures; the zero columns must be zero. */

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The fault suite (README "Reliability"): Paygate in separate processes on a restartable broker and database, a
+ * The fault suite (docs/reliability.md): Paygate in separate processes on a restartable broker and database, a
  * steady refund/cancel/expire load through the public API, and one fault per scenario — a service killed with
  * SIGKILL and started again, the broker or PostgreSQL crashed and restarted, the bank not answering, the webhook
  * receiver answering 500. After each, requests that failed are sent again with their {@code Idempotency-Key}, and

@@ -135,7 +135,7 @@ final class Reconciler {
 
     private static final Set<String> SUBSCRIBED = Set.of("refund.updated", "payment.canceled", "session.expired");
 
-    /** Everything through the public API and the topics: see the README's Reliability section. */
+    /** Everything through the public API and the topics: see docs/reliability.md. */
     static Reconciliation reconcile(Api api, EventLog events, WebhookSink sink, List<Load.Seeded> payments, Load load) {
         Reconciliation r = new Reconciliation();
         events.catchUp();

@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The benchmark still works: a few seconds of the mixed load on a stack of its own, and its correctness check passes.
- * No speed is asserted here; speed is what the benchmark prints (README "Performance").
+ * No speed is asserted here; speed is what the benchmark prints (docs/performance.md).
  */
 class BenchmarkSmokeIT {
 

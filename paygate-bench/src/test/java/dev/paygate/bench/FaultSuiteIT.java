@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every fault scenario (README "Reliability"), short: a few seconds of load around each fault, then the whole
+ * Every fault scenario (docs/reliability.md), short: a few seconds of load around each fault, then the whole
  * reconciliation, which must find nothing lost, duplicated or over-refunded, no unexpected 5xx, no event or webhook
  * missing — on one broker with one instance of each service ({@code short}), and on a three-broker cluster with two
  * instances of each service and a PostgreSQL server per service ({@code cluster-short}: a broker, an instance of every

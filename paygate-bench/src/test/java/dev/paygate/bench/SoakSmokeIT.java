@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./bench --soak} still works: a short soak samples every table retention bounds (and the kept ones) and
- * prints them with each interval's throughput; its correctness check passes. The 20-minute run is in the README.
+ * prints them with each interval's throughput; its correctness check passes. The 20-minute run is in docs/performance.md.
  */
 class SoakSmokeIT {
 

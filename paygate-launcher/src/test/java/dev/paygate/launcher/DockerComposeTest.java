@@ -98,7 +98,7 @@ class DockerComposeTest {
                 .containsPattern("management.endpoints.web.exposure.include\", \"[a-z,]*prometheus");
     }
 
-    // docker-compose.cluster.yml: the production-like shape (README "Scaling out"), which must not quietly shrink back
+    // docker-compose.cluster.yml: the production-like shape (docs/scaling-out.md), which must not quietly shrink back
     // into a single point of failure or lose durability
 
     static final String CLUSTER = "docker-compose.cluster.yml";

@@ -45,7 +45,7 @@ import reactor.core.publisher.Mono;
  * run's (derived from the merchant, the key and their order, keyed with the hash key), so a service that applied
  * the first run's command answers again with the reply it gave then (the inbox keeps command ids, the outbox the
  * reply), and one that never got it applies it now: one effect either way, and the retry gets the final answer.
- * The fault suite (README "Reliability") kills the gateway mid-load to check this.
+ * The fault suite (docs/reliability.md) kills the gateway mid-load to check this.
  *
  * <p>The work runs to its end even if the caller hangs up, so its answer is stored (or the key freed) all the
  * same: a client that timed out and retries gets the answer, not a key stuck in use.

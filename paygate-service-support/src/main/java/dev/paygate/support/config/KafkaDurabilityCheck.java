@@ -65,7 +65,7 @@ public class KafkaDurabilityCheck implements ApplicationListener<ApplicationRead
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Kafka can't keep what this service writes as configured: "
                     + String.join("; ", problems)
-                    + " (README \"Scaling out\"; paygate.kafka.check-durability=false skips this check)");
+                    + " (docs/scaling-out.md; paygate.kafka.check-durability=false skips this check)");
         }
     }
 

@@ -42,9 +42,10 @@ public class PaygateEnvironmentPostProcessor implements EnvironmentPostProcessor
         defaults.put(
                 "spring.kafka.consumer.properties.session.timeout.ms", "${PAYGATE_KAFKA_SESSION_TIMEOUT_MS:10000}");
         defaults.put("spring.kafka.consumer.properties.heartbeat.interval.ms", "3000");
-        // retention (README "Retention"): how long each kind of row is kept, and the topic settings the inboxes'
+        // retention (docs/operations.md#retention): how long each kind of row is kept, and the topic settings the
+        // inboxes'
         // window is checked against
-        // durability on a cluster (README "Scaling out"): replicas per topic and how many must have a record
+        // durability on a cluster (docs/scaling-out.md): replicas per topic and how many must have a record
         defaults.put("paygate.kafka.replication-factor", "${PAYGATE_KAFKA_REPLICATION_FACTOR:1}");
         defaults.put("paygate.kafka.min-insync-replicas", "${PAYGATE_KAFKA_MIN_INSYNC_REPLICAS:0}");
         defaults.put("paygate.kafka.check-durability", "${PAYGATE_KAFKA_CHECK_DURABILITY:true}");

@@ -6,7 +6,7 @@ import dev.paygate.contracts.resource.Refund;
 /**
  * The one table from our statuses to secupay's {@code status}, {@code status_text}, {@code status_simple} and
  * {@code status_simple_text} (SPEC §2.5, §6). The seed fixes 6, 10, 118 and the simple codes 1, 5, 10; the rest
- * are ours, and the README shows the same table.
+ * are ours, and docs/secupay.md shows the same table.
  */
 public enum SecupayStatus {
 

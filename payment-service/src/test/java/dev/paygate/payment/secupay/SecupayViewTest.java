@@ -158,7 +158,7 @@ class SecupayViewTest {
         assertThat(r.get("details").get("description").asString()).isEqualTo(description);
     }
 
-    /** The README's table, row by row: a change to either must change the other. */
+    /** The table in docs/secupay.md, row by row: a change to either must change the other. */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "payment, requiresPaymentMethod, false, 1, Anfrage, 10, pending",
