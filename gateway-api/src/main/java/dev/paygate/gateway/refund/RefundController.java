@@ -14,6 +14,7 @@ import dev.paygate.gateway.http.RequestBodies;
 import dev.paygate.gateway.http.Validation;
 import dev.paygate.gateway.idempotency.IdempotentRequests;
 import dev.paygate.gateway.read.PaymentServiceClient;
+import dev.paygate.support.http.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -215,19 +216,9 @@ public class RefundController {
     }
 
     private static int limit(String limit) {
-        if (limit == null) {
-            return 10;
-        }
-        try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= 100) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw ApiException.badRequest(
-                ProblemCodes.PARAMETER_INVALID, "limit must be an integer from 1 to 100.", "limit");
+        return Paging.limit(limit)
+                .orElseThrow(
+                        () -> ApiException.badRequest(ProblemCodes.PARAMETER_INVALID, Paging.INVALID_LIMIT, "limit"));
     }
 
     private static ResponseEntity<String> json(String body) {

@@ -2,7 +2,6 @@ package dev.paygate.contracts.command;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.paygate.contracts.Topics;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,8 +13,6 @@ import tools.jackson.databind.JsonNode;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CommandReply(String commandId, int status, JsonNode resource, String code, String detail, String param) {
-
-    public static final String TOPIC = Topics.COMMAND_REPLIES;
 
     public static CommandReply ok(String commandId, JsonNode resource) {
         return new CommandReply(commandId, 200, resource, null, null, null);

@@ -2,7 +2,6 @@ package dev.paygate.contracts.command;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import dev.paygate.contracts.Topics;
 
 /**
  * Commands for payment-service, on {@link Topics#PAYMENT_COMMANDS}. The JSON property {@code type}
@@ -30,8 +29,6 @@ public sealed interface PaymentCommand
                 CancelPayment,
                 CompleteThreeDs,
                 CancelTransaction {
-
-    String TOPIC = Topics.PAYMENT_COMMANDS;
 
     /** Unique per command: the inbox key and the request/reply correlation id. */
     String commandId();

@@ -2,7 +2,6 @@ package dev.paygate.contracts.command;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import dev.paygate.contracts.Topics;
 
 /** Commands for refund-service, on {@link Topics#REFUND_COMMANDS}, keyed by payment id. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
@@ -11,8 +10,6 @@ import dev.paygate.contracts.Topics;
     @JsonSubTypes.Type(value = ReverseRefund.class, name = "refund.reverse")
 })
 public sealed interface RefundCommand permits CreateRefund, ReverseRefund {
-
-    String TOPIC = Topics.REFUND_COMMANDS;
 
     String commandId();
 

@@ -4,6 +4,7 @@ import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.resource.Refund;
 import dev.paygate.refund.domain.StoredRefund;
 import dev.paygate.refund.store.RefundStore;
+import dev.paygate.support.http.Paging;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -43,7 +44,6 @@ public class InternalRefundController {
         return refunds.list(id, merchantId, startingAfter, limit + 1)
                 .map(StoredRefund::toResource)
                 .collectList()
-                .map(page -> Map.of(
-                        "data", page.size() > limit ? page.subList(0, limit) : page, "hasMore", page.size() > limit));
+                .map(page -> Paging.page(page, limit));
     }
 }

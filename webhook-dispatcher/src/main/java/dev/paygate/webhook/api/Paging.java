@@ -1,35 +1,21 @@
 package dev.paygate.webhook.api;
 
 import dev.paygate.contracts.ProblemCodes;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Cursor pagination as every list of the API does it: {@code limit} 1 … 100 (default 10), {@code {data, hasMore}}. */
+/** The shared {@link dev.paygate.support.http.Paging}, with this service's refusal of a bad {@code limit}. */
 public final class Paging {
 
     private Paging() {}
 
     public static int limit(String limit) {
-        if (limit == null) {
-            return 10;
-        }
-        try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= 100) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw ApiProblem.badRequest(ProblemCodes.PARAMETER_INVALID, "limit must be an integer from 1 to 100.", "limit");
+        return dev.paygate.support.http.Paging.limit(limit)
+                .orElseThrow(() -> ApiProblem.badRequest(
+                        ProblemCodes.PARAMETER_INVALID, dev.paygate.support.http.Paging.INVALID_LIMIT, "limit"));
     }
 
-    /** {@code rows} was read with {@code size + 1}: the extra row only says there is more. */
     public static <T> Map<String, Object> page(List<T> rows, int size) {
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("data", rows.size() > size ? rows.subList(0, size) : rows);
-        page.put("hasMore", rows.size() > size);
-        return page;
+        return dev.paygate.support.http.Paging.page(rows, size);
     }
 }

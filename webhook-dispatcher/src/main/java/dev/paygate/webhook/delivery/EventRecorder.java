@@ -46,10 +46,6 @@ public class EventRecorder {
         this.tx = tx;
     }
 
-    public Mono<Recorded> record(StateChange change) {
-        return recordAll(java.util.List.of(change), java.util.Collections.singletonList(null));
-    }
-
     /** A fresh delivery recorded leased to this instance, and what it takes to send it once that has committed. */
     private record Handover(
             EventStore.NewDelivery delivery, EndpointStore.Subscription endpoint, EventStore.NewEvent event) {
