@@ -26,7 +26,10 @@ public class GatewayProperties {
     private String idempotencyHashKey = "paygate-dev-idempotency-hash-key";
 
     private Duration sessionMaxLifetime = Duration.ofHours(24);
-    /** How long an {@code Idempotency-Key} and its answer are kept (SPEC §2.1: at least 24 h in production). */
+    /**
+     * How long an {@code Idempotency-Key} and its answer are kept (docs/api.md, "Conventions": at least 24 h in
+     * production).
+     */
     private Duration idempotencyRetention = Duration.ofHours(24);
     /** Failed authentications one client (address) may make per {@link #authFailureWindow} before it gets 429. */
     private int authFailureLimit = 20;

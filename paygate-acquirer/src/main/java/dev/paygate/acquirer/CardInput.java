@@ -6,7 +6,7 @@ package dev.paygate.acquirer;
  */
 public record CardInput(String number, String cvc, int expiryMonth, int expiryYear, String holderName) {
 
-    /** First six, {@code **}, last four, as the seed shows: {@code 411111**1111}. */
+    /** First six, {@code **}, last four, as the BPC API shows it (docs/api.md, "Test cards"): {@code 411111**1111}. */
     public String maskedNumber() {
         return number.substring(0, 6) + "**" + number.substring(number.length() - 4);
     }

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * Prefixed random identifiers: base58 characters drawn from a secure random source, with the lengths
- * the seed examples show (SPEC §6).
+ * the BPC API's example ids show (docs/api.md, "Conventions").
  */
 public enum Ids {
     SESSION("ps_", 54),
@@ -47,7 +47,7 @@ public enum Ids {
 
     private static final String UPPER_ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-    /** A secupay transaction id: {@code PCI_} and 30 upper-case letters and digits (SPEC §2.5). */
+    /** A secupay transaction id: {@code PCI_} and 30 upper-case letters and digits (docs/secupay.md). */
     public static String transactionId() {
         StringBuilder out = new StringBuilder("PCI_");
         for (int i = 0; i < 30; i++) {

@@ -1,6 +1,6 @@
 package dev.paygate.contracts;
 
-/** Stable, machine-readable {@code code} values of problem+json answers (SPEC §2.1). */
+/** Stable, machine-readable {@code code} values of problem+json answers (docs/api.md, "Error codes"). */
 public final class ProblemCodes {
 
     public static final String API_KEY_MISSING = "api_key_missing";

@@ -3,8 +3,8 @@ package dev.paygate.contracts;
 import java.util.List;
 
 /**
- * Kafka topic names: a public, versioned contract (SPEC §3, §6). Every topic is created explicitly
- * with its partition count; brokers run with topic auto-creation off.
+ * Kafka topic names: a public, versioned contract (docs/operations.md, "Kafka topics"). Every topic is created
+ * explicitly with its partition count; brokers run with topic auto-creation off.
  */
 public final class Topics {
 

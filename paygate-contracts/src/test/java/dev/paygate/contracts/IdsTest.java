@@ -10,7 +10,7 @@ class IdsTest {
 
     @Test
     void lengthsFollowTheSeedExamples() {
-        // the seed's ids: ps_2GRSigkh…, p_HbtjsyS…, re_PCPaoQP…
+        // the BPC API's example ids (docs/api.md, "Conventions"): ps_2GRSigkh…, p_HbtjsyS…, re_PCPaoQP…
         assertThat(Ids.SESSION.next()).startsWith("ps_").hasSize(3 + 54);
         assertThat(Ids.PAYMENT.next()).startsWith("p_").hasSize(2 + 52);
         assertThat(Ids.REFUND.next()).startsWith("re_").hasSize(3 + 97);

@@ -314,8 +314,9 @@ class HostileInputIT {
     }
 
     /**
-     * SPEC §5 isolation, every endpoint that names a resource: another merchant's valid key gets 404, exactly as for
-     * a resource that does not exist (nothing tells the two apart), and changes nothing (checked after the container).
+     * Merchant isolation (docs/api.md, "Conventions"), every endpoint that names a resource: another merchant's valid
+     * key gets 404, exactly as for a resource that does not exist (nothing tells the two apart), and changes nothing
+     * (checked after the container).
      */
     @net.jqwik.api.Example
     void anotherMerchantGets404OnEveryEndpointThatNamesAResource() {

@@ -28,7 +28,10 @@ final class Http {
         this.client = client;
     }
 
-    /** A secupay-style client: {@code Authorization: Bearer <key>}, no {@code X-Version}, as the seed's request. */
+    /**
+     * A secupay-style client: {@code Authorization: Bearer <key>}, no {@code X-Version}, as secupay's example
+     * (docs/secupay.md).
+     */
     static Http bearer(String apiKey) {
         return new Http(WebTestClient.bindToServer()
                 .baseUrl(TestStack.gatewayUrl())

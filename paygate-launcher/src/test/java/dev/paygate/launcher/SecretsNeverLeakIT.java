@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * SPEC §5's secrecy promises after a run that touches every test card, in every path that takes a card (payment
- * create with confirm, 3-D Secure completion, session pay, refunds pending, succeeded and failed, a cancel, a refused
- * card): no card number and no CVC in any table, topic or log line, or in a refusal; the API key and the webhook
- * secrets (old and rotated) in no log line and no topic; the API key stored only as its SHA-256 digest.
+ * The secrecy promises (docs/reliability.md, "Security checks") after a run that touches every test card, in every path
+ * that takes a card (payment create with confirm, 3-D Secure completion, session pay, refunds pending, succeeded and
+ * failed, a cancel, a refused card): no card number and no CVC in any table, topic or log line, or in a refusal; the
+ * API key and the webhook secrets (old and rotated) in no log line and no topic; the API key stored only as its SHA-256
+ * digest.
  */
 class SecretsNeverLeakIT {
 

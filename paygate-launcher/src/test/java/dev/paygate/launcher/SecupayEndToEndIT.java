@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The secupay-compatible {@code /api/v2} transaction API through all four services: the seed's three answers, its
- * refusals (each changing nothing), the combined limit under 100 racing calls, and agreement with {@code /api2},
- * the topics and the webhooks.
+ * The secupay-compatible {@code /api/v2} transaction API (docs/secupay.md) through all four services: the three answers
+ * the secupay API's examples show, its refusals (each changing nothing), the combined limit under 100 racing calls, and
+ * agreement with {@code /api2}, the topics and the webhooks.
  */
 class SecupayEndToEndIT {
 
@@ -409,7 +409,7 @@ class SecupayEndToEndIT {
         assertProblem(cancel(pci, "{\"reason\": 5}"), 400, "parameter_invalid", "reason");
         assertProblem(cancel(pci, "[1]"), 400, "invalid_json", null);
         assertThat(fingerprint(p.get("id").asString())).isEqualTo(before);
-        // the longest allowed reason, and every special character the seed allows, pass
+        // the longest allowed reason, and every special character secupay's rule allows, pass
         String allowed = "Aa0 .,+-:?()/'" + "x".repeat(86);
         assertThat(cancel(pci, "{\"reduce_amount_by\": 1, \"reason\": \"" + allowed + "\"}")
                         .status())

@@ -95,7 +95,7 @@ class SessionExpiryEndToEndIT {
 
         JsonNode expired = post("/api2/sessions/" + id + "/expire", "");
 
-        // the seed's response example, field for field (plus version)
+        // the BPC API's response example, field for field (plus version; docs/api.md, "Sessions")
         assertThat(expired.propertyNames())
                 .containsExactly(
                         "id",

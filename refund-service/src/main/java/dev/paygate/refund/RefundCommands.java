@@ -168,7 +168,8 @@ public class RefundCommands {
             return new Decision(null, exceeds(c, payment));
         }
         long amount = reserve.amount();
-        // a secupay cancel's refund is described as the seed shows; a full refund is all that was received
+        // a secupay cancel's refund is described as the secupay API shows (docs/secupay.md); a full refund is all that
+        // was received
         String description =
                 c.secupay() == null ? c.description() : c.secupay().description(amount == payment.amountReceived());
         return new Decision(

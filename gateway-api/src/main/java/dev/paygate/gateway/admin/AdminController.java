@@ -24,8 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * The operator API (SPEC §6): merchants and their keys. Off (404) unless an admin token is configured;
- * guarded by {@code X-Admin-Token}.
+ * The operator API (docs/api.md, "Operator API"): merchants and their keys. Off (404) unless an admin token is
+ * configured; guarded by {@code X-Admin-Token}.
  */
 @RestController
 public class AdminController {

@@ -42,8 +42,8 @@ public final class Replies {
     }
 
     /**
-     * The answer to a command's outcome: its reply, or — when the reply is late — 202 with the resource as its
-     * owner knows it now, or at least its {@code id} when it can't be read yet (SPEC §6).
+     * The answer to a command's outcome: its reply, or — when the reply is late — 202 with the resource as its owner
+     * knows it now, or at least its {@code id} when it can't be read yet (docs/api.md, "Conventions").
      */
     public static reactor.core.publisher.Mono<ResponseEntity<String>> answer(
             CommandBus.Outcome outcome,

@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
  * Marks an operation that honours {@code Idempotency-Key} (it runs through {@code IdempotentRequests}): the
  * document then lists the header and its answers, 409 {@code idempotency_key_in_use} and 422
  * {@code idempotency_key_reused}. {@code command}: the operation publishes a command and awaits its reply, so a late
- * reply answers 202 with the resource as last known (SPEC §6).
+ * reply answers 202 with the resource as last known (docs/api.md, "Conventions").
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

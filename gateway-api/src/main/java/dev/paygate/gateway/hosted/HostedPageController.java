@@ -36,12 +36,12 @@ import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 
 /**
- * The hosted payment page (SPEC §2.2), outside {@code /api2}: {@code GET /pay/{sessionId}} shows the session's
- * amount and a card form; {@code POST /pay/{sessionId}} (a plain HTML form) pays it through the same path as
- * the test API ({@link SessionPayer}) and answers 303 to the session's {@code successUrl} when the bank
- * authorized the payment, or to its {@code failureUrl} when the card was declined or needs 3-D Secure (which
- * the test-mode page does not run; the session stays open). The session id (54 random base58 characters) is
- * the payer's capability: no API key. Every answer is HTML with strict security headers, errors included.
+ * The hosted payment page (docs/api.md, "The hosted payment page"), outside {@code /api2}: {@code GET /pay/{sessionId}}
+ * shows the session's amount and a card form; {@code POST /pay/{sessionId}} (a plain HTML form) pays it through the
+ * same path as the test API ({@link SessionPayer}) and answers 303 to the session's {@code successUrl} when the bank
+ * authorized the payment, or to its {@code failureUrl} when the card was declined or needs 3-D Secure (which the
+ * test-mode page does not run; the session stays open). The session id (54 random base58 characters) is the payer's
+ * capability: no API key. Every answer is HTML with strict security headers, errors included.
  */
 @RestController
 public class HostedPageController {

@@ -22,8 +22,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Refuses request bodies over 64 KiB with 413 (SPEC §2.1): at once when {@code Content-Length} says so,
- * otherwise as soon as a chunked body grows past the limit. Only requests: the gateway's own calls to the
+ * Refuses request bodies over 64 KiB with 413 (docs/api.md, "Error codes"): at once when {@code Content-Length}
+ * says so, otherwise as soon as a chunked body grows past the limit. Only requests: the gateway's own calls to the
  * services keep the codecs' default limits.
  */
 @Component

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Field rules shared by every endpoint (SPEC §2.1). Each failure names its field. */
+/** Field rules shared by every endpoint (docs/api.md, "Conventions"). Each failure names its field. */
 public final class Validation {
 
     public static final long MAX_AMOUNT = 99_999_999L;

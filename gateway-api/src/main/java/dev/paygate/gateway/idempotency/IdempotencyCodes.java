@@ -1,8 +1,8 @@
 package dev.paygate.gateway.idempotency;
 
 /**
- * The problem codes and headers of idempotency keys (SPEC §2.1). The codes live in the gateway, which alone
- * answers them, rather than in the contracts every service shares.
+ * The problem codes and headers of idempotency keys (docs/api.md, "Conventions"). The codes live in the gateway,
+ * which alone answers them, rather than in the contracts every service shares.
  */
 public final class IdempotencyCodes {
 

@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Honours the {@code Idempotency-Key} header of a POST (SPEC §2.1, §6). A controller wraps its work in one call:
+ * Honours the {@code Idempotency-Key} header of a POST (docs/api.md, "Conventions"). A controller wraps its work in one
+ * call:
  * <pre>{@code
  * return idempotent.run(api, request, body, () -> commands.send(command).flatMap(...));
  * }</pre>

@@ -13,11 +13,12 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Completes idempotency keys whose request answered 202 when their command's reply finally arrives (SPEC §6: "a
- * retry after it finished gets the final answer"). Only commands this instance published under a key are
- * awaited, kept in a bounded, expiring local set, so the replies of other instances and of commands without a
- * key never touch the database. A command is awaited from the moment it is published, not from the 202: its
- * reply may come while the 202 is still being put together, and is then recorded all the same.
+ * Completes idempotency keys whose request answered 202 when their command's reply finally arrives (docs/api.md,
+ * "Conventions": after a 202 the key answers 409 until the change has finished, then its final answer). Only commands
+ * this instance published under a key are awaited, kept in a bounded, expiring local set, so the replies of other
+ * instances and of commands without a key never touch the database. A command is awaited from the moment it is
+ * published, not from the 202: its reply may come while the 202 is still being put together, and is then recorded all
+ * the same.
  */
 @Component
 class LateReplies implements LateReplyListener {

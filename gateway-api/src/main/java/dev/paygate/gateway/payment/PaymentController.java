@@ -38,7 +38,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** Payments (SPEC §2.3): create, read, confirm, capture, cancel, and the test-mode 3-D Secure step. */
+/** Payments (docs/api.md, "Payments"): create, read, confirm, capture, cancel, and the test-mode 3-D Secure step. */
 @RestController
 public class PaymentController {
 

@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** Refunds (SPEC §2.4): create, read, and list a payment's refunds. */
+/** Refunds (docs/api.md, "Refunds"): create, read, and list a payment's refunds. */
 @RestController
 public class RefundController {
 

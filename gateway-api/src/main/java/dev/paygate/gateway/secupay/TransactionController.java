@@ -33,14 +33,16 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * The secupay-compatible transaction API (SPEC §2.5) on the same payments and refunds as {@code /api2}: one cancel
- * call that lowers, cancels or refunds, whatever the payment's state. The gateway only checks the request;
- * payment-service decides (SPEC §6), so a capture racing the call can't make it choose wrongly.
+ * The secupay-compatible transaction API (docs/secupay.md) on the same payments and refunds as {@code /api2}: one
+ * cancel call that lowers, cancels or refunds, whatever the payment's state. The gateway only checks the request;
+ * payment-service decides, so a capture racing the call can't make it choose wrongly.
  */
 @RestController
 public class TransactionController {
 
-    /** The seed's rule for {@code reason}: up to 100 of A-Z, a-z, 0-9, space and {@code .,+-:?()/'}. */
+    /**
+     * secupay's rule for {@code reason} (docs/secupay.md): up to 100 of A-Z, a-z, 0-9, space and {@code .,+-:?()/'}.
+     */
     static final Pattern REASON = Pattern.compile("^[A-Za-z0-9 .,+\\-:?()/']{0,100}$");
 
     private final CommandBus commands;

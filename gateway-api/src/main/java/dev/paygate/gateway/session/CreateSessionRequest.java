@@ -5,7 +5,7 @@ import dev.paygate.contracts.resource.Session;
 import java.time.Instant;
 import java.util.Map;
 
-/** The body of {@code POST /api2/sessions}: the seed's session fields a merchant sets. */
+/** The body of {@code POST /api2/sessions}: the BPC API's session fields a merchant sets (docs/api.md, "Sessions"). */
 public record CreateSessionRequest(
         Long amount,
         String currency,

@@ -24,7 +24,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** Hosted payment sessions (SPEC §2.2): create, read, expire. */
+/** Hosted payment sessions (docs/api.md, "Sessions"): create, read, expire. */
 @RestController
 public class SessionController {
 

@@ -29,7 +29,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Webhook endpoints are owned by webhook-dispatcher and managed by direct internal HTTP, never through Kafka:
- * the signing secret appears only in this response, never on a topic or in a log (SPEC §6). The dispatcher
+ * the signing secret appears only in this response, never on a topic or in a log (docs/webhooks.md). The dispatcher
  * validates; its answer, a refusal included, is passed on as it is.
  */
 @RestController

@@ -38,10 +38,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Idempotency keys (SPEC §2.1, §6) on the gateway alone, on real Kafka and PostgreSQL. A {@link CommandResponder}
- * plays payment-service so each test decides how and when a command is answered: at once, late (after the 202),
- * never, with a refusal or with a 5xx. "One command published" is counted after the responder has read every
- * command on the topic, so no second one can still be on its way.
+ * Idempotency keys (docs/api.md, "Conventions") on the gateway alone, on real Kafka and PostgreSQL. A
+ * {@link CommandResponder} plays payment-service so each test decides how and when a command is answered: at once, late
+ * (after the 202), never, with a refusal or with a 5xx. "One command published" is counted after the responder has read
+ * every command on the topic, so no second one can still be on its way.
  */
 @SpringBootTest(
         classes = GatewayApplication.class,

@@ -4,8 +4,8 @@ import dev.paygate.acquirer.AcquirerRefusedException;
 import java.util.Arrays;
 
 /**
- * The simulator's test cards (SPEC §2.6, Stripe-like). Any other number that passes the Luhn check behaves
- * like {@link #APPROVE}.
+ * The simulator's test cards (docs/api.md, "Test cards": Stripe's numbers). Any other number that passes the Luhn
+ * check behaves like {@link #APPROVE}.
  */
 public enum TestCard {
     APPROVE("4111111111111111", "approve"),

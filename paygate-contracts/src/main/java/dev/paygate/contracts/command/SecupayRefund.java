@@ -2,7 +2,7 @@ package dev.paygate.contracts.command;
 
 /**
  * What a refund made by a secupay transaction cancel carries besides the refund itself: who waits for the
- * answer, and what its description is made of (SPEC §6: {@code TA-Code <orig trans_id> (<dd.MM.yy>)|Refund
+ * answer, and what its description is made of (docs/secupay.md: {@code TA-Code <orig trans_id> (<dd.MM.yy>)|Refund
  * TA-Code <refund trans_id> Teilerstattung|<reason>}).
  *
  * @param answerTo      the cancel command the caller waits on: refund-service answers it a refusal; payment-service

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
 /**
- * Every state change emits exactly one of these (SPEC §6). The wire name is the CloudEvents
+ * Every state change emits exactly one of these (docs/webhooks.md, "Event types"). The wire name is the CloudEvents
  * {@code ce_type} and the webhook {@code type}; Java names never appear on the wire.
  */
 public enum EventType {

@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A payment exactly as {@code GET /api2/payments/{id}} returns it: the seed's cancel-response fields, then
+ * A payment exactly as {@code GET /api2/payments/{id}} returns it: the BPC API's cancel-response fields, then
  * {@code amountRefunded}, {@code cancellationReason}, {@code transactionId}, {@code lastPaymentError} and
- * {@code version} (SPEC §6). Also the data of payment events and webhooks.
+ * {@code version} (docs/api.md, "Payments"). Also the data of payment events and webhooks.
  */
 @JsonPropertyOrder({
     "id",

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A refund exactly as {@code GET /api2/refunds/{id}} returns it: the seed's fields ({@code amount, created,
- * currency, id, paymentId, status}), then {@code reason, metadata, failureReason, description, version}.
- * Also the data of {@code refund.updated} events and webhooks.
+ * A refund exactly as {@code GET /api2/refunds/{id}} returns it (docs/api.md, "Refunds"): the BPC API's fields
+ * ({@code amount, created, currency, id, paymentId, status}), then {@code reason, metadata, failureReason, description,
+ * version}. Also the data of {@code refund.updated} events and webhooks.
  */
 @JsonPropertyOrder({
     "amount",

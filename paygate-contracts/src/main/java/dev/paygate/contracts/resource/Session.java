@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A hosted payment session exactly as {@code GET /api2/sessions/{id}} returns it (the seed's fields, then
- * {@code paymentId} once paid and {@code version}). Also the data of session events and webhooks.
+ * A hosted payment session exactly as {@code GET /api2/sessions/{id}} returns it (the BPC API's fields, then
+ * {@code paymentId} once paid and {@code version}; docs/api.md, "Sessions"). Also the data of session events and
+ * webhooks.
  */
 @JsonPropertyOrder({
     "id",

@@ -35,11 +35,12 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * payment-service's view of refunds (SPEC §6: it consumes the refund topic). Each payment's refunds are linked to
- * it, numbered, and kept at their latest status for the secupay views; a refund that succeeds adds its amount to
- * {@code amountRefunded}, a succeeded refund reversed to failed takes it back, and a payment whose amount moved gets
- * one {@code payment.amountUpdated} per poll. When a secupay cancel waits for the refund, its answer is sent as soon as the
- * refund is linked. Deduplicated by event id; a stale refund version changes nothing.
+ * payment-service's view of refunds (docs/architecture.md, "Services and topics": it consumes the refund topic). Each
+ * payment's refunds are linked to it, numbered, and kept at their latest status for the secupay views; a refund that
+ * succeeds adds its amount to {@code amountRefunded}, a succeeded refund reversed to failed takes it back, and a
+ * payment whose amount moved gets one {@code payment.amountUpdated} per poll. When a secupay cancel waits for the
+ * refund, its answer is sent as soon as the refund is linked. Deduplicated by event id; a stale refund version changes
+ * nothing.
  */
 @Component
 public class RefundEventsListener {

@@ -31,7 +31,7 @@ public class Changes {
         this.source = "/paygate/" + properties.getServiceName();
     }
 
-    /** The event type a payment's new state is announced with (SPEC §6: one per change). */
+    /** The event type a payment's new state is announced with (docs/webhooks.md, "Event types": one per change). */
     public static EventType eventFor(StoredPayment p, boolean created) {
         if (created) {
             return EventType.PAYMENT_CREATED;

@@ -211,7 +211,7 @@ public class PaymentCommands {
     }
 
     /**
-     * The secupay cancel (SPEC §2.5), decided on the payment as read and written only if it is still so: before
+     * The secupay cancel (docs/secupay.md), decided on the payment as read and written only if it is still so: before
      * capture it lowers the authorization once or cancels in full; once captured it asks refund-service — through the
      * outbox, so only if this transaction commits — for a refund linked to the payment, and the answer follows when
      * that refund's first event is linked ({@code RefundEventsListener}).

@@ -7,7 +7,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("paygate.secupay")
 public class SecupayProperties {
 
-    /** The zone of times and dates in {@code /api/v2} (the seed shows {@code +02:00}, German summer time). */
+    /**
+     * The zone of times and dates in {@code /api/v2} (the secupay API shows {@code +02:00}, German summer time;
+     * docs/secupay.md).
+     */
     private ZoneId zone = ZoneId.of("Europe/Berlin");
 
     public ZoneId getZone() {

@@ -5,8 +5,8 @@ import dev.paygate.contracts.resource.Refund;
 
 /**
  * The one table from our statuses to secupay's {@code status}, {@code status_text}, {@code status_simple} and
- * {@code status_simple_text} (SPEC §2.5, §6). The seed fixes 6, 10, 118 and the simple codes 1, 5, 10; the rest
- * are ours, and docs/secupay.md shows the same table.
+ * {@code status_simple_text} (docs/secupay.md). The secupay API's examples fix 6, 10, 118 and the simple codes 1,
+ * 5, 10; the rest are ours, and docs/secupay.md shows the same table.
  */
 public enum SecupayStatus {
 
@@ -18,7 +18,7 @@ public enum SecupayStatus {
     AUTHENTICATING(3, "Authentifizierung ausstehend", 10, "pending"),
     /** A payment the bank is working on. */
     PROCESSING(4, "in Bearbeitung", 10, "pending"),
-    /** An authorized card transaction, not yet captured (also after a partial cancellation, SPEC §6). */
+    /** An authorized card transaction, not yet captured (also after a partial cancellation, docs/secupay.md). */
     AUTHORIZED(9, "autorisiert", 10, "pending"),
     /** A captured payment, or a refund the bank carried out. */
     COMPLETED(6, "abgeschlossen", 1, "accepted"),

@@ -10,8 +10,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Renders payments and refunds as secupay {@code payment.transactions} (SPEC §2.5), in the seed's field order.
- * Pure: the rows come from {@link SecupayTransactions}.
+ * Renders payments and refunds as secupay {@code payment.transactions} (docs/secupay.md), in the secupay API's field
+ * order. Pure: the rows come from {@link SecupayTransactions}.
  */
 public final class SecupayView {
 
@@ -41,8 +41,8 @@ public final class SecupayView {
             Instant capturedAt) {
 
         /**
-         * What secupay shows as the amount: what was captured once captured (refunds don't lower it, as the seed
-         * shows); before that the authorized amount, lowered by a partial cancellation (SPEC §6).
+         * What secupay shows as the amount: what was captured once captured (refunds don't lower it, as the secupay
+         * API shows); before that the authorized amount, lowered by a partial cancellation (docs/secupay.md).
          */
         public long secupayAmount() {
             return Payment.SUCCEEDED.equals(status) ? amountReceived : amount - amountCanceled;

@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("paygate.sessions")
 public class SessionProperties {
 
-    /** Lifetime of a session created without {@code expiresAt} (the seed shows 20 minutes). */
+    /**
+     * Lifetime of a session created without {@code expiresAt} (the BPC API shows 20 minutes; docs/api.md, "Sessions").
+     */
     private Duration defaultLifetime = Duration.ofMinutes(20);
 
     /** How often due sessions are looked for. */

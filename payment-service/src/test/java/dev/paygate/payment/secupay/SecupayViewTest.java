@@ -14,7 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The seed's three answers, value for value, from rows like the ones payment-service keeps. */
+/**
+ * The three answers the secupay API's examples show (docs/secupay.md), value for value, from rows like the ones
+ * payment-service keeps.
+ */
 class SecupayViewTest {
 
     static final SecupayView VIEW = new SecupayView(ZoneId.of("Europe/Berlin"));

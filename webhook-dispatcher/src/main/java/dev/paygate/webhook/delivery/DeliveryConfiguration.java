@@ -15,7 +15,10 @@ class DeliveryConfiguration {
         return new RetrySchedule(properties.getRetrySchedule());
     }
 
-    /** The system's DNS; a test may provide its own resolver (SPEC §6: the SSRF guard's resolver is injectable). */
+    /**
+     * The system's DNS; a test may provide its own resolver (docs/reliability.md, "Security checks": the SSRF guard
+     * is tested with a resolver of its own).
+     */
     @Bean
     @ConditionalOnMissingBean
     HostResolver hostResolver() {

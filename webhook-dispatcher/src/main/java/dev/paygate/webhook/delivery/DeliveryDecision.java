@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What an attempt's result means for its delivery (SPEC §2.7). Pure, so every rule is unit-tested: a 2xx succeeds;
- * {@code 410 Gone} fails the delivery at once and disables the endpoint; anything else (3xx, 4xx, 5xx, a timeout, no
- * connection) is retried on the schedule, no sooner than a {@code Retry-After} asked (bounded), and fails after the
- * last attempt.
+ * What an attempt's result means for its delivery (docs/webhooks.md, "Retries, dead letters and replay"). Pure, so
+ * every rule is unit-tested: a 2xx succeeds; {@code 410 Gone} fails the delivery at once and disables the endpoint;
+ * anything else (3xx, 4xx, 5xx, a timeout, no connection) is retried on the schedule, no sooner than a
+ * {@code Retry-After} asked (bounded), and fails after the last attempt.
  *
  * @param status  {@code succeeded}, {@code pending} (retry after {@code retryIn}) or {@code failed}
  * @param retryIn the wait before the next attempt when pending, else null

@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which operation each payment status allows (SPEC §2.3) — every rule about a payment's status is in this table.
- * Cancel is allowed exactly where the seed allows it: before capture, from {@code requiresPaymentMethod},
- * {@code requiresCapture} or {@code requiresAction}. The bank's answer to an authorization is recorded only while
- * one can be under way: waiting for a payment method or a confirmation, or for 3-D Secure. A secupay cancel's
- * decision on top of these is {@link TransactionCancel}.
+ * Which operation each payment status allows (docs/api.md, "Payment statuses") — every rule about a payment's status is
+ * in this table. Cancel is allowed exactly where the BPC API allows it: before capture, from
+ * {@code requiresPaymentMethod}, {@code requiresCapture} or {@code requiresAction}. The bank's answer to an
+ * authorization is recorded only while one can be under way: waiting for a payment method or a confirmation, or for 3-D
+ * Secure. A secupay cancel's decision on top of these is {@link TransactionCancel}.
  */
 public final class PaymentStateMachine {
 

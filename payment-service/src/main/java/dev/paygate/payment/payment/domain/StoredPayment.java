@@ -194,14 +194,14 @@ public record StoredPayment(
                 version + 1);
     }
 
-    /** Whether the authorization was lowered already: a card transaction can be lowered exactly once (seed). */
+    /** Whether the authorization was lowered already: a card transaction can be lowered exactly once (secupay). */
     public boolean wasReduced() {
         return amountCanceled > 0;
     }
 
     /**
      * Partial cancellation: {@code by} of the authorization is released, the rest stays reserved for capture; the
-     * status stays {@code requiresCapture} (SPEC §6: the card transaction stays authorized).
+     * status stays {@code requiresCapture} (docs/secupay.md: the card transaction stays authorized).
      *
      * @throws PaymentTransitionRejected unless the payment is authorized and was never lowered before
      * @throws IllegalArgumentException  unless {@code by} is from 1 to one less than what is reserved
@@ -249,7 +249,7 @@ public record StoredPayment(
         }
     }
 
-    /** A second partial cancellation of one card transaction (the seed allows exactly one). */
+    /** A second partial cancellation of one card transaction (secupay allows exactly one; docs/secupay.md). */
     public static final class AlreadyReduced extends RuntimeException {
         public AlreadyReduced(String paymentId, long by) {
             super("Transaction of payment " + paymentId + " was lowered by " + by
