@@ -29,6 +29,8 @@ final class Reconciler {
         long bankMismatches;
 
         final List<String> examples = new ArrayList<>();
+        /** The status of every refund listed on a seeded payment, by id, as the reconciliation read them. */
+        final Map<String, String> refundStatuses = new ConcurrentHashMap<>();
 
         boolean clean() {
             return lost == 0
@@ -51,28 +53,6 @@ final class Reconciler {
      * succeeded at the bank if and only if it succeeded in Paygate; every accepted cancel voided its authorization
      * once; no authorization captured or voided more than once (an operation executed again under another reference).
      */
-    /** The status of every accepted refund, read through the API 16 at a time (thousands at high rates). */
-    static Map<String, String> refundStatuses(Api api, Load load) {
-        Map<String, String> statuses = new ConcurrentHashMap<>();
-        Semaphore inFlight = new Semaphore(16);
-        List<CompletableFuture<Void>> reads = new ArrayList<>();
-        for (Load.Accepted a : load.accepted.values()) {
-            if (a.kind().equals("refund")) {
-                inFlight.acquireUninterruptibly();
-                reads.add(api.get("/api2/refunds/" + a.objectId())
-                        .thenAccept(answer -> statuses.put(
-                                a.objectId(),
-                                PaygateJson.wire()
-                                        .readTree(answer.body())
-                                        .path("status")
-                                        .asString()))
-                        .whenComplete((done, failure) -> inFlight.release()));
-            }
-        }
-        CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).join();
-        return statuses;
-    }
-
     static void reconcileBank(
             java.util.function.Function<String, String> refundStatus, JsonNode ledger, Load load, Reconciliation r) {
         Map<String, JsonNode> byReference = new HashMap<>();
@@ -222,6 +202,8 @@ final class Reconciler {
             after = null;
             for (JsonNode refund : page.get("data")) {
                 refunds.put(refund.get("id").asString(), refund);
+                r.refundStatuses.put(
+                        refund.get("id").asString(), refund.path("status").asString());
                 after = refund.get("id").asString();
             }
             if (!page.path("hasMore").asBoolean()) {

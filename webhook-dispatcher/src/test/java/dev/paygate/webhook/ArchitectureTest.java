@@ -1,27 +1,11 @@
 package dev.paygate.webhook;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import dev.paygate.devinfra.ArchitectureRules;
-import org.junit.jupiter.api.Test;
+import dev.paygate.devinfra.ModuleArchitectureTest;
 
-/** The structure this module keeps (see {@link ArchitectureRules}); a violation names the classes and the edge. */
-class ArchitectureTest {
+/** The structure this module keeps: see {@link dev.paygate.devinfra.ArchitectureRules}. */
+class ArchitectureTest extends ModuleArchitectureTest {
 
-    private static final String ROOT = "dev.paygate.webhook";
-    private static final JavaClasses CLASSES = ArchitectureRules.mainClasses(ROOT);
-
-    @Test
-    void featurePackagesHaveNoCycles() {
-        ArchitectureRules.noCyclesBetweenFeaturePackages(ROOT).check(CLASSES);
-    }
-
-    @Test
-    void domainIsPlainJava() {
-        ArchitectureRules.domainIsPlainJava(ROOT).check(CLASSES);
-    }
-
-    @Test
-    void usesNoOtherService() {
-        ArchitectureRules.usesNoOtherService(ROOT).check(CLASSES);
+    ArchitectureTest() {
+        super("dev.paygate.webhook");
     }
 }
