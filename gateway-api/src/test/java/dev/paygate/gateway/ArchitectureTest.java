@@ -1,9 +1,9 @@
 package dev.paygate.gateway;
 
-import dev.paygate.devinfra.ModuleArchitectureTest;
+import dev.paygate.devinfra.ServiceArchitectureTest;
 
 /** The structure this module keeps: see {@link dev.paygate.devinfra.ArchitectureRules}. */
-class ArchitectureTest extends ModuleArchitectureTest {
+class ArchitectureTest extends ServiceArchitectureTest {
 
     ArchitectureTest() {
         super("dev.paygate.gateway");

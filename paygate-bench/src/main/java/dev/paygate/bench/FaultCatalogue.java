@@ -189,8 +189,8 @@ final class FaultCatalogue {
             new Fault(
                     "webhook-500",
                     "the merchant's webhook receiver answers 500",
-                    r -> r.sink().failing = true,
-                    r -> r.sink().failing = false,
+                    r -> r.sink().failing(true),
+                    r -> r.sink().failing(false),
                     Settings::receiverOutage),
             new Fault(
                     "bank-calls-kill",
@@ -287,12 +287,12 @@ final class FaultCatalogue {
                     "receiver-slow-then-failing",
                     "the webhook receiver answers after 5 s, then answers 500",
                     r -> {
-                        r.sink().latency = Duration.ofSeconds(5);
+                        r.sink().latency(Duration.ofSeconds(5));
                         pause(r.settings().receiverOutage().dividedBy(2));
-                        r.sink().latency = Duration.ZERO;
-                        r.sink().failing = true;
+                        r.sink().latency(Duration.ZERO);
+                        r.sink().failing(true);
                     },
-                    r -> r.sink().failing = false,
+                    r -> r.sink().failing(false),
                     s -> s.receiverOutage().dividedBy(2)),
             new Fault(
                     "zombie",

@@ -1,21 +1,16 @@
 package dev.paygate.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.paygate.contracts.json.PaygateJson;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import dev.paygate.devinfra.WebhookReceiver;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The benchmark's own webhook receiver: answers 200 (at once, or after a latency of its own) and remembers, per object (refund, payment, session),
+ * The benchmark's webhook receiver (devinfra's {@link WebhookReceiver}, keeping no bodies): answers 200 (at once, or after a latency of its own) and remembers, per object (refund, payment, session),
  * which statuses arrived, when first, and under which {@code webhook-id}s — enough to match every webhook to its
  * request and to tell an allowed redelivery (same id) from a duplicated event (new id, same change).
  */
@@ -27,67 +22,44 @@ final class WebhookSink implements AutoCloseable {
         final Map<String, Set<String>> idsByChange = new ConcurrentHashMap<>();
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(8, Api.daemon("bench-sink"));
+    private final WebhookReceiver receiver = WebhookReceiver.start().keepLast(0);
     final Map<String, Seen> objects = new ConcurrentHashMap<>();
     private final Set<String> webhookIds = ConcurrentHashMap.newKeySet();
     final AtomicLong received = new AtomicLong();
     final AtomicLong redeliveries = new AtomicLong();
-    /** While true the receiver is "down": it answers 500 to every webhook and remembers nothing. */
-    volatile boolean failing;
-
     final AtomicLong refused = new AtomicLong();
-    /** How long the receiver takes to answer; the fault suite makes it slow for a while. */
-    volatile java.time.Duration latency;
 
-    private final java.util.concurrent.ScheduledExecutorService later =
-            Executors.newSingleThreadScheduledExecutor(Api.daemon("bench-sink-later"));
-
-    WebhookSink() throws IOException {
-        this(java.time.Duration.ZERO);
+    WebhookSink() {
+        this(Duration.ZERO);
     }
 
     /** A receiver that answers each webhook {@code latency} after it arrived, holding no thread meanwhile. */
-    WebhookSink(java.time.Duration latency) throws IOException {
-        this.latency = latency;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        server.createContext("/", exchange -> {
-            long now = System.nanoTime();
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            if (failing) {
-                refused.incrementAndGet();
-                exchange.sendResponseHeaders(500, -1);
-                exchange.close();
-                return;
-            }
-            String webhookId = exchange.getRequestHeaders().getFirst("webhook-id");
-            Runnable answer = () -> {
-                try (exchange) {
-                    exchange.sendResponseHeaders(200, -1);
-                    record(webhookId, body, now);
-                } catch (IOException e) {
-                    // the dispatcher gave up waiting: it delivers again, and the redelivery is counted then
-                }
-            };
-            java.time.Duration delay = this.latency;
-            if (delay.isZero()) {
-                answer.run();
+    WebhookSink(Duration latency) {
+        receiver.latency(latency);
+        receiver.onAnswered((request, status) -> {
+            if (status == 200) {
+                record(request.header("webhook-id"), request.body(), request.arrivedNanos());
             } else {
-                later.schedule(answer, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                refused.incrementAndGet();
             }
         });
-        server.setExecutor(executor);
-        server.start();
+    }
+
+    /** While failing the receiver is "down": it answers 500 to every webhook and remembers nothing. */
+    void failing(boolean failing) {
+        receiver.answerAll(failing ? 500 : 200);
+    }
+
+    /** How long the receiver takes to answer; the fault suite makes it slow for a while. */
+    void latency(Duration latency) {
+        receiver.latency(latency);
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
+        return receiver.url();
     }
 
-    private void record(String webhookId, byte[] body, long at) {
+    private void record(String webhookId, String body, long at) {
         received.incrementAndGet();
         if (!webhookIds.add(webhookId)) {
             redeliveries.incrementAndGet();
@@ -124,8 +96,6 @@ final class WebhookSink implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        later.shutdownNow();
+        receiver.close();
     }
 }

@@ -1,13 +1,21 @@
 package dev.paygate.devinfra;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The structure every module keeps, checked by its {@code ArchitectureTest} in {@code ./mvnw verify} (ArchUnit, on
@@ -80,5 +88,72 @@ public final class ArchitectureRules {
                         .toArray(String[]::new))
                 .because("services talk over Kafka topics and internal HTTP APIs and share only contracts, support "
                         + "and the acquirer client");
+    }
+
+    /** The module's main and test classes under {@code root} (not any jar): who uses a main class includes its tests. */
+    public static JavaClasses mainAndTestClasses(String root) {
+        return new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages(root);
+    }
+
+    /**
+     * In a service, a public type is one another package uses (its main code or its tests): the rest are
+     * package-private, so what a package offers is what its public types are. (Nothing outside a service uses it:
+     * {@link #usesNoOtherService}.) Excepted: the application class (public for the launcher), a type in an
+     * {@code internal} package, and a holder of constants only (javac copies constants into their users, so no use
+     * of them shows in the classes). Check it on {@link #mainAndTestClasses}.
+     */
+    public static ArchRule publicOnlyWhatOtherPackagesUse(String root, JavaClasses all) {
+        return classes()
+                .that(new DescribedPredicate<JavaClass>("are main classes") {
+                    @Override
+                    public boolean test(JavaClass type) {
+                        return type.getSource()
+                                .map(source -> !source.getUri().toString().contains("/test-classes/"))
+                                .orElse(true);
+                    }
+                })
+                .and()
+                .resideInAPackage(root + "..")
+                .and()
+                .resideOutsideOfPackage("..internal..")
+                .and()
+                .arePublic()
+                .and()
+                .areTopLevelClasses()
+                .and()
+                .haveSimpleNameNotEndingWith("Application")
+                .should(beUsedFromAnotherPackage(all))
+                .because("a type only its own package uses is an internal of that package: package-private keeps it "
+                        + "out of the others' reach and out of a newcomer's way");
+    }
+
+    private static ArchCondition<JavaClass> beUsedFromAnotherPackage(JavaClasses all) {
+        return new ArchCondition<>("be used from another package") {
+            @Override
+            public void check(JavaClass type, ConditionEvents events) {
+                if (constantsOnly(type)) {
+                    return;
+                }
+                // a use of a nested type (RefundDecision.Accepted) is a use of the type around it
+                boolean used = all.stream()
+                        .filter(c -> c.equals(type) || c.getName().startsWith(type.getName() + "$"))
+                        .flatMap(c -> c.getDirectDependenciesToSelf().stream())
+                        .anyMatch(d -> !d.getOriginClass().getPackageName().equals(type.getPackageName()));
+                if (!used) {
+                    events.add(SimpleConditionEvent.violated(
+                            type,
+                            type.getName() + " is public, but no other package uses it: make it package-private"));
+                }
+            }
+        };
+    }
+
+    private static boolean constantsOnly(JavaClass type) {
+        return !type.getFields().isEmpty()
+                && type.getFields().stream()
+                        .allMatch(f -> f.getModifiers().containsAll(Set.of(JavaModifier.STATIC, JavaModifier.FINAL)))
+                && type.getMethods().stream().allMatch(m -> m.getModifiers().contains(JavaModifier.STATIC));
     }
 }

@@ -17,6 +17,14 @@ public abstract class ModuleArchitectureTest {
         this.classes = ArchitectureRules.mainClasses(root);
     }
 
+    protected String root() {
+        return root;
+    }
+
+    protected JavaClasses classes() {
+        return classes;
+    }
+
     @Test
     void featurePackagesHaveNoCycles() {
         ArchitectureRules.noCyclesBetweenFeaturePackages(root).check(classes);

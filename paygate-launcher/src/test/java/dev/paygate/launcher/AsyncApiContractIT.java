@@ -16,6 +16,7 @@ import dev.paygate.contracts.command.RefundCommand;
 import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.devinfra.DevInfrastructure;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -195,15 +196,15 @@ class AsyncApiContractIT {
     private static Scenario drive(Http api, Http secupay, List<AutoCloseable> open) throws IOException {
         // webhook endpoints whose deliveries fail, so dead letters appear: 500s until the (test) schedule is
         // exhausted, a 410 that gives up at once, and a port nobody listens on (no answer at all)
-        WebhookReceiver failing = new WebhookReceiver();
+        WebhookReceiver failing = WebhookReceiver.start();
         open.add(failing);
-        failing.status = 500;
+        failing.answerAll(500);
         api.ok(
                 "/api2/webhook-endpoints",
                 "{\"url\": \"" + failing.url() + "\", \"enabledEvents\": [\"session.expired\"]}");
-        WebhookReceiver gone = new WebhookReceiver();
+        WebhookReceiver gone = WebhookReceiver.start();
         open.add(gone);
-        gone.status = 410;
+        gone.answerAll(410);
         api.ok(
                 "/api2/webhook-endpoints",
                 "{\"url\": \"" + gone.url() + "\", \"enabledEvents\": [\"payment.canceled\"]}");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class HostedPagePaymentIT {
         TestStack.get();
         api = new Http(TestStack.newMerchantKey("hosted-page-" + System.nanoTime()));
         shop = new ShopServer();
-        webhooks = new WebhookReceiver();
+        webhooks = WebhookReceiver.start();
         api.ok(
                 "/api2/webhook-endpoints",
                 "{\"url\": \"" + webhooks.url() + "\", \"enabledEvents\": "
@@ -171,7 +172,7 @@ class HostedPagePaymentIT {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(webhookTypesFor(id, paymentId))
                         .containsExactlyInAnyOrder("payment.created", "payment.succeeded", "session.completed"));
-        JsonNode completed = webhooks.received.stream()
+        JsonNode completed = webhooks.received().stream()
                 .map(r -> JSON.readTree(r.body()))
                 .filter(b -> b.get("type").asString().equals("session.completed")
                         && b.get("data").get("object").get("id").asString().equals(id))
@@ -249,7 +250,7 @@ class HostedPagePaymentIT {
     }
 
     private static List<String> webhookTypesFor(String sessionId, String paymentId) {
-        return webhooks.received.stream()
+        return webhooks.received().stream()
                 .map(r -> JSON.readTree(r.body()))
                 .filter(b -> {
                     String objectId = b.get("data").get("object").get("id").asString();

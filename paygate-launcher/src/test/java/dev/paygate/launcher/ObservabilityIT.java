@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.Topics;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -27,7 +28,7 @@ class ObservabilityIT {
     void everyServiceExposesItsMetricFamiliesAfterTraffic() throws Exception {
         Http api = new Http(TestStack.newMerchantKey("Metrics shop"));
         JsonNode payment;
-        try (WebhookReceiver receiver = new WebhookReceiver()) {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
             api.ok("/api2/webhook-endpoints", "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"*\"]}");
             payment = api.ok(
                     "/api2/payments",
@@ -39,7 +40,8 @@ class ObservabilityIT {
                     "/api2/refunds", "{\"paymentId\": \"" + payment.get("id").asString() + "\", \"amount\": 100}");
             assertThat(refund.status()).isEqualTo(200);
             assertThat(api.get("/api2/payments/" + Ids.PAYMENT.next()).status()).isEqualTo(404);
-            await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received.isEmpty());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !receiver.received().isEmpty());
         }
         Map<String, Integer> ports = TestStack.get().ports();
 
@@ -108,7 +110,7 @@ class ObservabilityIT {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(new Tee(original, console), true, StandardCharsets.UTF_8));
-        try (WebhookReceiver receiver = new WebhookReceiver()) {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
             api.ok(
                     "/api2/webhook-endpoints",
                     "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"session.created\"]}");
@@ -127,7 +129,8 @@ class ObservabilityIT {
                     .getResponseBody()
                     .get("id")
                     .asString();
-            await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received.isEmpty());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !receiver.received().isEmpty());
 
             // the command the gateway published
             List<Map<String, String>> commands = TopicScan.headersOfRecordsContaining(Topics.PAYMENT_COMMANDS, session);
@@ -144,7 +147,7 @@ class ObservabilityIT {
                     .isNotEmpty()
                     .allSatisfy(h -> assertThat(traceIdOf(h.get("traceparent"))).isEqualTo(traceId));
             // the webhook request the dispatcher sent, from its delivery worker
-            WebhookReceiver.Received hook = receiver.received.peek();
+            WebhookReceiver.Received hook = receiver.received().get(0);
             assertThat(hook.body()).contains(session);
             assertThat(traceIdOf(hook.header("traceparent"))).isEqualTo(traceId);
             // each hop is a span of its own: the webhook request names a span no record named

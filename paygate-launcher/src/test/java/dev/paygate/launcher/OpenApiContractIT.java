@@ -11,6 +11,7 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -438,8 +439,8 @@ class OpenApiContractIT {
     }
 
     void webhooks() throws Exception {
-        try (WebhookReceiver receiver = new WebhookReceiver()) {
-            receiver.status = 500;
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.answerAll(500);
             JsonNode created = api(
                     "POST",
                     "/api2/webhook-endpoints",
@@ -479,7 +480,7 @@ class OpenApiContractIT {
             api("GET", "/api2/webhook-endpoints/{id}/deliveries", Map.of("id", Ids.WEBHOOK_ENDPOINT.next()), null, 404);
             api("GET", "/api2/webhook-deliveries/{id}", Map.of("id", deliveryId), null, 200);
             api("GET", "/api2/webhook-deliveries/{id}", Map.of("id", Ids.WEBHOOK_DELIVERY.next()), null, 404);
-            receiver.status = 200;
+            receiver.answerAll(200);
             api("POST", "/api2/webhook-deliveries/{id}/retry", Map.of("id", deliveryId), null, 200);
             api("POST", "/api2/webhook-deliveries/{id}/retry", Map.of("id", Ids.WEBHOOK_DELIVERY.next()), null, 404);
             api("POST", "/api2/webhook-endpoints/{id}/recover", id, "{\"since\": \"" + since + "\"}", 200);

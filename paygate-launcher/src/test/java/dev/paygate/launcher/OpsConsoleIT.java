@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -35,7 +36,7 @@ class OpsConsoleIT {
     @BeforeAll
     static void start() throws Exception {
         api = new Http(TestStack.newMerchantKey("Ops console shop"));
-        receiver = new WebhookReceiver();
+        receiver = WebhookReceiver.start();
         browser = Browser.start();
     }
 
@@ -91,7 +92,7 @@ class OpsConsoleIT {
         long refundCountBefore = countShown("refund.updated");
 
         // the merchant's endpoint is down: every attempt answers 500
-        receiver.status = 500;
+        receiver.answerAll(500);
         String endpoint = api.ok(
                         "/api2/webhook-endpoints",
                         "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"refund.updated\"]}")
@@ -127,7 +128,7 @@ class OpsConsoleIT {
         assertThat(attemptsSoFar).isGreaterThanOrEqualTo(3);
 
         // fixed: the receiver answers 200 again; the operator presses Retry
-        receiver.status = 200;
+        receiver.answerAll(200);
         driver().findElement(By.cssSelector("#dead-letters tr[data-delivery-id='" + deliveryId + "'] button.retry"))
                 .click();
 
@@ -141,7 +142,7 @@ class OpsConsoleIT {
                 .until(() -> "succeeded"
                         .equals(deliveryView(deliveryId).get("status").asString()));
         assertThat(received(eventId)).isEqualTo(attemptsSoFar + 1);
-        WebhookReceiver.Received last = receiver.received.stream()
+        WebhookReceiver.Received last = receiver.received().stream()
                 .filter(r -> eventId.equals(r.header("webhook-id")))
                 .reduce((a, b) -> b)
                 .orElseThrow();
@@ -156,7 +157,7 @@ class OpsConsoleIT {
     }
 
     long received(String eventId) {
-        return receiver.received.stream()
+        return receiver.received().stream()
                 .filter(r -> eventId.equals(r.header("webhook-id")))
                 .count();
     }

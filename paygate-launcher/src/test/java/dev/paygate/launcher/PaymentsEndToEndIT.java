@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.standardwebhooks.Webhook;
 import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +31,7 @@ class PaymentsEndToEndIT {
     static void start() throws Exception {
         api = new Http(TestStack.newMerchantKey("Payments shop"));
         other = new Http(TestStack.newMerchantKey("Someone else"));
-        receiver = new WebhookReceiver();
+        receiver = WebhookReceiver.start();
         secret = api.ok("/api2/webhook-endpoints", "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"*\"]}")
                 .get("secret")
                 .asString();
@@ -59,7 +60,7 @@ class PaymentsEndToEndIT {
     }
 
     static List<JsonNode> webhooks(String resourceId, String type) {
-        return receiver.received.stream()
+        return receiver.received().stream()
                 .map(r -> PaygateJson.wire().readTree(r.body()))
                 .filter(b -> b.get("type").asString().equals(type)
                         && resourceId.equals(
@@ -235,7 +236,7 @@ class PaymentsEndToEndIT {
         String id = c.get("id").asString();
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> webhooks(id, "payment.canceled").size() == 1);
-        WebhookReceiver.Received hook = receiver.received.stream()
+        WebhookReceiver.Received hook = receiver.received().stream()
                 .filter(r ->
                         r.body().contains("\"payment.canceled\"") && r.body().contains(id))
                 .findFirst()
@@ -329,7 +330,7 @@ class PaymentsEndToEndIT {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> webhooks(id, "session.expired").size() == 1);
 
-        WebhookReceiver.Received hook = receiver.received.stream()
+        WebhookReceiver.Received hook = receiver.received().stream()
                 .filter(r ->
                         r.body().contains("\"session.expired\"") && r.body().contains(id))
                 .findFirst()

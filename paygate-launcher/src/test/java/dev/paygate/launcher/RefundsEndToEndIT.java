@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.standardwebhooks.Webhook;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.devinfra.DevInfrastructure;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +33,7 @@ class RefundsEndToEndIT {
     @BeforeAll
     static void start() throws Exception {
         api = new Http(TestStack.newMerchantKey("Refunds shop"));
-        receiver = new WebhookReceiver();
+        receiver = WebhookReceiver.start();
         secret = api.ok(
                         "/api2/webhook-endpoints",
                         "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"refund.updated\"]}")
@@ -67,7 +68,7 @@ class RefundsEndToEndIT {
     }
 
     static List<JsonNode> webhooksFor(String refundId) {
-        return receiver.received.stream()
+        return receiver.received().stream()
                 .map(r -> PaygateJson.wire().readTree(r.body()))
                 .filter(b ->
                         refundId.equals(b.get("data").get("object").get("id").asString()))
@@ -130,7 +131,7 @@ class RefundsEndToEndIT {
         assertThat(webhooksFor(id))
                 .extracting(b -> b.get("data").get("object").get("status").asString())
                 .containsExactlyInAnyOrder("pending", "succeeded");
-        WebhookReceiver.Received hook = receiver.received.stream()
+        WebhookReceiver.Received hook = receiver.received().stream()
                 .filter(h -> h.body().contains(id))
                 .findFirst()
                 .orElseThrow();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.paygate.acquirer.simulator.TestCard;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class SecretsNeverLeakIT {
         String key = TestStack.newMerchantKey("secrets-" + System.nanoTime());
         Http api = new Http(key);
         List<String> secrets = new ArrayList<>();
-        try (WebhookReceiver receiver = new WebhookReceiver()) {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
             JsonNode endpoint = api.ok(
                     "/api2/webhook-endpoints", "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"*\"]}");
             secrets.add(endpoint.get("secret").asString());
@@ -98,7 +99,7 @@ class SecretsNeverLeakIT {
                 api.ok("/api2/refunds", "{\"paymentId\": \"" + payment + "\", \"amount\": 100}");
             }
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> receiver.received.stream()
+                    .until(() -> receiver.received().stream()
                             .anyMatch(r ->
                                     r.body().contains("\"failed\"") && r.body().contains("refund.updated")));
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -44,7 +45,7 @@ class SecupayEndToEndIT {
         String key = TestStack.newMerchantKey("Secupay Test-Shop");
         api = new Http(key);
         secupay = Http.bearer(key);
-        receiver = new WebhookReceiver();
+        receiver = WebhookReceiver.start();
         api.ok("/api2/webhook-endpoints", "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"*\"]}");
     }
 
@@ -117,7 +118,7 @@ class SecupayEndToEndIT {
     }
 
     static List<JsonNode> webhooks(String type, String objectId) {
-        return receiver.received.stream()
+        return receiver.received().stream()
                 .map(r -> PaygateJson.wire().readTree(r.body()))
                 .filter(b -> type.equals(b.get("type").asString()))
                 .filter(b ->

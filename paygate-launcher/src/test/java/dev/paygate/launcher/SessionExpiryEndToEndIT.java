@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.standardwebhooks.Webhook;
 import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +30,7 @@ class SessionExpiryEndToEndIT {
 
     @BeforeAll
     static void start() throws Exception {
-        receiver = new WebhookReceiver();
+        receiver = WebhookReceiver.start();
         api = WebTestClient.bindToServer()
                 .baseUrl(TestStack.gatewayUrl())
                 .responseTimeout(Duration.ofSeconds(20))
@@ -163,13 +164,13 @@ class SessionExpiryEndToEndIT {
                         + "' AND type = 'session.expired'"))
                 .isEqualTo(1);
         // the endpoint subscribed to session.expired only: no session.created reached it
-        assertThat(receiver.received)
+        assertThat(receiver.received())
                 .allSatisfy(r -> assertThat(JSON.readTree(r.body()).get("type").asString())
                         .isEqualTo("session.expired"));
     }
 
     private static List<WebhookReceiver.Received> webhooksFor(String sessionId) {
-        return receiver.received.stream()
+        return receiver.received().stream()
                 .filter(r -> sessionId.equals(JSON.readTree(r.body())
                         .get("data")
                         .get("object")

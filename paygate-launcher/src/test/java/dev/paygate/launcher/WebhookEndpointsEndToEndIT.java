@@ -3,6 +3,7 @@ package dev.paygate.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.paygate.devinfra.WebhookReceiver;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -16,7 +17,7 @@ class WebhookEndpointsEndToEndIT {
     @Test
     void afterARotationBothSecretsSignForAWhile() throws Exception {
         Http api = new Http(TestStack.newMerchantKey("Rotating shop"));
-        try (WebhookReceiver receiver = new WebhookReceiver()) {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
             JsonNode created = api.ok(
                     "/api2/webhook-endpoints",
                     "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"session.expired\"]}");
@@ -33,8 +34,9 @@ class WebhookEndpointsEndToEndIT {
                     .get("id")
                     .asString();
             api.ok("/api2/sessions/" + session + "/expire", null);
-            await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received.isEmpty());
-            WebhookReceiver.Received hook = receiver.received.peek();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !receiver.received().isEmpty());
+            WebhookReceiver.Received hook = receiver.received().get(0);
             assertThat(hook.header("webhook-signature").split(" ")).hasSize(2);
             new com.standardwebhooks.Webhook(newSecret).verify(hook.body(), hook.headers());
             new com.standardwebhooks.Webhook(oldSecret).verify(hook.body(), hook.headers());
@@ -51,8 +53,8 @@ class WebhookEndpointsEndToEndIT {
     void listReadAndDelete() throws Exception {
         Http api = new Http(TestStack.newMerchantKey("Endpoints shop"));
         Http other = new Http(TestStack.newMerchantKey("Endpoints neighbour"));
-        try (WebhookReceiver first = new WebhookReceiver();
-                WebhookReceiver second = new WebhookReceiver()) {
+        try (WebhookReceiver first = WebhookReceiver.start();
+                WebhookReceiver second = WebhookReceiver.start()) {
             String a = api.ok(
                             "/api2/webhook-endpoints", "{\"url\": \"" + first.url() + "\", \"enabledEvents\": [\"*\"]}")
                     .get("id")
@@ -120,10 +122,10 @@ class WebhookEndpointsEndToEndIT {
                     .asString();
             api.ok("/api2/sessions/" + session + "/expire", null);
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> second.received.stream()
+                    .until(() -> second.received().stream()
                             .anyMatch(r -> r.body().contains("session.expired")
                                     && r.body().contains(session)));
-            assertThat(first.received).isEmpty();
+            assertThat(first.received()).isEmpty();
         }
     }
 
@@ -131,8 +133,8 @@ class WebhookEndpointsEndToEndIT {
     void deliveriesEventsRetryDisableAndRecoverThroughThePublicApi() throws Exception {
         Http api = new Http(TestStack.newMerchantKey("Replaying shop"));
         Http other = new Http(TestStack.newMerchantKey("Replaying neighbour"));
-        try (WebhookReceiver receiver = new WebhookReceiver()) {
-            receiver.status = 500;
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.answerAll(500);
             String endpoint = api.ok(
                             "/api2/webhook-endpoints",
                             "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"session.expired\"]}")
@@ -174,14 +176,14 @@ class WebhookEndpointsEndToEndIT {
                     .isEqualTo(session);
             assertThat(api.get("/api2/events/" + eventId).body()).isEqualTo(events.get(0));
             assertThat(dev.paygate.contracts.json.PaygateJson.wire()
-                            .readTree(receiver.received.peek().body()))
+                            .readTree(receiver.received().get(0).body()))
                     .isEqualTo(events.get(0));
             assertThat(api.get("/api2/events").body().get("data"))
                     .extracting(e -> e.get("type").asString())
                     .contains("session.created", "session.expired");
 
             // a dead letter replayed once the receiver is fixed
-            receiver.status = 200;
+            receiver.answerAll(200);
             assertThat(api.ok("/api2/webhook-deliveries/" + deliveryId + "/retry", null)
                             .get("status")
                             .asString())
@@ -192,7 +194,7 @@ class WebhookEndpointsEndToEndIT {
                                     .body()
                                     .get("status")
                                     .asString()));
-            assertThat(receiver.received)
+            assertThat(receiver.received())
                     .hasSize(4)
                     .extracting(r -> r.header("webhook-id"))
                     .containsOnly(eventId);

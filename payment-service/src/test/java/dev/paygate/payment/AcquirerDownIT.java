@@ -40,7 +40,7 @@ class AcquirerDownIT {
     }
 
     @Autowired
-    dev.paygate.payment.payment.PaymentCommands payments;
+    dev.paygate.payment.lifecycle.PaymentCommands payments;
 
     @Autowired
     dev.paygate.support.outbox.InboxProcessor inbox;

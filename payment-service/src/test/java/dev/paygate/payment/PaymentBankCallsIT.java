@@ -19,7 +19,7 @@ import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.devinfra.DevInfrastructure;
 import dev.paygate.devinfra.Infrastructure;
-import dev.paygate.payment.payment.PaymentCommands;
+import dev.paygate.payment.lifecycle.PaymentCommands;
 import dev.paygate.support.outbox.ConcurrentChangeException;
 import dev.paygate.support.outbox.InboxProcessor;
 import java.nio.charset.StandardCharsets;

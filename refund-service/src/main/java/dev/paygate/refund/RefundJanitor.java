@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
  * ordered calls as new refunds.
  */
 @Component
-public class RefundJanitor extends PeriodicJob {
+class RefundJanitor extends PeriodicJob {
 
     private static final Logger log = LoggerFactory.getLogger(RefundJanitor.class);
     private static final int BATCH = 500;

@@ -1,5 +1,7 @@
 package dev.paygate.refund;
 
+import dev.paygate.contracts.resource.RefundStatus;
+import dev.paygate.refund.store.RefundStore;
 import dev.paygate.support.PeriodicJob;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.env.Environment;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -18,18 +19,18 @@ import reactor.core.publisher.Mono;
  * (one grouped count). Pending refunds that pile up mean the acquirer is slow or the janitor is stuck.
  */
 @Component
-public class RefundStatusGauges extends PeriodicJob {
+class RefundStatusGauges extends PeriodicJob {
 
-    static final List<String> STATUSES = List.of("pending", "succeeded", "failed");
+    static final List<String> STATUSES = RefundStatus.wireNames();
 
-    private final DatabaseClient db;
+    private final RefundStore store;
     private final Map<String, AtomicLong> counts = new LinkedHashMap<>();
 
-    public RefundStatusGauges(DatabaseClient db, MeterRegistry registry, Environment env) {
+    public RefundStatusGauges(RefundStore store, MeterRegistry registry, Environment env) {
         super(
                 "refund-status-gauges",
                 env.getProperty("paygate.metrics.gauge-interval", Duration.class, Duration.ofSeconds(5)));
-        this.db = db;
+        this.store = store;
         for (String status : STATUSES) {
             AtomicLong count = new AtomicLong();
             counts.put(status, count);
@@ -42,10 +43,7 @@ public class RefundStatusGauges extends PeriodicJob {
 
     @Override
     public Mono<?> runOnce() {
-        return db.sql("SELECT status, count(*) AS n FROM refunds GROUP BY status")
-                .map(row -> Map.entry(row.get("status", String.class), row.get("n", Long.class)))
-                .all()
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
+        return store.countByStatus()
                 .doOnNext(found -> counts.forEach((status, count) -> count.set(found.getOrDefault(status, 0L))));
     }
 }

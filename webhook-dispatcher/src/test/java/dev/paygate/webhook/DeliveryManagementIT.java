@@ -9,6 +9,7 @@ import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.event.StateChange;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.webhook.DeadLetter;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -11,6 +11,7 @@ import dev.paygate.contracts.event.StateChange;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.devinfra.DevInfrastructure;
 import dev.paygate.devinfra.Infrastructure;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -50,14 +51,17 @@ class DispatcherRestartIT {
                         "--paygate.webhooks.allow-http=true",
                         "--paygate.webhooks.allow-private-addresses=true",
                         "--paygate.webhooks.timeout=2s",
-                        "--paygate.webhooks.lease-margin=1s",
+                        // the lease (timeout + margin, 7 s) must outlast stopping the first dispatcher: about 2.5 s on
+                        // two
+                        // busy cores, which left a 1 s margin (a 3 s lease) a few hundred milliseconds to spare
+                        "--paygate.webhooks.lease-margin=5s",
                         "--paygate.webhooks.poll-interval=200ms");
     }
 
     @Test
     void aDispatcherStoppedMidDeliveryResumesItAndLosesNothingPublishedWhileDown() throws Exception {
         String merchant = Ids.MERCHANT.next();
-        try (WebhookReceiver receiver = new WebhookReceiver();
+        try (WebhookReceiver receiver = WebhookReceiver.start();
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                         Map.of(
                                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -10,6 +10,7 @@ import dev.paygate.contracts.event.StateChange;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.devinfra.DevInfrastructure;
 import dev.paygate.devinfra.Infrastructure;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -78,7 +79,7 @@ abstract class DispatcherTestBase {
 
     @BeforeAll
     static void startReceiverAndProducer() throws IOException {
-        receiver = new WebhookReceiver();
+        receiver = WebhookReceiver.start();
         producer = new KafkaProducer<>(
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

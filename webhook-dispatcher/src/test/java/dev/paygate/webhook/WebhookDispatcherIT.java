@@ -8,6 +8,7 @@ import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.event.CloudEventsKafka;
 import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.event.StateChange;
+import dev.paygate.devinfra.WebhookReceiver;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Instant;

@@ -49,7 +49,7 @@ import reactor.core.publisher.SignalType;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 @EnableConfigurationProperties(AdmissionProperties.class)
-public class AdmissionControl implements WebFilter {
+class AdmissionControl implements WebFilter {
 
     static final String RETRY_AFTER_SECONDS = "1";
 

@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * 256, which is also the default ceiling).
  */
 @ConfigurationProperties("paygate.gateway.admission")
-public record AdmissionProperties(Boolean enabled, Integer initialLimit, Integer minLimit, Integer maxLimit) {
+record AdmissionProperties(Boolean enabled, Integer initialLimit, Integer minLimit, Integer maxLimit) {
 
     public AdmissionProperties {
         enabled = enabled == null || enabled;

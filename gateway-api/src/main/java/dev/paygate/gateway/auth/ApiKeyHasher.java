@@ -9,7 +9,7 @@ import java.util.HexFormat;
  * API keys are stored as SHA-256 digests. Generated keys carry over 200 bits of entropy, so a plain digest
  * (not a slow password hash) is enough to make a leaked table useless, and keeps every request cheap.
  */
-public final class ApiKeyHasher {
+final class ApiKeyHasher {
 
     private ApiKeyHasher() {}
 

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 /** When {@code PAYGATE_DEMO_API_KEY} is set, a demo merchant answers to it (the launcher and docker-compose). */
 @Component
-public class DemoMerchant implements ApplicationRunner {
+class DemoMerchant implements ApplicationRunner {
 
     public static final String ID = "mer_demo";
     private static final Logger log = LoggerFactory.getLogger(DemoMerchant.class);

@@ -22,7 +22,7 @@ import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
  * The correlation id is the command id, which the services copy onto their reply.
  */
 @Configuration
-public class CommandConfiguration {
+class CommandConfiguration {
 
     @Bean
     ConcurrentMessageListenerContainer<String, byte[]> replyContainer(

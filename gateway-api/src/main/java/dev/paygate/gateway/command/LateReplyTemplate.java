@@ -18,7 +18,7 @@ import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
  * has no pending future: a reply to another instance's command, or one that came after the reply timeout. Using
  * it keeps a single consumer on the reply topic rather than a second one reading every reply again.
  */
-public class LateReplyTemplate extends ReplyingKafkaTemplate<String, byte[], byte[]> {
+class LateReplyTemplate extends ReplyingKafkaTemplate<String, byte[], byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(LateReplyTemplate.class);
 

@@ -35,7 +35,7 @@ import org.springframework.stereotype.Component;
  * {@code Origin}, one matching the gateway's own.
  */
 @Component
-public class ConsoleAccess {
+class ConsoleAccess {
 
     public static final String COOKIE = "paygate_console";
     public static final String REQUEST_HEADER = "X-Console-Request";

@@ -46,7 +46,7 @@ import tools.jackson.databind.JsonNode;
  * </ul>
  */
 @RestController
-public class ConsoleController {
+class ConsoleController {
 
     static final Duration COUNT_WINDOW = Duration.ofHours(24);
     static final Duration FAILING_WINDOW = Duration.ofHours(1);

@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
  * One state change as the ops console shows it: what happened to which resource of which merchant, and the amount.
  * Only these fields are taken from the snapshot — never customer details, card data, metadata or descriptions.
  */
-public record ConsoleEvent(
+record ConsoleEvent(
         String id,
         String type,
         String resourceId,

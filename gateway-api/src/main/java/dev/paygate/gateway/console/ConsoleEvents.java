@@ -31,7 +31,7 @@ import reactor.core.publisher.Sinks;
  * behind, so a slow browser never holds up the consumer or the other subscribers.
  */
 @Configuration
-public class ConsoleEvents {
+class ConsoleEvents {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleEvents.class);
     /** Events one subscriber may have waiting before its oldest are dropped. */

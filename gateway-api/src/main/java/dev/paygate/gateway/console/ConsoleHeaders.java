@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
  * caching of operator data.
  */
 @Component
-public class ConsoleHeaders implements WebFilter {
+class ConsoleHeaders implements WebFilter {
 
     static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

@@ -7,7 +7,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 
 /** Builds RFC 9457 problem details with Paygate's {@code code} and {@code param} extensions. */
-public final class Problems {
+final class Problems {
 
     private Problems() {}
 

@@ -44,7 +44,7 @@ import reactor.core.publisher.Mono;
  * capability: no API key. Every answer is HTML with strict security headers, errors included.
  */
 @RestController
-public class HostedPageController {
+class HostedPageController {
 
     static final String STYLESHEET = "/pay/assets/hosted.css";
 

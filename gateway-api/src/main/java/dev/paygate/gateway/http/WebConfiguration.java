@@ -6,7 +6,7 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 
 @Configuration
-public class WebConfiguration implements WebFluxConfigurer {
+class WebConfiguration implements WebFluxConfigurer {
 
     private final ApiContextResolver apiContextResolver;
 

@@ -57,7 +57,7 @@ import org.springframework.web.bind.annotation.PostMapping;
  * {@code OpenApiContractIT} checks it against the live answers both ways.
  */
 @Configuration
-public class ApiDocs {
+class ApiDocs {
 
     static final String PROBLEM_REF = "#/components/schemas/Problem";
     static final String JSON = "application/json";

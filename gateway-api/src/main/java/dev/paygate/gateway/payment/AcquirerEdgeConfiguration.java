@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** The acquirer's vault at the edge: the simulator's (a real one would tokenize with the acquirer). */
 @Configuration
-public class AcquirerEdgeConfiguration {
+class AcquirerEdgeConfiguration {
 
     @Bean
     CardTokenizer cardTokenizer(Clock clock) {

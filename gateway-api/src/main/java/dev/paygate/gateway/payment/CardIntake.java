@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  * request's memory, and never reach a command, a table, a topic or a log.
  */
 @Component
-public class CardIntake {
+class CardIntake {
 
     private final CardTokenizer tokenizer;
 

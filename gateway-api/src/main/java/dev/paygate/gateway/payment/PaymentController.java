@@ -40,7 +40,7 @@ import reactor.core.publisher.Mono;
 
 /** Payments (docs/api.md, "Payments"): create, read, confirm, capture, cancel, and the test-mode 3-D Secure step. */
 @RestController
-public class PaymentController {
+class PaymentController {
 
     private static final Set<String> CAPTURE_METHODS = Set.of("automatic", "manual");
     private static final Set<String> CANCELLATION_REASONS =

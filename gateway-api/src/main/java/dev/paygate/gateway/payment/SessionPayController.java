@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  * answer is the session, {@code completed} and {@code paid} when the bank authorized the payment.
  */
 @RestController
-public class SessionPayController {
+class SessionPayController {
 
     private final SessionPayer payer;
     private final PaymentServiceClient reads;

@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
 
 /** Refunds (docs/api.md, "Refunds"): create, read, and list a payment's refunds. */
 @RestController
-public class RefundController {
+class RefundController {
 
     private static final Set<String> REASONS = Set.of("duplicate", "fraudulent", "requestedByCustomer");
 

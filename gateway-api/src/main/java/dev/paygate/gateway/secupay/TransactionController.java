@@ -38,7 +38,7 @@ import reactor.core.publisher.Mono;
  * payment-service decides, so a capture racing the call can't make it choose wrongly.
  */
 @RestController
-public class TransactionController {
+class TransactionController {
 
     /**
      * secupay's rule for {@code reason} (docs/secupay.md): up to 100 of A-Z, a-z, 0-9, space and {@code .,+-:?()/'}.

@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
 
 /** Hosted payment sessions (docs/api.md, "Sessions"): create, read, expire. */
 @RestController
-public class SessionController {
+class SessionController {
 
     private final CommandBus commands;
     private final PaymentServiceClient payments;

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 /** Turns a valid {@link CreateSessionRequest} into a command, or refuses it naming the field. */
 @Component
-public class SessionRequestValidator {
+class SessionRequestValidator {
 
     private static final Set<String> CAPTURE_METHODS = Set.of("automatic", "manual");
 

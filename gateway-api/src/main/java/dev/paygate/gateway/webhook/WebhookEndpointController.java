@@ -33,7 +33,7 @@ import reactor.core.publisher.Mono;
  * validates; its answer, a refusal included, is passed on as it is.
  */
 @RestController
-public class WebhookEndpointController {
+class WebhookEndpointController {
 
     private final WebClient dispatcher;
     private final IdempotentRequests idempotent;

@@ -11,7 +11,6 @@ import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.devinfra.DevInfrastructure;
 import dev.paygate.devinfra.Infrastructure;
 import dev.paygate.gateway.GatewayApplication;
-import dev.paygate.gateway.auth.DemoMerchant;
 import dev.paygate.gateway.auth.MerchantStore;
 import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.idempotency.CommandResponder.Behaviour;
@@ -48,6 +47,9 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.config.name=gateway-api")
 class IdempotencyKeysIT {
+
+    /** The id of the merchant the gateway creates for a demo start (auth.DemoMerchant). */
+    static final String DEMO_MERCHANT = "mer_demo";
 
     static final Infrastructure INFRA = DevInfrastructure.shared();
     static final String KEY = "sk_test_" + Ids.randomBase58(32);
@@ -328,7 +330,7 @@ class IdempotencyKeysIT {
         assertPublished(ref, 4);
         assertThat(responder.withReference(ref).stream()
                         .map(c -> c.json().get("merchantId").asString()))
-                .containsExactlyInAnyOrder(DemoMerchant.ID, otherMerchant, otherMerchant, DemoMerchant.ID);
+                .containsExactlyInAnyOrder(DEMO_MERCHANT, otherMerchant, otherMerchant, DEMO_MERCHANT);
     }
 
     @Test
@@ -443,7 +445,7 @@ class IdempotencyKeysIT {
         assertPublished(ref, 1);
         // the id the dead gateway's run gave its command too: a service that applied it answers with its first reply
         assertThat(responder.withReference(ref).get(0).commandId())
-                .isEqualTo(hashes.commandId(DemoMerchant.ID, key, 0))
+                .isEqualTo(hashes.commandId(DEMO_MERCHANT, key, 0))
                 .matches("cmd_[1-9A-HJ-NP-Za-km-z]{32}");
         EntityExchangeResult<String> again = post(KEY, SESSIONS, key, session(ref));
         assertThat(again.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
@@ -590,7 +592,7 @@ class IdempotencyKeysIT {
                         + " response_content_type, response_body, created_at, completed_at, locked_until) VALUES (:merchant,"
                         + " :key, :hash, :status, " + (done ? "200, 'application/json', '{}', " : "NULL, NULL, NULL, ")
                         + createdAt + ", " + (done ? createdAt : "NULL") + ", " + lockedUntil + ")")
-                .bind("merchant", DemoMerchant.ID)
+                .bind("merchant", DEMO_MERCHANT)
                 .bind("key", key)
                 .bind("hash", hash)
                 .bind("status", status)

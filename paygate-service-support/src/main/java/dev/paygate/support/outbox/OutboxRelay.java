@@ -1,6 +1,7 @@
 package dev.paygate.support.outbox;
 
 import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.support.PeriodicJob;
 import dev.paygate.support.observability.Traces;
 import io.r2dbc.postgresql.codec.Json;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.type.TypeReference;
 
@@ -34,7 +31,7 @@ import tools.jackson.core.type.TypeReference;
  * <p>Order: one relay per outbox publishes at a time (a transaction-scoped advisory lock), and rows are
  * sent in id order, so messages for one key keep the order in which their transactions committed.
  */
-public class OutboxRelay implements SmartLifecycle {
+public class OutboxRelay extends PeriodicJob {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
@@ -47,10 +44,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final TransactionalOperator tx;
     private final KafkaTemplate<String, byte[]> kafka;
     private final int batchSize;
-    private final Duration pollInterval;
     private final Duration sendTimeout;
-    private volatile Sinks.Many<Boolean> wakeups = Sinks.many().unicast().onBackpressureBuffer();
-    private volatile Disposable loop;
 
     public OutboxRelay(
             DatabaseClient db,
@@ -59,17 +53,20 @@ public class OutboxRelay implements SmartLifecycle {
             int batchSize,
             Duration pollInterval,
             Duration sendTimeout) {
+        // one drain at start picks up whatever was left before a restart; a failed drain leaves its rows unpublished,
+        // and the next signal retries them: nothing is lost
+        super("outbox relay", pollInterval, true);
         this.db = db;
         this.tx = tx;
         this.kafka = kafka;
         this.batchSize = batchSize;
-        this.pollInterval = pollInterval;
         this.sendTimeout = sendTimeout;
     }
 
-    /** Ask the relay to publish now; cheap, and coalesced with other wake-ups. */
-    public synchronized void wakeUp() {
-        wakeups.tryEmitNext(Boolean.TRUE);
+    /** Publishes everything that is waiting: the relay's run. {@link #wakeUp()} asks for one now. */
+    @Override
+    protected Mono<Integer> runOnce() {
+        return drain();
     }
 
     /** Publishes everything that is waiting; emits how many records were sent. */
@@ -124,39 +121,6 @@ public class OutboxRelay implements SmartLifecycle {
                 .flatMap(Mono::fromFuture)
                 .timeout(sendTimeout)
                 .then();
-    }
-
-    @Override
-    public synchronized void start() {
-        wakeups = Sinks.many().unicast().onBackpressureBuffer(); // a unicast sink takes one subscriber
-        // one drain at start picks up whatever was left before a restart
-        loop = Flux.merge(
-                        Flux.just(Boolean.TRUE),
-                        wakeups.asFlux(),
-                        Flux.interval(pollInterval).map(tick -> Boolean.TRUE))
-                .onBackpressureLatest()
-                .concatMap(
-                        signal -> drain().onErrorResume(e -> {
-                            // rows stay unpublished and are retried on the next signal: nothing is lost
-                            log.warn("outbox relay could not publish, will retry: {}", e.toString());
-                            return Mono.just(0);
-                        }),
-                        1)
-                .subscribe();
-    }
-
-    @Override
-    public synchronized void stop() {
-        Disposable current = loop;
-        if (current != null) {
-            current.dispose();
-        }
-        loop = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return loop != null && !loop.isDisposed();
     }
 
     @Override

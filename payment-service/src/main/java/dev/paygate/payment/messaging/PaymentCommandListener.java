@@ -12,7 +12,7 @@ import dev.paygate.contracts.command.ExpireSession;
 import dev.paygate.contracts.command.PaySession;
 import dev.paygate.contracts.command.PaymentCommand;
 import dev.paygate.contracts.json.PaygateJson;
-import dev.paygate.payment.payment.PaymentCommands;
+import dev.paygate.payment.lifecycle.PaymentCommands;
 import dev.paygate.payment.session.SessionCommands;
 import dev.paygate.payment.session.SessionPayments;
 import dev.paygate.support.calls.OrderedCalls;
@@ -50,7 +50,7 @@ import tools.jackson.core.JacksonException;
  * zombie that woke up) runs again from the start.
  */
 @Component
-public class PaymentCommandListener {
+class PaymentCommandListener {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentCommandListener.class);
     static final String CONSUMER = "payment-service";

@@ -1,6 +1,5 @@
 package dev.paygate.payment.messaging;
 
-import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.event.CloudEventsKafka;
@@ -8,17 +7,21 @@ import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.event.StateChange;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.Refund;
-import dev.paygate.payment.payment.Changes;
-import dev.paygate.payment.payment.store.PaymentStore;
+import dev.paygate.payment.lifecycle.Changes;
+import dev.paygate.payment.lifecycle.store.PaymentStore;
+import dev.paygate.payment.secupay.RefundLinkStore;
+import dev.paygate.payment.secupay.RefundLinkStore.Known;
+import dev.paygate.payment.secupay.RefundLinkStore.Link;
 import dev.paygate.payment.secupay.SecupayTransactions;
 import dev.paygate.support.config.PaygateProperties;
-import dev.paygate.support.config.UndecodableMessageException;
+import dev.paygate.support.messaging.DecodedBatch;
 import dev.paygate.support.outbox.InboxProcessor;
 import dev.paygate.support.outbox.OutboxMessage;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +32,6 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.BatchListenerFailedException;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -43,15 +44,13 @@ import reactor.core.publisher.Mono;
  * nothing.
  */
 @Component
-public class RefundEventsListener {
+class RefundEventsListener {
 
     static final String CONSUMER = "payment-service-refund-events";
 
-    private record Known(boolean counted, long version) {}
-
     private final InboxProcessor inbox;
     private final PaymentStore payments;
-    private final DatabaseClient db;
+    private final RefundLinkStore linkStore;
     private final Changes changes;
     private final SecupayTransactions secupay;
     private final Clock clock;
@@ -60,14 +59,14 @@ public class RefundEventsListener {
     public RefundEventsListener(
             InboxProcessor inbox,
             PaymentStore payments,
-            DatabaseClient db,
+            RefundLinkStore linkStore,
             Changes changes,
             SecupayTransactions secupay,
             Clock clock,
             PaygateProperties properties) {
         this.inbox = inbox;
         this.payments = payments;
-        this.db = db;
+        this.linkStore = linkStore;
         this.changes = changes;
         this.secupay = secupay;
         this.clock = clock;
@@ -82,39 +81,20 @@ public class RefundEventsListener {
             batch = "true",
             properties = "max.poll.records=${paygate.kafka.batch-size:100}")
     public void onRefundEvents(List<ConsumerRecord<String, byte[]>> records) {
-        List<StateChange> changes = new ArrayList<>(records.size());
-        int undecodable = -1;
-        RuntimeException why = null;
-        for (int i = 0; i < records.size() && undecodable < 0; i++) {
-            try {
-                StateChange change = CloudEventsKafka.fromRecord(records.get(i));
-                if (change.type() == EventType.REFUND_UPDATED) {
-                    changes.add(change);
-                }
-            } catch (RuntimeException e) {
-                undecodable = i;
-                why = e;
-            }
-        }
+        DecodedBatch<StateChange> batch = DecodedBatch.decode(records, CloudEventsKafka::fromRecord, "refund event");
+        List<StateChange> changes = batch.values().stream()
+                .filter(change -> change.type() == EventType.REFUND_UPDATED)
+                .toList();
         if (!changes.isEmpty()) {
             inbox.applyBatchOnce(CONSUMER, changes, StateChange::id, this::applyAll)
                     .block(properties.getKafka().getCommandTimeout());
         }
-        if (undecodable >= 0) {
-            // the events before it are applied; the error handler passes this one and redelivers the rest
-            throw new BatchListenerFailedException(
-                    "undecodable refund event",
-                    new UndecodableMessageException(
-                            "refund event at offset " + records.get(undecodable).offset(), why),
-                    undecodable);
-        }
+        // the events before it are applied; the error handler passes a bad one and redelivers the rest
+        batch.passUndecodable();
     }
 
     /** A refund event to apply: the refund as it was then, and when. */
     private record Update(Refund refund, Instant time) {}
-
-    /** The refund as the link will hold it: its latest status in the poll, and whether its amount counts. */
-    private record Link(Refund refund, boolean counted, Instant time) {}
 
     /**
      * A poll's fresh refund events, in order, with a statement per table rather than per event: the links known
@@ -128,48 +108,38 @@ public class RefundEventsListener {
                 .map(e -> new Update(PaygateJson.wire().readValue(e.data(), Refund.class), e.time()))
                 .toList();
         Set<String> ids = updates.stream().map(u -> u.refund().id()).collect(Collectors.toCollection(TreeSet::new));
-        return db.sql("""
-                        SELECT refund_id, counted, refund_version FROM refunds WHERE refund_id = ANY(:ids::text[])
-                        ORDER BY refund_id FOR UPDATE""")
-                .bind("ids", ids.toArray(String[]::new))
-                .map(row -> Map.entry(
-                        row.get("refund_id", String.class),
-                        new Known(
-                                Boolean.TRUE.equals(row.get("counted", Boolean.class)),
-                                row.get("refund_version", Long.class))))
-                .all()
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-                .flatMap(known -> {
-                    Map<String, Known> now = new HashMap<>(known);
-                    Map<String, Long> moves = new TreeMap<>();
-                    Map<String, Link> links = new LinkedHashMap<>();
-                    for (Update u : updates) {
-                        Refund refund = u.refund();
-                        Known before = now.get(refund.id());
-                        if (before != null && before.version() >= refund.version()) {
-                            continue; // stale: a newer version of this refund is linked already
-                        }
-                        boolean counted = before != null && before.counted();
-                        boolean counts = Refund.SUCCEEDED.equals(refund.status());
-                        if (counted != counts) {
-                            moves.merge(refund.paymentId(), counts ? refund.amount() : -refund.amount(), Long::sum);
-                        }
-                        now.put(refund.id(), new Known(counts, refund.version()));
-                        links.remove(refund.id());
-                        links.put(refund.id(), new Link(refund, counts, u.time()));
-                    }
-                    if (links.isEmpty()) {
-                        return Mono.just(List.<OutboxMessage>of());
-                    }
-                    return amountsRefunded(moves)
-                            .flatMap(out -> link(links.values())
-                                    .then(answers(links.values()))
-                                    .map(replies -> {
-                                        List<OutboxMessage> all = new ArrayList<>(out);
-                                        all.addAll(replies);
-                                        return all;
-                                    }));
-                });
+        return linkStore.lockKnown(ids).flatMap(known -> {
+            Map<String, Known> now = new HashMap<>(known);
+            Map<String, Long> moves = new TreeMap<>();
+            Map<String, Link> links = new LinkedHashMap<>();
+            for (Update u : updates) {
+                Refund refund = u.refund();
+                Known before = now.get(refund.id());
+                if (before != null && before.version() >= refund.version()) {
+                    continue; // stale: a newer version of this refund is linked already
+                }
+                boolean counted = before != null && before.counted();
+                boolean counts = Refund.SUCCEEDED.equals(refund.status());
+                if (counted != counts) {
+                    moves.merge(refund.paymentId(), counts ? refund.amount() : -refund.amount(), Long::sum);
+                }
+                now.put(refund.id(), new Known(counts, refund.version()));
+                links.remove(refund.id());
+                links.put(refund.id(), new Link(refund, counts, u.time()));
+            }
+            if (links.isEmpty()) {
+                return Mono.just(List.<OutboxMessage>of());
+            }
+            return amountsRefunded(moves)
+                    .flatMap(out -> linkStore
+                            .link(links.values())
+                            .then(answers(links.values()))
+                            .map(replies -> {
+                                List<OutboxMessage> all = new ArrayList<>(out);
+                                all.addAll(replies);
+                                return all;
+                            }));
+        });
     }
 
     /** The payments' {@code amountRefunded}, moved by what the poll's refunds started or stopped counting. */
@@ -189,92 +159,19 @@ public class RefundEventsListener {
     }
 
     /**
-     * Links the refunds to their payments at their latest status, in one statement. A new link takes the ids a
-     * secupay cancel reserved for it, or new ones (a refund made through {@code /api2/refunds}).
-     */
-    private Mono<Void> link(java.util.Collection<Link> links) {
-        int n = links.size();
-        String[] ids = new String[n];
-        String[] paymentIds = new String[n];
-        Long[] amounts = new Long[n];
-        Boolean[] counted = new Boolean[n];
-        Long[] versions = new Long[n];
-        String[] newTransactionIds = new String[n];
-        String[] currencies = new String[n];
-        String[] statuses = new String[n];
-        String[] descriptions = new String[n];
-        String[] created = new String[n];
-        String[] times = new String[n];
-        int i = 0;
-        for (Link l : links) {
-            Refund r = l.refund();
-            ids[i] = r.id();
-            paymentIds[i] = r.paymentId();
-            amounts[i] = r.amount();
-            counted[i] = l.counted();
-            versions[i] = r.version();
-            newTransactionIds[i] = Ids.transactionId();
-            currencies[i] = r.currency();
-            statuses[i] = r.status();
-            descriptions[i] = r.description();
-            created[i] = r.created().toString();
-            times[i] = l.time().toString();
-            i++;
-        }
-        return db.sql("""
-                        INSERT INTO refunds (refund_id, payment_id, amount, counted, refund_version, transaction_id, trans_id,
-                                             currency, status, description, created_at, updated_at, completed_at)
-                        SELECT v.id, v.payment_id, v.amount, v.counted, v.version,
-                               coalesce(tc.refund_transaction_id, v.new_transaction_id),
-                               coalesce(tc.refund_trans_id, nextval('trans_ids')),
-                               v.currency, v.status, v.description, v.created::timestamptz, v.time::timestamptz,
-                               CASE WHEN v.counted THEN v.time::timestamptz END
-                        FROM unnest(:ids::text[], :paymentIds::text[], :amounts::bigint[], :counted::boolean[],
-                                    :versions::bigint[], :newTransactionIds::text[], :currencies::text[],
-                                    :statuses::text[], :descriptions::text[], :created::text[], :times::text[])
-                             WITH ORDINALITY AS v(id, payment_id, amount, counted, version, new_transaction_id, currency,
-                                                  status, description, created, time, position)
-                             LEFT JOIN transaction_cancels tc ON tc.refund_id = v.id
-                        ORDER BY v.position
-                        ON CONFLICT (refund_id) DO UPDATE SET counted = excluded.counted,
-                               refund_version = excluded.refund_version, status = excluded.status,
-                               description = excluded.description, updated_at = excluded.updated_at,
-                               completed_at = CASE WHEN excluded.status = 'succeeded'
-                                                   THEN coalesce(refunds.completed_at, excluded.completed_at) END""")
-                .bind("ids", ids)
-                .bind("paymentIds", paymentIds)
-                .bind("amounts", amounts)
-                .bind("counted", counted)
-                .bind("versions", versions)
-                .bind("newTransactionIds", newTransactionIds)
-                .bind("currencies", currencies)
-                .bind("statuses", statuses)
-                .bind("descriptions", descriptions)
-                .bind("created", created)
-                .bind("times", times)
-                .fetch()
-                .rowsUpdated()
-                .then();
-    }
-
-    /**
      * The answers secupay cancels wait for, each once, in one statement: the original with the refund as its child,
      * then the refund.
      */
-    private Mono<List<OutboxMessage>> answers(java.util.Collection<Link> links) {
+    private Mono<List<OutboxMessage>> answers(Collection<Link> links) {
         Map<String, String> paymentOf = new HashMap<>();
         links.forEach(l -> paymentOf.put(l.refund().id(), l.refund().paymentId()));
-        return db.sql("""
-                        UPDATE transaction_cancels SET answered_at = now()
-                        WHERE refund_id = ANY(:ids::text[]) AND answered_at IS NULL
-                        RETURNING command_id, refund_id""")
-                .bind("ids", paymentOf.keySet().toArray(String[]::new))
-                .map(row -> Map.entry(row.get("refund_id", String.class), row.get("command_id", String.class)))
-                .all()
+        return linkStore
+                .answered(paymentOf.keySet())
                 .concatMap(waiting -> {
-                    String paymentId = paymentOf.get(waiting.getKey());
-                    return secupay.answer(paymentId, waiting.getKey())
-                            .map(answer -> OutboxMessage.reply(paymentId, CommandReply.ok(waiting.getValue(), answer)));
+                    String paymentId = paymentOf.get(waiting.refundId());
+                    return secupay.answer(paymentId, waiting.refundId())
+                            .map(answer ->
+                                    OutboxMessage.reply(paymentId, CommandReply.ok(waiting.commandId(), answer)));
                 })
                 .collectList();
     }

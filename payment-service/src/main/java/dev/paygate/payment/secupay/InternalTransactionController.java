@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 
 /** Internal read API for secupay transactions (the gateway's {@code /api/v2} reads); another merchant's is 404. */
 @RestController
-public class InternalTransactionController {
+class InternalTransactionController {
 
     private final SecupayTransactions transactions;
 

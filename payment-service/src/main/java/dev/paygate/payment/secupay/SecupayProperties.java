@@ -5,7 +5,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** {@code paygate.secupay.*} */
 @ConfigurationProperties("paygate.secupay")
-public class SecupayProperties {
+class SecupayProperties {
 
     /**
      * The zone of times and dates in {@code /api/v2} (the secupay API shows {@code +02:00}, German summer time;

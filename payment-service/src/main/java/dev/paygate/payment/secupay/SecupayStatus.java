@@ -8,7 +8,7 @@ import dev.paygate.contracts.resource.Refund;
  * {@code status_simple_text} (docs/secupay.md). The secupay API's examples fix 6, 10, 118 and the simple codes 1,
  * 5, 10; the rest are ours, and docs/secupay.md shows the same table.
  */
-public enum SecupayStatus {
+enum SecupayStatus {
 
     /** A payment waiting for a card or for its confirmation. */
     REQUESTED(1, "Anfrage", 10, "pending"),

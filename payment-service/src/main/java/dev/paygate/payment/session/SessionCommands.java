@@ -1,13 +1,11 @@
 package dev.paygate.payment.session;
 
-import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.command.CreateSession;
 import dev.paygate.contracts.command.ExpireSession;
 import dev.paygate.contracts.event.EventType;
-import dev.paygate.contracts.event.StateChange;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.contracts.resource.Session;
@@ -16,6 +14,7 @@ import dev.paygate.payment.session.domain.StoredSession;
 import dev.paygate.payment.session.store.SessionStore;
 import dev.paygate.support.config.PaygateProperties;
 import dev.paygate.support.outbox.OutboxMessage;
+import dev.paygate.support.outbox.StateChanges;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,14 +36,14 @@ public class SessionCommands {
     private final SessionStore store;
     private final Clock clock;
     private final SessionProperties properties;
-    private final String source;
+    private final StateChanges changes;
     private final JsonMapper json = PaygateJson.wire();
 
     public SessionCommands(SessionStore store, Clock clock, SessionProperties properties, PaygateProperties paygate) {
         this.store = store;
         this.clock = clock;
         this.properties = properties;
-        this.source = "/paygate/" + paygate.getServiceName();
+        this.changes = new StateChanges(paygate.getServiceName());
     }
 
     public Mono<List<OutboxMessage>> create(CreateSession c) {
@@ -112,17 +111,16 @@ public class SessionCommands {
 
     private List<OutboxMessage> changed(String commandId, StoredSession session, EventType type) {
         Session resource = session.toResource();
-        StateChange change = new StateChange(
-                Ids.EVENT.next(),
-                type,
-                source,
-                session.updated(),
-                session.id(),
-                session.merchantId(),
-                session.id(),
-                json.writeValueAsString(resource));
         return List.of(
-                OutboxMessage.event(Topics.PAYMENT_EVENTS, "session", change),
+                changes.announce(
+                        Topics.PAYMENT_EVENTS,
+                        "session",
+                        type,
+                        session.updated(),
+                        session.id(),
+                        session.merchantId(),
+                        session.id(),
+                        resource),
                 OutboxMessage.reply(session.id(), CommandReply.ok(commandId, json.valueToTree(resource))));
     }
 }

@@ -1,7 +1,7 @@
 package dev.paygate.payment.session;
 
 import dev.paygate.contracts.event.EventType;
-import dev.paygate.payment.payment.Changes;
+import dev.paygate.payment.lifecycle.Changes;
 import dev.paygate.payment.session.domain.StoredSession;
 import dev.paygate.payment.session.store.SessionStore;
 import dev.paygate.support.PeriodicJob;
@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  * waits for the lock and then sees {@code expired}.
  */
 @Component
-public class SessionExpiry extends PeriodicJob {
+class SessionExpiry extends PeriodicJob {
 
     private static final int BATCH = 200;
 

@@ -4,10 +4,10 @@ import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.command.PaySession;
 import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.resource.Payment;
-import dev.paygate.payment.payment.Changes;
-import dev.paygate.payment.payment.PaymentAuthorizer;
-import dev.paygate.payment.payment.domain.StoredPayment;
-import dev.paygate.payment.payment.store.PaymentStore;
+import dev.paygate.payment.lifecycle.Changes;
+import dev.paygate.payment.lifecycle.PaymentAuthorizer;
+import dev.paygate.payment.lifecycle.domain.StoredPayment;
+import dev.paygate.payment.lifecycle.store.PaymentStore;
 import dev.paygate.payment.session.domain.SessionTransitionRejected;
 import dev.paygate.payment.session.domain.StoredSession;
 import dev.paygate.payment.session.store.SessionStore;
@@ -44,7 +44,7 @@ public class SessionPayments {
             Clock clock,
             @org.springframework.beans.factory.annotation.Value("${paygate.acquirer.timeout:10s}")
                     java.time.Duration bankTimeout) {
-        this.lease = dev.paygate.payment.payment.PaymentCommands.operationLease(bankTimeout);
+        this.lease = dev.paygate.payment.lifecycle.PaymentCommands.operationLease(bankTimeout);
         this.sessions = sessions;
         this.payments = payments;
         this.authorizer = authorizer;

@@ -5,7 +5,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** {@code paygate.sessions.*} */
 @ConfigurationProperties("paygate.sessions")
-public class SessionProperties {
+class SessionProperties {
 
     /**
      * Lifetime of a session created without {@code expiresAt} (the BPC API shows 20 minutes; docs/api.md, "Sessions").

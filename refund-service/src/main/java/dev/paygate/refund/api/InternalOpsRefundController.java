@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
  * operator needs to chase one: ids, merchant, amount, age — no metadata or description.
  */
 @RestController
-public class InternalOpsRefundController {
+class InternalOpsRefundController {
 
     static final long MAX_AGE_SECONDS = 30L * 24 * 3600;
 

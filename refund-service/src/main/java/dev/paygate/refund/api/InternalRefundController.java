@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
 
 /** Internal read API for the gateway: a refund, and a payment's refunds newest first with a cursor. */
 @RestController
-public class InternalRefundController {
+class InternalRefundController {
 
     private final RefundStore refunds;
 

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * Snapshots carry versions, so a stale one changes nothing.
  */
 @Component
-public class PaymentEventsListener {
+class PaymentEventsListener {
 
     private final PaymentLookup lookup;
     private final PaygateProperties properties;

@@ -8,17 +8,14 @@ import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.refund.RefundCommands;
 import dev.paygate.refund.bank.RefundExecution;
 import dev.paygate.support.config.PaygateProperties;
-import dev.paygate.support.config.UndecodableMessageException;
+import dev.paygate.support.messaging.DecodedBatch;
 import dev.paygate.support.observability.Traces;
 import dev.paygate.support.outbox.InboxProcessor;
 import dev.paygate.support.outbox.Outbox;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 
 /**
  * Consumes {@link Topics#REFUND_COMMANDS}, keyed by payment: one payment's refunds are applied one at a time, in
@@ -26,7 +23,7 @@ import tools.jackson.core.JacksonException;
  * it commits, many refunds at once, one payment's in order.
  */
 @Component
-public class RefundCommandListener {
+class RefundCommandListener {
 
     static final String CONSUMER = "refund-service";
 
@@ -56,21 +53,13 @@ public class RefundCommandListener {
             batch = "true",
             properties = "max.poll.records=${paygate.kafka.batch-size:100}")
     public void onCommands(List<ConsumerRecord<String, byte[]>> records) {
-        List<RefundCommand> commands = new ArrayList<>(records.size());
+        DecodedBatch<RefundCommand> batch = DecodedBatch.decode(
+                records, r -> PaygateJson.wire().readValue(r.value(), RefundCommand.class), "refund command");
+        List<RefundCommand> commands = batch.values();
         // a batch has no current trace: each command's refund and reply go on in the trace its record carries
         java.util.Map<RefundCommand, String> traces = new java.util.IdentityHashMap<>();
-        int undecodable = -1;
-        JacksonException why = null;
-        for (int i = 0; i < records.size() && undecodable < 0; i++) {
-            try {
-                RefundCommand command =
-                        PaygateJson.wire().readValue(records.get(i).value(), RefundCommand.class);
-                commands.add(command);
-                traces.put(command, Traces.traceparent(records.get(i)));
-            } catch (JacksonException e) {
-                undecodable = i;
-                why = e;
-            }
+        for (int i = 0; i < commands.size(); i++) {
+            traces.put(commands.get(i), Traces.traceparent(batch.records().get(i)));
         }
         // Kafka's own thread, not an event loop: waiting (bounded) commits the offsets only after the commit
         if (!commands.isEmpty()) {
@@ -107,15 +96,7 @@ public class RefundCommandListener {
             // the refunds committed now are with the bank: a bank slower than the stream holds this consumer back
             execution.awaitRoom(timeout);
         }
-        if (undecodable >= 0) {
-            // the commands before it are applied; the error handler passes this one and redelivers the rest
-            throw new BatchListenerFailedException(
-                    "undecodable refund command",
-                    new UndecodableMessageException(
-                            "refund command at offset "
-                                    + records.get(undecodable).offset(),
-                            why),
-                    undecodable);
-        }
+        // the commands before it are applied; the error handler passes a bad one and redelivers the rest
+        batch.passUndecodable();
     }
 }

@@ -304,4 +304,12 @@ public class RefundStore {
     private static Parameter text(String value) {
         return Parameter.fromOrEmpty(value, String.class);
     }
+
+    /** How many refunds there are of each status (one grouped count). */
+    public Mono<Map<String, Long>> countByStatus() {
+        return db.sql("SELECT status, count(*) AS n FROM refunds GROUP BY status")
+                .map(row -> Map.entry(row.get("status", String.class), row.get("n", Long.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
 }

@@ -18,7 +18,7 @@ import org.springframework.web.server.ServerWebInputException;
  * request no handler matches (wrong route or method) has no handler type to match against.
  */
 @RestControllerAdvice
-public class ProblemHandler {
+class ProblemHandler {
 
     @ExceptionHandler(ApiProblem.class)
     public ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {

@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param responseBody the answer's body, cut to {@link WebhookSender#MAX_RESPONSE_BYTES}, or {@code null}
  * @param retryAfter   what the answer's {@code Retry-After} asked for, or {@code null}
  */
-public record AttemptResult(
+record AttemptResult(
         Instant attemptedAt,
         Integer statusCode,
         long latencyMs,

@@ -8,7 +8,7 @@ package dev.paygate.webhook.delivery;
  * @param previousSecret the secret before the last rotation while it still signs too, else {@code null}
  * @param traceparent the trace the event arrived in, else {@code null}
  */
-public record ClaimedDelivery(
+record ClaimedDelivery(
         String id,
         String eventId,
         String endpointId,

@@ -13,11 +13,13 @@ import java.util.Optional;
  * @param retryIn the wait before the next attempt when pending, else null
  * @param gone    the endpoint answered 410 and is to be disabled
  */
-public record DeliveryDecision(String status, Duration retryIn, boolean gone) {
+record DeliveryDecision(String status, Duration retryIn, boolean gone) {
 
     public static final String SUCCEEDED = "succeeded";
     public static final String PENDING = "pending";
     public static final String FAILED = "failed";
+    /** Every status a delivery can have (the {@code deliveries.status} CHECK lists the same). */
+    public static final java.util.List<String> STATUSES = java.util.List.of(PENDING, SUCCEEDED, FAILED);
 
     public static DeliveryDecision after(
             AttemptResult result, int attemptsMade, RetrySchedule schedule, Duration maxRetryAfter) {

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * {@link DeliveryQueueGauges}.
  */
 @Component
-public class DeliveryMetrics {
+class DeliveryMetrics {
 
     private final MeterRegistry registry;
     private final AtomicLong due = new AtomicLong();

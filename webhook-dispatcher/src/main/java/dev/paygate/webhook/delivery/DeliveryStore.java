@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
 
 /** Deliveries and their attempts in PostgreSQL, through R2DBC. */
 @Repository
-public class DeliveryStore {
+class DeliveryStore {
 
     /** At most how many of the earliest due deliveries one claim looks at (four per free slot, at least 100). */
     static final int CLAIM_WINDOW = 2000;
@@ -260,7 +260,9 @@ public class DeliveryStore {
                 row.get("event_id", String.class),
                 row.get("type", String.class),
                 status,
-                "pending".equals(status) && next != null ? next.toInstant().truncatedTo(ChronoUnit.SECONDS) : null,
+                DeliveryDecision.PENDING.equals(status) && next != null
+                        ? next.toInstant().truncatedTo(ChronoUnit.SECONDS)
+                        : null,
                 row.get("last_status_code", Integer.class),
                 row.get("created_at", OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS),
                 row.get("updated_at", OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.SECONDS),
@@ -269,5 +271,20 @@ public class DeliveryStore {
 
     private static double seconds(Duration duration) {
         return duration.toMillis() / 1000.0;
+    }
+
+    /** The queue as the gauges show it: deliveries due now, pending, failed. */
+    record QueueCounts(long due, long pending, long failed) {}
+
+    /** Counts the queue; each count on its partial index, never a scan of all deliveries (most succeeded long ago). */
+    Mono<QueueCounts> queueCounts() {
+        return db.sql("""
+                        SELECT (SELECT count(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()
+                                  AND (locked_until IS NULL OR locked_until < now())) AS due,
+                               (SELECT count(*) FROM deliveries WHERE status = 'pending') AS pending,
+                               (SELECT count(*) FROM deliveries WHERE status = 'failed') AS failed""")
+                .map(row -> new QueueCounts(
+                        row.get("due", Long.class), row.get("pending", Long.class), row.get("failed", Long.class)))
+                .one();
     }
 }

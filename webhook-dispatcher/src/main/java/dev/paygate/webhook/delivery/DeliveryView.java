@@ -21,7 +21,7 @@ import java.util.List;
     "updated",
     "attempts"
 })
-public record DeliveryView(
+record DeliveryView(
         String id,
         String endpointId,
         String eventId,

@@ -3,6 +3,7 @@ package dev.paygate.webhook.delivery;
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.webhook.DeadLetter;
+import dev.paygate.support.PeriodicJob;
 import dev.paygate.support.outbox.Outbox;
 import dev.paygate.support.outbox.OutboxMessage;
 import dev.paygate.support.outbox.OutboxRelay;
@@ -12,14 +13,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Sends due deliveries, at most {@code concurrency} attempts at once per instance.
@@ -36,7 +34,7 @@ import reactor.core.scheduler.Schedulers;
  * sees the same {@code webhook-id} again.
  */
 @Component
-public class DeliveryWorker implements SmartLifecycle {
+public class DeliveryWorker extends PeriodicJob {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
 
@@ -55,7 +53,6 @@ public class DeliveryWorker implements SmartLifecycle {
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final DeliveryMetrics metrics;
-    private final Duration pollInterval;
     private final Duration lease;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Attempts in flight here, by endpoint: a fresh delivery is handed over only while its endpoint has room. */
@@ -67,10 +64,8 @@ public class DeliveryWorker implements SmartLifecycle {
     private volatile boolean newWork = true;
 
     private final AtomicInteger finishedSinceClaim = new AtomicInteger();
-    private volatile Sinks.Many<Boolean> wakeups = Sinks.many().unicast().onBackpressureBuffer();
     private volatile Sinks.Many<ClaimedDelivery> claimed =
             Sinks.many().unicast().onBackpressureBuffer();
-    private volatile Disposable claiming;
     private volatile Disposable sending;
 
     public DeliveryWorker(
@@ -83,6 +78,9 @@ public class DeliveryWorker implements SmartLifecycle {
             Outbox outbox,
             OutboxRelay relay,
             DeliveryMetrics metrics) {
+        // one claim at start picks up whatever was due before a restart; the poll is the fallback for retries coming
+        // due and deliveries recorded elsewhere
+        super("webhook delivery claims", properties.getPollInterval(), true);
         if (properties.getEndpointConcurrency() < 1) {
             throw new IllegalArgumentException("paygate.webhooks.endpoint-concurrency must be at least 1");
         }
@@ -102,20 +100,33 @@ public class DeliveryWorker implements SmartLifecycle {
         this.schedule = schedule;
         this.tx = tx;
         this.concurrency = properties.getConcurrency();
-        this.pollInterval = properties.getPollInterval();
         this.lease = properties.getTimeout().plus(properties.getLeaseMargin());
     }
 
     /** Look for due deliveries now (new ones were recorded, or retried); cheap, and coalesced with other wake-ups. */
+    @Override
     public synchronized void wakeUp() {
         newWork = true;
-        wakeups.tryEmitNext(Boolean.TRUE);
+        super.wakeUp();
     }
 
     /** An attempt finished: its slot is free. */
-    private synchronized void slotFreed() {
+    private void slotFreed() {
         finishedSinceClaim.incrementAndGet();
-        wakeups.tryEmitNext(Boolean.TRUE);
+        super.wakeUp();
+    }
+
+    @Override
+    protected void signalled(Trigger trigger) {
+        if (trigger == Trigger.TICK) {
+            // the poll: retries coming due and deliveries recorded elsewhere are new work, always claimed
+            newWork = true;
+        }
+    }
+
+    @Override
+    protected Mono<Long> runOnce() {
+        return claimDue();
     }
 
     /**
@@ -310,7 +321,7 @@ public class DeliveryWorker implements SmartLifecycle {
                     "delivery {} was attempted by another instance after our lease ran out; our attempt {} is recorded",
                     d.id(),
                     attemptsMade);
-        } else if ("failed".equals(status)) {
+        } else if (DeliveryDecision.FAILED.equals(status)) {
             log.info(
                     "delivery {} of event {} to endpoint {} failed after {} attempts (last: {})",
                     d.id(),
@@ -318,7 +329,7 @@ public class DeliveryWorker implements SmartLifecycle {
                     d.endpointId(),
                     attemptsMade,
                     r.statusCode() != null ? r.statusCode() : r.error());
-        } else if ("pending".equals(status)) {
+        } else if (DeliveryDecision.PENDING.equals(status)) {
             log.debug(
                     "delivery {} to endpoint {}: attempt {} failed ({}), next in {}",
                     d.id(),
@@ -333,51 +344,23 @@ public class DeliveryWorker implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        // unicast sinks take one subscriber each, so a restart needs new ones
-        wakeups = Sinks.many().unicast().onBackpressureBuffer();
+        // a unicast sink takes one subscriber, so a restart needs a new one
         claimed = Sinks.many().unicast().onBackpressureBuffer();
         inFlight.set(0);
         inFlightTo.clear();
         sending = claimed.asFlux().flatMap(this::attempt, concurrency).subscribe();
-        // one claim at start picks up whatever was due before a restart
-        // the poll is the fallback for retries coming due and deliveries recorded elsewhere: new work, always claimed
-        claiming = Flux.merge(
-                        Flux.just(Boolean.TRUE),
-                        wakeups.asFlux(),
-                        Flux.interval(pollInterval).map(tick -> {
-                            newWork = true;
-                            return Boolean.TRUE;
-                        }))
-                .onBackpressureLatest()
-                // claims run on a scheduler of their own, not on the caller of wakeUp() (a Kafka listener thread,
-                // an event loop finishing an attempt), which only leaves a signal and returns
-                .publishOn(Schedulers.parallel(), 1)
-                .concatMap(
-                        signal -> claimDue().onErrorResume(e -> {
-                            // nothing was claimed, or the claims' leases run out: the next signal tries again
-                            log.warn("could not claim due webhook deliveries, will retry: {}", e.toString());
-                            return Mono.just(0L);
-                        }),
-                        1)
-                .subscribe();
+        super.start();
     }
 
     @Override
     public synchronized void stop() {
         // in-flight attempts are cancelled; their deliveries are attempted again when their leases end
-        for (Disposable d : new Disposable[] {claiming, sending}) {
-            if (d != null) {
-                d.dispose();
-            }
+        super.stop();
+        Disposable current = sending;
+        if (current != null) {
+            current.dispose();
         }
-        claiming = null;
         sending = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        Disposable current = claiming;
-        return current != null && !current.isDisposed();
     }
 
     @Override

@@ -7,7 +7,7 @@ import reactor.core.publisher.Mono;
 
 /** Received events, with their webhook bodies. */
 @Repository
-public class EventStore {
+class EventStore {
 
     private final DatabaseClient db;
 

@@ -31,9 +31,9 @@ import tools.jackson.databind.JsonNode;
  * and the merchant's events. Everything is scoped by merchant; another merchant's answers 404.
  */
 @RestController
-public class InternalDeliveryController {
+class InternalDeliveryController {
 
-    private static final List<String> STATUSES = List.of("pending", "succeeded", "failed");
+    private static final List<String> STATUSES = DeliveryDecision.STATUSES;
 
     private final DeliveryStore deliveries;
     private final EndpointStore endpoints;

@@ -11,7 +11,7 @@ import java.util.function.DoubleSupplier;
  * after the event arrived), each delay with ±20 % jitter so that retries of one outage don't all land at once.
  * There are as many attempts as delays; after the last the delivery has failed.
  */
-public final class RetrySchedule {
+final class RetrySchedule {
 
     static final double JITTER = 0.2;
 

@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code {"id", "type", "created", "apiVersion", "data": {"object": <resource>}}}. Built once, when the event
  * arrives, and stored, so every attempt sends and signs exactly the same bytes.
  */
-public final class WebhookBody {
+final class WebhookBody {
 
     private static final JsonMapper JSON = PaygateJson.wire();
 

@@ -31,7 +31,7 @@ import reactor.netty.http.client.HttpClient;
  * attempt can be recorded. Redirects are not followed.
  */
 @Component
-public class WebhookSender {
+class WebhookSender {
 
     /** How much of an answer's body is kept. */
     public static final int MAX_RESPONSE_BYTES = 16 * 1024;

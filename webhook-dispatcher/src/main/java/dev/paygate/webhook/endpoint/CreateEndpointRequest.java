@@ -3,4 +3,4 @@ package dev.paygate.webhook.endpoint;
 import java.util.List;
 
 /** The body of {@code POST /internal/webhook-endpoints}, as the merchant sent it (not yet validated). */
-public record CreateEndpointRequest(String url, List<String> enabledEvents, String description) {}
+record CreateEndpointRequest(String url, List<String> enabledEvents, String description) {}

@@ -18,7 +18,7 @@ import tools.jackson.databind.exc.PropertyBindingException;
  * Reads and checks endpoint requests. Pure: no Spring, no I/O, so every rule is unit-tested. Every refusal is an
  * {@link ApiProblem} naming the offending field.
  */
-public final class EndpointRequests {
+final class EndpointRequests {
 
     /** Subscribes to every event type, present and future. */
     public static final String ALL_EVENTS = "*";

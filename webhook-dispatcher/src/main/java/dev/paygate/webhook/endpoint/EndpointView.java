@@ -11,7 +11,7 @@ import java.util.List;
  * {@link #toString()} never shows it.
  */
 @JsonPropertyOrder({"id", "url", "enabledEvents", "description", "status", "disabledReason", "created", "secret"})
-public record EndpointView(
+record EndpointView(
         String id,
         String url,
         List<String> enabledEvents,

@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  * Another merchant's endpoint answers 404, like a missing one.
  */
 @RestController
-public class InternalEndpointController {
+class InternalEndpointController {
 
     private final EndpointStore store;
     private final EndpointRequests requests;

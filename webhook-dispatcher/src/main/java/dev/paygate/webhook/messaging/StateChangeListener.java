@@ -4,17 +4,15 @@ import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.event.CloudEventsKafka;
 import dev.paygate.contracts.event.StateChange;
 import dev.paygate.support.config.PaygateProperties;
-import dev.paygate.support.config.UndecodableMessageException;
+import dev.paygate.support.messaging.DecodedBatch;
 import dev.paygate.support.observability.Traces;
 import dev.paygate.webhook.delivery.DeliveryWorker;
 import dev.paygate.webhook.delivery.EventRecorder;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +21,7 @@ import org.springframework.stereotype.Component;
  * container's error handler (nothing is skipped).
  */
 @Component
-public class StateChangeListener {
+class StateChangeListener {
 
     private static final Logger log = LoggerFactory.getLogger(StateChangeListener.class);
     static final String GROUP = "webhook-dispatcher";
@@ -47,19 +45,10 @@ public class StateChangeListener {
             batch = "true",
             properties = "max.poll.records=${paygate.kafka.batch-size:100}")
     public void onStateChanges(List<ConsumerRecord<String, byte[]>> records) {
-        List<StateChange> changes = new ArrayList<>(records.size());
-        List<String> traceparents = new ArrayList<>(records.size());
-        int undecodable = -1;
-        RuntimeException why = null;
-        for (int i = 0; i < records.size() && undecodable < 0; i++) {
-            try {
-                changes.add(CloudEventsKafka.fromRecord(records.get(i)));
-                traceparents.add(Traces.traceparent(records.get(i)));
-            } catch (RuntimeException e) {
-                undecodable = i;
-                why = e;
-            }
-        }
+        DecodedBatch<StateChange> batch = DecodedBatch.decode(records, CloudEventsKafka::fromRecord, "state change");
+        List<StateChange> changes = batch.values();
+        List<String> traceparents =
+                batch.records().stream().map(Traces::traceparent).toList();
         // The listener thread is Kafka's own, not a reactive event loop: waiting here (bounded) commits the offsets
         // only after the events are stored. A failure fails the lot, which is then redelivered.
         EventRecorder.Recorded recorded = changes.isEmpty()
@@ -77,13 +66,7 @@ public class StateChangeListener {
             // deliveries the senders had no room for now: due for the next claim
             worker.wakeUp();
         }
-        if (undecodable >= 0) {
-            // the records before it are stored; the error handler passes this one and redelivers the rest
-            throw new BatchListenerFailedException(
-                    "undecodable state change",
-                    new UndecodableMessageException(
-                            "state change at offset " + records.get(undecodable).offset(), why),
-                    undecodable);
-        }
+        // the records before it are stored; the error handler passes a bad one and redelivers the rest
+        batch.passUndecodable();
     }
 }

@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
  * ({@code POST /internal/webhook-deliveries/{id}/retry}) with the merchant id each row carries.
  */
 @RestController
-public class InternalOpsController {
+class InternalOpsController {
 
     /** The longest window an operator may ask about: a week. */
     static final long MAX_WINDOW_SECONDS = 7 * 24 * 3600;

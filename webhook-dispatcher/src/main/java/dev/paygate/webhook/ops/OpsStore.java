@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  * Nothing here reads an endpoint's secret or an event's body.
  */
 @Repository
-public class OpsStore {
+class OpsStore {
 
     private final DatabaseClient db;
 

@@ -8,7 +8,7 @@ import java.util.Optional;
  * Which addresses a webhook may not be sent to (SSRF): loopback, private, link-local, CGNAT, multicast and
  * reserved ranges, in IPv4 and IPv6 (IPv4-mapped IPv6 addresses are judged as their IPv4 address).
  */
-public final class AddressPolicy {
+final class AddressPolicy {
 
     private AddressPolicy() {}
 

@@ -1,7 +1,7 @@
 package dev.paygate.webhook.ssrf;
 
 /** A webhook URL that leads to an address the SSRF guard refuses; the message goes into the attempt log. */
-public class RefusedAddressException extends java.net.UnknownHostException {
+class RefusedAddressException extends java.net.UnknownHostException {
 
     public RefusedAddressException(String message) {
         super(message);

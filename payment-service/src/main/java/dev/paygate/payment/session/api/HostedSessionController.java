@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
  * belongs to (the page pays it on that merchant's behalf).
  */
 @RestController
-public class HostedSessionController {
+class HostedSessionController {
 
     /** The session and whose it is. */
     public record HostedSession(String merchantId, Session session) {}

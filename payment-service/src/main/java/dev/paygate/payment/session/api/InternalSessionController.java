@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
  * Another merchant's session answers 404, like a missing one.
  */
 @RestController
-public class InternalSessionController {
+class InternalSessionController {
 
     private final SessionStore store;
 

@@ -1,4 +1,4 @@
-package dev.paygate.payment.payment.domain;
+package dev.paygate.payment.lifecycle.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

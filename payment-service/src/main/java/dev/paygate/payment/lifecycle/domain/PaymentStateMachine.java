@@ -1,13 +1,15 @@
-package dev.paygate.payment.payment.domain;
+package dev.paygate.payment.lifecycle.domain;
 
-import static dev.paygate.contracts.resource.Payment.CANCELED;
-import static dev.paygate.contracts.resource.Payment.PROCESSING;
-import static dev.paygate.contracts.resource.Payment.REQUIRES_ACTION;
-import static dev.paygate.contracts.resource.Payment.REQUIRES_CAPTURE;
-import static dev.paygate.contracts.resource.Payment.REQUIRES_CONFIRMATION;
-import static dev.paygate.contracts.resource.Payment.REQUIRES_PAYMENT_METHOD;
-import static dev.paygate.contracts.resource.Payment.SUCCEEDED;
+import static dev.paygate.contracts.resource.PaymentStatus.CANCELED;
+import static dev.paygate.contracts.resource.PaymentStatus.PROCESSING;
+import static dev.paygate.contracts.resource.PaymentStatus.REQUIRES_ACTION;
+import static dev.paygate.contracts.resource.PaymentStatus.REQUIRES_CAPTURE;
+import static dev.paygate.contracts.resource.PaymentStatus.REQUIRES_CONFIRMATION;
+import static dev.paygate.contracts.resource.PaymentStatus.REQUIRES_PAYMENT_METHOD;
+import static dev.paygate.contracts.resource.PaymentStatus.SUCCEEDED;
 
+import dev.paygate.contracts.resource.PaymentStatus;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +22,12 @@ import java.util.Set;
  * authorization is recorded only while one can be under way: waiting for a payment method or a confirmation, or for 3-D
  * Secure. A secupay cancel's decision on top of these is {@link TransactionCancel}.
  */
-public final class PaymentStateMachine {
+final class PaymentStateMachine {
 
-    public static final List<String> STATUSES = List.of(
-            REQUIRES_PAYMENT_METHOD,
-            REQUIRES_CONFIRMATION,
-            REQUIRES_ACTION,
-            PROCESSING,
-            REQUIRES_CAPTURE,
-            SUCCEEDED,
-            CANCELED);
+    /** Every status's wire name ({@link PaymentStatus}). */
+    public static final List<String> STATUSES = PaymentStatus.wireNames();
 
-    private static final Map<String, Set<PaymentOperation>> ALLOWED = Map.of(
+    private static final Map<PaymentStatus, Set<PaymentOperation>> ALLOWED = new EnumMap<>(Map.of(
             REQUIRES_PAYMENT_METHOD,
                     EnumSet.of(PaymentOperation.CONFIRM, PaymentOperation.CANCEL, PaymentOperation.AUTHORIZE),
             REQUIRES_CONFIRMATION, EnumSet.of(PaymentOperation.CONFIRM, PaymentOperation.AUTHORIZE),
@@ -40,13 +36,22 @@ public final class PaymentStateMachine {
             PROCESSING, EnumSet.noneOf(PaymentOperation.class),
             REQUIRES_CAPTURE, EnumSet.of(PaymentOperation.CAPTURE, PaymentOperation.CANCEL, PaymentOperation.REDUCE),
             SUCCEEDED, EnumSet.noneOf(PaymentOperation.class),
-            CANCELED, EnumSet.noneOf(PaymentOperation.class));
+            CANCELED, EnumSet.noneOf(PaymentOperation.class)));
+
+    static {
+        if (!ALLOWED.keySet().equals(EnumSet.allOf(PaymentStatus.class))) {
+            throw new IllegalStateException("the table must name every payment status");
+        }
+    }
 
     private PaymentStateMachine() {}
 
     public static boolean allows(String status, PaymentOperation operation) {
-        Set<PaymentOperation> allowed = ALLOWED.get(status);
-        return allowed != null && allowed.contains(operation);
+        return PaymentStatus.wireNames().contains(status) && allows(PaymentStatus.fromWire(status), operation);
+    }
+
+    public static boolean allows(PaymentStatus status, PaymentOperation operation) {
+        return ALLOWED.get(status).contains(operation);
     }
 
     /** Throws {@link PaymentTransitionRejected} unless {@code status} allows {@code operation}. */

@@ -1,4 +1,4 @@
-package dev.paygate.payment.payment.domain;
+package dev.paygate.payment.lifecycle.domain;
 
 /** An operation the payment's status doesn't allow: 409 {@code payment_invalid_status}, with the status. */
 public class PaymentTransitionRejected extends RuntimeException {

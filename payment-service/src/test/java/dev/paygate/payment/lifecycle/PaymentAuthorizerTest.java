@@ -1,4 +1,4 @@
-package dev.paygate.payment.payment;
+package dev.paygate.payment.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,7 @@ import dev.paygate.acquirer.RefundRequest;
 import dev.paygate.contracts.command.CardDetails;
 import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.contracts.resource.Payment;
-import dev.paygate.payment.payment.domain.StoredPayment;
+import dev.paygate.payment.lifecycle.domain.StoredPayment;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

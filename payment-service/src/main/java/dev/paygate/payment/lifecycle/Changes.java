@@ -1,19 +1,18 @@
-package dev.paygate.payment.payment;
+package dev.paygate.payment.lifecycle;
 
 import dev.paygate.acquirer.AcquirerRefusedException;
 import dev.paygate.acquirer.AcquirerUnavailableException;
-import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.Topics;
 import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.event.EventType;
-import dev.paygate.contracts.event.StateChange;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.contracts.resource.Session;
-import dev.paygate.payment.payment.domain.StoredPayment;
+import dev.paygate.payment.lifecycle.domain.StoredPayment;
 import dev.paygate.support.config.PaygateProperties;
 import dev.paygate.support.outbox.OutboxMessage;
+import dev.paygate.support.outbox.StateChanges;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +23,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class Changes {
 
-    private final String source;
+    private final StateChanges changes;
     private final JsonMapper json = PaygateJson.wire();
 
     public Changes(PaygateProperties properties) {
-        this.source = "/paygate/" + properties.getServiceName();
+        this.changes = new StateChanges(properties.getServiceName());
     }
 
     /** The event type a payment's new state is announced with (docs/webhooks.md, "Event types": one per change). */
@@ -47,23 +46,13 @@ public class Changes {
     }
 
     public OutboxMessage event(StoredPayment p, EventType type) {
-        StateChange change = new StateChange(
-                Ids.EVENT.next(),
-                type,
-                source,
-                p.updated(),
-                p.id(),
-                p.merchantId(),
-                p.id(),
-                json.writeValueAsString(p.toResource()));
-        return OutboxMessage.event(Topics.PAYMENT_EVENTS, "payment", change);
+        return changes.announce(
+                Topics.PAYMENT_EVENTS, "payment", type, p.updated(), p.id(), p.merchantId(), p.id(), p.toResource());
     }
 
     /** A session's state change; the session package passes its own resource, so payment need not know it. */
     public OutboxMessage sessionEvent(String id, String merchantId, Instant updated, Session resource, EventType type) {
-        StateChange change = new StateChange(
-                Ids.EVENT.next(), type, source, updated, id, merchantId, id, json.writeValueAsString(resource));
-        return OutboxMessage.event(Topics.PAYMENT_EVENTS, "session", change);
+        return changes.announce(Topics.PAYMENT_EVENTS, "session", type, updated, id, merchantId, id, resource);
     }
 
     public OutboxMessage ok(String key, String commandId, Payment resource) {

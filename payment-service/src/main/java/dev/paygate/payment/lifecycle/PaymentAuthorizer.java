@@ -1,9 +1,9 @@
-package dev.paygate.payment.payment;
+package dev.paygate.payment.lifecycle;
 
 import dev.paygate.acquirer.Acquirer;
 import dev.paygate.acquirer.Authorization;
 import dev.paygate.acquirer.CardToken;
-import dev.paygate.payment.payment.domain.StoredPayment;
+import dev.paygate.payment.lifecycle.domain.StoredPayment;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

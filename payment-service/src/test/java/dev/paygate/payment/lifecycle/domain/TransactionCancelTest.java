@@ -1,7 +1,7 @@
-package dev.paygate.payment.payment.domain;
+package dev.paygate.payment.lifecycle.domain;
 
-import static dev.paygate.payment.payment.domain.PaymentStateMachineTest.T1;
-import static dev.paygate.payment.payment.domain.PaymentStateMachineTest.in;
+import static dev.paygate.payment.lifecycle.domain.PaymentStateMachineTest.T1;
+import static dev.paygate.payment.lifecycle.domain.PaymentStateMachineTest.in;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,7 @@
-package dev.paygate.payment.payment.domain;
+package dev.paygate.payment.lifecycle.domain;
 
 /** What can be asked of a payment after it exists. */
-public enum PaymentOperation {
+enum PaymentOperation {
     CONFIRM,
     CAPTURE,
     CANCEL,

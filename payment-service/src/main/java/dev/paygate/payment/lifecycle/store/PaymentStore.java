@@ -1,11 +1,11 @@
-package dev.paygate.payment.payment.store;
+package dev.paygate.payment.lifecycle.store;
 
 import dev.paygate.contracts.command.CardDetails;
 import dev.paygate.contracts.json.PaygateJson;
 import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.contracts.resource.Payment;
+import dev.paygate.payment.lifecycle.domain.StoredPayment;
 import dev.paygate.payment.operation.OperationLease;
-import dev.paygate.payment.payment.domain.StoredPayment;
 import dev.paygate.support.outbox.ConcurrentChangeException;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;

@@ -1,9 +1,9 @@
-package dev.paygate.payment.payment.api;
+package dev.paygate.payment.lifecycle.api;
 
 import dev.paygate.contracts.InternalHeaders;
 import dev.paygate.contracts.resource.Payment;
-import dev.paygate.payment.payment.domain.StoredPayment;
-import dev.paygate.payment.payment.store.PaymentStore;
+import dev.paygate.payment.lifecycle.domain.StoredPayment;
+import dev.paygate.payment.lifecycle.store.PaymentStore;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 
 /** Internal read API for payments (the gateway's reads); another merchant's payment answers 404. */
 @RestController
-public class InternalPaymentController {
+class InternalPaymentController {
 
     private final PaymentStore store;
 

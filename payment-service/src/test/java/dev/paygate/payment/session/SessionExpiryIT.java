@@ -1,10 +1,10 @@
-package dev.paygate.payment;
+package dev.paygate.payment.session;
 
 import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.devinfra.DevInfrastructure;
 import dev.paygate.devinfra.Infrastructure;
-import dev.paygate.payment.session.SessionExpiry;
+import dev.paygate.payment.PaymentServiceApplication;
 import dev.paygate.payment.session.domain.StoredSession;
 import dev.paygate.payment.session.store.SessionStore;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.paygate.payment.payment;
+package dev.paygate.payment.lifecycle;
 
 import dev.paygate.acquirer.Acquirer;
 import dev.paygate.contracts.Ids;
@@ -15,10 +15,11 @@ import dev.paygate.contracts.command.SecupayRefund;
 import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.resource.CustomerDetails;
 import dev.paygate.contracts.resource.Payment;
-import dev.paygate.payment.payment.domain.PaymentTransitionRejected;
-import dev.paygate.payment.payment.domain.StoredPayment;
-import dev.paygate.payment.payment.domain.TransactionCancel;
-import dev.paygate.payment.payment.store.PaymentStore;
+import dev.paygate.payment.lifecycle.domain.PaymentTransitionRejected;
+import dev.paygate.payment.lifecycle.domain.StoredPayment;
+import dev.paygate.payment.lifecycle.domain.TransactionCancel;
+import dev.paygate.payment.lifecycle.store.PaymentStore;
+import dev.paygate.payment.secupay.RefundLinkStore;
 import dev.paygate.payment.secupay.SecupayTransactions;
 import dev.paygate.support.outbox.ConcurrentChangeException;
 import dev.paygate.support.outbox.OutboxMessage;
@@ -26,14 +27,12 @@ import dev.paygate.support.outbox.Plan;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -55,7 +54,7 @@ public class PaymentCommands {
     private final Changes changes;
     private final Clock clock;
     private final SecupayTransactions secupay;
-    private final DatabaseClient db;
+    private final RefundLinkStore links;
     private final Duration lease;
 
     public PaymentCommands(
@@ -65,10 +64,10 @@ public class PaymentCommands {
             Changes changes,
             Clock clock,
             SecupayTransactions secupay,
-            DatabaseClient db,
+            RefundLinkStore links,
             @Value("${paygate.acquirer.timeout:10s}") Duration bankTimeout) {
         this.secupay = secupay;
-        this.db = db;
+        this.links = links;
         this.store = store;
         this.authorizer = authorizer;
         this.bank = bank;
@@ -275,18 +274,7 @@ public class PaymentCommands {
     /** Captured: number the refund, remember who waits for it, and ask refund-service for it. */
     private Mono<List<OutboxMessage>> refundFor(CancelTransaction c, StoredPayment payment) {
         return secupay.paymentRow(payment.id())
-                .flatMap(original -> db.sql("""
-                                INSERT INTO transaction_cancels (command_id, payment_id, refund_id, refund_transaction_id,
-                                                                 refund_trans_id, created_at)
-                                VALUES (:commandId, :paymentId, :refundId, :transactionId, nextval('trans_ids'), :now)
-                                RETURNING refund_trans_id""")
-                        .bind("commandId", c.commandId())
-                        .bind("paymentId", payment.id())
-                        .bind("refundId", c.refundId())
-                        .bind("transactionId", Ids.transactionId())
-                        .bind("now", now().atOffset(ZoneOffset.UTC))
-                        .map(row -> row.get("refund_trans_id", Long.class))
-                        .one()
+                .flatMap(original -> links.waitFor(c.commandId(), payment.id(), c.refundId(), now())
                         .map(refundTransId -> List.of(OutboxMessage.command(new CreateRefund(
                                 Ids.COMMAND.next(),
                                 c.merchantId(),

@@ -1,4 +1,4 @@
-package dev.paygate.payment.payment.domain;
+package dev.paygate.payment.lifecycle.domain;
 
 import dev.paygate.contracts.resource.Payment;
 
