@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class IdsTest {
 
     @Test
-    void lengthsFollowTheSeedExamples() {
+    void lengthsFollowTheDocumentedExamples() {
         // the BPC API's example ids (docs/api.md, "Conventions"): ps_2GRSigkh…, p_HbtjsyS…, re_PCPaoQP…
         assertThat(Ids.SESSION.next()).startsWith("ps_").hasSize(3 + 54);
         assertThat(Ids.PAYMENT.next()).startsWith("p_").hasSize(2 + 52);

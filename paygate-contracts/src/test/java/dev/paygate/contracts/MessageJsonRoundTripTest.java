@@ -157,7 +157,7 @@ class MessageJsonRoundTripTest {
     }
 
     @Test
-    void paymentResourceHasTheSeedShape() {
+    void paymentResourceHasTheDocumentedShape() {
         Payment payment = new Payment(
                 Ids.PAYMENT.next(),
                 10000,
@@ -309,7 +309,7 @@ class MessageJsonRoundTripTest {
     }
 
     @Test
-    void sessionResourceHasTheSeedShape() {
+    void sessionResourceHasTheDocumentedShape() {
         Session session = session();
 
         String wire = json.writeValueAsString(session);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class SecupayRefundTest {
 
     @Test
-    void aPartialRefundIsDescribedAsTheSeedShows() {
+    void aPartialRefundIsDescribedAsSecupayShowsIt() {
         SecupayRefund refund = new SecupayRefund("cmd_x", 48006155, "07.04.22", 48006156, "One piece less");
 
         assertThat(refund.description(false))

@@ -169,7 +169,7 @@ class PaymentsEndToEndIT {
     }
 
     @Test
-    void cancellingAnAuthorizationAnswersTheSeedShapeAndSendsPaymentCanceled() throws Exception {
+    void cancellingAnAuthorizationAnswersTheDocumentedShapeAndSendsPaymentCanceled() throws Exception {
         JsonNode p = api.ok("/api2/payments", """
                 {"amount": 10000, "currency": "EUR", "captureMethod": "manual", "confirm": true,
                  "paymentMethod": %s,

@@ -76,7 +76,7 @@ class RefundsEndToEndIT {
     }
 
     @Test
-    void theSeedWalkThrough() throws Exception {
+    void theRefundWalkThroughOfTheApiGuide() throws Exception {
         String p = payment("4111111111111111", "automatic", 100000);
 
         Http.Answer first = refund(p, 70000L);

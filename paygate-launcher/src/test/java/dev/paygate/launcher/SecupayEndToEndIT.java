@@ -127,7 +127,7 @@ class SecupayEndToEndIT {
     }
 
     @Test
-    void seedPartialCancellationLowersTheAuthorizationOnce() {
+    void aPartialCancellationLowersTheAuthorizationOnce() {
         JsonNode p = payment(APPROVE, "manual", 4985);
         String pci = p.get("transactionId").asString();
 
@@ -180,7 +180,7 @@ class SecupayEndToEndIT {
     }
 
     @Test
-    void seedFullCancellationReleasesTheReservation() {
+    void aFullCancellationReleasesTheReservation() {
         JsonNode p = payment(APPROVE, "manual", 5985);
         String pci = p.get("transactionId").asString();
 
@@ -228,7 +228,7 @@ class SecupayEndToEndIT {
     }
 
     @Test
-    void seedPartialRefundCreatesALinkedPendingRefund() {
+    void aPartialRefundCreatesALinkedPendingRefund() {
         JsonNode p = payment(REFUND_PENDING_THEN_SUCCEEDED, "automatic", 5985);
         String paymentId = p.get("id").asString();
         String pci = p.get("transactionId").asString();
@@ -382,7 +382,7 @@ class SecupayEndToEndIT {
                 "quote\\\"",
                 "1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890X"
             })
-    void aReasonOutsideTheSeedsRuleIsRefusedAndChangesNothing(String reason) {
+    void aReasonOutsideSecupaysRuleIsRefusedAndChangesNothing(String reason) {
         JsonNode p = payment(APPROVE, "automatic", 1000);
         String before = fingerprint(p.get("id").asString());
 

@@ -67,7 +67,7 @@ class SessionExpiryEndToEndIT {
     }
 
     @Test
-    void expiringASessionAnswersTheSeedShapeAndSendsOneSignedWebhook() throws Exception {
+    void expiringASessionAnswersTheDocumentedShapeAndSendsOneSignedWebhook() throws Exception {
         JsonNode endpoint = post(
                 "/api2/webhook-endpoints",
                 "{\"url\": \"" + receiver.url() + "\", \"enabledEvents\": [\"session.expired\"]}");

@@ -193,7 +193,7 @@ class RefundCommandsIT {
     }
 
     @Test
-    void aSecupayCancelsRefundIsDescribedAsTheSeedShowsAndItsRefusalGoesToTheWaitingCall() {
+    void aSecupayCancelsRefundIsDescribedAsSecupayShowsItAndItsRefusalGoesToTheWaitingCall() {
         String merchant = Ids.MERCHANT.next();
         String payment = capturedPayment(merchant, 5985);
         dev.paygate.contracts.command.SecupayRefund origin = new dev.paygate.contracts.command.SecupayRefund(
