@@ -3,6 +3,7 @@ package dev.paygate.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paygate.contracts.command.AuthenticateSessionPayment;
 import dev.paygate.contracts.command.CancelPayment;
 import dev.paygate.contracts.command.CancelTransaction;
 import dev.paygate.contracts.command.CapturePayment;
@@ -135,6 +136,9 @@ class MessageJsonRoundTripTest {
                 org.junit.jupiter.params.provider.Arguments.of(
                         "session.pay",
                         new PaySession(Ids.COMMAND.next(), m, Ids.SESSION.next(), p, Ids.transactionId(), card)),
+                org.junit.jupiter.params.provider.Arguments.of(
+                        "session.authenticate",
+                        new AuthenticateSessionPayment(Ids.COMMAND.next(), m, Ids.SESSION.next(), p, false)),
                 org.junit.jupiter.params.provider.Arguments.of(
                         "transaction.cancel",
                         new CancelTransaction(

@@ -236,6 +236,39 @@ class AsyncApiContractIT {
                         .get("status")
                         .asString())
                 .isEqualTo("completed");
+        // the hosted page's 3-D Secure challenge, completed (session.authenticate)
+        String challenged = api.ok(
+                        "/api2/sessions",
+                        "{\"amount\": 1600, \"currency\": \"EUR\", "
+                                + "\"successUrl\": \"https://shop.example/ok\", \"failureUrl\": \"https://shop.example/ko\"}")
+                .get("id")
+                .asString();
+        org.springframework.test.web.reactive.server.WebTestClient payer =
+                org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+                        .baseUrl(TestStack.gatewayUrl())
+                        .responseTimeout(Duration.ofSeconds(40))
+                        .build();
+        String challenge = payer.post()
+                .uri("/pay/" + challenged)
+                .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("cardNumber=" + THREE_DS + "&expiryMonth=12&expiryYear=2030&cvc=123")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        java.util.regex.Matcher challengedPayment = java.util.regex.Pattern.compile(
+                        "name=\"payment\" value=\"(p_[1-9A-Za-z]+)\"")
+                .matcher(challenge);
+        assertThat(challengedPayment.find()).as("the challenge form").isTrue();
+        payer.post()
+                .uri("/pay/" + challenged + "/authenticate")
+                .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue("payment=" + challengedPayment.group(1) + "&result=complete")
+                .exchange()
+                .expectStatus()
+                .isSeeOther();
 
         // payments: created without a card then confirmed and captured in part; canceled; declined; 3-D Secure
         JsonNode bare = api.ok("/api2/payments", """

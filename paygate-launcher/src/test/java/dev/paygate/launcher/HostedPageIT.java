@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The hosted payment page over plain HTTP (no browser, no API key): escaping of merchant-supplied text,
  * security headers on every answer, bad input answered by an HTML page with a 4xx (never a 500, never the card
- * echoed), unknown sessions, a second payment, a card that needs 3-D Secure.
+ * echoed), unknown sessions, a second payment, a card that needs 3-D Secure (the challenge, completed, failed, or
+ * answered for another session's payment).
  */
 class HostedPageIT {
 
@@ -206,19 +207,110 @@ class HostedPageIT {
                 .isEqualTo(1);
     }
 
+    static EntityExchangeResult<String> authenticate(String id, String form) {
+        return payer.post()
+                .uri("/pay/" + id + "/authenticate")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .bodyValue(form)
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
+    }
+
+    /** The payment a challenge page is for (its form's hidden field). */
+    static String challengedPayment(EntityExchangeResult<String> page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"payment\" value=\"(p_[1-9A-Za-z]+)\"")
+                .matcher(page.getResponseBody());
+        assertThat(m.find()).as("a challenge form").isTrue();
+        return m.group(1);
+    }
+
     @Test
-    void aCardThatNeeds3dSecureGoesToFailureUrlAndTheSessionStaysOpen() {
+    void aCardThatNeeds3dSecureGetsTheChallengeAndCompletingItPaysTheSessionOnce() {
         String id = createSession("\"3ds\"");
-        EntityExchangeResult<String> answer = post(id, card("4000000000003220", "123"));
-        assertThat(answer.getStatus().value()).isEqualTo(303);
-        assertThat(answer.getResponseHeaders().getLocation()).hasToString(shop.url("/failure"));
+        EntityExchangeResult<String> challenge = post(id, card("4000000000003220", "123"));
+        assertThat(challenge.getStatus().value()).isEqualTo(200);
+        assertSecureHtml(challenge);
+        assertThat(challenge.getResponseBody())
+                .contains(
+                        "Confirm it is you",
+                        "<form method=\"post\" action=\"/pay/" + id + "/authenticate\">",
+                        "name=\"result\" value=\"complete\"",
+                        "name=\"result\" value=\"fail\"",
+                        "400000**3220")
+                .doesNotContain("4000000000003220");
+        String paymentId = challengedPayment(challenge);
+        assertThat(api.get("/api2/payments/" + paymentId).body().get("status").asString())
+                .isEqualTo("requiresAction");
         assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
                 .isEqualTo("open");
-        // the payer can try again with another card
+
+        EntityExchangeResult<String> done = authenticate(id, "payment=" + paymentId + "&result=complete");
+        assertThat(done.getStatus().value()).isEqualTo(303);
+        assertThat(done.getResponseHeaders().getLocation()).hasToString(shop.url("/success"));
+        JsonNode session = api.get("/api2/sessions/" + id).body();
+        assertThat(session.get("status").asString()).isEqualTo("completed");
+        assertThat(session.get("paymentId").asString()).isEqualTo(paymentId);
+        assertThat(api.get("/api2/payments/" + paymentId).body().get("status").asString())
+                .isEqualTo("succeeded");
+
+        // a second click changes nothing: the page says it is paid
+        EntityExchangeResult<String> again = authenticate(id, "payment=" + paymentId + "&result=complete");
+        assertThat(again.getStatus().value()).isEqualTo(409);
+        assertSecureHtml(again);
+        assertThat(again.getResponseBody()).contains("This payment is complete");
+        assertThat(TestStack.count("SELECT count(*) FROM payment.payments WHERE session_id = '" + id + "'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void failingTheChallengeGoesToFailureUrlAndTheSessionStaysOpenForAnotherCard() {
+        String id = createSession("\"3ds-fail\"");
+        String paymentId = challengedPayment(post(id, card("4000000000003220", "123")));
+
+        EntityExchangeResult<String> failed = authenticate(id, "payment=" + paymentId + "&result=fail");
+        assertThat(failed.getStatus().value()).isEqualTo(303);
+        assertThat(failed.getResponseHeaders().getLocation()).hasToString(shop.url("/failure"));
+        JsonNode payment = api.get("/api2/payments/" + paymentId).body();
+        assertThat(payment.get("status").asString()).isEqualTo("requiresPaymentMethod");
+        assertThat(payment.get("lastPaymentError").get("code").asString()).isEqualTo("authentication_failed");
+        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
+                .isEqualTo("open");
+
+        // answering again is refused without a change, and the payer can try another card
+        assertThat(authenticate(id, "payment=" + paymentId + "&result=complete")
+                        .getResponseHeaders()
+                        .getLocation())
+                .hasToString(shop.url("/failure"));
+        assertThat(api.get("/api2/payments/" + paymentId).body().get("status").asString())
+                .isEqualTo("requiresPaymentMethod");
         assertThat(post(id, card("4111111111111111", "123"))
                         .getResponseHeaders()
                         .getLocation())
                 .hasToString(shop.url("/success"));
+    }
+
+    @Test
+    void aChallengeAnswersOnlyForAPaymentOfItsOwnSessionAndBadAnswersChangeNothing() {
+        String mine = createSession("\"3ds-mine\"");
+        String other = createSession("\"3ds-other\"");
+        String paymentId = challengedPayment(post(mine, card("4000000000003220", "123")));
+
+        EntityExchangeResult<String> foreign = authenticate(other, "payment=" + paymentId + "&result=complete");
+        assertThat(foreign.getStatus().value()).isEqualTo(404);
+        assertSecureHtml(foreign);
+        for (String bad : java.util.List.of(
+                "payment=" + paymentId + "&result=maybe", "payment=p_nope&result=complete", "result=complete", "%zz")) {
+            EntityExchangeResult<String> refused = authenticate(mine, bad);
+            assertThat(refused.getStatus().value()).as(bad).isEqualTo(400);
+            assertSecureHtml(refused);
+        }
+        assertThat(api.get("/api2/payments/" + paymentId).body().get("status").asString())
+                .isEqualTo("requiresAction");
+        assertThat(api.get("/api2/sessions/" + mine).body().get("status").asString())
+                .isEqualTo("open");
+        assertThat(api.get("/api2/sessions/" + other).body().get("status").asString())
+                .isEqualTo("open");
     }
 
     @Test

@@ -30,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The hosted payment page in headless Chromium, by keyboard alone: a payer tabs through the card form, types a
  * test card, presses Enter and lands on the shop's successUrl; the session is then completed and paid through
  * the API and its webhooks arrive. A declined card lands on failureUrl; an expired session shows that it
- * expired, without a form. Screenshots: target/screenshots/hosted-page-*.png.
+ * expired, without a form. A card that needs 3-D Secure gets the test-mode challenge: completing it lands on
+ * successUrl, failing it on failureUrl. A session whose locale is German is shown in German. Screenshots:
+ * target/screenshots/hosted-page-*.png (copied to docs/screenshots).
  */
 class HostedPagePaymentIT {
 
@@ -74,9 +76,13 @@ class HostedPagePaymentIT {
     }
 
     static String createSession(long amount, String reference) {
+        return createSession(amount, reference, "en-GB");
+    }
+
+    static String createSession(long amount, String reference, String locale) {
         return api.ok(
                         "/api2/sessions",
-                        "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"locale\": \"en-GB\", "
+                        "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"locale\": \"" + locale + "\", "
                                 + "\"merchantReferenceId\": \"" + reference + "\", "
                                 + "\"successUrl\": \"" + shop.url("/success?order=" + reference) + "\", "
                                 + "\"failureUrl\": \"" + shop.url("/failure?order=" + reference) + "\"}")
@@ -247,6 +253,127 @@ class HostedPagePaymentIT {
         assertThat(driver.findElements(By.tagName("form"))).isEmpty();
         assertThat(driver.findElements(By.tagName("input"))).isEmpty();
         browser.screenshot("hosted-page-expired");
+    }
+
+    /** A screenshot for docs/screenshots: the whole page at the size of the form's picture there. */
+    static void docScreenshot(WebDriver driver, String name) {
+        driver.manage().window().setSize(new Dimension(1000, 1000));
+        browser.screenshot(name);
+        driver.manage().window().setSize(new Dimension(1280, 900));
+    }
+
+    /** Pays {@code id} by keyboard with the test card that needs 3-D Secure and awaits the challenge page. */
+    static WebElement challenged(WebDriver driver, String id, String title) {
+        driver.get(TestStack.gatewayUrl() + "/pay/" + id);
+        payByKeyboard(driver, "4000 0000 0000 3220");
+        type(driver, Keys.ENTER);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.tagName("h1"), title));
+        return driver.findElement(By.cssSelector("form[action='/pay/" + id + "/authenticate']"));
+    }
+
+    @Test
+    void aCardThatNeeds3dSecureIsChallengedAndCompletingTheChallengeLandsOnSuccessUrl() {
+        String id = createSession(3300, "order-3ds");
+        WebDriver driver = browser.driver();
+        WebElement form = challenged(driver, id, "Confirm it is you");
+
+        assertThat(driver.getTitle()).isEqualTo("Confirm it is you – Paygate");
+        assertThat(driver.findElement(By.tagName("main")).getText())
+                .contains("€33.00", "3-D Secure", "400000**3220", "Test mode");
+        assertThat(form.findElements(By.cssSelector("button[type=submit]")))
+                .extracting(WebElement::getText)
+                .containsExactly("Complete authentication", "Fail authentication");
+        assertThat(driver.getPageSource()).doesNotContain("<script", "4000000000003220");
+        docScreenshot(driver, "hosted-page-3ds-challenge");
+
+        // by keyboard: the first Tab reaches "Complete authentication"
+        new Actions(driver).sendKeys(Keys.TAB).perform();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
+            if (d.switchTo().activeElement().getTagName().equals("body")) {
+                new Actions(d).sendKeys(Keys.TAB).perform();
+            }
+            return d.switchTo().activeElement().getText().equals("Complete authentication");
+        });
+        type(driver, Keys.ENTER);
+
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs("Shop: success"));
+        assertThat(driver.getCurrentUrl()).isEqualTo(shop.url("/success?order=order-3ds"));
+        JsonNode session = api.get("/api2/sessions/" + id).body();
+        assertThat(session.get("status").asString()).isEqualTo("completed");
+        assertThat(session.get("paymentStatus").asString()).isEqualTo("paid");
+        String paymentId = session.get("paymentId").asString();
+        assertThat(api.get("/api2/payments/" + paymentId).body().get("status").asString())
+                .isEqualTo("succeeded");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(webhookTypesFor(id, paymentId))
+                        .contains("payment.created", "payment.succeeded", "session.completed"));
+    }
+
+    @Test
+    void failingTheChallengeLandsOnFailureUrlAndTheSessionStaysOpenForAnotherCard() {
+        String id = createSession(3400, "order-3ds-fail");
+        WebDriver driver = browser.driver();
+        WebElement form = challenged(driver, id, "Confirm it is you");
+        String paymentId = form.findElement(By.name("payment")).getAttribute("value");
+
+        form.findElement(By.cssSelector("button[value=fail]")).click();
+
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs("Shop: failure"));
+        assertThat(driver.getCurrentUrl()).isEqualTo(shop.url("/failure?order=order-3ds-fail"));
+        JsonNode payment = api.get("/api2/payments/" + paymentId).body();
+        assertThat(payment.get("status").asString()).isEqualTo("requiresPaymentMethod");
+        assertThat(payment.get("lastPaymentError").get("code").asString()).isEqualTo("authentication_failed");
+        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
+                .isEqualTo("open");
+
+        // another card pays the session
+        driver.get(TestStack.gatewayUrl() + "/pay/" + id);
+        payByKeyboard(driver, "4111 1111 1111 1111");
+        type(driver, Keys.ENTER);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs("Shop: success"));
+        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
+                .isEqualTo("completed");
+    }
+
+    @Test
+    void aGermanSessionIsShownInGermanWithGermanAmountsDatesAndMessagesAndItsChallengeToo() {
+        String id = createSession(123456, "bestellung-1", "DE");
+        WebDriver driver = browser.driver();
+        driver.get(TestStack.gatewayUrl() + "/pay/" + id);
+
+        assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("de");
+        assertThat(driver.getTitle()).isEqualTo("1.234,56\u00a0€ bezahlen – Paygate");
+        assertThat(driver.findElement(By.cssSelector("label[for=cardNumber]")).getText())
+                .isEqualTo("Kartennummer");
+        assertThat(driver.findElement(By.cssSelector("dl.summary")).getText()).contains("Betrag", "Referenz");
+        // the expiry date as German writes it: 06.12.2026, 14:05 Uhr UTC
+        assertThat(driver.findElement(By.tagName("time")).getText())
+                .matches("\\d{2}\\.\\d{2}\\.\\d{4}, \\d{2}:\\d{2} Uhr UTC");
+        // textContent: getText() shows the no-break space as a space
+        assertThat(driver.findElement(By.cssSelector("button[type=submit]")).getAttribute("textContent"))
+                .isEqualTo("1.234,56\u00a0€ bezahlen");
+        docScreenshot(driver, "hosted-page-de");
+
+        // a mistake, said in German
+        fillByKeyboard(driver, "4111111111111112", "12", "Erika Mustermann");
+        type(driver, Keys.ENTER);
+        WebElement summary = new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")));
+        assertThat(summary.getText())
+                .contains(
+                        "Es gibt ein Problem",
+                        "Geben Sie den Sicherheitscode ein: die 3 oder 4 Ziffern auf der Karte.");
+        browser.screenshot("hosted-page-de-errors");
+
+        // the challenge in German, completed
+        WebElement form = challenged(driver, id, "Bestätigen Sie, dass Sie es sind");
+        assertThat(driver.findElement(By.tagName("main")).getAttribute("textContent"))
+                .contains("1.234,56\u00a0€", "Testmodus");
+        docScreenshot(driver, "hosted-page-3ds-challenge-de");
+        form.findElement(By.cssSelector("button[value=complete]")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs("Shop: success"));
+        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
+                .isEqualTo("completed");
     }
 
     private static List<String> webhookTypesFor(String sessionId, String paymentId) {

@@ -25,6 +25,17 @@ record CardForm(String cardNumber, String expiryMonth, String expiryYear, String
 
     /** Parses a urlencoded body; a malformed escape makes the whole body unreadable (a 400 page). */
     static CardForm parse(String body) {
+        Map<String, String> fields = fields(body);
+        return new CardForm(
+                trim(fields.get(CARD_NUMBER)),
+                trim(fields.get(EXPIRY_MONTH)),
+                trim(fields.get(EXPIRY_YEAR)),
+                trim(fields.get(CVC)),
+                trim(fields.get(HOLDER_NAME)));
+    }
+
+    /** A urlencoded body's fields (the first of each name); a malformed escape throws {@link IllegalArgumentException}. */
+    static Map<String, String> fields(String body) {
         Map<String, String> fields = new HashMap<>();
         if (body != null && !body.isEmpty()) {
             for (String pair : body.split("&")) {
@@ -34,36 +45,36 @@ record CardForm(String cardNumber, String expiryMonth, String expiryYear, String
                 fields.putIfAbsent(name, value);
             }
         }
-        return new CardForm(
-                trim(fields.get(CARD_NUMBER)),
-                trim(fields.get(EXPIRY_MONTH)),
-                trim(fields.get(EXPIRY_YEAR)),
-                trim(fields.get(CVC)),
-                trim(fields.get(HOLDER_NAME)));
+        return fields;
+    }
+
+    /** What is wrong, in English ({@link #errors(HostedTexts)}). */
+    Map<String, String> errors() {
+        return errors(HostedTexts.ENGLISH);
     }
 
     /** What is wrong, by field, in the order the fields appear on the page; empty when the form can be sent on. */
-    Map<String, String> errors() {
+    Map<String, String> errors(HostedTexts t) {
         Map<String, String> errors = new LinkedHashMap<>();
         String digits = digits();
         if (cardNumber.isEmpty()) {
-            errors.put(CARD_NUMBER, "Enter the card number.");
+            errors.put(CARD_NUMBER, t.get("error.cardNumber.missing"));
         } else if (!digits.matches("\\d{12,19}")) {
-            errors.put(CARD_NUMBER, "Enter the card number as it is printed on the card: 12 to 19 digits.");
+            errors.put(CARD_NUMBER, t.get("error.cardNumber.format"));
         }
         if (!expiryMonth.matches("\\d{1,2}")
                 || Integer.parseInt(expiryMonth) < 1
                 || Integer.parseInt(expiryMonth) > 12) {
-            errors.put(EXPIRY_MONTH, "Enter the expiry month as a number from 1 to 12.");
+            errors.put(EXPIRY_MONTH, t.get("error.expiryMonth"));
         }
         if (!expiryYear.matches("\\d{2}|\\d{4}")) {
-            errors.put(EXPIRY_YEAR, "Enter the expiry year, for example 2030.");
+            errors.put(EXPIRY_YEAR, t.get("error.expiryYear"));
         }
         if (!cvc.matches("\\d{3,4}")) {
-            errors.put(CVC, "Enter the security code: the 3 or 4 digits on the card.");
+            errors.put(CVC, t.get("error.cvc"));
         }
         if (holderName.length() > 200) {
-            errors.put(HOLDER_NAME, "The name on the card can be at most 200 characters.");
+            errors.put(HOLDER_NAME, t.get("error.holderName"));
         }
         return errors;
     }

@@ -34,14 +34,17 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The hosted payment page (docs/api.md, "The hosted payment page"), outside {@code /api2}: {@code GET /pay/{sessionId}}
  * shows the session's amount and a card form; {@code POST /pay/{sessionId}} (a plain HTML form) pays it through the
  * same path as the test API ({@link SessionPayer}) and answers 303 to the session's {@code successUrl} when the bank
- * authorized the payment, or to its {@code failureUrl} when the card was declined or needs 3-D Secure (which the
- * test-mode page does not run; the session stays open). The session id (54 random base58 characters) is the payer's
- * capability: no API key. Every answer is HTML with strict security headers, errors included.
+ * authorized the payment, or to its {@code failureUrl} when the card was declined (the session stays open). A card that
+ * needs 3-D Secure gets the test-mode challenge page; {@code POST /pay/{sessionId}/authenticate} completes or fails
+ * it, and the payment goes on to {@code successUrl} or {@code failureUrl}. The text is in the session's language
+ * ({@link HostedTexts}). The session id (54 random base58 characters) is the payer's capability: no API key. Every
+ * answer is HTML with strict security headers, errors included.
  */
 @RestController
 class HostedPageController {
@@ -87,6 +90,16 @@ class HostedPageController {
 
     @PostMapping("/pay/{id}")
     public Mono<ResponseEntity<String>> pay(@PathVariable String id, ServerHttpRequest http) {
+        return body(http, body -> pay(id, http.getHeaders().getContentType(), body));
+    }
+
+    @PostMapping("/pay/{id}/authenticate")
+    public Mono<ResponseEntity<String>> authenticate(@PathVariable String id, ServerHttpRequest http) {
+        return body(http, body -> authenticate(id, http.getHeaders().getContentType(), body));
+    }
+
+    private Mono<ResponseEntity<String>> body(
+            ServerHttpRequest http, java.util.function.Function<String, Mono<ResponseEntity<String>>> handle) {
         // the body is read here, as bytes, through RequestSizeLimit's decorated request (64 KiB), and always
         // read in full, so the connection stays usable whatever is answered
         return DataBufferUtils.join(http.getBody())
@@ -98,7 +111,7 @@ class HostedPageController {
                     }
                 })
                 .defaultIfEmpty("")
-                .flatMap(body -> pay(id, http.getHeaders().getContentType(), body))
+                .flatMap(handle)
                 .onErrorResume(
                         DataBufferLimitException.class,
                         e -> Mono.just(html(
@@ -133,7 +146,8 @@ class HostedPageController {
             if (!isOpen(s)) {
                 return Mono.just(state(s, HttpStatus.CONFLICT));
             }
-            Map<String, String> errors = form.errors();
+            HostedTexts t = HostedTexts.of(s.locale());
+            Map<String, String> errors = form.errors(t);
             if (!errors.isEmpty()) {
                 return Mono.just(formAgain(s, form, errors, null, HttpStatus.BAD_REQUEST));
             }
@@ -142,7 +156,7 @@ class HostedPageController {
                     .onErrorResume(
                             ApiException.class,
                             e -> e.status() == HttpStatus.BAD_REQUEST
-                                    ? Mono.just(formAgain(s, form, cardErrors(e), null, HttpStatus.BAD_REQUEST))
+                                    ? Mono.just(formAgain(s, form, cardErrors(e, t), null, HttpStatus.BAD_REQUEST))
                                     : Mono.error(e));
         });
     }
@@ -155,7 +169,10 @@ class HostedPageController {
         if (reply.isOk()) {
             return Mono.just(redirect(s.successUrl(), s));
         }
-        if (reply.status() == 402) { // card_declined, or authentication_required (3-D Secure)
+        if (reply.status() == 402 && ProblemCodes.AUTHENTICATION_REQUIRED.equals(reply.code())) {
+            return Mono.just(challenge(s, reply, null, HttpStatus.OK));
+        }
+        if (reply.status() == 402) { // card_declined
             return Mono.just(redirect(s.failureUrl(), s));
         }
         if (ProblemCodes.SESSION_INVALID_STATUS.equals(reply.code())) { // paid or expired meanwhile
@@ -169,14 +186,102 @@ class HostedPageController {
                 s,
                 form,
                 Map.of(),
-                reply.status() == 502
-                        ? "The bank could not be reached. Nothing was charged; please try again."
-                        : "The payment could not be made. Nothing was charged; please try again.",
+                notice(s, reply),
                 status == null || !status.isError() ? HttpStatus.SERVICE_UNAVAILABLE : status));
     }
 
+    private static String notice(Session s, CommandReply reply) {
+        return HostedTexts.of(s.locale()).get(reply.status() == 502 ? "notice.bankUnavailable" : "notice.failed");
+    }
+
+    /** The challenge page for the payment the reply carries (its id and masked card number). */
+    private static ResponseEntity<String> challenge(Session s, CommandReply reply, String notice, HttpStatus status) {
+        JsonNode payment = reply.resource();
+        String paymentId = payment == null ? null : payment.path("id").asString(null);
+        if (paymentId == null) {
+            return html(HttpStatus.SERVICE_UNAVAILABLE, s, HostedPageView.processing(s));
+        }
+        String masked =
+                payment.path("paymentMethod").path("card").path("maskedNumber").asString(null);
+        return html(status, s, HostedPageView.challenge(s, paymentId, masked, notice));
+    }
+
+    /**
+     * The payer's answer to the challenge: {@code payment} (the payment it is for) and {@code result}
+     * ({@code complete} or {@code fail}). Authorized: 303 to {@code successUrl}; failed or declined: 303 to
+     * {@code failureUrl}, the session still open for another card.
+     */
+    private Mono<ResponseEntity<String>> authenticate(String id, MediaType type, String body) {
+        if (!Ids.SESSION.matches(id)) {
+            return Mono.just(notFound());
+        }
+        if (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)) {
+            return Mono.just(html(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    null,
+                    HostedPageView.message("This form could not be read", "Send the form as an HTML form.")));
+        }
+        Map<String, String> fields;
+        try {
+            fields = CardForm.fields(body);
+        } catch (IllegalArgumentException e) {
+            fields = Map.of();
+        }
+        String paymentId = fields.getOrDefault("payment", "");
+        String result = fields.getOrDefault("result", "");
+        if (!Ids.PAYMENT.matches(paymentId) || !(result.equals("complete") || result.equals("fail"))) {
+            return Mono.just(html(
+                    HttpStatus.BAD_REQUEST,
+                    null,
+                    HostedPageView.message(
+                            "This form could not be read", "Go back to the payment page and try again.")));
+        }
+        return read(id).flatMap(hosted -> {
+            Session s = hosted.session();
+            if (!isOpen(s)) {
+                return Mono.just(state(s, HttpStatus.CONFLICT));
+            }
+            return payer.authenticate(hosted.merchantId(), id, paymentId, result.equals("complete"))
+                    .flatMap(outcome -> {
+                        if (!outcome.known()) {
+                            return Mono.just(html(HttpStatus.ACCEPTED, s, HostedPageView.processing(s)));
+                        }
+                        CommandReply reply = outcome.reply();
+                        if (reply.isOk()) {
+                            return Mono.just(redirect(s.successUrl(), s));
+                        }
+                        if (reply.status() == 402) { // authentication_failed, or declined after authentication
+                            return Mono.just(redirect(s.failureUrl(), s));
+                        }
+                        if (reply.status() == 404) {
+                            return Mono.just(notFound());
+                        }
+                        if (reply.status() == 409) {
+                            // paid or expired meanwhile, or this challenge was answered already (a second click)
+                            return read(id).map(now ->
+                                    Session.STATUS_OPEN.equals(now.session().status()) && isOpen(now.session())
+                                            ? redirect(s.failureUrl(), s)
+                                            : state(now.session(), HttpStatus.CONFLICT));
+                        }
+                        HttpStatus status = HttpStatus.resolve(reply.status());
+                        CommandReply again = new CommandReply(
+                                reply.commandId(),
+                                402,
+                                PaygateJson.wire().createObjectNode().put("id", paymentId),
+                                ProblemCodes.AUTHENTICATION_REQUIRED,
+                                null,
+                                null);
+                        return Mono.just(challenge(
+                                s,
+                                again,
+                                notice(s, reply),
+                                status == null || !status.isError() ? HttpStatus.SERVICE_UNAVAILABLE : status));
+                    });
+        });
+    }
+
     /** The card's problems as the tokenizer names them ({@code paymentMethod.card.number}…), by form field. */
-    private static Map<String, String> cardErrors(ApiException e) {
+    private static Map<String, String> cardErrors(ApiException e, HostedTexts t) {
         String param = e.param() == null ? "" : e.param();
         String field = param.endsWith("number")
                 ? CardForm.CARD_NUMBER
@@ -191,8 +296,8 @@ class HostedPageController {
         errors.put(
                 field,
                 switch (field) {
-                    case CardForm.CARD_NUMBER -> "This card number is not valid. Check it and enter it again.";
-                    case CardForm.EXPIRY_YEAR -> "This card has expired, or the expiry date is not valid.";
+                    case CardForm.CARD_NUMBER -> t.get("error.cardNumber.invalid");
+                    case CardForm.EXPIRY_YEAR -> t.get("error.expired");
                     default -> e.getMessage();
                 });
         return errors;

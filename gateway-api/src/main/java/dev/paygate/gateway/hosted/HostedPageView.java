@@ -3,8 +3,6 @@ package dev.paygate.gateway.hosted;
 import dev.paygate.contracts.resource.Session;
 import java.math.BigDecimal;
 import java.text.NumberFormat;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Currency;
 import java.util.Locale;
 import java.util.Map;
@@ -13,26 +11,23 @@ import org.springframework.web.util.HtmlUtils;
 /**
  * The hosted page's HTML, rendered on the server without scripts. Every value that is not a constant of this
  * class goes through {@link #esc} (text and attribute values alike), so a merchant- or payer-supplied
- * {@code <script>} shows as text. The pages' text is English, hence {@code lang="en"}; the session's locale
- * formats the amount.
+ * {@code <script>} shows as text. The text is in the session's language ({@link HostedTexts}: German or English),
+ * and so is {@code lang}; the session's locale formats the amount.
  */
 final class HostedPageView {
-
-    private static final DateTimeFormatter EXPIRY =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private HostedPageView() {}
 
     /** The card form, with the problems of the last try when there are any (field → message). */
     static String form(Session s, CardForm values, Map<String, String> errors, String notice) {
+        HostedTexts t = HostedTexts.of(s.locale());
         String amount = amount(s);
         StringBuilder b = new StringBuilder();
-        b.append(header(s, "Pay " + amount));
+        b.append(header(s, t.get("title.pay", amount)));
         if (!errors.isEmpty() || notice != null) {
             b.append("""
                     <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
-                    <h2 id="error-summary-title">There is a problem</h2>
-                    """);
+                    <h2 id="error-summary-title">""").append(esc(t.get("errors.title"))).append("</h2>\n");
             if (notice != null) {
                 b.append("<p>").append(esc(notice)).append("</p>\n");
             }
@@ -49,20 +44,26 @@ final class HostedPageView {
         }
         b.append("<form method=\"post\" action=\"/pay/").append(esc(s.id())).append("\" novalidate>\n");
         b.append(field(
+                t,
                 CardForm.CARD_NUMBER,
-                "Card number",
+                t.get("field.cardNumber"),
                 "cc-number",
                 "numeric",
                 23,
                 "",
                 errors,
-                "<span class=\"hint\" id=\"cardNumber-hint\">The long number on the front of the card.</span>"));
-        b.append("<fieldset class=\"expiry\" aria-describedby=\"expiry-hint\">\n<legend>Expiry date</legend>\n")
-                .append("<span class=\"hint\" id=\"expiry-hint\">For example 12 2030.</span>\n")
+                "<span class=\"hint\" id=\"cardNumber-hint\">" + esc(t.get("hint.cardNumber")) + "</span>"));
+        b.append("<fieldset class=\"expiry\" aria-describedby=\"expiry-hint\">\n<legend>")
+                .append(esc(t.get("field.expiry")))
+                .append("</legend>\n")
+                .append("<span class=\"hint\" id=\"expiry-hint\">")
+                .append(esc(t.get("hint.expiry")))
+                .append("</span>\n")
                 .append("<div class=\"row\">\n")
                 .append(field(
+                        t,
                         CardForm.EXPIRY_MONTH,
-                        "Month",
+                        t.get("field.expiryMonth"),
                         "cc-exp-month",
                         "numeric",
                         2,
@@ -70,64 +71,109 @@ final class HostedPageView {
                         errors,
                         null))
                 .append(field(
-                        CardForm.EXPIRY_YEAR, "Year", "cc-exp-year", "numeric", 4, values.expiryYear(), errors, null))
+                        t,
+                        CardForm.EXPIRY_YEAR,
+                        t.get("field.expiryYear"),
+                        "cc-exp-year",
+                        "numeric",
+                        4,
+                        values.expiryYear(),
+                        errors,
+                        null))
                 .append("</div>\n</fieldset>\n");
         b.append(field(
+                t,
                 CardForm.CVC,
-                "Security code (CVC)",
+                t.get("field.cvc"),
                 "cc-csc",
                 "numeric",
                 4,
                 "",
                 errors,
-                "<span class=\"hint\" id=\"cvc-hint\">The last 3 or 4 digits on the back of the card.</span>"));
+                "<span class=\"hint\" id=\"cvc-hint\">" + esc(t.get("hint.cvc")) + "</span>"));
         b.append(field(
+                t,
                 CardForm.HOLDER_NAME,
-                "Name on card (optional)",
+                t.get("field.holderName"),
                 "cc-name",
                 null,
                 200,
                 values.holderName(),
                 errors,
                 null));
-        b.append("<button type=\"submit\">Pay ").append(esc(amount)).append("</button>\n</form>\n");
-        b.append("<p class=\"small\">This payment page expires at <time datetime=\"")
-                .append(esc(s.expiresAt().toString()))
-                .append("\">")
-                .append(esc(EXPIRY.format(s.expiresAt())))
-                .append("</time>. Test mode: use a test card.</p>\n");
+        b.append("<button type=\"submit\">")
+                .append(esc(t.get("button.pay", amount)))
+                .append("</button>\n</form>\n");
+        String time =
+                "<time datetime=\"" + esc(s.expiresAt().toString()) + "\">" + esc(t.expiry(s.expiresAt())) + "</time>";
+        b.append("<p class=\"small\">")
+                .append(esc(t.get("form.expires")).replace("{0}", time))
+                .append("</p>\n");
         return b.append(FOOTER).toString();
     }
 
     /** A completed (paid) session. */
     static String paid(Session s) {
-        return header(s, "This payment is complete")
-                + "<p class=\"status\" role=\"status\">" + esc(amount(s))
-                + " has been paid. There is nothing more to do.</p>\n"
-                + back(s.successUrl(), "Return to the shop")
+        HostedTexts t = HostedTexts.of(s.locale());
+        return header(s, t.get("paid.title"))
+                + "<p class=\"status\" role=\"status\">" + esc(t.get("paid.text", amount(s))) + "</p>\n"
+                + back(s.successUrl(), t.get("back"))
                 + FOOTER;
     }
 
     /** An expired session: no form. */
     static String expired(Session s) {
-        return header(s, "This payment page has expired")
-                + "<p class=\"status\" role=\"status\">This payment session expired, so it can no longer be paid. "
-                + "Nothing was charged. Go back to the shop to start again.</p>\n"
-                + back(s.failureUrl(), "Return to the shop")
+        HostedTexts t = HostedTexts.of(s.locale());
+        return header(s, t.get("expired.title"))
+                + "<p class=\"status\" role=\"status\">" + esc(t.get("expired.text")) + "</p>\n"
+                + back(s.failureUrl(), t.get("back"))
                 + FOOTER;
     }
 
     /** The outcome is not known yet (the payment is still being processed). */
     static String processing(Session s) {
-        return header(s, "Your payment is being processed")
-                + "<p class=\"status\" role=\"status\">We have not heard back from the bank yet. Do not pay again: "
-                + "<a href=\"/pay/" + esc(s.id()) + "\">check this payment's status</a> in a moment.</p>\n"
+        HostedTexts t = HostedTexts.of(s.locale());
+        return header(s, t.get("processing.title"))
+                + "<p class=\"status\" role=\"status\">" + esc(t.get("processing.text")) + " <a href=\"/pay/"
+                + esc(s.id()) + "\">" + esc(t.get("processing.link")) + "</a> " + esc(t.get("processing.after"))
+                + "</p>\n"
                 + FOOTER;
+    }
+
+    /**
+     * The test-mode 3-D Secure challenge, as a card network's test ACS page shows it: the payer chooses whether the
+     * authentication completes or fails. Two submit buttons of one form: no script.
+     */
+    static String challenge(Session s, String paymentId, String maskedNumber, String notice) {
+        HostedTexts t = HostedTexts.of(s.locale());
+        String card = maskedNumber == null
+                ? ""
+                : "<dt>" + esc(t.get("challenge.card")) + "</dt><dd>" + esc(maskedNumber) + "</dd>\n";
+        StringBuilder b = new StringBuilder(header(s, t.get("challenge.title"), card));
+        if (notice != null) {
+            b.append("<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus>\n<p>")
+                    .append(esc(notice))
+                    .append("</p>\n</div>\n");
+        }
+        b.append("<p>").append(esc(t.get("challenge.intro", amount(s)))).append("</p>\n");
+        b.append("<p class=\"notice\">")
+                .append(esc(t.get("challenge.testMode")))
+                .append("</p>\n");
+        b.append("<form method=\"post\" action=\"/pay/")
+                .append(esc(s.id()))
+                .append("/authenticate\">\n<input type=\"hidden\" name=\"payment\" value=\"")
+                .append(esc(paymentId))
+                .append("\">\n<div class=\"actions\">\n<button type=\"submit\" name=\"result\" value=\"complete\">")
+                .append(esc(t.get("challenge.complete")))
+                .append("</button>\n<button type=\"submit\" name=\"result\" value=\"fail\" class=\"secondary\">")
+                .append(esc(t.get("challenge.fail")))
+                .append("</button>\n</div>\n</form>\n");
+        return b.append(FOOTER).toString();
     }
 
     /** A page without a session: unknown id, unreadable request, service trouble. */
     static String message(String title, String text) {
-        return start(title) + "<h1>" + esc(title) + "</h1>\n<p>" + esc(text) + "</p>\n" + FOOTER;
+        return start(title, "en") + "<h1>" + esc(title) + "</h1>\n<p>" + esc(text) + "</p>\n" + FOOTER;
     }
 
     /** The amount from minor units, in the session's currency and formatted for its locale. */
@@ -151,21 +197,31 @@ final class HostedPageView {
     }
 
     private static String header(Session s, String title) {
-        StringBuilder b = new StringBuilder(start(title));
+        return header(s, title, "");
+    }
+
+    /** The page's start, title and summary; {@code moreRows}: further {@code <dt>}/{@code <dd>} pairs, as HTML. */
+    private static String header(Session s, String title, String moreRows) {
+        HostedTexts t = HostedTexts.of(s.locale());
+        StringBuilder b = new StringBuilder(start(title, t.lang()));
         b.append("<h1>").append(esc(title)).append("</h1>\n");
-        b.append("<dl class=\"summary\">\n<dt>Amount</dt><dd>")
+        b.append("<dl class=\"summary\">\n<dt>")
+                .append(esc(t.get("summary.amount")))
+                .append("</dt><dd>")
                 .append(esc(amount(s)))
                 .append("</dd>\n");
         if (s.merchantReferenceId() != null && !s.merchantReferenceId().isEmpty()) {
-            b.append("<dt>Reference</dt><dd>")
+            b.append("<dt>")
+                    .append(esc(t.get("summary.reference")))
+                    .append("</dt><dd>")
                     .append(esc(s.merchantReferenceId()))
                     .append("</dd>\n");
         }
-        return b.append("</dl>\n").toString();
+        return b.append(moreRows).append("</dl>\n").toString();
     }
 
-    private static String start(String title) {
-        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    private static String start(String title, String lang) {
+        return "<!DOCTYPE html>\n<html lang=\"" + lang + "\">\n<head>\n<meta charset=\"utf-8\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<meta name=\"referrer\" content=\"no-referrer\">\n"
                 + "<title>" + esc(title) + " – Paygate</title>\n"
@@ -183,6 +239,7 @@ final class HostedPageView {
     }
 
     private static String field(
+            HostedTexts t,
             String name,
             String label,
             String autocomplete,
@@ -204,7 +261,9 @@ final class HostedPageView {
         if (error != null) {
             b.append("<span class=\"field-error\" id=\"")
                     .append(name)
-                    .append("-error\"><span class=\"visually-hidden\">Error: </span>")
+                    .append("-error\"><span class=\"visually-hidden\">")
+                    .append(esc(t.get("error.prefix")))
+                    .append("</span>")
                     .append(esc(error))
                     .append("</span>\n");
             describedBy.append(describedBy.isEmpty() ? "" : " ").append(name).append("-error");
@@ -274,6 +333,10 @@ final class HostedPageView {
             .error-summary a { color: #b3261e; font-weight: 600; }
             .status { font-size: 1.1rem; }
             .small { font-size: .9rem; color: #4a4f57; margin-top: 1.5rem; }
+            .notice { border-left: 4px solid #1d4ed8; padding: .5rem 1rem; background: #eef2ff; }
+            .actions { display: flex; flex-wrap: wrap; gap: 1rem; }
+            button.secondary { color: #1b1b1b; background: #fff; border-color: #4a4f57; }
+            button.secondary:hover { background: #e5e7eb; }
             .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden;
                    clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
             """;

@@ -1,6 +1,7 @@
 package dev.paygate.gateway.payment;
 
 import dev.paygate.contracts.Ids;
+import dev.paygate.contracts.command.AuthenticateSessionPayment;
 import dev.paygate.contracts.command.PaySession;
 import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.payment.PaymentRequests.PaymentMethodInput;
@@ -30,5 +31,12 @@ public class SessionPayer {
         return Mono.defer(() -> cards.tokenize(method)) // its checks may throw at once: keep them in the Mono
                 .flatMap(card -> commands.send(new PaySession(
                         Ids.COMMAND.next(), merchantId, sessionId, Ids.PAYMENT.next(), Ids.transactionId(), card)));
+    }
+
+    /** The payer's answer to the hosted page's 3-D Secure challenge for {@code paymentId}: the command's outcome. */
+    public Mono<CommandBus.Outcome> authenticate(
+            String merchantId, String sessionId, String paymentId, boolean success) {
+        return commands.send(
+                new AuthenticateSessionPayment(Ids.COMMAND.next(), merchantId, sessionId, paymentId, success));
     }
 }

@@ -101,4 +101,79 @@ class HostedPageViewTest {
         assertThat(HostedPageController.securityHeaders(null).getFirst("Content-Security-Policy"))
                 .contains("form-action 'self';");
     }
+
+    @Test
+    void aGermanSessionGetsGermanTextDatesAndLangAndAnyOtherLocaleEnglish() {
+        Session de = session(123456, "EUR", "DE", "B-1", "https://shop.example/ok");
+        String form = HostedPageView.form(de, CardForm.EMPTY, Map.of(), null);
+        assertThat(form)
+                .contains(
+                        "<html lang=\"de\">",
+                        "<title>1.234,56\u00a0€ bezahlen – Paygate</title>",
+                        "<dt>Betrag</dt>",
+                        "<dt>Referenz</dt>",
+                        ">Kartennummer</label>",
+                        ">Ablaufdatum</legend>",
+                        "Diese Zahlungsseite läuft am <time datetime=\"2026-12-01T12:20:00Z\">01.12.2026, 12:20 Uhr UTC</time> ab.")
+                .doesNotContain("Card number", "Pay ");
+        assertThat(HostedPageView.paid(de)).contains("Diese Zahlung ist abgeschlossen", "Zurück zum Shop");
+        assertThat(HostedPageView.expired(de)).contains("Diese Zahlungsseite ist abgelaufen");
+        assertThat(HostedPageView.processing(de)).contains("Ihre Zahlung wird bearbeitet");
+        assertThat(HostedTexts.of("de-AT")).isSameAs(HostedTexts.GERMAN);
+        assertThat(HostedTexts.of("de_CH")).isSameAs(HostedTexts.GERMAN);
+
+        // French: no translation, so English text; the amount still as French writes it
+        String fr = HostedPageView.form(session(123456, "EUR", "fr-FR", null, null), CardForm.EMPTY, Map.of(), null);
+        assertThat(fr)
+                .contains("<html lang=\"en\">", ">Card number</label>", "2026-12-01 12:20 UTC")
+                .contains("1\u202f234,56\u00a0€");
+        assertThat(HostedTexts.of(null)).isSameAs(HostedTexts.ENGLISH);
+    }
+
+    @Test
+    void theCardFormsMistakesAreSaidInTheSessionsLanguage() {
+        assertThat(CardForm.parse("cvc=1").errors(HostedTexts.GERMAN))
+                .containsEntry(CardForm.CARD_NUMBER, "Geben Sie die Kartennummer ein.")
+                .containsEntry(CardForm.CVC, "Geben Sie den Sicherheitscode ein: die 3 oder 4 Ziffern auf der Karte.");
+        assertThat(CardForm.parse("cvc=1").errors()).containsEntry(CardForm.CARD_NUMBER, "Enter the card number.");
+    }
+
+    @Test
+    void everyEnglishTextHasAGermanTranslation() throws Exception {
+        java.util.Properties en = new java.util.Properties();
+        java.util.Properties de = new java.util.Properties();
+        try (var in = getClass().getResourceAsStream("/hosted/messages.properties");
+                var inDe = getClass().getResourceAsStream("/hosted/messages_de.properties")) {
+            en.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+            de.load(new java.io.InputStreamReader(inDe, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(de.stringPropertyNames()).containsExactlyInAnyOrderElementsOf(en.stringPropertyNames());
+        for (String key : en.stringPropertyNames()) {
+            // a text with a value to fill in keeps it in German too
+            for (String slot : java.util.List.of("{0}", "{1}")) {
+                assertThat(de.getProperty(key).contains(slot))
+                        .as(key + " " + slot)
+                        .isEqualTo(en.getProperty(key).contains(slot));
+            }
+        }
+    }
+
+    @Test
+    void theChallengeIsAScriptFreeFormWithTwoAnswersAndEscapesItsValues() {
+        Session s = session(3300, "EUR", "EN", null, "https://shop.example/ok");
+        String page = HostedPageView.challenge(s, "p_<x>", "400000**3220", "<b>bank down</b>");
+        assertThat(page)
+                .contains(
+                        "<h1>Confirm it is you</h1>",
+                        "confirm this payment of €33.00 with 3-D Secure",
+                        "<form method=\"post\" action=\"/pay/" + s.id() + "/authenticate\">",
+                        "<input type=\"hidden\" name=\"payment\" value=\"p_&lt;x&gt;\">",
+                        "<button type=\"submit\" name=\"result\" value=\"complete\">Complete authentication</button>",
+                        "name=\"result\" value=\"fail\" class=\"secondary\">Fail authentication</button>",
+                        "400000**3220",
+                        "&lt;b&gt;bank down&lt;/b&gt;")
+                .doesNotContain("<script", "<b>bank");
+        assertThat(HostedPageView.challenge(session(3300, "EUR", "DE", null, null), "p_1", null, null))
+                .contains("Bestätigen Sie, dass Sie es sind", "Authentifizierung abschließen", "33,00\u00a0€");
+    }
 }

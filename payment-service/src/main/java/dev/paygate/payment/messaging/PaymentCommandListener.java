@@ -1,6 +1,7 @@
 package dev.paygate.payment.messaging;
 
 import dev.paygate.contracts.Topics;
+import dev.paygate.contracts.command.AuthenticateSessionPayment;
 import dev.paygate.contracts.command.CancelPayment;
 import dev.paygate.contracts.command.CancelTransaction;
 import dev.paygate.contracts.command.CapturePayment;
@@ -203,6 +204,8 @@ class PaymentCommandListener {
             return Mono.just(() -> sessions.expire(c));
         } else if (command instanceof PaySession c) {
             return sessionPayments.pay(c);
+        } else if (command instanceof AuthenticateSessionPayment c) {
+            return sessionPayments.authenticate(c);
         } else if (command instanceof CreatePayment c) {
             return payments.create(c);
         } else if (command instanceof ConfirmPayment c) {

@@ -1,11 +1,13 @@
 package dev.paygate.payment.session;
 
 import dev.paygate.contracts.ProblemCodes;
+import dev.paygate.contracts.command.AuthenticateSessionPayment;
 import dev.paygate.contracts.command.PaySession;
 import dev.paygate.contracts.event.EventType;
 import dev.paygate.contracts.resource.Payment;
 import dev.paygate.payment.lifecycle.Changes;
 import dev.paygate.payment.lifecycle.PaymentAuthorizer;
+import dev.paygate.payment.lifecycle.domain.PaymentTransitionRejected;
 import dev.paygate.payment.lifecycle.domain.StoredPayment;
 import dev.paygate.payment.lifecycle.store.PaymentStore;
 import dev.paygate.payment.session.domain.SessionTransitionRejected;
@@ -112,20 +114,120 @@ public class SessionPayments {
         List<OutboxMessage> events = new ArrayList<>();
         events.add(changes.event(created, EventType.PAYMENT_CREATED));
         events.add(changes.event(paid, Changes.eventFor(paid, false)));
+        return finish(c.commandId(), session, paid, events, now);
+    }
+
+    /**
+     * The hosted page's 3-D Secure challenge, answered: the payer passed it (the bank is asked to authorize, as
+     * {@code test-3ds} does) or failed it (the payment fails, {@code authentication_failed}). Authorized: the session
+     * completes; otherwise it stays open for another card. Refused before anything changes when the session can't be
+     * paid any more (409 {@code session_invalid_status}), the payment is not this session's (404) or not waiting for
+     * 3-D Secure (409 {@code payment_invalid_status}).
+     */
+    public Mono<Plan> authenticate(AuthenticateSessionPayment c) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return sessions.find(c.sessionId(), c.merchantId())
+                .flatMap(session -> payments.findOfSession(c.paymentId(), c.sessionId(), c.merchantId())
+                        .flatMap(payment -> {
+                            session.complete(payment.id(), now); // refuses a session that can't be paid
+                            payment.requireThreeDsPending();
+                            if (!c.success()) {
+                                StoredPayment failed = payment.declined(
+                                        ProblemCodes.AUTHENTICATION_FAILED,
+                                        "The payer failed 3-D Secure authentication.",
+                                        now);
+                                return Mono.<Plan>just(() -> payments.update(failed, payment.version())
+                                        .then(Mono.defer(() -> finish(
+                                                c.commandId(),
+                                                session,
+                                                failed,
+                                                new ArrayList<>(List.of(
+                                                        changes.event(failed, Changes.eventFor(failed, false)))),
+                                                now))));
+                            }
+                            // both leased before the bank is asked: expiry waits for the session, another
+                            // command for the payment
+                            return sessions.beginOperation(session.id(), session.version(), c.commandId(), lease)
+                                    .then(payments.beginOperation(
+                                            payment.id(), payment.version(), c.commandId(), lease))
+                                    .then(authorizer.authorize(payment, true))
+                                    .<Plan>map(paid -> () -> payments.update(paid, payment.version(), c.commandId())
+                                            .then(Mono.defer(() -> finish(
+                                                    c.commandId(),
+                                                    session,
+                                                    paid,
+                                                    new ArrayList<>(List.of(
+                                                            changes.event(paid, Changes.eventFor(paid, false)))),
+                                                    now))))
+                                    .onErrorResume(
+                                            Changes::nothingAtTheBank,
+                                            e -> Mono.just(() -> payments.endOperation(payment.id(), c.commandId())
+                                                    .then(sessions.endOperation(session.id(), c.commandId()))
+                                                    .thenReturn(List.of(changes.bankProblem(
+                                                            c.sessionId(), c.commandId(), (RuntimeException) e)))));
+                        })
+                        .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(
+                                c.sessionId(),
+                                c.commandId(),
+                                404,
+                                ProblemCodes.RESOURCE_MISSING,
+                                "No such payment for this session: " + c.paymentId(),
+                                "paymentId"))))))
+                .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(
+                        c.sessionId(),
+                        c.commandId(),
+                        404,
+                        ProblemCodes.RESOURCE_MISSING,
+                        "No such session: " + c.sessionId(),
+                        "id")))))
+                .onErrorResume(
+                        SessionTransitionRejected.class,
+                        e -> Mono.just(Plan.of(List.of(changes.problem(
+                                c.sessionId(),
+                                c.commandId(),
+                                409,
+                                ProblemCodes.SESSION_INVALID_STATUS,
+                                e.getMessage(),
+                                null)))))
+                .onErrorResume(
+                        PaymentTransitionRejected.class,
+                        e -> Mono.just(Plan.of(List.of(changes.problem(
+                                c.sessionId(),
+                                c.commandId(),
+                                409,
+                                ProblemCodes.PAYMENT_INVALID_STATUS,
+                                e.getMessage(),
+                                null)))));
+    }
+
+    /**
+     * The session after a payment's authorization: completed when it was authorized (its event and the session as
+     * the answer); otherwise open for another card, and the answer is 402 with the payment ({@code card_declined},
+     * {@code authentication_failed}, or {@code authentication_required}: the hosted page then runs the challenge).
+     */
+    private Mono<List<OutboxMessage>> finish(
+            String commandId, StoredSession session, StoredPayment paid, List<OutboxMessage> events, Instant now) {
         boolean authorized = Payment.SUCCEEDED.equals(paid.status()) || Payment.REQUIRES_CAPTURE.equals(paid.status());
         if (!authorized) {
             boolean needs3ds = Payment.REQUIRES_ACTION.equals(paid.status());
+            String code = needs3ds
+                    ? ProblemCodes.AUTHENTICATION_REQUIRED
+                    : paid.lastPaymentError() != null
+                                    && ProblemCodes.AUTHENTICATION_FAILED.equals(
+                                            paid.lastPaymentError().code())
+                            ? ProblemCodes.AUTHENTICATION_FAILED
+                            : ProblemCodes.CARD_DECLINED;
             // the session stays open for another card: its operation ends here
-            return sessions.endOperation(session.id(), c.commandId())
+            return sessions.endOperation(session.id(), commandId)
                     .thenReturn(Changes.of(
                             events,
                             changes.problemWith(
-                                    c.sessionId(),
-                                    c.commandId(),
+                                    session.id(),
+                                    commandId,
                                     402,
-                                    needs3ds ? ProblemCodes.AUTHENTICATION_REQUIRED : ProblemCodes.CARD_DECLINED,
+                                    code,
                                     needs3ds
-                                            ? "The card needs 3-D Secure, which the hosted page can't complete yet; use another card."
+                                            ? "The card needs 3-D Secure: the payer completes it on the hosted page."
                                             : paid.lastPaymentError().message(),
                                     paid.toResource())));
         }
@@ -136,7 +238,7 @@ public class SessionPayments {
                 completed.updated(),
                 completed.toResource(),
                 EventType.SESSION_COMPLETED));
-        return sessions.updateStatus(completed, c.commandId())
-                .thenReturn(Changes.of(events, changes.ok(c.sessionId(), c.commandId(), completed.toResource())));
+        return sessions.updateStatus(completed, commandId)
+                .thenReturn(Changes.of(events, changes.ok(session.id(), commandId, completed.toResource())));
     }
 }

@@ -95,6 +95,17 @@ public class PaymentStore {
                 .one();
     }
 
+    /** The payment {@code id} made for session {@code sessionId} of that merchant (empty when it is another's). */
+    public Mono<StoredPayment> findOfSession(String id, String sessionId, String merchantId) {
+        return db.sql("SELECT " + COLUMNS
+                        + " FROM payments WHERE id = :id AND session_id = :sessionId AND merchant_id = :merchantId")
+                .bind("id", id)
+                .bind("sessionId", sessionId)
+                .bind("merchantId", merchantId)
+                .map(this::read)
+                .one();
+    }
+
     public Mono<StoredPayment> find(String id, String merchantId) {
         return db.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id AND merchant_id = :merchantId")
                 .bind("id", id)
