@@ -152,6 +152,53 @@ class OpenApiContractIT {
                 .isOk();
     }
 
+    /** The document as committed for merchants' tools and paygate-client's generator. */
+    static final java.nio.file.Path COMMITTED = java.nio.file.Path.of("..", "docs", "openapi.json");
+
+    /**
+     * docs/openapi.json is the served document (but for {@code servers}, which names the port it was served on): a
+     * change of the API that is not in the committed document fails here. {@code -Dpaygate.openapi.update=true}
+     * writes the served one there.
+     */
+    @Test
+    void theCommittedDocumentIsTheServedOne() throws Exception {
+        tools.jackson.databind.node.ObjectNode served = (tools.jackson.databind.node.ObjectNode) document.deepCopy();
+        served.putArray("servers")
+                .addObject()
+                .put("url", "http://localhost:8080")
+                .put("description", "./paygate (the gateway's port)");
+        if (Boolean.getBoolean("paygate.openapi.update")) {
+            Files.writeString(COMMITTED, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(served) + "\n");
+        }
+        List<String> differences = new ArrayList<>();
+        differences(JSON.readTree(Files.readString(COMMITTED)), served, "", differences);
+        assertThat(differences)
+                .as("where docs/openapi.json differs from the served document: rerun OpenApiContractIT with "
+                        + "-Dpaygate.openapi.update=true and commit the file")
+                .isEmpty();
+    }
+
+    /** The JSON pointers at which {@code a} and {@code b} differ (at most 20). */
+    static void differences(JsonNode a, JsonNode b, String at, List<String> found) {
+        if (found.size() >= 20 || a.equals(b)) {
+            return;
+        }
+        if (a.isObject() && b.isObject()) {
+            Set<String> names = new java.util.TreeSet<>(a.propertyNames());
+            names.addAll(b.propertyNames());
+            for (String name : names) {
+                String here = at + "/" + name.replace("~", "~0").replace("/", "~1");
+                if (!a.has(name) || !b.has(name)) {
+                    found.add(here + (a.has(name) ? " (only committed)" : " (only served)"));
+                } else {
+                    differences(a.get(name), b.get(name), here, found);
+                }
+            }
+        } else {
+            found.add(at.isEmpty() ? "/" : at);
+        }
+    }
+
     @Test
     void theUiLoadsAndReferencesTheDocument() {
         EntityExchangeResult<String> page = WebTestClient.bindToServer()
