@@ -254,14 +254,15 @@ class AsyncApiContractIT {
                 .bodyValue("cardNumber=" + THREE_DS + "&expiryMonth=12&expiryYear=2030&cvc=123")
                 .exchange()
                 .expectStatus()
-                .isOk()
+                .isSeeOther()
                 .expectBody(String.class)
                 .returnResult()
-                .getResponseBody();
-        java.util.regex.Matcher challengedPayment = java.util.regex.Pattern.compile(
-                        "name=\"payment\" value=\"(p_[1-9A-Za-z]+)\"")
-                .matcher(challenge);
-        assertThat(challengedPayment.find()).as("the challenge form").isTrue();
+                .getResponseHeaders()
+                .getLocation()
+                .toString();
+        java.util.regex.Matcher challengedPayment =
+                java.util.regex.Pattern.compile("payment=(p_[1-9A-Za-z]+)").matcher(challenge);
+        assertThat(challengedPayment.find()).as("the address of the challenge").isTrue();
         payer.post()
                 .uri("/pay/" + challenged + "/authenticate")
                 .contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)

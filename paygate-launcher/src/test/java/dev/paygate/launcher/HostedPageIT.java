@@ -217,6 +217,23 @@ class HostedPageIT {
                 .returnResult();
     }
 
+    /**
+     * Pays {@code id} with the card that needs 3-D Secure: the answer is a 303 to the challenge (post/redirect/get),
+     * which is then fetched as the browser would.
+     */
+    static EntityExchangeResult<String> challenged(String id) {
+        EntityExchangeResult<String> paid = post(id, card("4000000000003220", "123"));
+        assertThat(paid.getStatus().value()).isEqualTo(303);
+        String location = paid.getResponseHeaders().getLocation().toString();
+        assertThat(location).matches("/pay/" + id + "/authenticate\\?payment=p_[1-9A-Za-z]{52}");
+        return payer.get()
+                .uri(location)
+                .accept(MediaType.TEXT_HTML)
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
+    }
+
     /** The payment a challenge page is for (its form's hidden field). */
     static String challengedPayment(EntityExchangeResult<String> page) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"payment\" value=\"(p_[1-9A-Za-z]+)\"")
@@ -228,7 +245,7 @@ class HostedPageIT {
     @Test
     void aCardThatNeeds3dSecureGetsTheChallengeAndCompletingItPaysTheSessionOnce() {
         String id = createSession("\"3ds\"");
-        EntityExchangeResult<String> challenge = post(id, card("4000000000003220", "123"));
+        EntityExchangeResult<String> challenge = challenged(id);
         assertThat(challenge.getStatus().value()).isEqualTo(200);
         assertSecureHtml(challenge);
         assertThat(challenge.getResponseBody())
@@ -254,7 +271,15 @@ class HostedPageIT {
         assertThat(api.get("/api2/payments/" + paymentId).body().get("status").asString())
                 .isEqualTo("succeeded");
 
-        // a second click changes nothing: the page says it is paid
+        // reloading the challenge shows the session's state now, and a second click changes nothing
+        assertThat(payer.get()
+                        .uri("/pay/" + id + "/authenticate?payment=" + paymentId)
+                        .exchange()
+                        .expectBody(String.class)
+                        .returnResult()
+                        .getResponseBody())
+                .contains("This payment is complete")
+                .doesNotContain("<form");
         EntityExchangeResult<String> again = authenticate(id, "payment=" + paymentId + "&result=complete");
         assertThat(again.getStatus().value()).isEqualTo(409);
         assertSecureHtml(again);
@@ -266,7 +291,7 @@ class HostedPageIT {
     @Test
     void failingTheChallengeGoesToFailureUrlAndTheSessionStaysOpenForAnotherCard() {
         String id = createSession("\"3ds-fail\"");
-        String paymentId = challengedPayment(post(id, card("4000000000003220", "123")));
+        String paymentId = challengedPayment(challenged(id));
 
         EntityExchangeResult<String> failed = authenticate(id, "payment=" + paymentId + "&result=fail");
         assertThat(failed.getStatus().value()).isEqualTo(303);
@@ -277,6 +302,14 @@ class HostedPageIT {
         assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
                 .isEqualTo("open");
 
+        // the challenge of a failed payment leads back to the form
+        EntityExchangeResult<String> stale = payer.get()
+                .uri("/pay/" + id + "/authenticate?payment=" + paymentId)
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
+        assertThat(stale.getStatus().value()).isEqualTo(303);
+        assertThat(stale.getResponseHeaders().getLocation()).hasToString("/pay/" + id);
         // answering again is refused without a change, and the payer can try another card
         assertThat(authenticate(id, "payment=" + paymentId + "&result=complete")
                         .getResponseHeaders()
@@ -294,8 +327,16 @@ class HostedPageIT {
     void aChallengeAnswersOnlyForAPaymentOfItsOwnSessionAndBadAnswersChangeNothing() {
         String mine = createSession("\"3ds-mine\"");
         String other = createSession("\"3ds-other\"");
-        String paymentId = challengedPayment(post(mine, card("4000000000003220", "123")));
+        String paymentId = challengedPayment(challenged(mine));
 
+        assertThat(payer.get()
+                        .uri("/pay/" + mine + "/authenticate?payment=p_nope")
+                        .exchange()
+                        .expectBody(String.class)
+                        .returnResult()
+                        .getStatus()
+                        .value())
+                .isEqualTo(400);
         EntityExchangeResult<String> foreign = authenticate(other, "payment=" + paymentId + "&result=complete");
         assertThat(foreign.getStatus().value()).isEqualTo(404);
         assertSecureHtml(foreign);

@@ -4,6 +4,7 @@ import dev.paygate.contracts.Ids;
 import dev.paygate.contracts.ProblemCodes;
 import dev.paygate.contracts.command.CommandReply;
 import dev.paygate.contracts.json.PaygateJson;
+import dev.paygate.contracts.resource.Payment;
 import dev.paygate.contracts.resource.Session;
 import dev.paygate.gateway.command.CommandBus;
 import dev.paygate.gateway.error.ApiException;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
@@ -41,8 +43,8 @@ import tools.jackson.databind.JsonNode;
  * shows the session's amount and a card form; {@code POST /pay/{sessionId}} (a plain HTML form) pays it through the
  * same path as the test API ({@link SessionPayer}) and answers 303 to the session's {@code successUrl} when the bank
  * authorized the payment, or to its {@code failureUrl} when the card was declined (the session stays open). A card that
- * needs 3-D Secure gets the test-mode challenge page; {@code POST /pay/{sessionId}/authenticate} completes or fails
- * it, and the payment goes on to {@code successUrl} or {@code failureUrl}. The text is in the session's language
+ * needs 3-D Secure goes on to the test-mode challenge page ({@code GET /pay/{sessionId}/authenticate?payment=…});
+ * {@code POST /pay/{sessionId}/authenticate} completes or fails it, and the payment goes on to {@code successUrl} or {@code failureUrl}. The text is in the session's language
  * ({@link HostedTexts}). The session id (54 random base58 characters) is the payer's capability: no API key. Every
  * answer is HTML with strict security headers, errors included.
  */
@@ -91,6 +93,42 @@ class HostedPageController {
     @PostMapping("/pay/{id}")
     public Mono<ResponseEntity<String>> pay(@PathVariable String id, ServerHttpRequest http) {
         return body(http, body -> pay(id, http.getHeaders().getContentType(), body));
+    }
+
+    /**
+     * The 3-D Secure challenge for {@code payment}: shown while the session is open and the payment waits for
+     * 3-D Secure; a paid or expired session shows its state, a payment that waits for nothing goes back to the form.
+     */
+    @GetMapping("/pay/{id}/authenticate")
+    public Mono<ResponseEntity<String>> challengePage(
+            @PathVariable String id, @RequestParam(name = "payment", required = false) String paymentId) {
+        if (!Ids.SESSION.matches(id)) {
+            return Mono.just(notFound());
+        }
+        if (paymentId == null || !Ids.PAYMENT.matches(paymentId)) {
+            return Mono.just(html(
+                    HttpStatus.BAD_REQUEST,
+                    null,
+                    HostedPageView.message(
+                            "This request could not be handled", "Go back to the payment page and try again.")));
+        }
+        return read(id).flatMap(hosted -> {
+            Session s = hosted.session();
+            if (!isOpen(s)) {
+                return Mono.just(state(s, HttpStatus.OK));
+            }
+            return reads.payment(paymentId, hosted.merchantId()).map(json -> {
+                JsonNode payment = PaygateJson.wire().readTree(json);
+                if (!Payment.REQUIRES_ACTION.equals(payment.path("status").asString(null))) {
+                    return redirect("/pay/" + id, s);
+                }
+                String masked = payment.path("paymentMethod")
+                        .path("card")
+                        .path("maskedNumber")
+                        .asString(null);
+                return html(HttpStatus.OK, s, HostedPageView.challenge(s, paymentId, masked, null));
+            });
+        });
     }
 
     @PostMapping("/pay/{id}/authenticate")
@@ -170,7 +208,14 @@ class HostedPageController {
             return Mono.just(redirect(s.successUrl(), s));
         }
         if (reply.status() == 402 && ProblemCodes.AUTHENTICATION_REQUIRED.equals(reply.code())) {
-            return Mono.just(challenge(s, reply, null, HttpStatus.OK));
+            // to the challenge by GET (post/redirect/get): reloading it never sends the card form again
+            String paymentId = reply.resource() == null
+                    ? null
+                    : reply.resource().path("id").asString(null);
+            return Mono.just(
+                    paymentId == null
+                            ? html(HttpStatus.ACCEPTED, s, HostedPageView.processing(s))
+                            : redirect("/pay/" + s.id() + "/authenticate?payment=" + paymentId, s));
         }
         if (reply.status() == 402) { // card_declined
             return Mono.just(redirect(s.failureUrl(), s));
@@ -192,18 +237,6 @@ class HostedPageController {
 
     private static String notice(Session s, CommandReply reply) {
         return HostedTexts.of(s.locale()).get(reply.status() == 502 ? "notice.bankUnavailable" : "notice.failed");
-    }
-
-    /** The challenge page for the payment the reply carries (its id and masked card number). */
-    private static ResponseEntity<String> challenge(Session s, CommandReply reply, String notice, HttpStatus status) {
-        JsonNode payment = reply.resource();
-        String paymentId = payment == null ? null : payment.path("id").asString(null);
-        if (paymentId == null) {
-            return html(HttpStatus.SERVICE_UNAVAILABLE, s, HostedPageView.processing(s));
-        }
-        String masked =
-                payment.path("paymentMethod").path("card").path("maskedNumber").asString(null);
-        return html(status, s, HostedPageView.challenge(s, paymentId, masked, notice));
     }
 
     /**
@@ -263,19 +296,12 @@ class HostedPageController {
                                             ? redirect(s.failureUrl(), s)
                                             : state(now.session(), HttpStatus.CONFLICT));
                         }
+                        // the bank could not be reached (nothing changed): the challenge again, saying so
                         HttpStatus status = HttpStatus.resolve(reply.status());
-                        CommandReply again = new CommandReply(
-                                reply.commandId(),
-                                402,
-                                PaygateJson.wire().createObjectNode().put("id", paymentId),
-                                ProblemCodes.AUTHENTICATION_REQUIRED,
-                                null,
-                                null);
-                        return Mono.just(challenge(
+                        return Mono.just(html(
+                                status == null || !status.isError() ? HttpStatus.SERVICE_UNAVAILABLE : status,
                                 s,
-                                again,
-                                notice(s, reply),
-                                status == null || !status.isError() ? HttpStatus.SERVICE_UNAVAILABLE : status));
+                                HostedPageView.challenge(s, paymentId, null, notice(s, reply))));
                     });
         });
     }
