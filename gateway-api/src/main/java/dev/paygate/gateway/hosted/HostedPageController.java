@@ -106,11 +106,7 @@ class HostedPageController {
             return Mono.just(notFound());
         }
         if (paymentId == null || !Ids.PAYMENT.matches(paymentId)) {
-            return Mono.just(html(
-                    HttpStatus.BAD_REQUEST,
-                    null,
-                    HostedPageView.message(
-                            "This request could not be handled", "Go back to the payment page and try again.")));
+            return Mono.just(unreadable());
         }
         return read(id).flatMap(hosted -> {
             Session s = hosted.session();
@@ -173,11 +169,7 @@ class HostedPageController {
         try {
             form = CardForm.parse(body);
         } catch (IllegalArgumentException e) {
-            return Mono.just(html(
-                    HttpStatus.BAD_REQUEST,
-                    null,
-                    HostedPageView.message(
-                            "This form could not be read", "Go back to the payment page and try again.")));
+            return Mono.just(unreadable());
         }
         return read(id).flatMap(hosted -> {
             Session s = hosted.session();
@@ -263,11 +255,7 @@ class HostedPageController {
         String paymentId = fields.getOrDefault("payment", "");
         String result = fields.getOrDefault("result", "");
         if (!Ids.PAYMENT.matches(paymentId) || !(result.equals("complete") || result.equals("fail"))) {
-            return Mono.just(html(
-                    HttpStatus.BAD_REQUEST,
-                    null,
-                    HostedPageView.message(
-                            "This form could not be read", "Go back to the payment page and try again.")));
+            return Mono.just(unreadable());
         }
         return read(id).flatMap(hosted -> {
             Session s = hosted.session();
@@ -348,6 +336,14 @@ class HostedPageController {
     private ResponseEntity<String> formAgain(
             Session s, CardForm form, Map<String, String> errors, String notice, HttpStatus status) {
         return html(status, s, HostedPageView.form(s, form.withoutSecrets(), errors, notice));
+    }
+
+    /** A form or address that can't be read (malformed, or not what the page sends): 400, and nothing was done. */
+    private static ResponseEntity<String> unreadable() {
+        return html(
+                HttpStatus.BAD_REQUEST,
+                null,
+                HostedPageView.message("This form could not be read", "Go back to the payment page and try again."));
     }
 
     private static ResponseEntity<String> notFound() {

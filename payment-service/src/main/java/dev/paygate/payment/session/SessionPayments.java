@@ -91,22 +91,7 @@ public class SessionPayments {
                                             .thenReturn(List.of(changes.bankProblem(
                                                     c.sessionId(), c.commandId(), (RuntimeException) e)))));
                 })
-                .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(
-                        c.sessionId(),
-                        c.commandId(),
-                        404,
-                        ProblemCodes.RESOURCE_MISSING,
-                        "No such session: " + c.sessionId(),
-                        "id")))))
-                .onErrorResume(
-                        SessionTransitionRejected.class,
-                        e -> Mono.just(Plan.of(List.of(changes.problem(
-                                c.sessionId(),
-                                c.commandId(),
-                                409,
-                                ProblemCodes.SESSION_INVALID_STATUS,
-                                e.getMessage(),
-                                null)))));
+                .transform(plan -> refusedForTheSession(plan, c.sessionId(), c.commandId()));
     }
 
     private Mono<List<OutboxMessage>> settle(
@@ -137,13 +122,7 @@ public class SessionPayments {
                                         "The payer failed 3-D Secure authentication.",
                                         now);
                                 return Mono.<Plan>just(() -> payments.update(failed, payment.version())
-                                        .then(Mono.defer(() -> finish(
-                                                c.commandId(),
-                                                session,
-                                                failed,
-                                                new ArrayList<>(List.of(
-                                                        changes.event(failed, Changes.eventFor(failed, false)))),
-                                                now))));
+                                        .then(Mono.defer(() -> authenticated(c.commandId(), session, failed, now))));
                             }
                             // both leased before the bank is asked: expiry waits for the session, another
                             // command for the payment
@@ -152,13 +131,7 @@ public class SessionPayments {
                                             payment.id(), payment.version(), c.commandId(), lease))
                                     .then(authorizer.authorize(payment, true))
                                     .<Plan>map(paid -> () -> payments.update(paid, payment.version(), c.commandId())
-                                            .then(Mono.defer(() -> finish(
-                                                    c.commandId(),
-                                                    session,
-                                                    paid,
-                                                    new ArrayList<>(List.of(
-                                                            changes.event(paid, Changes.eventFor(paid, false)))),
-                                                    now))))
+                                            .then(Mono.defer(() -> authenticated(c.commandId(), session, paid, now))))
                                     .onErrorResume(
                                             Changes::nothingAtTheBank,
                                             e -> Mono.just(() -> payments.endOperation(payment.id(), c.commandId())
@@ -173,22 +146,7 @@ public class SessionPayments {
                                 ProblemCodes.RESOURCE_MISSING,
                                 "No such payment for this session: " + c.paymentId(),
                                 "paymentId"))))))
-                .switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(
-                        c.sessionId(),
-                        c.commandId(),
-                        404,
-                        ProblemCodes.RESOURCE_MISSING,
-                        "No such session: " + c.sessionId(),
-                        "id")))))
-                .onErrorResume(
-                        SessionTransitionRejected.class,
-                        e -> Mono.just(Plan.of(List.of(changes.problem(
-                                c.sessionId(),
-                                c.commandId(),
-                                409,
-                                ProblemCodes.SESSION_INVALID_STATUS,
-                                e.getMessage(),
-                                null)))))
+                .transform(plan -> refusedForTheSession(plan, c.sessionId(), c.commandId()))
                 .onErrorResume(
                         PaymentTransitionRejected.class,
                         e -> Mono.just(Plan.of(List.of(changes.problem(
@@ -198,6 +156,34 @@ public class SessionPayments {
                                 ProblemCodes.PAYMENT_INVALID_STATUS,
                                 e.getMessage(),
                                 null)))));
+    }
+
+    /** A session command's refusals: 404 when there is no such session, 409 when it can't be paid any more. */
+    private Mono<Plan> refusedForTheSession(Mono<Plan> plan, String sessionId, String commandId) {
+        return plan.switchIfEmpty(Mono.fromSupplier(() -> Plan.of(List.of(changes.problem(
+                        sessionId,
+                        commandId,
+                        404,
+                        ProblemCodes.RESOURCE_MISSING,
+                        "No such session: " + sessionId,
+                        "id")))))
+                .onErrorResume(
+                        SessionTransitionRejected.class,
+                        e -> Mono.just(Plan.of(List.of(changes.problem(
+                                sessionId,
+                                commandId,
+                                409,
+                                ProblemCodes.SESSION_INVALID_STATUS,
+                                e.getMessage(),
+                                null)))));
+    }
+
+    /** After the challenge: the payment's event, then the session {@link #finish finished} by its outcome. */
+    private Mono<List<OutboxMessage>> authenticated(
+            String commandId, StoredSession session, StoredPayment next, Instant now) {
+        List<OutboxMessage> events = new ArrayList<>();
+        events.add(changes.event(next, Changes.eventFor(next, false)));
+        return finish(commandId, session, next, events, now);
     }
 
     /**
