@@ -355,6 +355,50 @@ class HostedPageIT {
     }
 
     @Test
+    void theBankDownWhenTheChallengeIsCompletedShowsItAgainChangesNothingAndItCompletesOnceTheBankIsBack()
+            throws Exception {
+        String id = createSession("\"3ds-bank-down\"");
+        String paymentId = challengedPayment(challenged(id));
+        String complete = "payment=" + paymentId + "&result=complete";
+        String probe = "{\"amount\": 100, \"currency\": \"EUR\", \"confirm\": true, \"paymentMethod\": "
+                + "{\"type\": \"card\", \"card\": {\"number\": \"4111111111111111\", \"cvc\": \"123\", "
+                + "\"expiryMonth\": 12, \"expiryYear\": 2030}}}";
+        EntityExchangeResult<String> down;
+        java.nio.file.Files.writeString(TestStack.BANK_OUTAGE, "down");
+        try {
+            // the switch is read at most every 100 ms: wait until a payment of the API meets the bank down
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> api.post("/api2/payments", probe).status() == 502);
+            down = authenticate(id, complete);
+        } finally {
+            java.nio.file.Files.deleteIfExists(TestStack.BANK_OUTAGE);
+        }
+
+        // nothing was done: the challenge again, saying so, and the payment still waits for it
+        assertThat(down.getStatus().value()).isEqualTo(502);
+        assertSecureHtml(down);
+        assertThat(down.getResponseBody())
+                .contains(
+                        "The bank could not be reached. Nothing was charged; please try again.",
+                        "name=\"payment\" value=\"" + paymentId + "\"",
+                        "value=\"complete\"");
+        assertThat(api.get("/api2/payments/" + paymentId).body().get("status").asString())
+                .isEqualTo("requiresAction");
+        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
+                .isEqualTo("open");
+
+        // the bank back: the same answer completes it (the leases taken for the failed try were given back)
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> authenticate(id, complete).getStatus().value() == 303);
+        assertThat(api.get("/api2/sessions/" + id).body().get("status").asString())
+                .isEqualTo("completed");
+        assertThat(api.get("/api2/payments/" + paymentId).body().get("status").asString())
+                .isEqualTo("succeeded");
+    }
+
+    @Test
     void anExpiredSessionAnswers410WithoutAForm() {
         String id = createSession("\"late\"");
         api.ok("/api2/sessions/" + id + "/expire", null);
