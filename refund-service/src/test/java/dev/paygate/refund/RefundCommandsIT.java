@@ -10,6 +10,7 @@ import dev.paygate.refund.domain.RefundDecision;
 import dev.paygate.refund.domain.RefundablePayment;
 import dev.paygate.refund.store.PaymentMirror;
 import dev.paygate.support.outbox.InboxProcessor;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class RefundCommandsIT {
                 .bind("p", paymentId)
                 .map(r -> r.get(0, Long.class))
                 .one()
-                .block();
+                .block(ARRANGE);
     }
 
     /**
@@ -106,6 +107,9 @@ class RefundCommandsIT {
      * and the CHECK on {@code payments}) agree: at every edge of the balance, the database reserves exactly what the
      * rule allows, and no statement can take the balance past what was received.
      */
+    /** How long arranging or reading one row may take; the test's own thread waits, never a reactive path. */
+    static final Duration ARRANGE = Duration.ofSeconds(10);
+
     @Test
     void theDatabaseReservesExactlyWhatTheRefundRuleAllows() {
         String merchant = "mer_" + Ids.randomBase58(12);
@@ -125,13 +129,13 @@ class RefundCommandsIT {
                                 .bind("p", id)
                                 .fetch()
                                 .rowsUpdated()
-                                .block();
-                        RefundablePayment payment = payments.find(id, merchant).block();
+                                .block(ARRANGE);
+                        RefundablePayment payment = payments.find(id, merchant).block(ARRANGE);
                         boolean allowed = payment.refund(amount) instanceof RefundDecision.Reserve;
                         boolean reservedInSql = payments.reserveAll(Map.of(id, amount))
                                 .thenReturn(true)
                                 .onErrorReturn(IllegalStateException.class, false)
-                                .block();
+                                .block(ARRANGE);
                         assertThat(reservedInSql)
                                 .as(
                                         "%s payment, %d received, %d reserved, refund of %d",
@@ -211,7 +215,7 @@ class RefundCommandsIT {
                         .bind("id", partial.refundId())
                         .map(r -> r.get(0, String.class))
                         .one()
-                        .block())
+                        .block(ARRANGE))
                 .isEqualTo("TA-Code 48006155 (07.04.22)|Refund TA-Code 48006156 Teilerstattung|One piece less");
 
         CreateRefund tooMuch = new CreateRefund(
@@ -247,7 +251,7 @@ class RefundCommandsIT {
                         .bind("id", rest.refundId())
                         .map(r -> r.get(0, String.class))
                         .one()
-                        .block())
+                        .block(ARRANGE))
                 .endsWith("48006158 Teilerstattung");
     }
 
