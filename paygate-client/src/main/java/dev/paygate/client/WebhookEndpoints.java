@@ -1,0 +1,82 @@
+package dev.paygate.client;
+
+import dev.paygate.client.api.WebhooksApi;
+import dev.paygate.client.model.CreateWebhookEndpointRequest;
+import dev.paygate.client.model.Deleted;
+import dev.paygate.client.model.WebhookDelivery;
+import dev.paygate.client.model.WebhookDeliveryList;
+import dev.paygate.client.model.WebhookEndpoint;
+import dev.paygate.client.model.WebhookEndpointList;
+import java.util.stream.Stream;
+
+/** {@code /api2/webhook-endpoints} and their deliveries. */
+public final class WebhookEndpoints {
+
+    private final Calls calls;
+    private final WebhooksApi api;
+    private final String version;
+
+    WebhookEndpoints(Calls calls, WebhooksApi api, String version) {
+        this.calls = calls;
+        this.api = api;
+        this.version = version;
+    }
+
+    /** Registers an endpoint; the answer's {@code secret} is the only time it is shown. */
+    public Outcome<WebhookEndpoint> create(CreateWebhookEndpointRequest request) {
+        return calls.write(
+                "POST /api2/webhook-endpoints",
+                null,
+                key -> api.webhookEndpointCreateWithHttpInfo(request, version, key));
+    }
+
+    public WebhookEndpoint get(String id) {
+        return calls.read("GET /api2/webhook-endpoints/" + id, key -> api.webhookEndpointGetWithHttpInfo(id, version));
+    }
+
+    /** The merchant's endpoints, newest first. */
+    public Stream<WebhookEndpoint> list() {
+        return Paging.stream(
+                startingAfter -> {
+                    WebhookEndpointList page = calls.read(
+                            "GET /api2/webhook-endpoints",
+                            key -> api.webhookEndpointListWithHttpInfo("100", startingAfter, version));
+                    return new Paging.Page<>(page.getData(), Boolean.TRUE.equals(page.getHasMore()));
+                },
+                WebhookEndpoint::getId);
+    }
+
+    /** A new signing secret; the old one signs too for 24 hours. */
+    public Outcome<WebhookEndpoint> rotateSecret(String id) {
+        return calls.write(
+                "POST /api2/webhook-endpoints/" + id + "/rotate-secret",
+                null,
+                key -> api.webhookEndpointRotateSecretWithHttpInfo(id, version, key, null));
+    }
+
+    public Deleted delete(String id) {
+        return calls.read(
+                "DELETE /api2/webhook-endpoints/" + id, key -> api.webhookEndpointDeleteWithHttpInfo(id, version));
+    }
+
+    /** An endpoint's deliveries, newest first ({@code status}: pending, delivered or failed; null for all). */
+    public Stream<WebhookDelivery> deliveries(String endpointId, String status) {
+        return Paging.stream(
+                startingAfter -> {
+                    WebhookDeliveryList page = calls.read(
+                            "GET /api2/webhook-endpoints/" + endpointId + "/deliveries",
+                            key -> api.webhookEndpointDeliveriesWithHttpInfo(
+                                    endpointId, status, "100", startingAfter, version));
+                    return new Paging.Page<>(page.getData(), Boolean.TRUE.equals(page.getHasMore()));
+                },
+                WebhookDelivery::getId);
+    }
+
+    /** Sends a delivery again now (with its event's id: a receiver that deduplicates sees it once). */
+    public Outcome<WebhookDelivery> retryDelivery(String deliveryId) {
+        return calls.write(
+                "POST /api2/webhook-deliveries/" + deliveryId + "/retry",
+                null,
+                key -> api.webhookEndpointRetryWithHttpInfo(deliveryId, version, key, null));
+    }
+}
