@@ -11,6 +11,12 @@ import java.util.function.Supplier;
 /** Sends the generated client's calls, retried as the {@link RetryPolicy} says. */
 final class Calls {
 
+    /**
+     * The body of a write that takes none (expire, rotate a secret, retry a delivery): the generated client sends its
+     * body parameter as it is, and cannot send none.
+     */
+    static final String EMPTY_OBJECT = "{}";
+
     /** One call of the generated client, with the key it is to send (null for a read). */
     @FunctionalInterface
     interface Call<T> {

@@ -31,6 +31,6 @@ public final class Sessions {
         return calls.write(
                 "POST /api2/sessions/" + id + "/expire",
                 null,
-                key -> api.sessionExpireWithHttpInfo(id, version, key, null));
+                key -> api.sessionExpireWithHttpInfo(id, version, key, Calls.EMPTY_OBJECT));
     }
 }

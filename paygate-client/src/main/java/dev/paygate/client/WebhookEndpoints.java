@@ -51,7 +51,7 @@ public final class WebhookEndpoints {
         return calls.write(
                 "POST /api2/webhook-endpoints/" + id + "/rotate-secret",
                 null,
-                key -> api.webhookEndpointRotateSecretWithHttpInfo(id, version, key, null));
+                key -> api.webhookEndpointRotateSecretWithHttpInfo(id, version, key, Calls.EMPTY_OBJECT));
     }
 
     public Deleted delete(String id) {
@@ -59,7 +59,7 @@ public final class WebhookEndpoints {
                 "DELETE /api2/webhook-endpoints/" + id, key -> api.webhookEndpointDeleteWithHttpInfo(id, version));
     }
 
-    /** An endpoint's deliveries, newest first ({@code status}: pending, delivered or failed; null for all). */
+    /** An endpoint's deliveries, newest first ({@code status}: pending, succeeded or failed; null for all). */
     public Stream<WebhookDelivery> deliveries(String endpointId, String status) {
         return Paging.stream(
                 startingAfter -> {
@@ -77,6 +77,6 @@ public final class WebhookEndpoints {
         return calls.write(
                 "POST /api2/webhook-deliveries/" + deliveryId + "/retry",
                 null,
-                key -> api.webhookEndpointRetryWithHttpInfo(deliveryId, version, key, null));
+                key -> api.webhookEndpointRetryWithHttpInfo(deliveryId, version, key, Calls.EMPTY_OBJECT));
     }
 }
