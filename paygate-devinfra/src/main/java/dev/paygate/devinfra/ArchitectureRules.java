@@ -23,7 +23,8 @@ import java.util.Set;
  * <ul>
  *   <li>its feature packages ({@code <root>.<feature>..}) have no cycles between them;</li>
  *   <li>its {@code domain} packages are plain Java: no Spring, no Reactor, no database, Kafka or network;</li>
- *   <li>it uses no other service, nor the test and tooling modules: services share only {@code paygate-contracts},
+ *   <li>it uses no other service, nor the test and tooling modules, nor the merchant's {@code paygate-client}:
+ *       services share only {@code paygate-contracts},
  *       {@code paygate-service-support} and {@code paygate-acquirer}.</li>
  * </ul>
  */
@@ -37,7 +38,8 @@ public final class ArchitectureRules {
             "dev.paygate.webhook",
             "dev.paygate.devinfra",
             "dev.paygate.bench",
-            "dev.paygate.launcher");
+            "dev.paygate.launcher",
+            "dev.paygate.client"); // the merchant's side: what a service knows of the API is its own code
 
     private ArchitectureRules() {}
 
