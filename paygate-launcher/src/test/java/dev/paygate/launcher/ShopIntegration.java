@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+// spotless:off — laid out by hand to be read in docs/client.md
 /** A merchant's whole integration: take a payment, refund part of it, and receive the webhook that says so. */
 class ShopIntegration {
     final List<Refund> refundsDone = new CopyOnWriteArrayList<>(); // your bookkeeping
@@ -25,31 +26,17 @@ class ShopIntegration {
     }
 
     Refund sellAndRefund() {
-        CardInputJson card = new CardInputJson()
-                .number("4111111111111111")
-                .cvc("123")
-                .expiryMonth(12)
-                .expiryYear(2030);
-        Payment payment = paygate.payments()
-                .create(new CreatePaymentRequest()
-                        .amount(1500L)
-                        .currency("EUR")
-                        .confirm(true)
-                        .paymentMethod(new PaymentMethodInput().type("card").card(card)))
-                .await();
-        return paygate.refunds()
-                .create(new CreateRefundRequest().paymentId(payment.getId()).amount(500L))
-                .await();
+        CardInputJson card = new CardInputJson().number("4111111111111111").cvc("123").expiryMonth(12).expiryYear(2030);
+        Payment payment = paygate.payments().create(new CreatePaymentRequest().amount(1500L).currency("EUR")
+                .confirm(true).paymentMethod(new PaymentMethodInput().type("card").card(card))).await();
+        return paygate.refunds().create(new CreateRefundRequest().paymentId(payment.getId()).amount(500L)).await();
     }
 
     /** Your webhook endpoint: hand over the headers and the raw body, answer the status. */
     int onWebhook(Function<String, String> header, String rawBody) {
         return inbox.receive(header, rawBody, event -> {
-                    if (event instanceof RefundEvent e
-                            && "succeeded".equals(e.refund().getStatus())) {
-                        refundsDone.add(e.refund());
-                    }
-                })
-                .httpStatus();
+            if (event instanceof RefundEvent e && "succeeded".equals(e.refund().getStatus())) refundsDone.add(e.refund());
+        }).httpStatus();
     }
 }
+// spotless:on

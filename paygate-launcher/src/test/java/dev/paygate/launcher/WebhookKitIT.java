@@ -204,7 +204,19 @@ class WebhookKitIT {
         String docs = Files.readString(Path.of("../docs/client.md"));
         for (String example : List.of("ShopIntegration", "PaygateWebhookRoutes")) {
             String source = Files.readString(Path.of("src/test/java/dev/paygate/launcher/" + example + ".java"));
-            String shown = source.substring(source.indexOf('\n', source.indexOf("package ")) + 1)
+            // what follows the imports, without the formatter's switches
+            List<String> lines = source.lines().toList();
+            int body = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).startsWith("import ")) {
+                    body = i + 1;
+                }
+            }
+            String shown = String.join(
+                            "\n",
+                            lines.subList(body, lines.size()).stream()
+                                    .filter(line -> !line.startsWith("// spotless:"))
+                                    .toList())
                     .strip();
             assertThat(docs).as(example + " in docs/client.md").contains("```java\n" + shown + "\n```");
         }
