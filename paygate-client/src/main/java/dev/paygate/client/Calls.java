@@ -81,8 +81,27 @@ final class Calls {
         };
     }
 
-    RetryPolicy policy() {
-        return policy;
+    /**
+     * Asks {@code attempt} until it has an answer (not empty), waiting the policy's backoff before each ask (but the
+     * first, unless {@code waitFirst}), at most {@code timeout} in all.
+     *
+     * @throws PaygateException {@code stillPending}, when {@code timeout} passed without an answer
+     */
+    <T> T poll(Duration timeout, boolean waitFirst, PaygateException stillPending, Supplier<Optional<T>> attempt) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int poll = waitFirst ? 1 : 0; ; poll++) {
+            if (poll > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw stillPending;
+                }
+                pause(Duration.ofNanos(Math.min(left, policy.backoff(poll).toNanos())), stillPending);
+            }
+            Optional<T> answer = attempt.get();
+            if (answer.isPresent()) {
+                return answer.get();
+            }
+        }
     }
 
     /** Waits out a backoff: the caller's thread sleeps, as a blocking client's must; an interrupt ends the call. */

@@ -2,6 +2,7 @@ package dev.paygate.client;
 
 import dev.paygate.client.invoker.ApiResponse;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The answer to a write. Usually final: {@link #value()} is the resource after the change. When Paygate did not learn
@@ -60,25 +61,17 @@ public final class Outcome<T> {
         if (!pending) {
             return value;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (int poll = 1; ; poll++) {
-            Duration backoff = calls.policy().backoff(poll);
-            long left = deadline - System.nanoTime();
-            PaygateException stillPending = PaygateException.stillPending(request, idempotencyKey, timeout);
-            if (left <= 0) {
-                throw stillPending;
-            }
-            Calls.pause(Duration.ofNanos(Math.min(left, backoff.toNanos())), stillPending);
+        // the answer at hand is the 202: ask again after a backoff
+        return calls.poll(timeout, true, PaygateException.stillPending(request, idempotencyKey, timeout), () -> {
             try {
                 ApiResponse<T> answer = calls.send(request, idempotencyKey, call);
-                if (answer.getStatusCode() != 202) {
-                    return answer.getData();
-                }
+                return answer.getStatusCode() == 202 ? Optional.empty() : Optional.ofNullable(answer.getData());
             } catch (PaygateException e) {
-                if (!"idempotency_key_in_use".equals(e.code())) {
-                    throw e;
+                if ("idempotency_key_in_use".equals(e.code())) {
+                    return Optional.empty(); // the change still runs
                 }
+                throw e;
             }
-        }
+        });
     }
 }

@@ -5,6 +5,7 @@ import dev.paygate.client.model.CreateRefundRequest;
 import dev.paygate.client.model.Refund;
 import dev.paygate.client.model.RefundList;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** {@code /api2/refunds}: every write keyed and retried safely (see {@link RetryPolicy}). */
@@ -59,19 +60,10 @@ public final class Refunds {
      * @throws PaygateException it was still pending after {@code timeout}
      */
     public Refund awaitSettled(String id, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (int poll = 1; ; poll++) {
-            Refund refund = get(id);
-            if (!"pending".equals(refund.getStatus())) {
-                return refund;
-            }
-            long left = deadline - System.nanoTime();
-            PaygateException stillPending = PaygateException.stillPending("GET /api2/refunds/" + id, null, timeout);
-            if (left <= 0) {
-                throw stillPending;
-            }
-            Calls.pause(
-                    Duration.ofNanos(Math.min(left, calls.policy().backoff(poll).toNanos())), stillPending);
-        }
+        return calls.poll(
+                timeout,
+                false,
+                PaygateException.stillPending("GET /api2/refunds/" + id, null, timeout),
+                () -> Optional.of(get(id)).filter(refund -> !"pending".equals(refund.getStatus())));
     }
 }
