@@ -49,6 +49,11 @@ final class Calls {
 
     /** {@code call}, sent until it is answered with a 2xx or a failure that is not retried. */
     <T> ApiResponse<T> send(String request, String key, Call<T> call) {
+        return send(request, key, call, Long.MAX_VALUE);
+    }
+
+    /** The same, retrying only until {@code deadline} ({@link System#nanoTime()}); no wait goes past it. */
+    <T> ApiResponse<T> send(String request, String key, Call<T> call, long deadline) {
         for (int attempt = 1; ; attempt++) {
             PaygateException failure;
             try {
@@ -63,7 +68,7 @@ final class Calls {
             Optional<Duration> delay = attempt < policy.maxAttempts() && retried(failure)
                     ? policy.delay(attempt, failure.retryAfter())
                     : Optional.empty();
-            if (delay.isEmpty()) {
+            if (delay.isEmpty() || delay.get().toNanos() > deadline - System.nanoTime()) {
                 throw failure;
             }
             onRetry.accept(new RetryEvent(request, attempt, failure, delay.get()));
@@ -74,7 +79,8 @@ final class Calls {
     /** See {@link RetryPolicy}: what may be sent again, and changes nothing twice when it is. */
     static boolean retried(PaygateException failure) {
         return switch (failure.status()) {
-            case 0, 429, 500, 503, 504 -> true;
+            case 0 -> failure.noAnswer();
+            case 429, 500, 503, 504 -> true;
             case 409 -> "idempotency_key_in_use".equals(failure.code());
             case 502 -> "acquirer_unavailable".equals(failure.code());
             default -> false;

@@ -62,9 +62,10 @@ public final class Outcome<T> {
             return value;
         }
         // the answer at hand is the 202: ask again after a backoff
+        long deadline = System.nanoTime() + timeout.toNanos();
         return calls.poll(timeout, true, PaygateException.stillPending(request, idempotencyKey, timeout), () -> {
             try {
-                ApiResponse<T> answer = calls.send(request, idempotencyKey, call);
+                ApiResponse<T> answer = calls.send(request, idempotencyKey, call, deadline);
                 return answer.getStatusCode() == 202 ? Optional.empty() : Optional.ofNullable(answer.getData());
             } catch (PaygateException e) {
                 if ("idempotency_key_in_use".equals(e.code())) {

@@ -1,5 +1,6 @@
 package dev.paygate.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paygate.client.invoker.ApiException;
 import dev.paygate.client.model.Problem;
@@ -45,15 +46,24 @@ public final class PaygateException extends RuntimeException {
         int status = e.getCode();
         if (status == 0) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            String what = cause instanceof JsonProcessingException ? "an answer that could not be read" : "no answer";
             return new PaygateException(
-                    request + ": no answer (" + cause + ")", cause, 0, null, null, idempotencyKey, attempts);
+                    request + ": " + what + " (" + cause.getClass().getSimpleName() + ")",
+                    cause,
+                    0,
+                    null,
+                    null,
+                    idempotencyKey,
+                    attempts);
         }
         Problem problem = problem(e.getResponseBody(), json);
         Duration retryAfter = retryAfter(e.getResponseHeaders());
         String code = problem == null || problem.getCode() == null ? "" : " " + problem.getCode();
         String detail = problem == null || problem.getDetail() == null ? "" : ": " + problem.getDetail();
+        // not chained to the ApiException: its message is the whole body (a declined payment's customer details), which
+        // would be in every logged stack trace; problem() has what the body said
         return new PaygateException(
-                request + ": " + status + code + detail, e, status, problem, retryAfter, idempotencyKey, attempts);
+                request + ": " + status + code + detail, null, status, problem, retryAfter, idempotencyKey, attempts);
     }
 
     static PaygateException stillPending(String request, String idempotencyKey, Duration waited) {
@@ -97,7 +107,15 @@ public final class PaygateException extends RuntimeException {
         }
     }
 
-    /** The HTTP status; 0 when no answer came. */
+    /**
+     * Whether no answer came at all (refused or closed connection, timeout): the request may or may not have been
+     * received. Not so for an answer that came but could not be read.
+     */
+    public boolean noAnswer() {
+        return status == 0 && getCause() instanceof IOException && !(getCause() instanceof JsonProcessingException);
+    }
+
+    /** The HTTP status; 0 when no answer came, or none that could be read. */
     public int status() {
         return status;
     }

@@ -52,8 +52,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     /** The backoff before retry number {@code retry} (1 for the first), with its jitter. */
     public Duration backoff(int retry) {
         long cap = maxBackoff.toNanos();
-        long exponential = initialBackoff.toNanos() << Math.min(Math.max(retry - 1, 0), 30);
-        long ceiling = exponential <= 0 ? cap : Math.min(cap, exponential); // <= 0: shifted past Long.MAX_VALUE
+        long initial = initialBackoff.toNanos();
+        int doublings = Math.min(Math.max(retry - 1, 0), 62);
+        long ceiling = initial > (cap >>> doublings) ? cap : initial << doublings; // no overflow: capped first
         long half = ceiling / 2;
         return Duration.ofNanos(half + ThreadLocalRandom.current().nextLong(ceiling - half + 1));
     }

@@ -82,6 +82,79 @@ class PaygateClientRetriesTest {
     }
 
     @Test
+    void aServerErrorOrGatewayTimeoutIsSentAgainWithTheSameKey() {
+        api.then(problem(500, "internal_error"), json(504, "{}"), json(200, PAYMENT));
+
+        Outcome<Payment> outcome = client(FAST).payments().create(payment());
+
+        assertThat(outcome.value().getId()).isEqualTo("p_1");
+        assertThat(api.requests()).hasSize(3);
+        assertThat(api.requests()).extracting(r -> r.header("Idempotency-Key")).containsOnly(outcome.idempotencyKey());
+    }
+
+    @Test
+    void anAnswerThatCannotBeReadIsNotSentAgain() {
+        api.then(json(200, "{\"id\": [not json"), json(200, PAYMENT));
+
+        assertThatThrownBy(() -> client(FAST).payments().create(payment()))
+                .isInstanceOfSatisfying(PaygateException.class, e -> {
+                    assertThat(e.status()).isZero();
+                    assertThat(e.noAnswer()).isFalse();
+                    assertThat(e.getMessage()).contains("could not be read");
+                });
+        assertThat(api.requests()).hasSize(1);
+    }
+
+    @Test
+    void aRefusalCarriesItsProblemButNotTheWholeBodyInItsCauses() {
+        api.then(new ScriptedApi.Answer(
+                402,
+                java.util.Map.of(),
+                "{\"status\":402,\"code\":\"card_declined\",\"payment\":{\"id\":\"p_1\",\"customerDetails\":"
+                        + "{\"email\":\"payer@example.com\"}}}"));
+
+        assertThatThrownBy(() -> client(FAST).payments().create(payment()))
+                .isInstanceOfSatisfying(PaygateException.class, e -> {
+                    assertThat(e.problem().getPayment().getId()).isEqualTo("p_1");
+                    assertThat(e.getCause()).isNull();
+                    java.io.StringWriter trace = new java.io.StringWriter();
+                    e.printStackTrace(new java.io.PrintWriter(trace));
+                    assertThat(trace.toString()).doesNotContain("payer@example.com", "sk_test_scripted");
+                });
+    }
+
+    @Test
+    void aDeleteWhoseFirstAnswerWasLostIsDoneWhenTheRetryFindsNothing() {
+        api.then(DROP, problem(404, "resource_missing"));
+
+        var deleted = client(FAST).webhookEndpoints().delete("we_1");
+
+        assertThat(deleted.getId()).isEqualTo("we_1");
+        assertThat(deleted.getDeleted()).isTrue();
+        assertThat(api.requests()).extracting(ScriptedApi.Request::method).containsExactly("DELETE", "DELETE");
+
+        api.then(problem(404, "resource_missing"));
+        assertThatThrownBy(() -> client(FAST).webhookEndpoints().delete("we_2"))
+                .as("a 404 at the first attempt is a 404")
+                .isInstanceOfSatisfying(
+                        PaygateException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
+
+    @Test
+    void awaitingIsBoundedByItsTimeoutEvenWhileRetrying() {
+        api.then(json(202, "{\"id\":\"p_1\"}"));
+        for (int i = 0; i < 50; i++) {
+            api.then(problem(503, "overloaded", "2"));
+        }
+        Outcome<Payment> outcome = client(FAST).payments().create(payment());
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> outcome.await(Duration.ofMillis(500))).isInstanceOf(PaygateException.class);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_900));
+    }
+
+    @Test
     void aConnectionClosedWithoutAnAnswerIsSentAgainWithTheSameKey() {
         api.then(DROP, json(200, PAYMENT));
 

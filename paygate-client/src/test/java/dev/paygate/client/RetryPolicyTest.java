@@ -27,6 +27,11 @@ class RetryPolicyTest {
             assertThat(seen).as("jitter at retry %d", retry).hasSizeGreaterThan(50);
         }
         assertThat(policy.backoff(1_000)).isLessThanOrEqualTo(Duration.ofSeconds(2)); // no overflow
+        RetryPolicy slow = new RetryPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ZERO);
+        for (int retry = 1; retry < 100; retry += 7) {
+            assertThat(slow.backoff(retry)).isBetween(Duration.ofSeconds(5), Duration.ofMinutes(1));
+        }
+        assertThat(slow.backoff(40)).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
     }
 
     @Test

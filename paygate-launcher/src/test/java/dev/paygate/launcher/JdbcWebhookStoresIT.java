@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paygate.client.webhooks.JdbcProcessedWebhooks;
 import dev.paygate.client.webhooks.JdbcResourceVersions;
 import dev.paygate.client.webhooks.ProcessedWebhooks.Claim;
+import dev.paygate.client.webhooks.ProcessedWebhooks.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,11 +25,20 @@ import org.postgresql.ds.PGSimpleDataSource;
 /** The webhook kit's JDBC stores on a real PostgreSQL, as several receiver instances share them: at once. */
 class JdbcWebhookStoresIT {
 
+    // tables of this test's own (the default ones are WebhookKitIT's): forgetting here forgets nothing of another test
+    private static final String PROCESSED = "stores_it_processed";
+    private static final String VERSIONS = "stores_it_versions";
+
     private final PGSimpleDataSource dataSource = WebhookKitIT.dataSource();
     private final JdbcProcessedWebhooks processed =
-            new JdbcProcessedWebhooks(dataSource).createTableIfMissing().createTableIfMissing();
-    private final JdbcResourceVersions versions =
-            new JdbcResourceVersions(dataSource).createTableIfMissing().createTableIfMissing();
+            processed(Clock.systemUTC()).createTableIfMissing().createTableIfMissing();
+    private final JdbcResourceVersions versions = new JdbcResourceVersions(dataSource, VERSIONS)
+            .createTableIfMissing()
+            .createTableIfMissing();
+
+    private JdbcProcessedWebhooks processed(Clock clock) {
+        return new JdbcProcessedWebhooks(dataSource, PROCESSED, Duration.ofMinutes(5), clock);
+    }
 
     private static <T> List<T> atOnce(int threads, List<Callable<T>> tasks) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -49,36 +59,43 @@ class JdbcWebhookStoresIT {
 
         List<Claim> claims = atOnce(16, Collections.nCopies(16, () -> processed.claim(id)));
 
-        assertThat(claims).filteredOn(c -> c == Claim.FIRST).hasSize(1);
-        assertThat(claims).filteredOn(c -> c == Claim.IN_PROGRESS).hasSize(15);
+        assertThat(claims).filteredOn(c -> c.status() == Status.FIRST).hasSize(1);
+        assertThat(claims).filteredOn(c -> c.status() == Status.IN_PROGRESS).hasSize(15);
+        String token = claims.stream()
+                .filter(c -> c.status() == Status.FIRST)
+                .findFirst()
+                .orElseThrow()
+                .token();
         processed.done(id);
-        processed.release(id); // done stays done
-        assertThat(processed.claim(id)).isEqualTo(Claim.DONE);
+        processed.release(id, token); // done stays done
+        assertThat(processed.claim(id).status()).isEqualTo(Status.DONE);
     }
 
     @Test
     void aReleasedWebhookIsProcessedByTheNextDeliveryAndAnAbandonedClaimIsTakenOver() {
         String released = "evt_released_" + System.nanoTime();
-        assertThat(processed.claim(released)).isEqualTo(Claim.FIRST);
-        processed.release(released);
-        assertThat(processed.claim(released)).isEqualTo(Claim.FIRST);
+        Claim first = processed.claim(released);
+        assertThat(first.status()).isEqualTo(Status.FIRST);
+        processed.release(released, first.token());
+        assertThat(processed.claim(released).status()).isEqualTo(Status.FIRST);
 
         String abandoned = "evt_abandoned_" + System.nanoTime();
         Instant now = Instant.now();
-        JdbcProcessedWebhooks died = new JdbcProcessedWebhooks(
-                dataSource, Duration.ofMinutes(5), Clock.fixed(now.minus(Duration.ofMinutes(6)), ZoneOffset.UTC));
-        JdbcProcessedWebhooks alive =
-                new JdbcProcessedWebhooks(dataSource, Duration.ofMinutes(5), Clock.fixed(now, ZoneOffset.UTC));
-        assertThat(died.claim(abandoned)).isEqualTo(Claim.FIRST);
-        assertThat(alive.claim(abandoned)).isEqualTo(Claim.FIRST);
-        assertThat(alive.claim(abandoned)).isEqualTo(Claim.IN_PROGRESS);
+        JdbcProcessedWebhooks died = processed(Clock.fixed(now.minus(Duration.ofMinutes(6)), ZoneOffset.UTC));
+        JdbcProcessedWebhooks alive = processed(Clock.fixed(now, ZoneOffset.UTC));
+        Claim hung = died.claim(abandoned);
+        assertThat(hung.status()).isEqualTo(Status.FIRST);
+        Claim takeover = alive.claim(abandoned);
+        assertThat(takeover.status()).isEqualTo(Status.FIRST);
+        died.release(abandoned, hung.token()); // the hung instance fails at last: the takeover's claim stands
+        assertThat(alive.claim(abandoned).status()).isEqualTo(Status.IN_PROGRESS);
 
-        processed.forgetBefore(now.minus(Duration.ofMinutes(1))); // the taken-over claim is newer: kept
-        assertThat(TestStack.count(
-                        "SELECT count(*) FROM paygate_processed_webhooks WHERE webhook_id = '" + abandoned + "'"))
-                .isEqualTo(1);
-        assertThat(processed.forgetBefore(now.plusSeconds(1))).isGreaterThanOrEqualTo(2);
-        assertThat(processed.claim(abandoned)).isEqualTo(Claim.FIRST);
+        long rows = TestStack.count("SELECT count(*) FROM " + PROCESSED);
+        assertThat(processed.forgetBefore(now.minus(Duration.ofMinutes(1))))
+                .as("the taken-over claim is newer: kept")
+                .isEqualTo(0);
+        assertThat((long) processed.forgetBefore(now.plusSeconds(1))).isEqualTo(rows);
+        assertThat(processed.claim(abandoned).status()).isEqualTo(Status.FIRST);
     }
 
     @Test
@@ -96,7 +113,7 @@ class JdbcWebhookStoresIT {
 
         List<OptionalLong> results = atOnce(8, advances);
 
-        assertThat(TestStack.count("SELECT version FROM paygate_resource_versions WHERE object_id = '" + object + "'"))
+        assertThat(TestStack.count("SELECT version FROM " + VERSIONS + " WHERE object_id = '" + object + "'"))
                 .isEqualTo(60);
         // each version that won replaced a lower one, and no two won over the same one
         List<Long> replaced = new ArrayList<>();
@@ -106,9 +123,9 @@ class JdbcWebhookStoresIT {
                 replaced.add(results.get(i).getAsLong());
             }
         }
-        assertThat(replaced).doesNotHaveDuplicates().contains(0L);
-        assertThat(versions.advance(object, 60)).isEmpty();
+        assertThat(replaced).doesNotHaveDuplicates().contains(0L).doesNotContain(60L);
         assertThat(versions.advance(object, 59)).isEmpty();
+        assertThat(versions.advance(object, 60)).as("the same version again").hasValue(60);
     }
 
     @Test
@@ -127,7 +144,7 @@ class JdbcWebhookStoresIT {
         String fresh = "p_jdbc_fresh_" + System.nanoTime();
         assertThat(versions.advance(fresh, 1)).hasValue(0);
         versions.retract(fresh, 1, 0);
-        assertThat(TestStack.count("SELECT count(*) FROM paygate_resource_versions WHERE object_id = '" + fresh + "'"))
+        assertThat(TestStack.count("SELECT count(*) FROM " + VERSIONS + " WHERE object_id = '" + fresh + "'"))
                 .isZero();
     }
 }

@@ -74,7 +74,9 @@ class PaygateClientIT {
         Files.writeString(TestStack.BANK_OUTAGE, "down");
         try {
             // the switch is read at most every 100 ms: a payment made before the bank saw it down is not this test's
+            long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             do {
+                assertThat(System.nanoTime()).as("a payment met the bank down").isLessThan(giveUp);
                 retries.clear();
                 description = "outage-" + System.nanoTime();
                 outcome = patient.payments().create(payment("4111111111111111", 4_200, description));

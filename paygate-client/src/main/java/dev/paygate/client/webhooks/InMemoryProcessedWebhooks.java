@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class InMemoryProcessedWebhooks implements ProcessedWebhooks {
 
-    private record State(boolean done, Instant at) {}
+    private record State(boolean done, Instant at, String token) {}
 
     private final Map<String, State> seen = new LinkedHashMap<>(); // oldest first: forgetting stops at the first kept
     private final Duration retention;
@@ -43,21 +43,20 @@ public final class InMemoryProcessedWebhooks implements ProcessedWebhooks {
         if (state != null && state.at().isAfter(now.minus(claimTimeout))) {
             return Claim.IN_PROGRESS;
         }
-        seen.remove(webhookId); // re-inserted: last in the order, as the newest
-        seen.put(webhookId, new State(false, now));
-        return Claim.FIRST;
+        Claim claim = Claim.first();
+        put(webhookId, new State(false, now, claim.token()));
+        return claim;
     }
 
     @Override
     public synchronized void done(String webhookId) {
-        seen.remove(webhookId);
-        seen.put(webhookId, new State(true, clock.instant()));
+        put(webhookId, new State(true, clock.instant(), null));
     }
 
     @Override
-    public synchronized void release(String webhookId) {
+    public synchronized void release(String webhookId, String token) {
         State state = seen.get(webhookId);
-        if (state != null && !state.done()) {
+        if (state != null && !state.done() && state.token().equals(token)) {
             seen.remove(webhookId);
         }
     }
@@ -66,6 +65,11 @@ public final class InMemoryProcessedWebhooks implements ProcessedWebhooks {
     public synchronized int size() {
         forgetBefore(clock.instant().minus(retention));
         return seen.size();
+    }
+
+    private void put(String webhookId, State state) {
+        seen.remove(webhookId); // re-inserted: last in the order, as the newest
+        seen.put(webhookId, state);
     }
 
     private void forgetBefore(Instant cutoff) {

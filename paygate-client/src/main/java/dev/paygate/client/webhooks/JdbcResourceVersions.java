@@ -9,9 +9,9 @@ import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
- * {@link ResourceVersions} in a table of your database, shared by every instance of your receiver. Each step is one
- * conditional statement, so two instances never both advance past the same version. Plain SQL, in one transaction per
- * call.
+ * {@link ResourceVersions} in a table of your database, shared by every instance of your receiver. An advance reads
+ * the object's row with a lock ({@code SELECT … FOR UPDATE}) and writes it in one transaction, so two instances never
+ * both advance past the same version. Plain SQL; tested on PostgreSQL.
  *
  * <pre>
  * CREATE TABLE paygate_resource_versions (
@@ -21,61 +21,71 @@ import javax.sql.DataSource;
  */
 public final class JdbcResourceVersions implements ResourceVersions {
 
-    static final String TABLE = "CREATE TABLE IF NOT EXISTS paygate_resource_versions ("
-            + " object_id VARCHAR(255) PRIMARY KEY, version BIGINT NOT NULL)";
-
     private final DataSource dataSource;
+    private final String table;
 
+    /** In {@code paygate_resource_versions}. */
     public JdbcResourceVersions(DataSource dataSource) {
+        this(dataSource, "paygate_resource_versions");
+    }
+
+    /** @param table the table's name, optionally with its schema */
+    public JdbcResourceVersions(DataSource dataSource, String table) {
         this.dataSource = dataSource;
+        this.table = JdbcProcessedWebhooks.tableName(table);
     }
 
     /** Creates the table unless it is there (or create it with your migrations: the DDL is above). */
     public JdbcResourceVersions createTableIfMissing() {
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute(TABLE);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + table
+                        + " (object_id VARCHAR(255) PRIMARY KEY, version BIGINT NOT NULL)");
+            }
             return this;
         } catch (SQLException e) {
-            throw new IllegalStateException("creating paygate_resource_versions", e);
+            throw new IllegalStateException("creating " + table, e);
         }
     }
 
     @Override
     public OptionalLong advance(String objectId, long version) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
                 try {
                     OptionalLong result = advance(c, objectId, version);
                     c.commit();
                     return result;
                 } catch (SQLException e) {
                     c.rollback();
-                    // a duplicate key: another instance inserted this object's first version in between; the row is
-                    // there now, so the second try locks it and compares
-                    if (attempt > 1 || !JdbcProcessedWebhooks.duplicateKey(e)) {
-                        throw e;
-                    }
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                // a duplicate key (another instance inserted this object's first version in between: the row is there
+                // now, so the next try locks it and compares), or a deadlock or serialization failure: try again
+                if (attempt >= 5 || !(JdbcProcessedWebhooks.duplicateKey(e) || transactionRolledBack(e))) {
+                    throw new IllegalStateException("recording the version of " + objectId, e);
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("recording the version of " + objectId, e);
         }
     }
 
-    private static OptionalLong advance(Connection c, String objectId, long version) throws SQLException {
+    private OptionalLong advance(Connection c, String objectId, long version) throws SQLException {
         try (PreparedStatement read =
-                c.prepareStatement("SELECT version FROM paygate_resource_versions WHERE object_id = ? FOR UPDATE")) {
+                c.prepareStatement("SELECT version FROM " + table + " WHERE object_id = ? FOR UPDATE")) {
             read.setString(1, objectId);
             try (ResultSet row = read.executeQuery()) {
                 if (row.next()) {
                     long seen = row.getLong(1);
-                    if (version <= seen) {
+                    if (version < seen) {
                         return OptionalLong.empty();
                     }
-                    try (PreparedStatement update = c.prepareStatement(
-                            "UPDATE paygate_resource_versions SET version = ? WHERE object_id = ?")) {
+                    try (PreparedStatement update =
+                            c.prepareStatement("UPDATE " + table + " SET version = ? WHERE object_id = ?")) {
                         update.setLong(1, version);
                         update.setString(2, objectId);
                         update.executeUpdate();
@@ -85,7 +95,7 @@ public final class JdbcResourceVersions implements ResourceVersions {
             }
         }
         try (PreparedStatement insert =
-                c.prepareStatement("INSERT INTO paygate_resource_versions (object_id, version) VALUES (?, ?)")) {
+                c.prepareStatement("INSERT INTO " + table + " (object_id, version) VALUES (?, ?)")) {
             insert.setString(1, objectId);
             insert.setLong(2, version);
             insert.executeUpdate();
@@ -95,20 +105,30 @@ public final class JdbcResourceVersions implements ResourceVersions {
 
     @Override
     public void retract(String objectId, long version, long previous) {
+        if (previous >= version) {
+            return; // the same version again: nothing was changed
+        }
         String sql = previous == 0
-                ? "DELETE FROM paygate_resource_versions WHERE object_id = ? AND version = ?"
-                : "UPDATE paygate_resource_versions SET version = ? WHERE object_id = ? AND version = ?";
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement statement = c.prepareStatement(sql)) {
-            int i = 1;
-            if (previous != 0) {
-                statement.setLong(i++, previous);
+                ? "DELETE FROM " + table + " WHERE object_id = ? AND version = ?"
+                : "UPDATE " + table + " SET version = ? WHERE object_id = ? AND version = ?";
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                int i = 1;
+                if (previous != 0) {
+                    statement.setLong(i++, previous);
+                }
+                statement.setString(i++, objectId);
+                statement.setLong(i, version);
+                statement.executeUpdate();
             }
-            statement.setString(i++, objectId);
-            statement.setLong(i, version);
-            statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("retracting the version of " + objectId, e);
         }
+    }
+
+    /** SQLSTATE class 40: the transaction was rolled back (a deadlock, a serialization failure). */
+    private static boolean transactionRolledBack(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("40");
     }
 }

@@ -96,7 +96,8 @@ public final class WebhookInbox {
             return Receipt.REJECTED;
         }
         String webhookId = header.apply(WebhookVerifier.ID);
-        switch (processed.claim(webhookId)) {
+        ProcessedWebhooks.Claim claim = processed.claim(webhookId);
+        switch (claim.status()) {
             case DONE:
                 return Receipt.DUPLICATE;
             case IN_PROGRESS:
@@ -105,9 +106,10 @@ public final class WebhookInbox {
             default:
                 break;
         }
+        boolean versioned = versions != null && event.objectId() != null && event.version() > 0;
         OptionalLong previous = OptionalLong.empty();
         try {
-            if (versions != null && event.objectId() != null) {
+            if (versioned) {
                 previous = versions.advance(event.objectId(), event.version());
                 if (previous.isEmpty()) {
                     processed.done(webhookId);
@@ -116,10 +118,19 @@ public final class WebhookInbox {
             }
             handler.accept(event);
         } catch (RuntimeException | Error e) {
-            if (previous.isPresent()) {
-                versions.retract(event.objectId(), event.version(), previous.getAsLong());
+            try {
+                if (previous.isPresent()) {
+                    versions.retract(event.objectId(), event.version(), previous.getAsLong());
+                }
+            } catch (RuntimeException retractFailed) {
+                e.addSuppressed(retractFailed);
+            } finally {
+                try {
+                    processed.release(webhookId, claim.token());
+                } catch (RuntimeException releaseFailed) {
+                    e.addSuppressed(releaseFailed); // the claim times out instead, and the next delivery takes it
+                }
             }
-            processed.release(webhookId);
             throw e;
         }
         processed.done(webhookId);

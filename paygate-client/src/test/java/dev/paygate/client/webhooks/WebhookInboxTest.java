@@ -7,6 +7,7 @@ import com.standardwebhooks.Webhook;
 import dev.paygate.client.webhooks.PaygateEvent.PaymentEvent;
 import dev.paygate.client.webhooks.PaygateEvent.RefundEvent;
 import dev.paygate.client.webhooks.PaygateEvent.SessionEvent;
+import dev.paygate.client.webhooks.ProcessedWebhooks.Status;
 import dev.paygate.client.webhooks.WebhookInbox.Receipt;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -232,19 +233,66 @@ class WebhookInboxTest {
         InMemoryProcessedWebhooks processed =
                 new InMemoryProcessedWebhooks(Duration.ofDays(3), Duration.ofMinutes(5), clock);
 
-        assertThat(processed.claim("evt_1")).isEqualTo(ProcessedWebhooks.Claim.FIRST);
-        assertThat(processed.claim("evt_1")).isEqualTo(ProcessedWebhooks.Claim.IN_PROGRESS);
+        ProcessedWebhooks.Claim hung = processed.claim("evt_1");
+        assertThat(hung.status()).isEqualTo(Status.FIRST);
+        assertThat(processed.claim("evt_1").status()).isEqualTo(Status.IN_PROGRESS);
         clock.advance(Duration.ofMinutes(6));
-        assertThat(processed.claim("evt_1")).as("abandoned").isEqualTo(ProcessedWebhooks.Claim.FIRST);
+        ProcessedWebhooks.Claim takeover = processed.claim("evt_1");
+        assertThat(takeover.status()).as("abandoned").isEqualTo(Status.FIRST);
+        processed.release("evt_1", hung.token()); // the hung one fails at last: the takeover's claim stands
+        assertThat(processed.claim("evt_1").status()).isEqualTo(Status.IN_PROGRESS);
         processed.done("evt_1");
-        processed.release("evt_1"); // a done webhook stays done
-        assertThat(processed.claim("evt_1")).isEqualTo(ProcessedWebhooks.Claim.DONE);
-        assertThat(processed.claim("evt_2")).isEqualTo(ProcessedWebhooks.Claim.FIRST);
+        processed.release("evt_1", takeover.token()); // a done webhook stays done
+        assertThat(processed.claim("evt_1").status()).isEqualTo(Status.DONE);
+        assertThat(processed.claim("evt_2").status()).isEqualTo(Status.FIRST);
         processed.done("evt_2");
 
         clock.advance(Duration.ofDays(3).plusMinutes(1));
         assertThat(processed.size()).isZero();
-        assertThat(processed.claim("evt_1")).isEqualTo(ProcessedWebhooks.Claim.FIRST);
+        assertThat(processed.claim("evt_1").status()).isEqualTo(Status.FIRST);
+    }
+
+    @Test
+    void anEventTakenOverFromAnInstanceThatDiedHandlingItIsHandledNotStale() {
+        MutableClock clock = new MutableClock();
+        InMemoryProcessedWebhooks processed =
+                new InMemoryProcessedWebhooks(Duration.ofDays(3), Duration.ofMinutes(5), clock);
+        InMemoryResourceVersions versions = new InMemoryResourceVersions();
+        WebhookInbox inbox = new WebhookInbox(new WebhookVerifier(NEW_SECRET), processed, versions);
+        String body = event("evt_1", "refund.updated", refund("re_1", "succeeded", 2));
+        // the first instance claimed it and recorded its version, then died before it was done
+        processed.claim("evt_1");
+        versions.advance("re_1", 2);
+
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(receive(inbox, signed("evt_1", body, NEW_SECRET), body)).isEqualTo(Receipt.PROCESSED);
+        assertThat(handled).hasSize(1);
+    }
+
+    @Test
+    void anEventWhoseObjectHasNoVersionIsNeverStale() {
+        WebhookInbox inbox = WebhookInbox.inMemory(NEW_SECRET);
+        String first = event("evt_1", "payout.paid", "{\"id\":\"po_1\"}");
+        String second = event("evt_2", "payout.paid", "{\"id\":\"po_1\"}");
+
+        assertThat(receive(inbox, signed("evt_1", first, NEW_SECRET), first)).isEqualTo(Receipt.PROCESSED);
+        assertThat(receive(inbox, signed("evt_2", second, NEW_SECRET), second)).isEqualTo(Receipt.PROCESSED);
+        assertThat(handled).hasSize(2);
+    }
+
+    @Test
+    void theInMemoryVersionsKeepTheObjectsMostRecentlySeen() {
+        InMemoryResourceVersions versions = new InMemoryResourceVersions(2);
+        versions.advance("a", 5);
+        versions.advance("b", 5);
+        versions.advance("a", 6); // a is the most recent now
+        versions.advance("c", 1); // b goes
+
+        assertThat(versions.latest("a")).isEqualTo(6);
+        assertThat(versions.latest("b")).isZero();
+        assertThat(versions.latest("c")).isEqualTo(1);
+        assertThat(versions.advance("a", 5)).isEmpty();
+        assertThat(versions.advance("a", 6)).as("the same version again").hasValue(6);
     }
 
     static final class MutableClock extends Clock {
