@@ -51,7 +51,7 @@ public final class PaygateClient {
         refunds = new Refunds(calls, new RefundsApi(apiClient), builder.apiVersion);
         sessions = new Sessions(calls, new SessionsApi(apiClient), builder.apiVersion);
         webhookEndpoints = new WebhookEndpoints(calls, new WebhooksApi(apiClient), builder.apiVersion);
-        events = new Events(calls, new EventsApi(apiClient), builder.apiVersion);
+        events = new Events(calls, new EventsApi(apiClient), builder.apiVersion, json);
     }
 
     /** A client with the default {@link RetryPolicy} and timeouts. */

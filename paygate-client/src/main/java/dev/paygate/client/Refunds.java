@@ -4,6 +4,7 @@ import dev.paygate.client.api.RefundsApi;
 import dev.paygate.client.model.CreateRefundRequest;
 import dev.paygate.client.model.Refund;
 import dev.paygate.client.model.RefundList;
+import dev.paygate.client.model.ReverseRefundRequest;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -29,6 +30,14 @@ public final class Refunds {
     public Outcome<Refund> create(CreateRefundRequest request, String idempotencyKey) {
         return calls.write(
                 "POST /api2/refunds", idempotencyKey, key -> api.refundCreateWithHttpInfo(request, version, key));
+    }
+
+    /** Test mode: the bank reverses a succeeded refund (it becomes {@code failed}, its amount refundable again). */
+    public Outcome<Refund> testReverse(String id, ReverseRefundRequest request) {
+        return calls.write(
+                "POST /api2/refunds/" + id + "/test-reverse",
+                null,
+                key -> api.refundTestReverseWithHttpInfo(id, version, key, request));
     }
 
     public Refund get(String id) {

@@ -2,6 +2,7 @@ package dev.paygate.client;
 
 import dev.paygate.client.api.SessionsApi;
 import dev.paygate.client.model.CreateSessionRequest;
+import dev.paygate.client.model.PaySessionRequest;
 import dev.paygate.client.model.Session;
 
 /** {@code /api2/sessions}: hosted payment sessions; every write keyed and retried safely. */
@@ -24,6 +25,14 @@ public final class Sessions {
 
     public Session get(String id) {
         return calls.read("GET /api2/sessions/" + id, key -> api.sessionGetWithHttpInfo(id, version));
+    }
+
+    /** Pays an open session with a card (what the hosted page does for the payer). */
+    public Outcome<Session> pay(String id, PaySessionRequest request) {
+        return calls.write(
+                "POST /api2/sessions/" + id + "/pay",
+                null,
+                key -> api.sessionPayPayWithHttpInfo(id, request, version, key));
     }
 
     /** Expires an open session: it can no longer be paid. */

@@ -3,6 +3,9 @@ package dev.paygate.client;
 import dev.paygate.client.api.WebhooksApi;
 import dev.paygate.client.model.CreateWebhookEndpointRequest;
 import dev.paygate.client.model.Deleted;
+import dev.paygate.client.model.RecoverRequest;
+import dev.paygate.client.model.RecoverResult;
+import dev.paygate.client.model.UpdateWebhookEndpointRequest;
 import dev.paygate.client.model.WebhookDelivery;
 import dev.paygate.client.model.WebhookDeliveryList;
 import dev.paygate.client.model.WebhookEndpoint;
@@ -46,6 +49,22 @@ public final class WebhookEndpoints {
                 WebhookEndpoint::getId);
     }
 
+    /** Changes an endpoint's {@code url}, {@code enabledEvents} or {@code description}, or disables or enables it. */
+    public Outcome<WebhookEndpoint> update(String id, UpdateWebhookEndpointRequest request) {
+        return calls.write(
+                "POST /api2/webhook-endpoints/" + id,
+                null,
+                key -> api.webhookEndpointUpdateWithHttpInfo(id, request, version, key));
+    }
+
+    /** Sends again every delivery of the endpoint that failed since {@code since}. */
+    public Outcome<RecoverResult> recover(String id, RecoverRequest request) {
+        return calls.write(
+                "POST /api2/webhook-endpoints/" + id + "/recover",
+                null,
+                key -> api.webhookEndpointRecoverWithHttpInfo(id, request, version, key));
+    }
+
     /** A new signing secret; the old one signs too for 24 hours. */
     public Outcome<WebhookEndpoint> rotateSecret(String id) {
         return calls.write(
@@ -79,6 +98,13 @@ public final class WebhookEndpoints {
                     return new Paging.Page<>(page.getData(), Boolean.TRUE.equals(page.getHasMore()));
                 },
                 WebhookDelivery::getId);
+    }
+
+    /** One delivery, with its attempts. */
+    public WebhookDelivery delivery(String deliveryId) {
+        return calls.read(
+                "GET /api2/webhook-deliveries/" + deliveryId,
+                key -> api.webhookEndpointDeliveryWithHttpInfo(deliveryId, version));
     }
 
     /** Sends a delivery again now (with its event's id: a receiver that deduplicates sees it once). */

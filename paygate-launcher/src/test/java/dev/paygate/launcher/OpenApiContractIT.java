@@ -595,7 +595,8 @@ class OpenApiContractIT {
                             first.get().get("code").asString(),
                             second.get().get("code").asString()))
                     .containsExactlyInAnyOrder("acquirer_unavailable", "idempotency_key_in_use");
-            // one after the other: each waits for the bank's timeout (10 s), and commands that share a partition
+            // one after the other: each waits for the bank's timeout (TestStack: 2 s), and commands that share a
+            // partition
             // queue behind each other, so sent together some would outlast the reply timeout (202)
             for (JsonNode answer : List.of(
                     api("POST", "/api2/payments/{id}/capture", Map.of("id", toCapture), null, 502),

@@ -12,9 +12,11 @@ import dev.paygate.client.model.CardInputJson;
 import dev.paygate.client.model.CreatePaymentRequest;
 import dev.paygate.client.model.CreateRefundRequest;
 import dev.paygate.client.model.CreateSessionRequest;
+import dev.paygate.client.model.PaySessionRequest;
 import dev.paygate.client.model.Payment;
 import dev.paygate.client.model.PaymentMethodInput;
 import dev.paygate.client.model.Refund;
+import dev.paygate.client.model.ReverseRefundRequest;
 import dev.paygate.client.model.Session;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -144,33 +146,49 @@ class PaygateClientIT {
         Refund settled = client.refunds().awaitSettled(created.get(0), Duration.ofSeconds(30));
         assertThat(settled.getStatus()).isEqualTo("succeeded");
         assertThat(settled.getVersion()).isGreaterThan(1L);
+        Refund reversed = client.refunds()
+                .testReverse(settled.getId(), new ReverseRefundRequest())
+                .await();
+        assertThat(reversed.getStatus()).isEqualTo("failed");
+        // 3,000 received, 100 + 200 refunded, the 300 reversed: 2,700 left, and not a cent more
 
         assertThatThrownBy(() -> client.refunds()
                         .create(new CreateRefundRequest()
                                 .paymentId(payment.getId())
-                                .amount(2_401L)))
+                                .amount(2_701L)))
                 .isInstanceOfSatisfying(PaygateException.class, e -> {
                     assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.code()).isEqualTo("amount_exceeds_refundable");
                     assertThat(e.attempts()).isEqualTo(1);
                 });
     }
 
     @Test
-    void aSessionIsCreatedReadAndExpired() {
+    void aSessionIsPaidAnotherExpired() {
         PaygateClient client = client(RetryPolicy.defaults(), retry -> {});
-        Session session = client.sessions()
-                .create(new CreateSessionRequest()
-                        .amount(990L)
-                        .currency("eur")
-                        .successUrl("https://shop.example/ok")
-                        .failureUrl("https://shop.example/failed"))
+        CreateSessionRequest request = new CreateSessionRequest()
+                .amount(990L)
+                .currency("eur")
+                .successUrl("https://shop.example/ok")
+                .failureUrl("https://shop.example/failed");
+        Session paid = client.sessions().create(request).await();
+        Session open = client.sessions().create(request).await();
+        assertThat(open.getStatus()).isEqualTo("open");
+        assertThat(open.getCurrency()).isEqualTo("EUR");
+
+        Session completed = client.sessions()
+                .pay(
+                        paid.getId(),
+                        new PaySessionRequest()
+                                .paymentMethod(
+                                        payment("4111111111111111", 990, null).getPaymentMethod()))
                 .await();
-        assertThat(session.getStatus()).isEqualTo("open");
-        assertThat(session.getCurrency()).isEqualTo("EUR");
+        Session expired = client.sessions().expire(open.getId()).await();
 
-        Session expired = client.sessions().expire(session.getId()).await();
-
+        assertThat(completed.getStatus()).isEqualTo("completed");
+        assertThat(client.payments().get(completed.getPaymentId()).getAmountReceived())
+                .isEqualTo(990L);
         assertThat(expired.getStatus()).isEqualTo("expired");
-        assertThat(client.sessions().get(session.getId()).getVersion()).isEqualTo(expired.getVersion());
+        assertThat(client.sessions().get(open.getId()).getVersion()).isEqualTo(expired.getVersion());
     }
 }

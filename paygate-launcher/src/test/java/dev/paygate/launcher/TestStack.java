@@ -72,6 +72,10 @@ final class TestStack {
                             List.of(
                                     "--paygate.webhooks.retry-schedule=0s,1s,2s",
                                     "--paygate.acquirer.outage-file=" + BANK_OUTAGE,
+                                    // the bank down, a call fails after this long (10 s by default): the outage
+                                    // tests wait for it at every call; the simulator answers in microseconds
+                                    // otherwise
+                                    "--paygate.acquirer.timeout=2s",
                                     "--paygate.gateway.session-min-lifetime=2s",
                                     // the race tests queue hundreds of commands on one partition: a slow CI machine
                                     // must

@@ -8,6 +8,7 @@ import dev.paygate.client.model.CreateRefundRequest;
 import dev.paygate.client.model.CreateWebhookEndpointRequest;
 import dev.paygate.client.model.Payment;
 import dev.paygate.client.model.Refund;
+import dev.paygate.client.model.UpdateWebhookEndpointRequest;
 import dev.paygate.client.model.WebhookDelivery;
 import dev.paygate.client.model.WebhookEndpoint;
 import dev.paygate.client.webhooks.JdbcProcessedWebhooks;
@@ -107,6 +108,20 @@ class WebhookKitIT {
                             .isEmpty());
             assertThat(handled).extracting(PaygateEvent::id).doesNotHaveDuplicates();
 
+            // what arrived is what the events API has
+            String refundEvent = handled.stream()
+                    .filter(e -> e instanceof PaygateEvent.RefundEvent r
+                            && r.refund().getId().equals(refund.getId()))
+                    .findFirst()
+                    .orElseThrow()
+                    .id();
+            assertThat(paygate.events().list("refund.updated").map(PaygateEvent::id))
+                    .contains(refundEvent);
+            assertThat(paygate.events().get(refundEvent))
+                    .isInstanceOfSatisfying(
+                            PaygateEvent.RefundEvent.class,
+                            e -> assertThat(e.refund().getId()).isEqualTo(refund.getId()));
+
             // Paygate sends a delivery again (an operator's replay): the receiver acknowledges it and does nothing
             WebhookDelivery delivered = paygate.webhookEndpoints()
                     .deliveries(endpoint.getId(), "succeeded")
@@ -117,10 +132,7 @@ class WebhookKitIT {
             assertThat(replayed.getEventId()).isEqualTo(delivered.getEventId());
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(paygate.webhookEndpoints()
-                                    .deliveries(endpoint.getId(), null)
-                                    .filter(d -> d.getId().equals(delivered.getId()))
-                                    .findFirst()
-                                    .orElseThrow()
+                                    .delivery(delivered.getId())
                                     .getAttempts())
                             .hasSizeGreaterThan(delivered.getAttempts().size())
                             .last()
@@ -157,6 +169,20 @@ class WebhookKitIT {
                             HttpResponse.BodyHandlers.ofString());
             assertThat(forged.statusCode()).isEqualTo(400);
             assertThat(handled).noneMatch(e -> e.id().equals("evt_forged"));
+
+            // done with it: disabled, then deleted
+            WebhookEndpoint disabled = paygate.webhookEndpoints()
+                    .update(endpoint.getId(), new UpdateWebhookEndpointRequest().disabled(true))
+                    .await();
+            assertThat(disabled.getStatus()).isEqualTo(WebhookEndpoint.StatusEnum.DISABLED);
+            assertThat(paygate.webhookEndpoints().list())
+                    .extracting(WebhookEndpoint::getId)
+                    .contains(endpoint.getId());
+            assertThat(paygate.webhookEndpoints().delete(endpoint.getId()).getDeleted())
+                    .isTrue();
+            assertThat(paygate.webhookEndpoints().list())
+                    .extracting(WebhookEndpoint::getId)
+                    .doesNotContain(endpoint.getId());
         } finally {
             server.disposeNow();
         }
