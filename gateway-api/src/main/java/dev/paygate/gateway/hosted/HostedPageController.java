@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,15 +156,24 @@ class HostedPageController {
                                         "This form could not be read", "The form sent was too large."))));
     }
 
-    private Mono<ResponseEntity<String>> pay(String id, MediaType type, String body) {
+    /** What a POST to a session's page gets before its form is read: 404 for an impossible id, 415 for no form. */
+    private static Optional<ResponseEntity<String>> refusedForm(String id, MediaType type, String hint) {
         if (!Ids.SESSION.matches(id)) {
-            return Mono.just(notFound());
+            return Optional.of(notFound());
         }
         if (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)) {
-            return Mono.just(html(
+            return Optional.of(html(
                     HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                     null,
-                    HostedPageView.message("This form could not be read", "Send the payment form as an HTML form.")));
+                    HostedPageView.message("This form could not be read", hint)));
+        }
+        return Optional.empty();
+    }
+
+    private Mono<ResponseEntity<String>> pay(String id, MediaType type, String body) {
+        Optional<ResponseEntity<String>> refused = refusedForm(id, type, "Send the payment form as an HTML form.");
+        if (refused.isPresent()) {
+            return Mono.just(refused.get());
         }
         CardForm form;
         try {
@@ -237,14 +247,9 @@ class HostedPageController {
      * {@code failureUrl}, the session still open for another card.
      */
     private Mono<ResponseEntity<String>> authenticate(String id, MediaType type, String body) {
-        if (!Ids.SESSION.matches(id)) {
-            return Mono.just(notFound());
-        }
-        if (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)) {
-            return Mono.just(html(
-                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                    null,
-                    HostedPageView.message("This form could not be read", "Send the form as an HTML form.")));
+        Optional<ResponseEntity<String>> refused = refusedForm(id, type, "Send the form as an HTML form.");
+        if (refused.isPresent()) {
+            return Mono.just(refused.get());
         }
         Map<String, String> fields;
         try {
